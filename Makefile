@@ -1,0 +1,48 @@
+# The two commands of README.md: `make run` and `make test`. Each bootstraps everything it needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+
+.PHONY: run test setup install lint format bench clean
+
+run: setup ## Serve the app on http://127.0.0.1:8000 with the demo data
+	@$(BIN)/python manage.py seed_demo
+	@echo "Buka http://127.0.0.1:8000 — tekan Ctrl+C untuk berhenti."
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: setup ## Run the whole test suite (browser tests too, when Chromium is installed)
+	$(BIN)/python -m pytest
+
+setup: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo >/dev/null
+
+install: $(STAMP)
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 atau lebih baru diperlukan (python3 --version)."; exit 1; }
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+		rm -rf $(VENV); \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); \
+		else \
+			echo "Paket python3-venv belum terpasang: jalankan 'sudo apt install python3-venv', lalu ulangi."; exit 1; \
+		fi; }
+
+$(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

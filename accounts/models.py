@@ -1,0 +1,58 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import PROVINCIAL_ROLES, ROLE_BY_GROUP_NAME, Role
+
+
+class User(AbstractUser):
+    """A person who logs in. An Operator Kab/Kota belongs to exactly one regency."""
+
+    regency = models.ForeignKey(
+        "regions.Regency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("kabupaten/kota"),
+        help_text=_("Wajib untuk Operator Kab/Kota; kosong untuk peran provinsi."),
+    )
+    nip = models.CharField(_("NIP"), max_length=18, blank=True)
+    position = models.CharField(_("jabatan"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def role(self) -> Role | None:
+        """The user's role, read from their groups; a superuser without a group acts as Admin Provinsi."""
+        names = {group.name for group in self.groups.all()}
+        for role in Role:
+            if role.label in names:
+                return role
+        return Role.ADMIN_PROVINSI if self.is_superuser else None
+
+    @property
+    def is_provincial(self) -> bool:
+        return self.role in PROVINCIAL_ROLES
+
+    def regency_q(self, field: str) -> Q:
+        """The filter that limits a queryset to what this user may see, by the regency at `field`.
+
+        Provincial roles: everything. Operator Kab/Kota: their own regency. Anyone else, or an operator
+        without a regency: nothing. Every `<model>s_visible_to(user)` selector is built on this.
+        """
+        if self.is_provincial:
+            return Q()
+        if self.role == Role.OPERATOR and self.regency_id:
+            return Q(**{field: self.regency_id})
+        return Q(pk__in=[])
+
+
+__all__ = ["User", "Role", "ROLE_BY_GROUP_NAME"]

@@ -1,0 +1,86 @@
+"""Indonesian formats used on every page and in every workbook (GLOSSARY.md, "Formats").
+
+Rp6.500.000.000 · 15 Agustus 2024 · 15/08/2024 · 14.05 WITA. Written out rather than left to the
+locale so a page, an Excel report and a printed BAST always agree.
+"""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
+
+MONTHS = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+
+
+def thousands(value: int | Decimal) -> str:
+    """6500000000 -> '6.500.000.000' (whole rupiah; rounds half up)."""
+    number = int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    sign = "-" if number < 0 else ""
+    return sign + f"{abs(number):,}".replace(",", ".")
+
+
+def rupiah(value: int | Decimal | None) -> str:
+    """6500000000 -> 'Rp6.500.000.000'; a negative amount -> '-Rp1.000'; None -> ''."""
+    if value is None or value == "":
+        return ""
+    text = thousands(value)
+    return f"-Rp{text[1:]}" if text.startswith("-") else f"Rp{text}"
+
+
+def _local(value: datetime.date | datetime.datetime) -> datetime.date | datetime.datetime:
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def date_long(value: datetime.date | datetime.datetime | None) -> str:
+    """'15 Agustus 2024'."""
+    if value is None:
+        return ""
+    value = _local(value)
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def date_with_day(value: datetime.date | datetime.datetime | None) -> str:
+    """'Kamis, 15 Agustus 2024'."""
+    if value is None:
+        return ""
+    value = _local(value)
+    return f"{DAYS[value.weekday()]}, {date_long(value)}"
+
+
+def date_short(value: datetime.date | datetime.datetime | None) -> str:
+    """'15/08/2024' (tables)."""
+    if value is None:
+        return ""
+    value = _local(value)
+    return f"{value.day:02d}/{value.month:02d}/{value.year}"
+
+
+def time_wita(value: datetime.datetime | datetime.time | None) -> str:
+    """'14.05 WITA' (an aware datetime is first converted to Asia/Makassar)."""
+    if value is None:
+        return ""
+    value = _local(value)
+    return f"{value.hour:02d}.{value.minute:02d} WITA"
+
+
+def datetime_wita(value: datetime.datetime | None) -> str:
+    """'15/08/2024 14.05 WITA'."""
+    if value is None:
+        return ""
+    return f"{date_short(value)} {time_wita(value)}"

@@ -1,0 +1,7 @@
+"""Settings for the test suite (`make test`, `.ci/run`): fast hashing, no debug."""
+
+from .dev import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["*"]

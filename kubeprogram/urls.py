@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from kubeprogram import views
+
+admin.site.site_header = "kubeprogram — Dinsos Kaltim"
+admin.site.site_title = "kubeprogram"
+admin.site.index_title = "Administrasi"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("akun/", include("accounts.urls")),
+    path("wilayah/", include("regions.urls")),
+    path("anggaran/", include("programs.urls")),
+    path("audit/", include("audit.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "kubeprogram.views.error_403"
+handler404 = "kubeprogram.views.error_404"
+handler500 = "kubeprogram.views.error_500"

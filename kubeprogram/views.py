@@ -1,0 +1,54 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponse, HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from accounts.roles import Role
+from audit import selectors as audit_selectors
+from audit.permissions import can_view_audit_log
+from programs import selectors as program_selectors
+from regions import selectors as region_selectors
+
+
+@login_required
+def home(request):
+    """The per-role home page: what this role works on, and where to go next."""
+    user = request.user
+    context = {
+        "role": user.role,
+        "Role": Role,
+        "budget_year": program_selectors.budget_year_current(),
+        "regencies": list(region_selectors.regency_list(user=user)),
+    }
+    if can_view_audit_log(user):
+        context["recent_events"] = audit_selectors.event_list(user=user)[:10]
+    return render(request, "home.html", context)
+
+
+@require_safe
+@never_cache
+def healthz(request):
+    """200 when the database answers (for a load balancer); 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 — any database failure means "not healthy"
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    # Rendered without the request: the layout's context (user, navigation) may be what failed.
+    return HttpResponseServerError(loader.render_to_string("500.html"))

@@ -1,0 +1,32 @@
+from django import forms
+
+from programs.models import BudgetYear
+
+
+class BudgetYearForm(forms.ModelForm):
+    class Meta:
+        model = BudgetYear
+        fields = [
+            "year",
+            "total_ceiling",
+            "funding_source",
+            "status",
+            "wrse_package_value",
+            "kube_package_value",
+            "wrse_min_age",
+            "wrse_max_age",
+            "kube_min_members",
+            "kube_max_members",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("wrse_min_age"), cleaned.get("wrse_max_age")
+        if low is not None and high is not None and low > high:
+            self.add_error("wrse_max_age", "Usia maksimum tidak boleh lebih kecil dari usia minimum.")
+        low, high = cleaned.get("kube_min_members"), cleaned.get("kube_max_members")
+        if low is not None and low < 3:
+            self.add_error("kube_min_members", "KUBE minimal beranggotakan 3 orang (ketua, sekretaris, bendahara).")
+        if low is not None and high is not None and low > high:
+            self.add_error("kube_max_members", "Anggota maksimum tidak boleh lebih kecil dari anggota minimum.")
+        return cleaned

@@ -1,0 +1,76 @@
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_FUNDING_SOURCE = "APBD Provinsi Kalimantan Timur"
+
+
+class Program(models.TextChoices):
+    WRSE = "WRSE", _("WRSE — Wanita Rawan Sosial Ekonomi")
+    KUBE = "KUBE", _("KUBE — Kelompok Usaha Bersama")
+
+
+class BudgetYear(models.Model):
+    """A Tahun Anggaran: its total ceiling, funding source and the program rules of that year."""
+
+    class Status(models.TextChoices):
+        PLANNING = "planning", _("Perencanaan")
+        OPEN = "open", _("Berjalan")
+        CLOSED = "closed", _("Ditutup")
+
+    year = models.PositiveSmallIntegerField(
+        _("tahun"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    total_ceiling = models.DecimalField(
+        _("pagu anggaran"), max_digits=15, decimal_places=0, validators=[MinValueValidator(Decimal(0))]
+    )
+    funding_source = models.CharField(_("sumber dana"), max_length=150, default=DEFAULT_FUNDING_SOURCE)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNING)
+    wrse_package_value = models.DecimalField(
+        _("nilai paket WRSE"),
+        max_digits=15,
+        decimal_places=0,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Nilai bantuan baku per penerima WRSE (Rupiah)."),
+    )
+    kube_package_value = models.DecimalField(
+        _("nilai paket KUBE"),
+        max_digits=15,
+        decimal_places=0,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Nilai bantuan baku per kelompok KUBE (Rupiah)."),
+    )
+    wrse_min_age = models.PositiveSmallIntegerField(_("usia minimum WRSE"), default=18)
+    wrse_max_age = models.PositiveSmallIntegerField(_("usia maksimum WRSE"), default=59)
+    kube_min_members = models.PositiveSmallIntegerField(_("anggota KUBE minimum"), default=5)
+    kube_max_members = models.PositiveSmallIntegerField(_("anggota KUBE maksimum"), default=10)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("tahun anggaran")
+        verbose_name_plural = _("tahun anggaran")
+        constraints = [
+            models.CheckConstraint(condition=Q(total_ceiling__gte=0), name="budgetyear_ceiling_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(wrse_package_value__gte=0, kube_package_value__gte=0),
+                name="budgetyear_package_values_nonnegative",
+            ),
+            models.CheckConstraint(condition=Q(wrse_min_age__lte=F("wrse_max_age")), name="budgetyear_wrse_age_bounds"),
+            models.CheckConstraint(
+                # A KUBE needs its three officers, so fewer than 3 members can never be valid.
+                condition=Q(kube_min_members__gte=3, kube_min_members__lte=F("kube_max_members")),
+                name="budgetyear_kube_size_bounds",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Tahun Anggaran {self.year}"
+
+    def get_absolute_url(self):
+        return reverse("programs:budgetyear_detail", kwargs={"year": self.year})

@@ -1,0 +1,23 @@
+from tests.factories.programs import BudgetYearFactory
+from tests.factories.users import (
+    PASSWORD,
+    AdminProvinsiFactory,
+    AuditorFactory,
+    OperatorFactory,
+    PimpinanFactory,
+    UserFactory,
+    VerifikatorFactory,
+    factory_for_role,
+)
+
+__all__ = [
+    "PASSWORD",
+    "AdminProvinsiFactory",
+    "AuditorFactory",
+    "BudgetYearFactory",
+    "OperatorFactory",
+    "PimpinanFactory",
+    "UserFactory",
+    "VerifikatorFactory",
+    "factory_for_role",
+]
