@@ -84,3 +84,15 @@ def datetime_wita(value: datetime.datetime | None) -> str:
     if value is None:
         return ""
     return f"{date_short(value)} {time_wita(value)}"
+
+
+def duration(value: datetime.timedelta | None) -> str:
+    """timedelta(minutes=90) -> '1 jam 30 menit'; under a minute -> 'kurang dari 1 menit'."""
+    if value is None:
+        return ""
+    minutes = int(value.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{hours} jam"] if hours else []
+    if minutes:
+        parts.append(f"{minutes} menit")
+    return " ".join(parts) or "kurang dari 1 menit"
