@@ -39,7 +39,9 @@ def test_each_role_logs_in_and_sees_its_own_navigation(page, login, factory, rol
 def test_wrong_password_shows_an_indonesian_error(page, login):
     user = PimpinanFactory()
     login(user.username, "bukan-sandinya")
-    expect(page.get_by_test_id("login-error")).to_have_text("Nama pengguna atau kata sandi salah. Perhatikan huruf besar dan kecil.")
+    expect(page.get_by_test_id("login-error")).to_have_text(
+        "Nama pengguna atau kata sandi salah. Perhatikan huruf besar dan kecil."
+    )
     expect(page.get_by_label("Nama pengguna")).to_have_value(user.username)
 
 

@@ -48,9 +48,7 @@ def test_admin_creates_a_budget_year_and_it_is_audited(client):
 def test_update_records_before_and_after(client):
     budget_year = BudgetYearFactory(year=2025, total_ceiling=Decimal("7000000000"), status="planning")
     client.force_login(AdminProvinsiFactory())
-    response = client.post(
-        reverse("programs:budgetyear_update", args=[2025]), {**FORM, "total_ceiling": "7500000000"}
-    )
+    response = client.post(reverse("programs:budgetyear_update", args=[2025]), {**FORM, "total_ceiling": "7500000000"})
     assert response.status_code == 302
     budget_year.refresh_from_db()
     assert budget_year.total_ceiling == Decimal("7500000000")
@@ -61,9 +59,12 @@ def test_update_records_before_and_after(client):
 
 
 def test_saving_without_changes_writes_no_event(client):
-    BudgetYearFactory(year=2025, total_ceiling=Decimal("7000000000"), status="planning", **{
-        k: v for k, v in FORM.items() if k in ("wrse_package_value", "kube_package_value")
-    })
+    BudgetYearFactory(
+        year=2025,
+        total_ceiling=Decimal("7000000000"),
+        status="planning",
+        **{k: v for k, v in FORM.items() if k in ("wrse_package_value", "kube_package_value")},
+    )
     client.force_login(AdminProvinsiFactory())
     client.post(reverse("programs:budgetyear_update", args=[2025]), FORM)
     assert not AuditEvent.objects.filter(action="budget_year.update").exists()
