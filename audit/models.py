@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -54,3 +55,16 @@ class AuditEvent(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
         return [(key, before.get(key), after.get(key)) for key in keys if before.get(key) != after.get(key)]
+
+    @property
+    def changes_for_display(self) -> list[tuple[str, object, object]]:
+        """Like `changed_fields`, with the field's Indonesian label instead of its code name."""
+        try:
+            fields = {
+                f.name: f.verbose_name
+                for f in apps.get_model(self.object_type)._meta.get_fields()
+                if hasattr(f, "verbose_name")
+            }
+        except (LookupError, ValueError):
+            fields = {}
+        return [(str(fields.get(key, key)), old, new) for key, old, new in self.changed_fields if key != "id"]

@@ -33,6 +33,9 @@ def test_audit_record_writes_who_what_and_the_change():
     assert (event.object_type, event.object_id) == ("programs.budgetyear", str(budget_year.pk))
     assert event.object_repr == "Tahun Anggaran 2024"
     assert event.changed_fields == [("status", "planning", "open")]
+    assert event.changes_for_display == [("status", "planning", "open")]
+    event.after["total_ceiling"] = "1"
+    assert ("pagu anggaran", None, "1") in event.changes_for_display
 
 
 def test_audit_record_takes_regency_from_the_object(samarinda):
