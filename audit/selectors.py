@@ -22,3 +22,13 @@ def event_list(*, user) -> QuerySet[AuditEvent]:
 def events_for_object(*, user, obj) -> QuerySet[AuditEvent]:
     """The audit trail of one object, newest first."""
     return event_list(user=user).filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+
+
+def object_history(*, obj, limit: int = 50) -> list[AuditEvent]:
+    """The latest changes of one object, for its own detail page. The caller has already checked that
+    the user may see `obj` (through its visible_to door), so this is not limited to audit-log readers."""
+    return list(
+        AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        .select_related("actor", "regency")
+        .order_by("-created_at", "-id")[:limit]
+    )

@@ -30,16 +30,18 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
 
 
 def _regency_id_of(obj: models.Model) -> str | None:
-    return getattr(obj, "regency_id", None)
+    return None if isinstance(obj, type) else getattr(obj, "regency_id", None)
 
 
 def _event(*, actor, action, obj, regency_id, before, after) -> AuditEvent:
+    # `obj` may be a model class for an action on many rows at once (an export, a search).
+    whole_model = isinstance(obj, type)
     return AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
+        object_id="" if whole_model else str(obj.pk),
+        object_repr=str(obj._meta.verbose_name_plural if whole_model else obj)[:200],
         regency_id=regency_id,
         before=before,
         after=after,
@@ -50,12 +52,13 @@ def audit_record(
     *,
     actor,
     action: str,
-    obj: models.Model,
+    obj: models.Model | type[models.Model],
     before: dict | None = None,
     after: dict | None = None,
     regency_id: str | None = None,
 ) -> AuditEvent:
-    """Write one audit event for `obj`; must be called inside the transaction of the change.
+    """Write one audit event for `obj` (or for a model class, for an action on many rows such as an
+    export); must be called inside the transaction of the change.
 
     `regency_id` defaults to the object's own `regency_id`, so regency-scoped audit views find it.
     """

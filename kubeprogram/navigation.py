@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from audit.permissions import can_view_audit_log
+from beneficiaries.permissions import can_review_duplicates, can_view_registry
 from programs.permissions import can_view_budget_years
 
 
@@ -20,6 +21,9 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("Beranda", "home", lambda user: True),
+    NavItem("Penduduk", "beneficiaries:person_list", can_view_registry, "/penduduk/"),
+    NavItem("KUBE", "beneficiaries:group_list", can_view_registry, "/kube/"),
+    NavItem("Data Ganda", "beneficiaries:duplicate_list", can_review_duplicates, "/penduduk/duplikat/"),
     NavItem("Wilayah", "regions:regency_list", lambda user: True, "/wilayah/"),
     NavItem("Tahun Anggaran", "programs:budgetyear_list", can_view_budget_years, "/anggaran/"),
     NavItem("Jejak Audit", "audit:event_list", can_view_audit_log, "/audit/"),
@@ -27,14 +31,17 @@ NAV_ITEMS = [
 
 
 def navigation(request):
-    """Context processor: `nav_items` as (label, url, active) for the logged-in user."""
+    """Context processor: `nav_items` as (label, url, active) for the logged-in user. The item whose
+    prefix matches the path longest is active (/penduduk/duplikat/ is "Data Ganda", not "Penduduk")."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = []
-    for item in NAV_ITEMS:
-        if item.visible(user):
-            url = reverse(item.url_name)
-            active = request.path.startswith(item.prefix) if item.prefix else request.path == url
-            items.append({"label": item.label, "url": url, "active": active})
+    items = [
+        {"label": item.label, "url": reverse(item.url_name), "prefix": item.prefix, "active": False}
+        for item in NAV_ITEMS
+        if item.visible(user)
+    ]
+    matching = [i for i in items if (i["prefix"] and request.path.startswith(i["prefix"])) or request.path == i["url"]]
+    if matching:
+        max(matching, key=lambda i: len(i["prefix"]))["active"] = True
     return {"nav_items": items}

@@ -13,6 +13,7 @@ urlpatterns = [
     path("akun/", include("accounts.urls")),
     path("wilayah/", include("regions.urls")),
     path("anggaran/", include("programs.urls")),
+    path("", include("beneficiaries.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

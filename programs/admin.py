@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.forms.models import model_to_dict
 
 from programs import services
-from programs.models import BudgetYear
+from programs.models import BudgetYear, BusinessType
 
 
 @admin.register(BudgetYear)
@@ -22,3 +22,13 @@ class BudgetYearAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # later years' ceilings and allocations hang on a budget year
+
+
+@admin.register(BusinessType)
+class BusinessTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # groups and packages refer to it; deactivate instead

@@ -74,3 +74,19 @@ class BudgetYear(models.Model):
 
     def get_absolute_url(self):
         return reverse("programs:budgetyear_detail", kwargs={"year": self.year})
+
+
+class BusinessType(models.Model):
+    """A Jenis Usaha (sewing, food stall, fishing…): what a recipient's business is, and later which
+    package of goods fits it. Kept as a table so the office can add types without a release."""
+
+    name = models.CharField(_("nama"), max_length=100, unique=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("jenis usaha")
+        verbose_name_plural = _("jenis usaha")
+
+    def __str__(self):
+        return self.name

@@ -2,12 +2,20 @@
 
 from accounts.roles import Role
 
+_VIEW = ["programs.view_budgetyear", "programs.view_businesstype"]
+
 ROLE_PERMISSIONS = {
-    Role.ADMIN_PROVINSI: ["programs.view_budgetyear", "programs.add_budgetyear", "programs.change_budgetyear"],
-    Role.VERIFIKATOR: ["programs.view_budgetyear"],
-    Role.OPERATOR: ["programs.view_budgetyear"],
-    Role.PIMPINAN: ["programs.view_budgetyear"],
-    Role.AUDITOR: ["programs.view_budgetyear"],
+    Role.ADMIN_PROVINSI: [
+        *_VIEW,
+        "programs.add_budgetyear",
+        "programs.change_budgetyear",
+        "programs.add_businesstype",
+        "programs.change_businesstype",
+    ],
+    Role.VERIFIKATOR: _VIEW,
+    Role.OPERATOR: _VIEW,
+    Role.PIMPINAN: _VIEW,
+    Role.AUDITOR: _VIEW,
 }
 
 

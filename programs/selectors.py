@@ -18,3 +18,14 @@ def budget_year_current() -> BudgetYear | None:
         BudgetYear.objects.filter(status=BudgetYear.Status.OPEN).order_by("-year").first()
         or BudgetYear.objects.order_by("-year").first()
     )
+
+
+DEFAULT_KUBE_SIZE = (5, 10)
+
+
+def kube_size_bounds(budget_year: BudgetYear | None = None) -> tuple[int, int]:
+    """(minimum, maximum) members of a KUBE group under `budget_year` (default: the current year)."""
+    budget_year = budget_year or budget_year_current()
+    if budget_year is None:
+        return DEFAULT_KUBE_SIZE
+    return budget_year.kube_min_members, budget_year.kube_max_members

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from regions.models import District, Regency, VillageKind
+from regions.models import District, Regency, Village, VillageKind
 
 
 def regencies_visible_to(user) -> QuerySet[Regency]:
@@ -40,3 +40,17 @@ def district_list(*, regency: Regency) -> QuerySet[District]:
         )
         .order_by("name")
     )
+
+
+def villages_visible_to(user) -> QuerySet[Village]:
+    """Desa/kelurahan of the regencies the user may see."""
+    if not user.is_authenticated:
+        return Village.objects.none()
+    return Village.objects.filter(user.regency_q("district__regency")).order_by("name")
+
+
+def districts_visible_to(user) -> QuerySet[District]:
+    """Kecamatan of the regencies the user may see."""
+    if not user.is_authenticated:
+        return District.objects.none()
+    return District.objects.filter(user.regency_q("regency")).order_by("name")

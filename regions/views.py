@@ -26,3 +26,21 @@ def regency_detail(request, code):
         raise Http404 from None
     districts = selectors.district_list(regency=regency)
     return render(request, "regions/regency_detail.html", {"regency": regency, "districts": districts})
+
+
+@login_required
+def village_options(request):
+    """<option>s of the desa/kelurahan of one kecamatan (htmx: a kecamatan select refreshes its village select)."""
+    district = request.GET.get("district")
+    villages = selectors.villages_visible_to(request.user).filter(district=district) if district else []
+    return render(request, "regions/partials/village_options.html", {"villages": villages})
+
+
+@login_required
+def district_options(request):
+    """<option>s of the kecamatan of one regency (htmx: a regency select refreshes its kecamatan select)."""
+    regency = request.GET.get("regency")
+    districts = selectors.districts_visible_to(request.user)
+    if regency:
+        districts = districts.filter(regency=regency)
+    return render(request, "regions/partials/district_options.html", {"districts": districts})

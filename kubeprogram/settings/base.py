@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "programs",
+    "beneficiaries",
     # The project shell (layout, home page, formatting, demo data) composes the apps above.
     "kubeprogram",
 ]

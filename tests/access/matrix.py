@@ -57,6 +57,24 @@ def _year(ctx, scope):
     return {"year": ctx["budget_year"].year}
 
 
+def _person(ctx, scope):
+    return {"pk": ctx["person"][scope].pk}
+
+
+def _group(ctx, scope):
+    return {"pk": ctx["group"][scope].pk}
+
+
+def _member(ctx, scope):
+    member = ctx["member"][scope]
+    return {"pk": member.group_id, "member_pk": member.pk}
+
+
+REGISTRY_EDITORS = frozenset({Role.ADMIN_PROVINSI, Role.OPERATOR})
+FULL_NIK = frozenset({Role.ADMIN_PROVINSI, Role.VERIFIKATOR, Role.OPERATOR})
+DUPLICATE_REVIEWERS = frozenset({Role.ADMIN_PROVINSI, Role.VERIFIKATOR})
+
+
 ACCESS: dict[str, Access] = {
     "home": Access(),
     "healthz": Access(anonymous=200),
@@ -72,6 +90,31 @@ ACCESS: dict[str, Access] = {
     "programs:budgetyear_create": Access(allowed=frozenset({Role.ADMIN_PROVINSI})),
     "programs:budgetyear_update": Access(allowed=frozenset({Role.ADMIN_PROVINSI}), kwargs=_year),
     "audit:event_list": Access(allowed=frozenset({Role.ADMIN_PROVINSI, Role.AUDITOR})),
+    "regions:district_options": Access(),
+    "regions:village_options": Access(),
+    # Registry: everyone reads (scoped), Admin Provinsi and Operator Kab/Kota write.
+    "beneficiaries:person_list": Access(),
+    "beneficiaries:person_search": Access(),
+    "beneficiaries:person_export": Access(),
+    "beneficiaries:person_detail": Access(kwargs=_person, scoped=True),
+    "beneficiaries:person_create": Access(allowed=REGISTRY_EDITORS),
+    "beneficiaries:person_update": Access(allowed=REGISTRY_EDITORS, kwargs=_person, scoped=True),
+    "beneficiaries:person_reveal_nik": Access(allowed=FULL_NIK, kwargs=_person, scoped=True, method="post"),
+    "beneficiaries:duplicate_list": Access(allowed=DUPLICATE_REVIEWERS),
+    # Without a valid pair the POST is refused; the merge/dismiss themselves are tested in tests/beneficiaries.
+    "beneficiaries:duplicate_dismiss": Access(allowed=DUPLICATE_REVIEWERS, method="post", ok=403),
+    "beneficiaries:duplicate_merge": Access(allowed=DUPLICATE_REVIEWERS, method="post", ok=403),
+    "beneficiaries:group_list": Access(),
+    "beneficiaries:group_export": Access(),
+    "beneficiaries:group_detail": Access(kwargs=_group, scoped=True),
+    "beneficiaries:group_create": Access(allowed=REGISTRY_EDITORS),
+    "beneficiaries:group_update": Access(allowed=REGISTRY_EDITORS, kwargs=_group, scoped=True),
+    # An empty POST: the group page comes back (302) with the reason; another regency's group is 404.
+    "beneficiaries:member_add": Access(allowed=REGISTRY_EDITORS, kwargs=_group, scoped=True, method="post", ok=302),
+    "beneficiaries:member_role": Access(
+        allowed=REGISTRY_EDITORS, kwargs=_member, scoped=True, method="post", ok=302, data={"role": "anggota"}
+    ),
+    "beneficiaries:member_remove": Access(allowed=REGISTRY_EDITORS, kwargs=_member, scoped=True, method="post", ok=302),
 }
 
 # Whole namespaces declared at once: Django's admin site is for staff (the Admin Provinsi) only;

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from tests.access.matrix import ACCESS, ANONYMOUS, LOGIN, NAMESPACES, OTHER, OWN, undeclared_url_names, url_names
-from tests.factories import BudgetYearFactory, OperatorFactory, factory_for_role
+from tests.factories import BudgetYearFactory, KubeMemberFactory, OperatorFactory, PersonFactory, factory_for_role
 
 ROLES = [ANONYMOUS, *[role.value for role in Role]]
 
@@ -37,7 +37,15 @@ def test_an_undeclared_url_fails_the_matrix(settings):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "access", "role", "scope"), list(_cases()))
 def test_access(client, samarinda, balikpapan, name, access, role, scope):
-    ctx = {"regency": {OWN: samarinda, OTHER: balikpapan}, "budget_year": BudgetYearFactory()}
+    regency = {OWN: samarinda, OTHER: balikpapan}
+    members = {scope: KubeMemberFactory(group__regency=regency[scope]) for scope in (OWN, OTHER)}
+    ctx = {
+        "regency": regency,
+        "budget_year": BudgetYearFactory(),
+        "person": {scope: PersonFactory(regency=regency[scope]) for scope in (OWN, OTHER)},
+        "group": {scope: member.group for scope, member in members.items()},
+        "member": members,
+    }
     if role != ANONYMOUS:
         role = Role(role)
         factory = factory_for_role(role)

@@ -12,17 +12,18 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("reference_data")]
 
-ALL = ["Beranda", "Wilayah", "Tahun Anggaran", "Jejak Audit"]
+REGISTRY = ["Beranda", "Penduduk", "KUBE"]
+REST = ["Wilayah", "Tahun Anggaran"]
 
 
 @pytest.mark.parametrize(
     ("factory", "role_label", "nav"),
     [
-        (AdminProvinsiFactory, "Admin Provinsi", ALL),
-        (VerifikatorFactory, "Verifikator Provinsi", ALL[:3]),
-        (OperatorFactory, "Operator Kab/Kota", ALL[:3]),
-        (PimpinanFactory, "Pimpinan", ALL[:3]),
-        (AuditorFactory, "Auditor", ALL),
+        (AdminProvinsiFactory, "Admin Provinsi", [*REGISTRY, "Data Ganda", *REST, "Jejak Audit"]),
+        (VerifikatorFactory, "Verifikator Provinsi", [*REGISTRY, "Data Ganda", *REST]),
+        (OperatorFactory, "Operator Kab/Kota", [*REGISTRY, *REST]),
+        (PimpinanFactory, "Pimpinan", [*REGISTRY, *REST]),
+        (AuditorFactory, "Auditor", [*REGISTRY, *REST, "Jejak Audit"]),
     ],
 )
 def test_each_role_logs_in_and_sees_its_own_navigation(page, login, factory, role_label, nav):

@@ -1,3 +1,4 @@
+from tests.factories.beneficiaries import KubeGroupFactory, KubeMemberFactory, PersonFactory
 from tests.factories.programs import BudgetYearFactory
 from tests.factories.users import (
     PASSWORD,
@@ -15,6 +16,9 @@ __all__ = [
     "AdminProvinsiFactory",
     "AuditorFactory",
     "BudgetYearFactory",
+    "KubeGroupFactory",
+    "KubeMemberFactory",
+    "PersonFactory",
     "OperatorFactory",
     "PimpinanFactory",
     "UserFactory",

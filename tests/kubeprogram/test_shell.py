@@ -34,7 +34,7 @@ def test_healthz_fails_when_the_database_does_not(client):
     assert response.status_code == 503
 
 
-NAV = {"Beranda", "Wilayah", "Tahun Anggaran", "Jejak Audit"}
+NAV = {"Beranda", "Penduduk", "KUBE", "Data Ganda", "Wilayah", "Tahun Anggaran", "Jejak Audit"}
 
 
 @pytest.mark.parametrize(
@@ -42,9 +42,9 @@ NAV = {"Beranda", "Wilayah", "Tahun Anggaran", "Jejak Audit"}
     [
         (AdminProvinsiFactory, NAV),
         (VerifikatorFactory, NAV - {"Jejak Audit"}),
-        (OperatorFactory, NAV - {"Jejak Audit"}),
-        (PimpinanFactory, NAV - {"Jejak Audit"}),
-        (AuditorFactory, NAV),
+        (OperatorFactory, NAV - {"Jejak Audit", "Data Ganda"}),
+        (PimpinanFactory, NAV - {"Jejak Audit", "Data Ganda"}),
+        (AuditorFactory, NAV - {"Data Ganda"}),
     ],
 )
 def test_navbar_shows_only_what_the_role_may_open(client, factory, expected):

@@ -1,0 +1,124 @@
+"""Rows of the registry's Excel exports (the writing itself is kubeprogram.excel.ReportWriter)."""
+
+from collections.abc import Iterator
+
+from django.db.models import Count, QuerySet
+
+from beneficiaries.identity import mask_nik
+from beneficiaries.models import KubeGroup, MaritalStatus, MemberRole, Person, Sex
+from kubeprogram.excel import Column
+
+PERSON_COLUMNS = [
+    Column("No", 7, "number"),
+    Column("NIK", 19),
+    Column("No KK", 19),
+    Column("Nama Lengkap", 30),
+    Column("Jenis Kelamin", 12),
+    Column("Tempat Lahir", 16),
+    Column("Tanggal Lahir", 13, "date"),
+    Column("Status Perkawinan", 15),
+    Column("Alamat", 30),
+    Column("RT", 5),
+    Column("RW", 5),
+    Column("Desa/Kelurahan", 20),
+    Column("Kecamatan", 18),
+    Column("Kabupaten/Kota", 22),
+    Column("No HP", 15),
+    Column("ID DTKS/DTSEN", 18),
+    Column("Desil", 7, "number"),
+    Column("Pekerjaan", 18),
+    Column("Terakhir Dibantu", 10, "number"),
+]
+
+_PERSON_VALUES = [
+    "nik",
+    "kk_number",
+    "full_name",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "marital_status",
+    "address",
+    "rt",
+    "rw",
+    "village__name",
+    "district__name",
+    "regency__kind",
+    "regency__name",
+    "phone",
+    "dtks_id",
+    "desil",
+    "occupation",
+    "last_assisted_year",
+]
+
+
+def person_rows(people: QuerySet[Person], *, full_nik: bool) -> Iterator[list]:
+    """One list per person in name order, read in chunks (server-side cursor on PostgreSQL)."""
+    sexes, statuses = dict(Sex.choices), dict(MaritalStatus.choices)
+    rows = people.order_by("full_name", "id").values_list(*_PERSON_VALUES).iterator(chunk_size=2000)
+    for number, row in enumerate(rows, start=1):
+        (nik, kk, name, sex, place, born, status, address, rt, rw, village, district, kind, regency, phone,
+         dtks, desil, occupation, assisted) = row  # fmt: skip
+        yield [
+            number,
+            nik if full_nik else mask_nik(nik),
+            kk if full_nik else mask_nik(kk),
+            name,
+            str(sexes.get(sex, sex)),
+            place,
+            born,
+            str(statuses.get(status, status)),
+            address,
+            rt,
+            rw,
+            village,
+            district,
+            f"{kind.title()} {regency}",
+            phone,
+            dtks,
+            desil,
+            occupation,
+            assisted,
+        ]
+
+
+GROUP_COLUMNS = [
+    Column("No", 7, "number"),
+    Column("Nama KUBE", 28),
+    Column("Jenis Usaha", 22),
+    Column("Desa/Kelurahan", 20),
+    Column("Kecamatan", 18),
+    Column("Kabupaten/Kota", 22),
+    Column("Tanggal Berdiri", 13, "date"),
+    Column("Jumlah Anggota", 10, "number"),
+    Column("Ketua", 24),
+    Column("Sekretaris", 24),
+    Column("Bendahara", 24),
+    Column("Status", 10),
+]
+
+
+def group_rows(groups: QuerySet[KubeGroup]) -> Iterator[list]:
+    """One list per group; expects `officers` prefetched (members with an officer role)."""
+    groups = (
+        groups.select_related("business_type", "village", "district", "regency")
+        .annotate(member_count=Count("members"))
+        .order_by("name", "id")
+    )
+    for number, group in enumerate(groups.iterator(chunk_size=500), start=1):
+        officers = {member.role: member.person.full_name for member in getattr(group, "officers", [])}
+        yield [
+            number,
+            group.name,
+            group.business_type.name,
+            group.village.name,
+            group.district.name,
+            group.regency.full_name,
+            group.founded,
+            group.member_count,
+            officers.get(MemberRole.CHAIR, ""),
+            officers.get(MemberRole.SECRETARY, ""),
+            officers.get(MemberRole.TREASURER, ""),
+            "Aktif" if group.is_active else "Tidak aktif",
+        ]

@@ -1,0 +1,141 @@
+"""Rules of Indonesian identity data: NIK, No. KK, phone numbers, and a spelling-tolerant name key.
+
+NIK layout (16 digits): PP RR SS DDMMYY XXXX — province, regency, kecamatan of first registration,
+birth date (day + 40 for women), serial. NIKs are lifelong, so one registered outside Kaltim is normal
+for someone who moved here: a warning, not an error.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+from stdnum.id import nik as stdnum_nik
+
+KALTIM_PROVINCE_CODE = "64"
+
+
+@dataclass
+class NikCheck:
+    """The result of checking one NIK against the record it belongs to."""
+
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    encoded_sex: str | None = None  # "L" or "P"
+    encoded_day: int | None = None
+    encoded_month: int | None = None
+    encoded_year2: int | None = None  # the two year digits; the century is not encoded
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check_nik(nik: str, *, sex: str | None = None, birth_date: datetime.date | None = None) -> NikCheck:
+    """Check a NIK (python-stdnum: length, digits, birth date, place code) and that the sex and birth
+    date it encodes agree with the record. Messages are in Indonesian, for the user."""
+    result = NikCheck()
+    value = (nik or "").strip()
+    if not value.isdigit():
+        result.errors.append("NIK hanya boleh berisi angka.")
+        return result
+    if len(value) != 16:
+        result.errors.append(f"NIK harus 16 digit (tertulis {len(value)} digit).")
+        return result
+    try:
+        stdnum_nik.validate(value)
+    except InvalidLength:
+        result.errors.append("NIK harus 16 digit.")
+        return result
+    except InvalidFormat:
+        result.errors.append("NIK hanya boleh berisi angka.")
+        return result
+    except InvalidComponent:
+        result.errors.append("NIK tidak valid: tanggal lahir atau kode wilayah di dalam NIK tidak mungkin.")
+        return result
+    except ValidationError:
+        result.errors.append("NIK tidak valid.")
+        return result
+
+    day_code = int(value[6:8])
+    result.encoded_sex = "P" if day_code > 40 else "L"
+    result.encoded_day = day_code - 40 if day_code > 40 else day_code
+    result.encoded_month = int(value[8:10])
+    result.encoded_year2 = int(value[10:12])
+
+    if value[:2] != KALTIM_PROVINCE_CODE:
+        result.warnings.append("NIK terdaftar di luar Kalimantan Timur (pindahan?). Periksa KTP/KK.")
+    if sex and sex != result.encoded_sex:
+        encoded = "perempuan" if result.encoded_sex == "P" else "laki-laki"
+        result.errors.append(f"Jenis kelamin tidak sesuai NIK: NIK ini milik seorang {encoded}.")
+    if birth_date and (
+        birth_date.day != result.encoded_day
+        or birth_date.month != result.encoded_month
+        or birth_date.year % 100 != result.encoded_year2
+    ):
+        result.errors.append(
+            "Tanggal lahir tidak sesuai NIK: NIK menunjukkan "
+            f"{result.encoded_day:02d}-{result.encoded_month:02d}-..{result.encoded_year2:02d}."
+        )
+    return result
+
+
+def check_kk(kk: str) -> list[str]:
+    """Errors of a No. KK (16 digits, as text)."""
+    value = (kk or "").strip()
+    if not value.isdigit():
+        return ["No. KK hanya boleh berisi angka."]
+    if len(value) != 16:
+        return [f"No. KK harus 16 digit (tertulis {len(value)} digit)."]
+    return []
+
+
+def mask_nik(nik: str) -> str:
+    """'6472015708450001' -> '647201******0001' (UU 27/2022: lists never show a whole NIK)."""
+    if not nik or len(nik) < 10:
+        return nik or ""
+    return f"{nik[:6]}{'*' * (len(nik) - 10)}{nik[-4:]}"
+
+
+_PHONE_JUNK = re.compile(r"[\s\-().]")
+
+
+def normalize_phone(raw: str) -> str:
+    """'+62 812-3456-7890', '62812…', '0812…', '812…' -> '081234567890'. Raises ValueError when it
+    cannot be an Indonesian number."""
+    value = _PHONE_JUNK.sub("", raw or "")
+    if not value:
+        return ""
+    if value.startswith("+62"):
+        value = "0" + value[3:]
+    elif value.startswith("62"):
+        value = "0" + value[2:]
+    elif value.startswith("8"):
+        value = "0" + value
+    if not value.isdigit() or not value.startswith("0") or not 9 <= len(value) <= 14:
+        raise ValueError("Nomor HP tidak valid: tulis seperti 081234567890 atau +6281234567890.")
+    return value
+
+
+_TITLES = re.compile(r"\b(HJ|HAJJAH|HAJI|H|IR|DRS|DR|ST|SE|SH|SPD|SKM|AMD|AMK|SPD|SSOS|BIN|BINTI|BT|BN)\b")
+_SPELLING = [("DJ", "J"), ("TJ", "C"), ("OE", "U"), ("SJ", "SY"), ("CH", "KH"), ("NJ", "NY"), ("PH", "F")]
+
+
+def name_key(name: str) -> str:
+    """A spelling-tolerant key: 'Hj. Siti Nurhaliza', 'SITI NOERHALIZA' and 'Siti  Nurhalisa' do not all
+    match, but old and new spellings (oe/u, dj/j, tj/c), titles, punctuation and doubled letters are
+    folded, so near-identical names in one village share a key."""
+    value = re.sub(r"[^A-Z ]", " ", (name or "").upper())
+    value = _TITLES.sub(" ", value)
+    for old, new in _SPELLING:
+        value = value.replace(old, new)
+    value = re.sub(r"([A-Z])\1+", r"\1", value)  # doubled letters: 'Muhammad' = 'Muhamad'
+    value = value.replace("Y", "I")  # 'Yanti' / 'Ianti' are rarer than 'Suryani' / 'Suriani'
+    return " ".join(value.split())
+
+
+def make_nik(place: str, birth_date: datetime.date, sex: str, serial: int) -> str:
+    """Compose a NIK: 6-digit place code (PPRRSS), birth date (day + 40 for women), 4-digit serial.
+    For synthetic and test data; real NIKs come from Dukcapil."""
+    day = birth_date.day + (40 if sex == "P" else 0)
+    return f"{place}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial % 10000:04d}"

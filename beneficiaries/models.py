@@ -1,0 +1,238 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+SIXTEEN_DIGITS = RegexValidator(r"^\d{16}$", _("Harus 16 digit angka."))
+DIGITS = RegexValidator(r"^\d*$", _("Hanya angka."))
+
+
+class Sex(models.TextChoices):
+    MALE = "L", _("Laki-laki")
+    FEMALE = "P", _("Perempuan")
+
+
+class MaritalStatus(models.TextChoices):
+    SINGLE = "belum_kawin", _("Belum Kawin")
+    MARRIED = "kawin", _("Kawin")
+    DIVORCED = "cerai_hidup", _("Cerai Hidup")
+    WIDOWED = "cerai_mati", _("Cerai Mati")
+
+
+class PersonQuerySet(models.QuerySet):
+    def current(self):
+        """People not merged into another record."""
+        return self.filter(merged_into__isnull=True)
+
+
+class Person(models.Model):
+    """A resident in the registry (Penduduk / Calon Penerima). NIK and No. KK are 16-digit strings."""
+
+    nik = models.CharField(_("NIK"), max_length=16, unique=True, validators=[SIXTEEN_DIGITS])
+    kk_number = models.CharField(_("No. KK"), max_length=16, db_index=True, validators=[SIXTEEN_DIGITS])
+    full_name = models.CharField(_("nama lengkap"), max_length=150)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
+    birth_place = models.CharField(_("tempat lahir"), max_length=100)
+    birth_date = models.DateField(_("tanggal lahir"))
+    marital_status = models.CharField(_("status perkawinan"), max_length=12, choices=MaritalStatus.choices)
+    address = models.CharField(_("alamat"), max_length=255)
+    rt = models.CharField(_("RT"), max_length=3, blank=True, validators=[DIGITS])
+    rw = models.CharField(_("RW"), max_length=3, blank=True, validators=[DIGITS])
+    village = models.ForeignKey(
+        "regions.Village", on_delete=models.PROTECT, related_name="people", verbose_name=_("desa/kelurahan")
+    )
+    # Copied from the village by the services: scoping and the list filters use them without joins.
+    district = models.ForeignKey(
+        "regions.District", on_delete=models.PROTECT, related_name="people", verbose_name=_("kecamatan")
+    )
+    regency = models.ForeignKey(
+        "regions.Regency", on_delete=models.PROTECT, related_name="people", verbose_name=_("kabupaten/kota")
+    )
+    phone = models.CharField(_("no. HP"), max_length=14, blank=True)
+    dtks_id = models.CharField(_("ID DTKS/DTSEN"), max_length=32, blank=True)
+    desil = models.PositiveSmallIntegerField(
+        _("desil"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    occupation = models.CharField(_("pekerjaan"), max_length=100, blank=True)
+    last_assisted_year = models.PositiveSmallIntegerField(
+        _("tahun terakhir menerima bantuan"),
+        null=True,
+        blank=True,
+        help_text=_("Diisi otomatis saat penyaluran; isi manual untuk bantuan sebelum sistem ini."),
+    )
+    name_key = models.CharField(max_length=150, editable=False, db_index=False)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_duplicates",
+        verbose_name=_("digabung ke"),
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["full_name", "id"]
+        verbose_name = _("penduduk")
+        verbose_name_plural = _("penduduk")
+        permissions = [
+            ("view_full_nik", "Dapat melihat NIK lengkap"),
+            ("merge_person", "Dapat memeriksa dan menggabungkan data ganda"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(desil__gte=1, desil__lte=10), name="person_desil_1_10"),
+            models.CheckConstraint(condition=Q(sex__in=["L", "P"]), name="person_sex_l_p"),
+            models.CheckConstraint(condition=~Q(merged_into=F("id")), name="person_not_merged_into_self"),
+        ]
+        indexes = [
+            # The list's keyset order, unfiltered and per regency (the Operator Kab/Kota's view).
+            models.Index(fields=["full_name", "id"], name="person_name_id_idx"),
+            models.Index(fields=["regency", "full_name", "id"], name="person_regency_name_idx"),
+            models.Index(fields=["district", "full_name", "id"], name="person_district_name_idx"),
+            models.Index(fields=["village", "full_name", "id"], name="person_village_name_idx"),
+            models.Index(fields=["sex", "birth_date"], name="person_sex_birth_idx"),
+            models.Index(fields=["birth_date"], name="person_birth_idx"),
+            models.Index(fields=["desil"], name="person_desil_idx"),
+            models.Index(fields=["last_assisted_year"], name="person_assisted_idx"),
+            # Possible duplicates: near-identical names in one village; same KK + name + birth date.
+            models.Index(fields=["village", "name_key"], name="person_village_namekey_idx"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("beneficiaries:person_detail", kwargs={"pk": self.pk})
+
+    @property
+    def masked_nik(self) -> str:
+        from beneficiaries.identity import mask_nik
+
+        return mask_nik(self.nik)
+
+    @property
+    def masked_kk(self) -> str:
+        from beneficiaries.identity import mask_nik
+
+        return mask_nik(self.kk_number)
+
+    def age_on(self, day) -> int:
+        """Full years of age on `day`."""
+        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
+
+class KubeGroup(models.Model):
+    """A Kelompok Usaha Bersama: 5–10 poor households (bounds per budget year) running one business,
+    with exactly one ketua, sekretaris and bendahara."""
+
+    name = models.CharField(_("nama KUBE"), max_length=150)
+    business_type = models.ForeignKey(
+        "programs.BusinessType", on_delete=models.PROTECT, related_name="kube_groups", verbose_name=_("jenis usaha")
+    )
+    village = models.ForeignKey(
+        "regions.Village", on_delete=models.PROTECT, related_name="kube_groups", verbose_name=_("desa/kelurahan")
+    )
+    district = models.ForeignKey(
+        "regions.District", on_delete=models.PROTECT, related_name="kube_groups", verbose_name=_("kecamatan")
+    )
+    regency = models.ForeignKey(
+        "regions.Regency", on_delete=models.PROTECT, related_name="kube_groups", verbose_name=_("kabupaten/kota")
+    )
+    founded = models.DateField(_("tanggal berdiri"), null=True, blank=True)
+    address = models.CharField(_("alamat sekretariat"), max_length=255, blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("kelompok KUBE")
+        verbose_name_plural = _("kelompok KUBE")
+        constraints = [
+            # One village does not hold two active groups of the same name (re-submitting creates none).
+            models.UniqueConstraint(
+                fields=["village", "name"], condition=Q(is_active=True), name="kubegroup_unique_active_name"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["regency", "name", "id"], name="kubegroup_regency_name_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("beneficiaries:group_detail", kwargs={"pk": self.pk})
+
+
+class MemberRole(models.TextChoices):
+    CHAIR = "ketua", _("Ketua")
+    SECRETARY = "sekretaris", _("Sekretaris")
+    TREASURER = "bendahara", _("Bendahara")
+    MEMBER = "anggota", _("Anggota")
+
+
+OFFICER_ROLES = (MemberRole.CHAIR, MemberRole.SECRETARY, MemberRole.TREASURER)
+
+
+class KubeMember(models.Model):
+    """A person's membership of a KUBE group, with their role in it."""
+
+    group = models.ForeignKey(KubeGroup, on_delete=models.CASCADE, related_name="members", verbose_name=_("KUBE"))
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="kube_memberships", verbose_name=_("anggota")
+    )
+    role = models.CharField(_("jabatan"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    # Mirrors the group's is_active so the database itself keeps a person in one active group.
+    group_active = models.BooleanField(default=True, editable=False)
+    joined_at = models.DateTimeField(_("bergabung"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["group", "id"]
+        verbose_name = _("anggota KUBE")
+        verbose_name_plural = _("anggota KUBE")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(group_active=True), name="kubemember_one_active_group"
+            ),
+            models.UniqueConstraint(fields=["group", "person"], name="kubemember_unique_person"),
+            models.UniqueConstraint(
+                fields=["group", "role"],
+                condition=Q(role__in=["ketua", "sekretaris", "bendahara"]),
+                name="kubemember_one_per_officer_role",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_role_display()}, {self.group})"
+
+
+class DuplicateDismissal(models.Model):
+    """A verifier's word that two similar records are two different people ("bukan duplikat")."""
+
+    person_low = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_high = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bukan duplikat")
+        verbose_name_plural = _("bukan duplikat")
+        constraints = [
+            models.UniqueConstraint(fields=["person_low", "person_high"], name="duplicatedismissal_unique_pair"),
+            models.CheckConstraint(condition=Q(person_low__lt=F("person_high")), name="duplicatedismissal_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_low_id} ≠ {self.person_high_id}"

@@ -1,0 +1,187 @@
+"""Reads of the registry, always through `people_visible_to` / `kube_groups_visible_to`."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+
+from beneficiaries.models import OFFICER_ROLES, DuplicateDismissal, KubeGroup, KubeMember, MemberRole, Person
+from beneficiaries.permissions import can_review_duplicates, can_view_registry
+from programs.selectors import kube_size_bounds
+
+
+def people_visible_to(user) -> QuerySet[Person]:
+    """Current (unmerged) people of the regencies the user may see; none for users without access."""
+    if not can_view_registry(user):
+        return Person.objects.none()
+    return Person.objects.current().filter(user.regency_q("regency"))
+
+
+def person_list(queryset: QuerySet[Person]) -> QuerySet[Person]:
+    """The list's rows with their region names joined (no query per row)."""
+    return queryset.select_related("village", "district", "regency").only(
+        "id",
+        "nik",
+        "full_name",
+        "sex",
+        "birth_date",
+        "desil",
+        "last_assisted_year",
+        "village__name",
+        "village__kind",
+        "district__name",
+        "regency__name",
+        "regency__kind",
+    )
+
+
+def person_get(*, user, pk: int) -> Person:
+    """One visible person with regions; raises Person.DoesNotExist when absent or out of scope."""
+    return people_visible_to(user).select_related("village", "district", "regency", "created_by").get(pk=pk)
+
+
+def household(*, user, person: Person) -> QuerySet[Person]:
+    """Others on the same family card (No. KK) that the user may see."""
+    return people_visible_to(user).filter(kk_number=person.kk_number).exclude(pk=person.pk).order_by("birth_date")
+
+
+def person_memberships(*, person: Person) -> QuerySet[KubeMember]:
+    return (
+        KubeMember.objects.filter(person=person)
+        .select_related("group", "group__business_type")
+        .order_by("-group_active")
+    )
+
+
+def people_search(*, user, query: str, limit: int = 10) -> list[Person]:
+    """Quick search by NIK (digits) or name for pickers: at most `limit` people."""
+    query = " ".join((query or "").split())
+    if len(query) < 3:
+        return []
+    people = people_visible_to(user)
+    if query.isdigit():
+        people = people.filter(nik__startswith=query)
+    else:
+        people = people.filter(full_name__icontains=query)
+    return list(person_list(people).order_by("full_name", "id")[:limit])
+
+
+# KUBE groups ---------------------------------------------------------------------------------------
+
+ROLE_ORDER = Case(
+    *[When(role=role, then=Value(i)) for i, role in enumerate([*OFFICER_ROLES, MemberRole.MEMBER])],
+    output_field=IntegerField(),
+)
+
+
+def kube_groups_visible_to(user) -> QuerySet[KubeGroup]:
+    if not can_view_registry(user):
+        return KubeGroup.objects.none()
+    return KubeGroup.objects.filter(user.regency_q("regency"))
+
+
+def group_list(queryset: QuerySet[KubeGroup]) -> QuerySet[KubeGroup]:
+    """Groups with region names, business type and member counts (one query)."""
+    return queryset.select_related("village", "district", "regency", "business_type").annotate(
+        member_count=Count("members"),
+        officer_count=Count("members", filter=Q(members__role__in=OFFICER_ROLES)),
+    )
+
+
+def group_get(*, user, pk: int) -> KubeGroup:
+    return group_list(kube_groups_visible_to(user)).get(pk=pk)
+
+
+def group_members(*, group: KubeGroup) -> QuerySet[KubeMember]:
+    """Members, officers first (ketua, sekretaris, bendahara, then anggota by name)."""
+    return (
+        group.members.select_related("person", "person__village")
+        .annotate(role_order=ROLE_ORDER)
+        .order_by("role_order", "person__full_name")
+    )
+
+
+def group_problems(*, group: KubeGroup, members: list[KubeMember] | None = None) -> list[str]:
+    """Why a group is not (yet) complete under the current year's rules; empty when it is."""
+    members = list(group_members(group=group)) if members is None else members
+    minimum, maximum = kube_size_bounds()
+    problems = []
+    if len(members) < minimum:
+        problems.append(f"Anggota baru {len(members)} orang; minimal {minimum}.")
+    if len(members) > maximum:
+        problems.append(f"Anggota {len(members)} orang; maksimal {maximum}.")
+    held = {m.role for m in members}
+    for role in OFFICER_ROLES:
+        if role not in held:
+            problems.append(f"Belum ada {MemberRole(role).label.lower()}.")
+    return problems
+
+
+# Possible duplicates -------------------------------------------------------------------------------
+
+
+@dataclass
+class DuplicatePair:
+    reason: str
+    first: Person
+    second: Person
+
+    @property
+    def people(self) -> tuple[Person, Person]:
+        return self.first, self.second
+
+
+def possible_duplicates(*, user, limit: int = 100) -> list[DuplicatePair]:
+    """Pairs of current people that may be one person, for provincial review (at most `limit` pairs):
+
+    - same No. KK, same name (spelling-tolerant) and same birth date under different NIKs;
+    - near-identical names (same spelling-tolerant name key) in one desa/kelurahan.
+    Pairs marked "bukan duplikat" are left out. A fixed number of queries, whatever the registry size.
+    """
+    if not can_review_duplicates(user):
+        return []
+    people = people_visible_to(user)
+    same_kk = (
+        people.values("kk_number", "name_key", "birth_date")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .order_by("kk_number")[:limit]
+    )
+    same_village = (
+        people.values("village", "name_key").annotate(n=Count("id")).filter(n__gt=1).order_by("village")[:limit]
+    )
+    kk_keys = [(g["kk_number"], g["name_key"], g["birth_date"]) for g in same_kk]
+    village_keys = [(g["village"], g["name_key"]) for g in same_village]
+    condition = Q(pk__in=[])
+    for kk, key, born in kk_keys:
+        condition |= Q(kk_number=kk, name_key=key, birth_date=born)
+    for village, key in village_keys:
+        condition |= Q(village=village, name_key=key)
+    if not kk_keys and not village_keys:
+        return []
+    candidates = list(people.filter(condition).select_related("village", "district", "regency").order_by("id"))
+    dismissed = set(
+        DuplicateDismissal.objects.filter(person_low__in=candidates).values_list("person_low", "person_high")
+    )
+
+    groups: dict[tuple, list[Person]] = defaultdict(list)
+    for person in candidates:
+        groups[("kk", person.kk_number, person.name_key, person.birth_date)].append(person)
+        groups[("village", person.village_id, person.name_key)].append(person)
+    pairs, seen = [], set()
+    for key, members in groups.items():
+        reason = (
+            "No. KK, nama, dan tanggal lahir sama; NIK berbeda"
+            if key[0] == "kk"
+            else "Nama hampir sama di desa/kelurahan yang sama"
+        )
+        for i, first in enumerate(members):
+            for second in members[i + 1 :]:
+                pair = (first.pk, second.pk)
+                if pair in seen or pair in dismissed:
+                    continue
+                seen.add(pair)
+                pairs.append(DuplicatePair(reason=reason, first=first, second=second))
+                if len(pairs) >= limit:
+                    return pairs
+    return pairs

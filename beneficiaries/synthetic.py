@@ -1,0 +1,191 @@
+"""Realistic synthetic residents for demos and benchmarks: Indonesian names, valid NIKs (Kaltim place
+codes, sex and birth date encoded), households sharing a No. KK, spread over the regencies by their
+reference population. Fast enough for 1,000,000 rows: PostgreSQL COPY in chunks, else bulk_create.
+
+Synthetic rows are not user changes, so they carry no audit events.
+"""
+
+import datetime
+import io
+import random
+from collections.abc import Iterator
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from beneficiaries.identity import name_key
+from beneficiaries.models import MaritalStatus, Person
+from regions.models import Regency, Village
+
+FEMALE = (
+    "Siti Nur Sri Dewi Rina Wati Fitri Yuli Ani Rahmawati Hartini Sumiati Masitah Rusmini Jumiati Aisyah "
+    "Fatimah Nurhayati Kartini Ratna Lestari Wahyuni Susanti Hasanah Maryam Halimah Salmah Rosmini Nurul "
+    "Indah Eka Dian Putri Ayu Mega Novi Lina Yanti Erna Murni Hamsiah Asmah Nursiah Mariani Hadijah Ernawati "
+    "Suryani Kasmawati Hayati Rosdiana Samsiah Juliana Irawati Sumarni Rukmini Jamilah Zubaidah Nurjanah"
+).split()
+MALE = (
+    "Ahmad Muhammad Budi Agus Andi Rudi Hendra Joko Slamet Bambang Yusuf Abdul Rahmat Syahrir Hasan Ilham "
+    "Arif Dedi Eko Heri Iwan Rizal Samsul Sudirman Taufik Usman Wahyu Zainal Rahman Baharuddin Hamka Jufri "
+    "Syamsul Darmawan Kamaruddin Suparman Mulyadi Sugianto Hairul Ridwan Junaidi Fadli Irfan Rusdi Anwar"
+).split()
+FAMILY = (
+    "Rahman Hidayat Saputra Wijaya Kurniawan Pratama Setiawan Santoso Nugroho Siregar Lubis Nasution Daeng "
+    "Rasyid Syamsuddin Hamzah Ismail Aminah Sari Lestari Wulandari Handayani Rahayu Puspita Utami Fitriani "
+    "Ningsih Yulianti Mahmud Arsyad Baco Lasse Tahir Latif Amir Husain Saleh Yunus Idris Anshari Effendi"
+).split()
+OCCUPATIONS = [
+    "Mengurus Rumah Tangga",
+    "Buruh Harian Lepas",
+    "Pedagang",
+    "Petani/Pekebun",
+    "Nelayan/Perikanan",
+    "Karyawan Swasta",
+    "Wiraswasta",
+    "Belum/Tidak Bekerja",
+    "Penjahit",
+]
+STREETS = "Jl. Merdeka;Jl. Pahlawan;Jl. Sudirman;Jl. Gatot Subroto;Jl. Kenanga;Jl. Mawar;Gg. Damai;Jl. Poros".split(";")
+# Places outside Kaltim where people who moved here were first registered (valid stdnum place codes).
+OUTSIDE = ["737101", "357801", "747101", "627101", "317101", "327301"]
+MARITAL = [MaritalStatus.MARRIED, MaritalStatus.WIDOWED, MaritalStatus.DIVORCED, MaritalStatus.SINGLE]
+
+COLUMNS = [
+    "nik",
+    "kk_number",
+    "full_name",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "marital_status",
+    "address",
+    "rt",
+    "rw",
+    "village_id",
+    "district_id",
+    "regency_id",
+    "phone",
+    "dtks_id",
+    "desil",
+    "occupation",
+    "last_assisted_year",
+    "name_key",
+    "created_at",
+    "updated_at",
+]
+
+
+def _villages_by_weight(rng: random.Random) -> tuple[list[tuple[str, str, str, str]], list[float]]:
+    """(village, district, regency, regency name) with weights: each regency's population spread
+    evenly over its villages."""
+    population = {r.code: r.population_total or 1 for r in Regency.objects.all()}
+    rows = list(Village.objects.values_list("code", "district_id", "district__regency_id", "district__regency__name"))
+    per_regency: dict[str, int] = {}
+    for _, _, regency, _ in rows:
+        per_regency[regency] = per_regency.get(regency, 0) + 1
+    weights = [population[regency] / per_regency[regency] for _, _, regency, _ in rows]
+    return rows, weights
+
+
+def generate(count: int, *, seed: int = 2024, existing_niks: set[str] | None = None) -> Iterator[tuple]:
+    """Yield `count` rows in COLUMNS order. NIKs are unique, also against `existing_niks`."""
+    rng = random.Random(seed)
+    taken = existing_niks if existing_niks is not None else set()
+    villages, weights = _villages_by_weight(rng)
+    today = timezone.localdate()
+    now = timezone.now()
+    chunk = 10_000
+    produced = 0
+    household_kk, household_place = None, None
+    while produced < count:
+        k = min(chunk, count - produced)
+        places = rng.choices(villages, weights=weights, k=k)
+        sexes = rng.choices("PL", weights=[0.62, 0.38], k=k)
+        ages = rng.choices(range(18, 76), k=k)
+        days = rng.choices(range(365), k=k)
+        desils = rng.choices([1, 2, 3, 4, 5, 6, None], weights=[22, 22, 18, 14, 10, 6, 8], k=k)
+        for i in range(k):
+            village, district, regency, regency_name = places[i]
+            sex = sexes[i]
+            born = today - datetime.timedelta(days=ages[i] * 365 + days[i])
+            roll = rng.random()
+            if roll < 0.01:
+                place = rng.choice(OUTSIDE)
+            elif roll < 0.05:
+                place = rng.choice(villages)[1].replace(".", "")
+            else:
+                place = district.replace(".", "")
+            day = born.day + (40 if sex == "P" else 0)
+            stem = f"{place}{day:02d}{born.month:02d}{born.year % 100:02d}"
+            serial = rng.randrange(1, 9999)
+            nik = f"{stem}{serial:04d}"
+            while nik in taken:
+                serial = serial % 9999 + 1
+                nik = f"{stem}{serial:04d}"
+            taken.add(nik)
+            if household_kk is None or household_place != village or rng.random() > 0.55:
+                household_kk = f"{district.replace('.', '')}{rng.randrange(10**9, 10**10)}"
+                household_place = village
+            first = rng.choice(FEMALE if sex == "P" else MALE)
+            name = (
+                f"{first} {rng.choice(FAMILY)}"
+                if rng.random() < 0.8
+                else f"{first} {rng.choice(FEMALE + MALE)} {rng.choice(FAMILY)}"
+            )
+            assisted = rng.choice((2021, 2022, 2023)) if rng.random() < 0.04 else None
+            yield (
+                nik,
+                household_kk,
+                name,
+                sex,
+                regency_name,
+                born,
+                rng.choice(MARITAL),
+                f"{rng.choice(STREETS)} No. {rng.randrange(1, 200)}",
+                f"{rng.randrange(1, 40):03d}",
+                f"{rng.randrange(1, 12):03d}",
+                village,
+                district,
+                regency,
+                f"08{rng.randrange(11, 59)}{rng.randrange(10**7, 10**8)}",
+                f"DTKS{rng.randrange(10**9, 10**10)}" if rng.random() < 0.7 else "",
+                desils[i],
+                rng.choice(OCCUPATIONS),
+                assisted,
+                name_key(name),
+                now,
+                now,
+            )
+        produced += k
+
+
+def _copy_chunk(cursor, rows: list[tuple]) -> None:
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join("\\N" if value is None else str(value) for value in row))
+        buffer.write("\n")
+    buffer.seek(0)
+    cursor.copy_expert(f"COPY {Person._meta.db_table} ({', '.join(COLUMNS)}) FROM STDIN", buffer)
+
+
+def insert(count: int, *, seed: int = 2024, chunk: int = 100_000, progress=None) -> int:
+    """Insert `count` synthetic people (COPY on PostgreSQL, bulk_create elsewhere); returns the count."""
+    existing = set(Person.objects.values_list("nik", flat=True).iterator(chunk_size=50_000))
+    rows_iter = generate(count, seed=seed + len(existing), existing_niks=existing)
+    done = 0
+    while done < count:
+        rows = [row for _, row in zip(range(min(chunk, count - done)), rows_iter, strict=False)]
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    _copy_chunk(cursor.cursor if hasattr(cursor, "cursor") else cursor, rows)
+            else:
+                Person.objects.bulk_create(
+                    [Person(**dict(zip(COLUMNS, row, strict=True))) for row in rows], batch_size=5000
+                )
+        done += len(rows)
+        if progress:
+            progress(done)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Person._meta.db_table}")
+    return done

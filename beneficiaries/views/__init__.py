@@ -1,0 +1,1 @@
+"""Registry pages, split by use case: people, KUBE groups, possible duplicates, Excel exports."""

@@ -1,0 +1,109 @@
+"""Writing Excel workbooks the office can trust: streamed (openpyxl write-only, constant memory), with a
+title block, NIK/KK as text, dates and Rupiah formatted, and no cell that Excel would run as a formula."""
+
+import datetime
+import tempfile
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.conf import settings
+from django.http import FileResponse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from kubeprogram.formatting import date_long, time_wita
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+DATE_FORMAT = "DD/MM/YYYY"
+RUPIAH_FORMAT = '"Rp"#,##0'
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def safe_text(value: str) -> str:
+    """Text that Excel, LibreOffice and WPS show as text: a leading = + - @ tab or CR gets a quote
+    in front, so '=HYPERLINK(…)' typed into a name can never become a live formula (CSV/formula injection)."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+class Column:
+    """One column: its header, width, and kind ('text', 'date', 'rupiah', 'number')."""
+
+    def __init__(self, header: str, width: int = 15, kind: str = "text"):
+        self.header, self.width, self.kind = header, width, kind
+
+
+class ReportWriter:
+    """A one-sheet report: title block, header row, then rows as they come (never all in memory).
+
+    writer = ReportWriter("Daftar Penduduk", columns, filters=[("Kab/Kota", "Kota Samarinda")])
+    for row in rows: writer.append(row)
+    return writer.response("penduduk.xlsx")
+    """
+
+    def __init__(self, title: str, columns: Sequence[Column], *, filters: Iterable[tuple[str, str]] = ()):
+        self.columns = list(columns)
+        self.workbook = Workbook(write_only=True)
+        self.sheet = self.workbook.create_sheet(title[:31])
+        for index, column in enumerate(self.columns):
+            self.sheet.column_dimensions[_letter(index)].width = column.width
+        bold = Font(bold=True)
+        now = timezone.localtime()
+        filter_text = "; ".join(f"{label}: {value}" for label, value in filters) or "semua data"
+        for text, font in [
+            (settings.OFFICE_NAME.upper(), Font(bold=True, size=12)),
+            (title, Font(bold=True, size=12)),
+            (f"Filter: {filter_text}", None),
+            (f"Dibuat: {date_long(now)} pukul {time_wita(now)}", None),
+        ]:
+            cell = WriteOnlyCell(self.sheet, value=safe_text(text))
+            if font:
+                cell.font = font
+            self.sheet.append([cell])
+        self.sheet.append([])
+        header_fill = PatternFill("solid", fgColor="DDEBF7")
+        header = []
+        for column in self.columns:
+            cell = WriteOnlyCell(self.sheet, value=column.header)
+            cell.font, cell.fill = bold, header_fill
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            header.append(cell)
+        self.sheet.append(header)
+        self.rows = 0
+
+    def append(self, values: Sequence) -> None:
+        row = []
+        for column, value in zip(self.columns, values, strict=True):
+            if value is None:
+                row.append(None)
+            elif isinstance(value, str):
+                row.append(safe_text(value))
+            elif isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+                cell = WriteOnlyCell(self.sheet, value=value)
+                cell.number_format = DATE_FORMAT
+                row.append(cell)
+            elif column.kind == "rupiah" and isinstance(value, int | Decimal):
+                cell = WriteOnlyCell(self.sheet, value=value)
+                cell.number_format = RUPIAH_FORMAT
+                row.append(cell)
+            else:
+                row.append(value)
+        self.sheet.append(row)
+        self.rows += 1
+
+    def save(self, target) -> None:
+        self.workbook.save(target)
+
+    def response(self, filename: str) -> FileResponse:
+        """Save to a temporary file and stream it (the file goes when the response is closed)."""
+        handle = tempfile.TemporaryFile(suffix=".xlsx")
+        self.save(handle)
+        handle.seek(0)
+        return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)

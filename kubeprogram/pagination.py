@@ -1,0 +1,108 @@
+"""Keyset pagination for lists that may hold a million rows.
+
+OFFSET pagination reads and throws away every row before the page, and its page count needs a
+COUNT(*) over the whole filtered table. Here a page starts after (or before) the last row seen, which
+an index on the ordering columns serves directly, and the total is counted only up to a bound.
+"""
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import F, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+
+COUNT_LIMIT = 10_000
+
+
+def encode_cursor(values: tuple) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(values), default=str).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, size: int) -> tuple | None:
+    """The cursor's values, or None for a missing or malformed one (then the list starts at the top)."""
+    if not cursor:
+        return None
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(values, list) or len(values) != size:
+        return None
+    return tuple(values)
+
+
+@dataclass
+class KeysetPage:
+    object_list: list[Any]
+    has_next: bool
+    has_previous: bool
+    next_cursor: str | None
+    previous_cursor: str | None
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+
+def keyset_page(
+    queryset: QuerySet, *, order: tuple[str, ...], after: str | None = None, before: str | None = None, size: int = 50
+) -> KeysetPage:
+    """One page of `queryset` in `order` (ascending columns ending in a unique one, e.g. name, id),
+    starting after the cursor `after` or ending before the cursor `before`. One query."""
+    key = Tuple(*[F(column) for column in order])
+    after_values, before_values = decode_cursor(after, len(order)), decode_cursor(before, len(order))
+    if before_values is not None:
+        rows = list(queryset.filter(TupleLessThan(key, before_values)).order_by(*[f"-{c}" for c in order])[: size + 1])
+        has_previous = len(rows) > size
+        rows = list(reversed(rows[:size]))
+        has_next = True
+    else:
+        if after_values is not None:
+            queryset = queryset.filter(TupleGreaterThan(key, after_values))
+        rows = list(queryset.order_by(*order)[: size + 1])
+        has_next = len(rows) > size
+        rows = rows[:size]
+        has_previous = after_values is not None
+
+    def cursor_of(row):
+        return encode_cursor(tuple(getattr(row, c) for c in order))
+
+    return KeysetPage(
+        object_list=rows,
+        has_next=has_next and bool(rows),
+        has_previous=has_previous and bool(rows),
+        next_cursor=cursor_of(rows[-1]) if rows else None,
+        previous_cursor=cursor_of(rows[0]) if rows else None,
+    )
+
+
+@dataclass
+class Total:
+    """How many rows a list holds: exact up to COUNT_LIMIT, else a lower bound or an estimate."""
+
+    value: int
+    exact: bool
+    estimated: bool = False
+
+
+def bounded_count(queryset: QuerySet, limit: int = COUNT_LIMIT) -> Total:
+    """Count at most `limit` + 1 rows (an index range scan, never the whole table)."""
+    value = queryset.order_by()[: limit + 1].count()
+    return Total(value=min(value, limit), exact=value <= limit)
+
+
+def table_estimate(model) -> Total | None:
+    """PostgreSQL's own row estimate of a whole table (free: no scan). None elsewhere or when unknown."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table])
+        row = cursor.fetchone()
+    if not row or row[0] is None or row[0] < 0:
+        return None
+    return Total(value=int(row[0]), exact=False, estimated=True)
