@@ -2,6 +2,7 @@ from functools import cache
 
 from django.contrib.auth.backends import ModelBackend
 
+from accounts.models import User
 from accounts.roles import Role
 
 
@@ -20,6 +21,11 @@ class RoleBackend(ModelBackend):
     asking the code instead of the database answers the same while saving two queries on every page.
     Per-user permissions are not used: a user's rights are exactly those of their role.
     """
+
+    def get_user(self, user_id):
+        # The regency is shown on every page (navbar) and used by every scope: fetch it with the user.
+        user = User.objects.select_related("regency").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_user_permissions(self, user_obj, obj=None):
         return set()

@@ -66,8 +66,8 @@ class _ScopedRegionFilters(django_filters.FilterSet):
         chosen_regency = (data or {}).get("regency")
         if chosen_regency:
             districts = districts.filter(regency=chosen_regency)
-        elif regencies.count() == 1:
-            self.filters["regency"].field.widget = forms.HiddenInput()
+        elif not user.is_provincial:
+            self.filters["regency"].field.widget = forms.HiddenInput()  # an operator has one regency
         self.filters["district"].queryset = districts.order_by("name")
         chosen_district = (data or {}).get("district")
         villages = Village.objects.filter(district=chosen_district) if chosen_district else Village.objects.none()
@@ -86,7 +86,7 @@ class PersonFilter(_ScopedRegionFilters):
     sex = django_filters.ChoiceFilter(label="Jenis kelamin", choices=Sex.choices, empty_label="Semua")
     age = django_filters.ChoiceFilter(label="Usia", choices=AGE_BANDS, method="filter_age", empty_label="Semua")
     desil = django_filters.ChoiceFilter(
-        label="Desil", choices=[(i, f"Desil {i}") for i in range(1, 11)], empty_label="Semua"
+        label="Desil", choices=[(str(i), f"Desil {i}") for i in range(1, 11)], empty_label="Semua"
     )
     assisted = django_filters.ChoiceFilter(
         label="Pernah dibantu",

@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.models import fields_for_model, model_to_dict
 from django.urls import reverse
 
 from beneficiaries.models import KubeGroup, MemberRole, Person
@@ -20,8 +21,9 @@ class _RegionFieldsMixin:
         self.fields["district"].label_from_instance = lambda d: (
             f"{d.name} — {d.regency.name}" if districts.values("regency").distinct().count() > 1 else d.name
         )
+        instance = self.instance
         chosen = self.data.get(self.add_prefix("district")) or (
-            self.instance.village.district_id if self.instance.pk and self.instance.village_id else None
+            instance.village.district_id if instance is not None and instance.village_id else None
         )
         self.initial.setdefault("district", chosen)
         self.fields["village"].queryset = (
@@ -39,69 +41,78 @@ class _RegionFieldsMixin:
         self.order_fields(order)
 
 
-class PersonForm(_RegionFieldsMixin, forms.ModelForm):
-    birth_date = forms.DateField(
-        label="Tanggal lahir",
+class _ServiceForm(forms.Form):
+    """A form over a model's fields that validates input only: the model rules (NIK, uniqueness,
+    constraints) are the service's, which reports them per field with messages that say what is wrong."""
+
+    def __init__(self, *args, instance=None, **kwargs):
+        self.instance = instance
+        if instance is not None:
+            kwargs.setdefault("initial", model_to_dict(instance, fields=list(self.base_fields)))
+        super().__init__(*args, **kwargs)
+
+
+PERSON_FORM_FIELDS = [
+    "nik",
+    "kk_number",
+    "full_name",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "marital_status",
+    "address",
+    "rt",
+    "rw",
+    "village",
+    "phone",
+    "occupation",
+    "dtks_id",
+    "desil",
+    "last_assisted_year",
+]
+
+
+def _date_field(label, required=True):
+    return forms.DateField(
+        label=label,
+        required=required,
         input_formats=DATE_FORMATS,
         widget=forms.DateInput(format="%d-%m-%Y", attrs={"placeholder": "HH-BB-TTTT"}),
-        help_text="Contoh: 17-08-1985",
+        help_text="Contoh: 17-08-1985" if required else "",
     )
 
-    class Meta:
-        model = Person
-        fields = [
-            "nik",
-            "kk_number",
-            "full_name",
-            "sex",
-            "birth_place",
-            "birth_date",
-            "marital_status",
-            "address",
-            "rt",
-            "rw",
-            "village",
-            "phone",
-            "occupation",
-            "dtks_id",
-            "desil",
-            "last_assisted_year",
-        ]
-        widgets = {
-            "nik": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16, "autocomplete": "off"}),
-            "kk_number": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16, "autocomplete": "off"}),
-            "phone": forms.TextInput(attrs={"inputmode": "tel", "placeholder": "08…"}),
-        }
 
+class PersonForm(_RegionFieldsMixin, _ServiceForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_regions(user)
-        # Uniqueness is checked by the service (with a message that does not reveal another regency's data).
-        self.fields["nik"].validators = [v for v in self.fields["nik"].validators if "unique" not in str(v)]
-
-    def validate_unique(self):
-        pass  # the service checks the NIK and says so per field
 
 
-class KubeGroupForm(_RegionFieldsMixin, forms.ModelForm):
-    founded = forms.DateField(
-        label="Tanggal berdiri",
-        required=False,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(format="%d-%m-%Y", attrs={"placeholder": "HH-BB-TTTT"}),
-    )
-
-    class Meta:
-        model = KubeGroup
-        fields = ["name", "business_type", "village", "address", "founded"]
-
+class KubeGroupForm(_RegionFieldsMixin, _ServiceForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["business_type"].queryset = BusinessType.objects.filter(is_active=True)
         self._setup_regions(user)
 
-    def validate_unique(self):
-        pass  # the service checks one active name per village
+
+# The fields come from the models (labels, choices, lengths); set after the classes, as the form
+# metaclass would otherwise replace them with the (no) declared fields.
+PersonForm.base_fields = {
+    **fields_for_model(
+        Person,
+        fields=PERSON_FORM_FIELDS,
+        widgets={
+            "nik": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16, "autocomplete": "off"}),
+            "kk_number": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16, "autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "placeholder": "08…"}),
+        },
+    ),
+    "birth_date": _date_field("Tanggal lahir"),
+}
+KubeGroupForm.base_fields = {
+    **fields_for_model(KubeGroup, fields=["name", "business_type", "village", "address", "founded"]),
+    "founded": _date_field("Tanggal berdiri", required=False),
+}
 
 
 class MemberAddForm(forms.Form):

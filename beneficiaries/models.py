@@ -5,7 +5,6 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-SIXTEEN_DIGITS = RegexValidator(r"^\d{16}$", _("Harus 16 digit angka."))
 DIGITS = RegexValidator(r"^\d*$", _("Hanya angka."))
 
 
@@ -30,8 +29,10 @@ class PersonQuerySet(models.QuerySet):
 class Person(models.Model):
     """A resident in the registry (Penduduk / Calon Penerima). NIK and No. KK are 16-digit strings."""
 
-    nik = models.CharField(_("NIK"), max_length=16, unique=True, validators=[SIXTEEN_DIGITS])
-    kk_number = models.CharField(_("No. KK"), max_length=16, db_index=True, validators=[SIXTEEN_DIGITS])
+    # Their checks (16 digits, NIK rules) are in beneficiaries.identity, run by the services with messages
+    # that say what is wrong; the database refuses anything but 16 digits all the same.
+    nik = models.CharField(_("NIK"), max_length=16, unique=True)
+    kk_number = models.CharField(_("No. KK"), max_length=16, db_index=True)
     full_name = models.CharField(_("nama lengkap"), max_length=150)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     birth_place = models.CharField(_("tempat lahir"), max_length=100)
@@ -88,6 +89,8 @@ class Person(models.Model):
             ("merge_person", "Dapat memeriksa dan menggabungkan data ganda"),
         ]
         constraints = [
+            models.CheckConstraint(condition=Q(nik__regex=r"^[0-9]{16}$"), name="person_nik_16_digits"),
+            models.CheckConstraint(condition=Q(kk_number__regex=r"^[0-9]{16}$"), name="person_kk_16_digits"),
             models.CheckConstraint(condition=Q(desil__gte=1, desil__lte=10), name="person_desil_1_10"),
             models.CheckConstraint(condition=Q(sex__in=["L", "P"]), name="person_sex_l_p"),
             models.CheckConstraint(condition=~Q(merged_into=F("id")), name="person_not_merged_into_self"),

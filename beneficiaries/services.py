@@ -59,23 +59,25 @@ def person_warnings(person: Person) -> list[str]:
     return warnings
 
 
-def _prepare_person(person: Person) -> None:
-    """Normalise what the user typed and copy the region levels from the village."""
+def _prepare_person(person: Person) -> dict[str, list[str]]:
+    """Normalise what the user typed and copy the region levels from the village; returns the errors
+    found while normalising (reported together with the others)."""
+    errors: dict[str, list[str]] = {}
     for field in ("nik", "kk_number", "full_name", "birth_place", "address", "rt", "rw", "dtks_id", "occupation"):
         setattr(person, field, " ".join(str(getattr(person, field) or "").split()))
     person.full_name = person.full_name.upper() if person.full_name.islower() else person.full_name
     try:
         person.phone = normalize_phone(person.phone)
     except ValueError as error:
-        raise ValidationError({"phone": str(error)}) from None
+        errors["phone"] = [str(error)]
     if person.village_id:
         village = Village.objects.select_related("district").get(pk=person.village_id)
         person.district_id, person.regency_id = village.district_id, village.district.regency_id
     person.name_key = name_key(person.full_name)
+    return errors
 
 
-def _validate_person(person: Person, actor) -> None:
-    errors: dict[str, list[str]] = {}
+def _validate_person(person: Person, actor, errors: dict[str, list[str]]) -> None:
     nik = check_nik(person.nik, sex=person.sex, birth_date=person.birth_date)
     if nik.errors:
         sex_or_date = [e for e in nik.errors if e.startswith(("Jenis kelamin", "Tanggal lahir"))]
@@ -105,8 +107,7 @@ def person_create(*, data: dict[str, Any], actor) -> Person:
     """Register a person. Raises ValidationError (per field, in Indonesian) when the data is invalid,
     the NIK disagrees with sex or birth date, the NIK is taken, or the village is out of scope."""
     person = Person(**{field: data.get(field) for field in PERSON_FIELDS if field in data})
-    _prepare_person(person)
-    _validate_person(person, actor)
+    _validate_person(person, actor, _prepare_person(person))
     person.created_by = actor if actor is not None and actor.is_authenticated else None
     try:
         with transaction.atomic():
@@ -125,8 +126,7 @@ def person_update(*, person: Person, data: dict[str, Any], actor) -> Person:
     for field in PERSON_FIELDS:
         if field in data:
             setattr(person, field, data[field])
-    _prepare_person(person)
-    _validate_person(person, actor)
+    _validate_person(person, actor, _prepare_person(person))
     after = snapshot(person)
     if after != before:
         person.save()

@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -8,11 +9,15 @@ from django.db import transaction
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_create
-from programs.models import BudgetYear
+from beneficiaries import synthetic
+from beneficiaries.models import MemberRole, Person
+from beneficiaries.services import kube_group_create, kube_member_add
+from programs.models import BudgetYear, BusinessType
 from programs.services import budget_year_create
 from regions.models import Regency
 
 DEMO_PASSWORD = "demo-kaltim-2024"
+DEMO_PEOPLE = 400
 
 # (username, role, regency code, first name, last name, position)
 DEMO_USERS = [
@@ -69,8 +74,35 @@ class Command(BaseCommand):
                     user.is_staff = True  # the Admin Provinsi manages users in /admin/
                     user.save(update_fields=["is_staff"])
 
+            self._seed_registry()
+
         self.stdout.write(self.style.SUCCESS("Data demo siap. Login demo (kata sandi sama untuk semua):"))
         for username, role, regency_code, *_ in DEMO_USERS:
             where = f" — {Regency.objects.get(code=regency_code)}" if regency_code else ""
             self.stdout.write(f"  {username:<22} {role.label}{where}")
         self.stdout.write(f"  kata sandi: {DEMO_PASSWORD}")
+
+    def _seed_registry(self):
+        """A few hundred synthetic residents and two KUBE groups, so every list shows something real."""
+        if Person.objects.exists():
+            return
+        synthetic.insert(DEMO_PEOPLE, seed=7)
+        for regency_code, name, complete in [
+            ("64.72", "KUBE Tepian Sejahtera", True),
+            ("64.71", "KUBE Beriman Mandiri", False),
+        ]:
+            people = list(Person.objects.filter(regency_id=regency_code).order_by("id")[:5])
+            if len(people) < 5:
+                continue
+            group = kube_group_create(
+                data={
+                    "name": name,
+                    "business_type": BusinessType.objects.get(name="Kue dan Roti"),
+                    "village": people[0].village,
+                    "founded": datetime.date(2023, 3, 1),
+                },
+                actor=None,
+            )
+            roles = [MemberRole.CHAIR, MemberRole.SECRETARY, MemberRole.TREASURER, MemberRole.MEMBER, MemberRole.MEMBER]
+            for person, role in list(zip(people, roles, strict=True))[: 5 if complete else 3]:
+                kube_member_add(group=group, person=person, role=role, actor=None)

@@ -1,0 +1,110 @@
+import datetime
+
+import pytest
+
+from beneficiaries.identity import check_kk, check_nik, make_nik, mask_nik, name_key, normalize_phone
+
+# A Samarinda Ulu (64.72.03) NIK of a man born 17 August 1985, and of a woman born the same day.
+MAN = "6472031708850001"
+WOMAN = "6472035708850002"
+
+
+def test_valid_nik_agrees_with_record():
+    result = check_nik(MAN, sex="L", birth_date=datetime.date(1985, 8, 17))
+    assert result.ok and result.warnings == []
+    assert (result.encoded_sex, result.encoded_day, result.encoded_month, result.encoded_year2) == ("L", 17, 8, 85)
+
+
+@pytest.mark.parametrize(
+    ("nik", "message"),
+    [
+        ("647203170885001", "harus 16 digit (tertulis 15 digit)"),
+        ("64720317088500011", "harus 16 digit (tertulis 17 digit)"),
+        ("64720317O8850001", "hanya boleh berisi angka"),
+        ("6472 0317 0885 0001", "hanya boleh berisi angka"),
+        ("", "hanya boleh berisi angka"),
+        ("6472033208850001", "tanggal lahir atau kode wilayah"),  # day 32
+        ("6472031713850001", "tanggal lahir atau kode wilayah"),  # month 13
+        ("9972031708850001", "tanggal lahir atau kode wilayah"),  # no province 99
+    ],
+)
+def test_invalid_niks_are_errors(nik, message):
+    result = check_nik(nik)
+    assert not result.ok
+    assert message in " ".join(result.errors)
+
+
+def test_women_have_forty_added_to_the_day():
+    assert check_nik(WOMAN, sex="P", birth_date=datetime.date(1985, 8, 17)).ok
+    wrong = check_nik(WOMAN, sex="L", birth_date=datetime.date(1985, 8, 17))
+    assert wrong.errors == ["Jenis kelamin tidak sesuai NIK: NIK ini milik seorang perempuan."]
+    man_as_woman = check_nik(MAN, sex="P")
+    assert "milik seorang laki-laki" in man_as_woman.errors[0]
+
+
+def test_birth_date_must_agree():
+    result = check_nik(MAN, sex="L", birth_date=datetime.date(1985, 8, 18))
+    assert result.errors == ["Tanggal lahir tidak sesuai NIK: NIK menunjukkan 17-08-..85."]
+    assert not check_nik(MAN, birth_date=datetime.date(1986, 8, 17)).ok
+
+
+def test_29_february():
+    leap = make_nik("647203", datetime.date(2004, 2, 29), "P", 1)
+    assert leap == "6472036902040001"
+    assert check_nik(leap, sex="P", birth_date=datetime.date(2004, 2, 29)).ok
+    # 29-02-23 exists neither in 1923 nor in 2023.
+    assert not check_nik("6472032902230001").ok
+    # 29-02-00: not in 1900, but in 2000 — valid.
+    assert check_nik("6472032902000001", sex="L", birth_date=datetime.date(2000, 2, 29)).ok
+
+
+def test_century_is_not_encoded_so_only_two_digits_are_compared():
+    nik = make_nik("647203", datetime.date(1920, 5, 1), "L", 7)  # ...010520...
+    assert check_nik(nik, sex="L", birth_date=datetime.date(1920, 5, 1)).ok
+    assert check_nik(nik, sex="L", birth_date=datetime.date(2020, 5, 1)).ok  # same digits, other century
+    assert not check_nik(nik, sex="L", birth_date=datetime.date(1921, 5, 1)).ok
+
+
+def test_nik_from_outside_kaltim_is_only_a_warning():
+    makassar = "7371015708850003"
+    result = check_nik(makassar, sex="P", birth_date=datetime.date(1985, 8, 17))
+    assert result.ok
+    assert result.warnings == ["NIK terdaftar di luar Kalimantan Timur (pindahan?). Periksa KTP/KK."]
+
+
+def test_kk():
+    assert check_kk("6472030101200001") == []
+    assert check_kk("647203010120000") == ["No. KK harus 16 digit (tertulis 15 digit)."]
+    assert check_kk("6.47203E+15") == ["No. KK hanya boleh berisi angka."]
+
+
+def test_mask():
+    assert mask_nik(MAN) == "647203******0001"
+
+
+@pytest.mark.parametrize(
+    ("raw", "normal"),
+    [
+        ("081234567890", "081234567890"),
+        ("+62 812-3456-7890", "081234567890"),
+        ("62812 3456 7890", "081234567890"),
+        ("812.3456.7890", "081234567890"),
+        ("(0541) 741234", "0541741234"),
+        ("", ""),
+    ],
+)
+def test_phone_numbers_are_normalised(raw, normal):
+    assert normalize_phone(raw) == normal
+
+
+@pytest.mark.parametrize("raw", ["12345", "08abc", "+1 202 555 0101 99"])
+def test_impossible_phone_numbers_are_refused(raw):
+    with pytest.raises(ValueError, match="Nomor HP tidak valid"):
+        normalize_phone(raw)
+
+
+def test_name_key_folds_spelling_and_titles():
+    assert name_key("Hj. Siti Noerhaliza") == name_key("SITI NURHALIZA")
+    assert name_key("Djoko Soesilo") == name_key("Joko Susilo")
+    assert name_key("Muhammad Yusuf") == name_key("Muhamad Yusup".replace("p", "f"))
+    assert name_key("Siti Aminah") != name_key("Siti Aisyah")
