@@ -31,3 +31,31 @@ def budget_year_update(*, budget_year: BudgetYear, data: dict[str, Any], actor) 
         budget_year.save()
         audit_record(actor=actor, action="budget_year.update", obj=budget_year, before=before, after=after)
     return budget_year
+
+
+DEFAULT_BUSINESS_TYPES = [
+    "Warung Sembako",
+    "Kuliner / Makanan Olahan",
+    "Kue dan Roti",
+    "Menjahit / Konveksi",
+    "Tata Rias / Salon",
+    "Laundry",
+    "Kerajinan Tangan",
+    "Perikanan Tangkap",
+    "Pengolahan Hasil Perikanan",
+    "Pertanian / Hortikultura",
+    "Peternakan",
+    "Bengkel",
+    "Pedagang Keliling",
+]
+
+
+def business_types_load_defaults() -> int:
+    """Make sure the business types regency offices propose most often exist (idempotent; reference
+    data, so not audited). Returns how many were created."""
+    from programs.models import BusinessType
+
+    created = 0
+    for name in DEFAULT_BUSINESS_TYPES:
+        created += BusinessType.objects.get_or_create(name=name)[1]
+    return created
