@@ -64,12 +64,16 @@ class _ScopedRegionFilters(django_filters.FilterSet):
         self.filters["regency"].queryset = regencies
         districts = District.objects.filter(regency__in=regencies)
         chosen_regency = (data or {}).get("regency")
-        if chosen_regency:
-            districts = districts.filter(regency=chosen_regency)
-        elif not user.is_provincial:
+        if not user.is_provincial:
             self.filters["regency"].field.widget = forms.HiddenInput()  # an operator has one regency
-        self.filters["district"].queryset = districts.order_by("name")
+        elif chosen_regency:
+            districts = districts.filter(regency=chosen_regency)
         chosen_district = (data or {}).get("district")
+        if user.is_provincial and not chosen_regency:
+            # Over 100 kecamatan province-wide: they are offered once a regency is chosen (htmx);
+            # a link that names a kecamatan alone still works.
+            districts = districts.filter(pk=chosen_district) if chosen_district else districts.none()
+        self.filters["district"].queryset = districts.order_by("name")
         villages = Village.objects.filter(district=chosen_district) if chosen_district else Village.objects.none()
         self.filters["village"].queryset = villages.filter(district__in=districts).order_by("name")
         # htmx: picking a regency reloads the kecamatan options, picking a kecamatan the desa options.

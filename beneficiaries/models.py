@@ -20,10 +20,13 @@ class MaritalStatus(models.TextChoices):
     WIDOWED = "cerai_mati", _("Cerai Mati")
 
 
+CURRENT = Q(merged_into__isnull=True)
+
+
 class PersonQuerySet(models.QuerySet):
     def current(self):
         """People not merged into another record."""
-        return self.filter(merged_into__isnull=True)
+        return self.filter(CURRENT)
 
 
 class Person(models.Model):
@@ -41,15 +44,24 @@ class Person(models.Model):
     address = models.CharField(_("alamat"), max_length=255)
     rt = models.CharField(_("RT"), max_length=3, blank=True, validators=[DIGITS])
     rw = models.CharField(_("RW"), max_length=3, blank=True, validators=[DIGITS])
+    # No single-column indexes on these three: the list indexes below lead with them.
     village = models.ForeignKey(
-        "regions.Village", on_delete=models.PROTECT, related_name="people", verbose_name=_("desa/kelurahan")
+        "regions.Village",
+        on_delete=models.PROTECT,
+        related_name="people",
+        verbose_name=_("desa/kelurahan"),
+        db_index=False,
     )
     # Copied from the village by the services: scoping and the list filters use them without joins.
     district = models.ForeignKey(
-        "regions.District", on_delete=models.PROTECT, related_name="people", verbose_name=_("kecamatan")
+        "regions.District", on_delete=models.PROTECT, related_name="people", verbose_name=_("kecamatan"), db_index=False
     )
     regency = models.ForeignKey(
-        "regions.Regency", on_delete=models.PROTECT, related_name="people", verbose_name=_("kabupaten/kota")
+        "regions.Regency",
+        on_delete=models.PROTECT,
+        related_name="people",
+        verbose_name=_("kabupaten/kota"),
+        db_index=False,
     )
     phone = models.CharField(_("no. HP"), max_length=14, blank=True)
     dtks_id = models.CharField(_("ID DTKS/DTSEN"), max_length=32, blank=True)
@@ -71,11 +83,12 @@ class Person(models.Model):
         blank=True,
         related_name="merged_duplicates",
         verbose_name=_("digabung ke"),
+        db_index=False,  # almost always NULL; lists use partial indexes on "IS NULL" instead
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
 
     objects = PersonQuerySet.as_manager()
@@ -96,11 +109,12 @@ class Person(models.Model):
             models.CheckConstraint(condition=~Q(merged_into=F("id")), name="person_not_merged_into_self"),
         ]
         indexes = [
-            # The list's keyset order, unfiltered and per regency (the Operator Kab/Kota's view).
-            models.Index(fields=["full_name", "id"], name="person_name_id_idx"),
-            models.Index(fields=["regency", "full_name", "id"], name="person_regency_name_idx"),
-            models.Index(fields=["district", "full_name", "id"], name="person_district_name_idx"),
-            models.Index(fields=["village", "full_name", "id"], name="person_village_name_idx"),
+            # The list's keyset order, unfiltered and per region level. Partial (current people only, as
+            # every list is), so a page's ids come from an index-only scan that also filters the name.
+            models.Index(fields=["full_name", "id"], name="person_name_id_idx", condition=CURRENT),
+            models.Index(fields=["regency", "full_name", "id"], name="person_regency_name_idx", condition=CURRENT),
+            models.Index(fields=["district", "full_name", "id"], name="person_district_name_idx", condition=CURRENT),
+            models.Index(fields=["village", "full_name", "id"], name="person_village_name_idx", condition=CURRENT),
             models.Index(fields=["sex", "birth_date"], name="person_sex_birth_idx"),
             models.Index(fields=["birth_date"], name="person_birth_idx"),
             models.Index(fields=["desil"], name="person_desil_idx"),

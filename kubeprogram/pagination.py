@@ -7,6 +7,7 @@ an index on the ordering columns serves directly, and the total is counted only 
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,34 +51,54 @@ class KeysetPage:
 
 
 def keyset_page(
-    queryset: QuerySet, *, order: tuple[str, ...], after: str | None = None, before: str | None = None, size: int = 50
+    queryset: QuerySet,
+    *,
+    order: tuple[str, ...],
+    after: str | None = None,
+    before: str | None = None,
+    size: int = 50,
+    rows: Callable[[QuerySet], QuerySet] | None = None,
 ) -> KeysetPage:
-    """One page of `queryset` in `order` (ascending columns ending in a unique one, e.g. name, id),
-    starting after the cursor `after` or ending before the cursor `before`. One query."""
+    """One page of `queryset` in `order` (ascending columns ending in the primary key, e.g. name, id),
+    starting after the cursor `after` or ending before the cursor `before`.
+
+    Without `rows`: one query. With `rows` (a function that adds joins and columns to a queryset): two
+    queries — the page's keys first, which an index on `order` answers without reading the table (also
+    while filtering, e.g. a name search), then `rows(...)` for just those keys.
+    """
     key = Tuple(*[F(column) for column in order])
     after_values, before_values = decode_cursor(after, len(order)), decode_cursor(before, len(order))
-    if before_values is not None:
-        rows = list(queryset.filter(TupleLessThan(key, before_values)).order_by(*[f"-{c}" for c in order])[: size + 1])
-        has_previous = len(rows) > size
-        rows = list(reversed(rows[:size]))
-        has_next = True
+    backwards = before_values is not None
+    if backwards:
+        page = queryset.filter(TupleLessThan(key, before_values)).order_by(*[f"-{c}" for c in order])
     else:
         if after_values is not None:
             queryset = queryset.filter(TupleGreaterThan(key, after_values))
-        rows = list(queryset.order_by(*order)[: size + 1])
-        has_next = len(rows) > size
-        rows = rows[:size]
-        has_previous = after_values is not None
-
-    def cursor_of(row):
-        return encode_cursor(tuple(getattr(row, c) for c in order))
-
+        page = queryset.order_by(*order)
+    if rows is None:
+        objects = list(page[: size + 1])
+        keys = [tuple(getattr(row, c) for c in order) for row in objects]
+    else:
+        keys = [tuple(k) for k in page.values_list(*order)[: size + 1]]
+    more = len(keys) > size
+    keys = keys[:size]
+    if backwards:
+        keys.reverse()
+    if rows is None:
+        objects = objects[:size]
+        if backwards:
+            objects.reverse()
+    else:
+        fetched = rows(queryset.model._default_manager.filter(pk__in=[k[-1] for k in keys])) if keys else []
+        by_pk = {obj.pk: obj for obj in fetched}
+        objects = [by_pk[k[-1]] for k in keys if k[-1] in by_pk]
+    has_previous, has_next = (more, True) if backwards else (after_values is not None, more)
     return KeysetPage(
-        object_list=rows,
-        has_next=has_next and bool(rows),
-        has_previous=has_previous and bool(rows),
-        next_cursor=cursor_of(rows[-1]) if rows else None,
-        previous_cursor=cursor_of(rows[0]) if rows else None,
+        object_list=objects,
+        has_next=has_next and bool(keys),
+        has_previous=has_previous and bool(keys),
+        next_cursor=encode_cursor(keys[-1]) if keys else None,
+        previous_cursor=encode_cursor(keys[0]) if keys else None,
     )
 
 

@@ -1,0 +1,130 @@
+"""People list at 10k / 100k / 1M rows: our page vs the Django admin changelist, with the raw SQL floor.
+
+Server time = the whole request in-process (middleware, queries, template), as a load balancer would
+see it minus the network. Medians of --repeat runs after one warm-up.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", "postgres://kube:kube@127.0.0.1:5432/kube_bench")
+os.environ["DJANGO_SETTINGS_MODULE"] = "kubeprogram.settings.test"
+
+
+def ensure_database():
+    url = os.environ["DATABASE_URL"]
+    name = url.rsplit("/", 1)[1]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    exists = subprocess.run(
+        ["psql", admin_url, "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not exists:
+        subprocess.run(["psql", admin_url, "-qc", f"CREATE DATABASE {name}"], check=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    ensure_database()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from accounts.roles import Role
+    from accounts.services import user_create
+    from beneficiaries import synthetic
+    from beneficiaries.models import Person
+    from beneficiaries.selectors import people_visible_to, person_list
+    from kubeprogram.pagination import keyset_page
+
+    call_command("migrate", verbosity=0)
+    if not User.objects.filter(username="bench-admin").exists():
+        admin = user_create(username="bench-admin", password="x-bench-12345", role=Role.ADMIN_PROVINSI)
+        admin.is_staff = admin.is_superuser = True
+        admin.save()
+    admin = User.objects.get(username="bench-admin")
+
+    client = Client()
+    client.force_login(admin)
+    client.get("/")
+
+    def timed(url):
+        client.get(url)  # warm-up
+        times, statuses = [], set()
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+            statuses.add(response.status_code)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        assert statuses == {200}, (url, statuses)
+        return statistics.median(times), len(queries)
+
+    def floor(filters):
+        queryset = person_list(people_visible_to(admin).filter(**filters))
+        list(keyset_page(queryset, order=("full_name", "id")).object_list)
+        times = []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            list(keyset_page(queryset, order=("full_name", "id")).object_list)
+            times.append((time.perf_counter() - started) * 1000)
+        return statistics.median(times)
+
+    cases = [
+        ("unfiltered", "/penduduk/", "/admin/beneficiaries/person/", {}),
+        (
+            "one regency",
+            "/penduduk/?regency=64.72",
+            "/admin/beneficiaries/person/?regency__code__exact=64.72",
+            {"regency": "64.72"},
+        ),
+        (
+            "name search 'siti'",
+            "/penduduk/?q=siti",
+            "/admin/beneficiaries/person/?q=siti",
+            {"full_name__icontains": "siti"},
+        ),
+    ]
+    print(f"PostgreSQL {connection.pg_version}; medians of {args.repeat}; times in ms (server, in-process)")
+    for size in sorted(args.sizes):
+        have = Person.objects.count()
+        if have < size:
+            started = time.perf_counter()
+            synthetic.insert(size - have, seed=size)
+            seconds = time.perf_counter() - started
+            print(f"\nseed_synthetic: {size - have:,} people in {seconds:.1f} s ({(size - have) / seconds:,.0f}/s)")
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE beneficiaries_person") if False else cursor.execute(
+                "ANALYZE beneficiaries_person"
+            )
+        total = Person.objects.count()
+        print(f"\n== {total:,} people")
+        print(f"{'case':<22}{'ours':>9}{'queries':>9}{'admin':>9}{'queries':>9}{'ratio':>8}{'floor':>9}")
+        for name, ours_url, admin_url, filters in cases:
+            ours, ours_q = timed(ours_url)
+            peer, peer_q = timed(admin_url)
+            print(f"{name:<22}{ours:>9.1f}{ours_q:>9}{peer:>9.1f}{peer_q:>9}{peer / ours:>7.1f}x{floor(filters):>9.1f}")
+        reset_queries()
+
+
+if __name__ == "__main__":
+    main()
