@@ -80,12 +80,13 @@ def main():
         return statistics.median(times), len(queries)
 
     def floor(filters):
-        queryset = person_list(people_visible_to(admin).filter(**filters))
-        list(keyset_page(queryset, order=("full_name", "id")).object_list)
+        """The page's own two queries (keys, then rows), without the request and the template."""
+        queryset = people_visible_to(admin).filter(**filters)
+        keyset_page(queryset, order=("full_name", "id"), rows=person_list)
         times = []
         for _ in range(args.repeat):
             started = time.perf_counter()
-            list(keyset_page(queryset, order=("full_name", "id")).object_list)
+            keyset_page(queryset, order=("full_name", "id"), rows=person_list)
             times.append((time.perf_counter() - started) * 1000)
         return statistics.median(times)
 
@@ -104,7 +105,15 @@ def main():
             {"full_name__icontains": "siti"},
         ),
     ]
+    # The admin does not filter on merged_into IS NULL, so our partial list indexes cannot serve its
+    # ORDER BY: give the peer full indexes of its own for a fair comparison (dropped at the end).
+    peer_indexes = {
+        "bench_admin_name_idx": "(full_name, id)",
+        "bench_admin_regency_idx": "(regency_id, full_name, id)",
+    }
     print(f"PostgreSQL {connection.pg_version}; medians of {args.repeat}; times in ms (server, in-process)")
+    print("peer: Django admin changelist of Person (list_filter regency/sex/desil, search full_name), with full")
+    print("      (full_name, id) and (regency, full_name, id) indexes of its own and the trigram index")
     for size in sorted(args.sizes):
         have = Person.objects.count()
         if have < size:
@@ -116,6 +125,10 @@ def main():
             cursor.execute("VACUUM ANALYZE beneficiaries_person") if False else cursor.execute(
                 "ANALYZE beneficiaries_person"
             )
+        with connection.cursor() as cursor:
+            for name, columns in peer_indexes.items():
+                cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON beneficiaries_person {columns}")
+        subprocess.run(["psql", os.environ["DATABASE_URL"], "-qc", "ANALYZE beneficiaries_person"], check=True)
         total = Person.objects.count()
         print(f"\n== {total:,} people")
         print(f"{'case':<22}{'ours':>9}{'queries':>9}{'admin':>9}{'queries':>9}{'ratio':>8}{'floor':>9}")
@@ -124,6 +137,9 @@ def main():
             peer, peer_q = timed(admin_url)
             print(f"{name:<22}{ours:>9.1f}{ours_q:>9}{peer:>9.1f}{peer_q:>9}{peer / ours:>7.1f}x{floor(filters):>9.1f}")
         reset_queries()
+    with connection.cursor() as cursor:
+        for name in peer_indexes:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ from django.db import connection
 from django.db.models import F, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
-COUNT_LIMIT = 10_000
+# Lists count exactly up to this many rows; past it they show the database planner's estimate.
+COUNT_LIMIT = 1_000
 
 
 def encode_cursor(values: tuple) -> str:
@@ -112,9 +113,28 @@ class Total:
 
 
 def bounded_count(queryset: QuerySet, limit: int = COUNT_LIMIT) -> Total:
-    """Count at most `limit` + 1 rows (an index range scan, never the whole table)."""
+    """Count at most `limit` + 1 rows (a short index range scan, never the whole table). Past the limit,
+    PostgreSQL's estimate for the same query ("sekitar 21.000"); elsewhere "lebih dari 1.000"."""
     value = queryset.order_by()[: limit + 1].count()
-    return Total(value=min(value, limit), exact=value <= limit)
+    if value <= limit:
+        return Total(value=value, exact=True)
+    estimate = query_estimate(queryset)
+    if estimate is not None and estimate > limit:
+        return Total(value=estimate, exact=False, estimated=True)
+    return Total(value=limit, exact=False)
+
+
+def query_estimate(queryset: QuerySet) -> int | None:
+    """The planner's row estimate for `queryset` (PostgreSQL; costs a plan, not a scan)."""
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = queryset.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def table_estimate(model) -> Total | None:
