@@ -3,6 +3,7 @@ from django.forms.models import fields_for_model, model_to_dict
 from django.urls import reverse
 
 from beneficiaries.models import KubeGroup, MemberRole, Person
+from beneficiaries.services import GROUP_FIELDS, PERSON_FIELDS
 from programs.models import BusinessType
 from regions.models import District, Village
 from regions.selectors import regencies_visible_to
@@ -52,26 +53,6 @@ class _ServiceForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-PERSON_FORM_FIELDS = [
-    "nik",
-    "kk_number",
-    "full_name",
-    "sex",
-    "birth_place",
-    "birth_date",
-    "marital_status",
-    "address",
-    "rt",
-    "rw",
-    "village",
-    "phone",
-    "occupation",
-    "dtks_id",
-    "desil",
-    "last_assisted_year",
-]
-
-
 def _date_field(label, required=True):
     return forms.DateField(
         label=label,
@@ -100,7 +81,7 @@ class KubeGroupForm(_RegionFieldsMixin, _ServiceForm):
 PersonForm.base_fields = {
     **fields_for_model(
         Person,
-        fields=PERSON_FORM_FIELDS,
+        fields=PERSON_FIELDS,
         widgets={
             "nik": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16, "autocomplete": "off"}),
             "kk_number": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16, "autocomplete": "off"}),
@@ -110,7 +91,7 @@ PersonForm.base_fields = {
     "birth_date": _date_field("Tanggal lahir"),
 }
 KubeGroupForm.base_fields = {
-    **fields_for_model(KubeGroup, fields=["name", "business_type", "village", "address", "founded"]),
+    **fields_for_model(KubeGroup, fields=GROUP_FIELDS),
     "founded": _date_field("Tanggal berdiri", required=False),
 }
 

@@ -24,6 +24,7 @@ from regions.models import Village
 # disbursements) move their own references from `duplicate` to `keep`.
 person_merged = Signal()  # kwargs: keep, duplicate, actor
 
+# What a user may set on a person, in the order the form shows it.
 PERSON_FIELDS = [
     "nik",
     "kk_number",
@@ -37,9 +38,9 @@ PERSON_FIELDS = [
     "rw",
     "village",
     "phone",
+    "occupation",
     "dtks_id",
     "desil",
-    "occupation",
     "last_assisted_year",
 ]
 
