@@ -23,8 +23,12 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
     """The object's concrete field values as JSON-ready data (FKs as ids, Decimal and dates as text)."""
     data = model_to_dict(obj, fields=fields)
     for field in obj._meta.concrete_fields:
-        if field.name in data and isinstance(field, models.ForeignKey):
+        if field.name not in data:
+            continue
+        if isinstance(field, models.ForeignKey):
             data[field.name] = getattr(obj, field.attname)
+        elif isinstance(field, models.FileField):
+            data[field.name] = getattr(obj, field.name).name or ""
     # Round-trip through the encoder so what is stored equals what a later comparison reads back.
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 

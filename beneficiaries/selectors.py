@@ -101,10 +101,13 @@ def group_members(*, group: KubeGroup) -> QuerySet[KubeMember]:
     )
 
 
-def group_problems(*, group: KubeGroup, members: list[KubeMember] | None = None) -> list[str]:
-    """Why a group is not (yet) complete under the current year's rules; empty when it is."""
+def group_problems(
+    *, group: KubeGroup, members: list[KubeMember] | None = None, bounds: tuple[int, int] | None = None
+) -> list[str]:
+    """Why a group is not (yet) complete under a year's size bounds (default: the current year's);
+    empty when it is."""
     members = list(group_members(group=group)) if members is None else members
-    minimum, maximum = kube_size_bounds()
+    minimum, maximum = bounds or kube_size_bounds()
     problems = []
     if len(members) < minimum:
         problems.append(f"Anggota baru {len(members)} orang; minimal {minimum}.")

@@ -8,6 +8,7 @@ from django.urls import reverse
 from audit.permissions import can_view_audit_log
 from beneficiaries.permissions import can_review_duplicates, can_view_registry
 from programs.permissions import can_view_budget_years
+from proposals.permissions import can_view_proposals
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ NAV_ITEMS = [
     NavItem("Penduduk", "beneficiaries:person_list", can_view_registry, "/penduduk/"),
     NavItem("KUBE", "beneficiaries:group_list", can_view_registry, "/kube/"),
     NavItem("Data Ganda", "beneficiaries:duplicate_list", can_review_duplicates, "/penduduk/duplikat/"),
+    NavItem("Usulan", "proposals:proposal_list", can_view_proposals, "/usulan/"),
     NavItem("Wilayah", "regions:regency_list", lambda user: True, "/wilayah/"),
     NavItem("Tahun Anggaran", "programs:budgetyear_list", can_view_budget_years, "/anggaran/"),
     NavItem("Jejak Audit", "audit:event_list", can_view_audit_log, "/audit/"),

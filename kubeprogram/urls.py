@@ -14,6 +14,7 @@ urlpatterns = [
     path("wilayah/", include("regions.urls")),
     path("anggaran/", include("programs.urls")),
     path("", include("beneficiaries.urls")),
+    path("usulan/", include("proposals.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

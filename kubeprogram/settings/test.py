@@ -5,3 +5,8 @@ from .dev import *  # noqa: F403
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
+
+import tempfile  # noqa: E402
+
+# Uploaded files of the test run go to a throwaway folder.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="kubeprogram-test-media-")

@@ -37,15 +37,16 @@ class Access:
     kwargs: Callable[[dict, str], dict] | None = None
     scoped: bool = False
     anonymous: int | str = LOGIN
-    data: dict = field(default_factory=dict)
+    data: dict | Callable[[dict, str], dict] = field(default_factory=dict)
 
     def expected(self, role: str, scope: str | None) -> int | str:
         if role == ANONYMOUS:
             return self.anonymous
-        if role not in self.allowed:
-            return self.denied
+        # Another regency's object is "not found" for an operator, whatever they may do with their own.
         if self.scoped and role == Role.OPERATOR and scope == OTHER:
             return 404
+        if role not in self.allowed:
+            return self.denied
         return self.ok
 
 
@@ -70,7 +71,31 @@ def _member(ctx, scope):
     return {"pk": member.group_id, "member_pk": member.pk}
 
 
+def _proposal(ctx, scope):
+    return {"pk": ctx["proposal"][scope].pk}
+
+
+def _proposal_item(ctx, scope):
+    item = ctx["item"][scope]
+    return {"pk": item.proposal_id, "item_pk": item.pk}
+
+
+def _proposal_document(ctx, scope):
+    return {"pk": ctx["proposal"][scope].pk, "kind": "surat-pengantar"}
+
+
+def _upload(ctx, scope):
+    upload = ctx["upload"][scope]
+    return {"pk": upload.proposal_id, "upload_pk": upload.pk}
+
+
+def _open_data(ctx, scope):
+    return {"budget_year": ctx["budget_year"].pk, "program": "KUBE", "regency": ctx["regency"]["own"].pk}
+
+
 REGISTRY_EDITORS = frozenset({Role.ADMIN_PROVINSI, Role.OPERATOR})
+PROPOSAL_EDITORS = REGISTRY_EDITORS
+NOBODY = frozenset()
 FULL_NIK = frozenset({Role.ADMIN_PROVINSI, Role.VERIFIKATOR, Role.OPERATOR})
 DUPLICATE_REVIEWERS = frozenset({Role.ADMIN_PROVINSI, Role.VERIFIKATOR})
 
@@ -115,6 +140,30 @@ ACCESS: dict[str, Access] = {
         allowed=REGISTRY_EDITORS, kwargs=_member, scoped=True, method="post", ok=302, data={"role": "anggota"}
     ),
     "beneficiaries:member_remove": Access(allowed=REGISTRY_EDITORS, kwargs=_member, scoped=True, method="post", ok=302),
+    # Proposals: everyone reads (scoped); the regency (and Admin Provinsi) builds a draft; the province
+    # verifies a submitted one. The declarations below are for a draft proposal: deciding it is refused.
+    "proposals:proposal_list": Access(),
+    "proposals:proposal_open": Access(allowed=PROPOSAL_EDITORS, method="post", ok=302, data=_open_data),
+    "proposals:proposal_detail": Access(kwargs=_proposal, scoped=True),
+    "proposals:add_from_registry": Access(allowed=PROPOSAL_EDITORS, kwargs=_proposal, scoped=True),
+    "proposals:proposal_submit": Access(allowed=PROPOSAL_EDITORS, kwargs=_proposal, scoped=True, method="post", ok=302),
+    "proposals:items_decide": Access(allowed=NOBODY, kwargs=_proposal, scoped=True, method="post"),
+    "proposals:proposal_finish": Access(allowed=NOBODY, kwargs=_proposal, scoped=True, method="post"),
+    "proposals:proposal_recheck": Access(
+        allowed=PROPOSAL_EDITORS, kwargs=_proposal, scoped=True, method="post", ok=302
+    ),
+    "proposals:item_remove": Access(
+        allowed=PROPOSAL_EDITORS, kwargs=_proposal_item, scoped=True, method="post", ok=302
+    ),
+    "proposals:document_upload": Access(
+        allowed=PROPOSAL_EDITORS, kwargs=_proposal_document, scoped=True, method="post", ok=302
+    ),
+    "proposals:document_download": Access(kwargs=_proposal_document, scoped=True),
+    "proposals:template_download": Access(kwargs=_proposal, scoped=True),
+    "proposals:upload_create": Access(allowed=PROPOSAL_EDITORS, kwargs=_proposal, scoped=True, method="post", ok=302),
+    "proposals:upload_detail": Access(kwargs=_upload, scoped=True),
+    "proposals:upload_commit": Access(allowed=PROPOSAL_EDITORS, kwargs=_upload, scoped=True, method="post", ok=302),
+    "proposals:upload_errors": Access(kwargs=_upload, scoped=True),
 }
 
 # Whole namespaces declared at once: Django's admin site is for staff (the Admin Provinsi) only;

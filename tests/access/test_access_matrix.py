@@ -1,11 +1,36 @@
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from accounts.roles import Role
 from tests.access.matrix import ACCESS, ANONYMOUS, LOGIN, NAMESPACES, OTHER, OWN, undeclared_url_names, url_names
-from tests.factories import BudgetYearFactory, KubeMemberFactory, OperatorFactory, PersonFactory, factory_for_role
+from tests.factories import (
+    BudgetYearFactory,
+    KubeMemberFactory,
+    OperatorFactory,
+    PersonFactory,
+    ProposalFactory,
+    ProposalItemFactory,
+    UploadFactory,
+    factory_for_role,
+)
 
 ROLES = [ANONYMOUS, *[role.value for role in Role]]
+
+
+def _template_bytes():
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["NIK"])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+TEMPLATE = _template_bytes()
 
 
 def _cases():
@@ -45,6 +70,12 @@ def test_access(client, samarinda, balikpapan, name, access, role, scope):
         "person": {scope: PersonFactory(regency=regency[scope]) for scope in (OWN, OTHER)},
         "group": {scope: member.group for scope, member in members.items()},
         "member": members,
+        "proposal": {scope: ProposalFactory(regency=regency[scope], with_documents=True) for scope in (OWN, OTHER)},
+    }
+    ctx["item"] = {scope: ProposalItemFactory(proposal=ctx["proposal"][scope]) for scope in (OWN, OTHER)}
+    ctx["upload"] = {
+        scope: UploadFactory(proposal=ctx["proposal"][scope], file=ContentFile(TEMPLATE, name="u.xlsx"))
+        for scope in (OWN, OTHER)
     }
     if role != ANONYMOUS:
         role = Role(role)
@@ -53,7 +84,8 @@ def test_access(client, samarinda, balikpapan, name, access, role, scope):
         client.force_login(user)
     url = reverse(name, kwargs=access.kwargs(ctx, scope) if access.kwargs else None)
 
-    response = getattr(client, access.method)(url, access.data)
+    data = access.data(ctx, scope) if callable(access.data) else access.data
+    response = getattr(client, access.method)(url, data)
 
     expected = access.expected(role, scope)
     if expected == LOGIN:

@@ -1,5 +1,6 @@
 from tests.factories.beneficiaries import KubeGroupFactory, KubeMemberFactory, PersonFactory
 from tests.factories.programs import BudgetYearFactory
+from tests.factories.proposals import ProposalFactory, ProposalItemFactory, UploadFactory
 from tests.factories.users import (
     PASSWORD,
     AdminProvinsiFactory,
@@ -19,6 +20,9 @@ __all__ = [
     "KubeGroupFactory",
     "KubeMemberFactory",
     "PersonFactory",
+    "ProposalFactory",
+    "ProposalItemFactory",
+    "UploadFactory",
     "OperatorFactory",
     "PimpinanFactory",
     "UserFactory",

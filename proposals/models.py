@@ -1,0 +1,178 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from programs.models import Program
+
+
+class Proposal(models.Model):
+    """A regency's Usulan for one program in one budget year: the list of proposed people (WRSE) or
+    KUBE groups, with the cover letter and the village-meeting minutes."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draf")
+        SUBMITTED = "submitted", _("Diajukan")
+        IN_REVIEW = "in_review", _("Diverifikasi")
+        FINALISED = "finalised", _("Selesai")
+
+    regency = models.ForeignKey(
+        "regions.Regency", on_delete=models.PROTECT, related_name="proposals", verbose_name=_("kabupaten/kota")
+    )
+    budget_year = models.ForeignKey(
+        "programs.BudgetYear", on_delete=models.PROTECT, related_name="proposals", verbose_name=_("tahun anggaran")
+    )
+    program = models.CharField(_("program"), max_length=4, choices=Program.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
+    cover_letter = models.FileField(_("surat pengantar"), upload_to="usulan/surat/", blank=True)
+    minutes = models.FileField(
+        _("berita acara musyawarah desa/kelurahan"), upload_to="usulan/berita-acara/", blank=True
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-budget_year__year", "regency", "program"]
+        verbose_name = _("usulan")
+        verbose_name_plural = _("usulan")
+        constraints = [
+            models.UniqueConstraint(fields=["regency", "budget_year", "program"], name="proposal_one_per_program"),
+        ]
+        indexes = [models.Index(fields=["status", "budget_year"], name="proposal_status_idx")]
+
+    def __str__(self):
+        return f"Usulan {self.program} {self.regency} {self.budget_year.year}"
+
+    def get_absolute_url(self):
+        return reverse("proposals:proposal_detail", kwargs={"pk": self.pk})
+
+
+class ItemStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu")
+    APPROVED = "approved", _("Disetujui")
+    RETURNED = "returned", _("Dikembalikan")
+    REJECTED = "rejected", _("Ditolak")
+
+
+class ProposalItem(models.Model):
+    """One proposed recipient: a person (WRSE) or a KUBE group. An approved item is a Penerima Manfaat
+    of that budget year."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="items", verbose_name=_("usulan"))
+    person = models.ForeignKey(
+        "beneficiaries.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposal_items",
+        verbose_name=_("penerima"),
+    )
+    group = models.ForeignKey(
+        "beneficiaries.KubeGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposal_items",
+        verbose_name=_("KUBE"),
+    )
+    business_type = models.ForeignKey(
+        "programs.BusinessType", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("jenis usaha")
+    )
+    note = models.CharField(_("keterangan"), max_length=255, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.PENDING)
+    # Automatic checks: [{"code", "level": "error"|"warning", "message"}], recomputed on every change.
+    checks = models.JSONField(_("hasil pemeriksaan"), default=list, blank=True)
+    has_errors = models.BooleanField(_("ada kesalahan"), default=False)
+    has_warnings = models.BooleanField(_("ada peringatan"), default=False)
+    reason = models.TextField(_("alasan"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
+    source_row = models.PositiveIntegerField(_("baris di berkas Excel"), null=True, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        ordering = ["proposal", "id"]
+        verbose_name = _("calon penerima usulan")
+        verbose_name_plural = _("calon penerima usulan")
+        permissions = [("decide_proposalitem", "Dapat memverifikasi calon penerima")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, group__isnull=True) | Q(person__isnull=True, group__isnull=False),
+                name="proposalitem_person_xor_group",
+            ),
+            models.UniqueConstraint(fields=["proposal", "person"], name="proposalitem_unique_person"),
+            models.UniqueConstraint(fields=["proposal", "group"], name="proposalitem_unique_group"),
+        ]
+        indexes = [
+            models.Index(fields=["proposal", "status"], name="proposalitem_status_idx"),
+            models.Index(fields=["proposal", "has_errors", "has_warnings"], name="proposalitem_checks_idx"),
+        ]
+
+    def __str__(self):
+        return str(self.person or self.group)
+
+    @property
+    def subject(self):
+        return self.person or self.group
+
+    def errors(self) -> list[dict]:
+        return [c for c in self.checks if c.get("level") == "error"]
+
+    def warnings(self) -> list[dict]:
+        return [c for c in self.checks if c.get("level") == "warning"]
+
+
+class ProposedPerson(models.Model):
+    """Each person a budget year's proposals name — the WRSE woman, or every member of a proposed KUBE
+    group. Unique per year, so a person is proposed at most once per budget year across both programs
+    and all regencies, guaranteed by the database."""
+
+    budget_year = models.ForeignKey("programs.BudgetYear", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("beneficiaries.Person", on_delete=models.PROTECT, related_name="proposed_in")
+    item = models.ForeignKey(ProposalItem, on_delete=models.CASCADE, related_name="proposed_people")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["budget_year", "person"], name="proposedperson_once_per_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} @ {self.budget_year_id}"
+
+
+class Upload(models.Model):
+    """One workbook an officer uploaded for a proposal: what it held, what was wrong, whether it was saved."""
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", _("Diperiksa")
+        COMMITTED = "committed", _("Disimpan")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="uploads")
+    file = models.FileField(upload_to="usulan/unggahan/")
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CHECKED)
+    row_count = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)  # [{"row", "column", "field", "message"}]
+    summary = models.JSONField(default=dict, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        indexes = [models.Index(fields=["proposal", "sha256"], name="upload_sha_idx")]
+
+    def __str__(self):
+        return self.filename

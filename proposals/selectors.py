@@ -1,0 +1,90 @@
+"""Reads of proposals, through `proposals_visible_to` (the one door for proposals)."""
+
+from django.db.models import Count, Q, QuerySet
+
+from proposals.models import ItemStatus, Proposal, ProposalItem
+from proposals.permissions import can_view_proposals
+
+
+def proposals_visible_to(user) -> QuerySet[Proposal]:
+    if not can_view_proposals(user):
+        return Proposal.objects.none()
+    return Proposal.objects.filter(user.regency_q("regency"))
+
+
+def with_counts(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """Proposals with their item counts per status and with errors (one query)."""
+    return queryset.select_related("regency", "budget_year").annotate(
+        item_count=Count("items"),
+        pending_count=Count("items", filter=Q(items__status=ItemStatus.PENDING)),
+        approved_count=Count("items", filter=Q(items__status=ItemStatus.APPROVED)),
+        returned_count=Count("items", filter=Q(items__status=ItemStatus.RETURNED)),
+        rejected_count=Count("items", filter=Q(items__status=ItemStatus.REJECTED)),
+        error_count=Count("items", filter=Q(items__has_errors=True)),
+        warning_count=Count("items", filter=Q(items__has_warnings=True)),
+    )
+
+
+def proposal_get(*, user, pk: int) -> Proposal:
+    """One visible proposal with counts; raises Proposal.DoesNotExist when absent or out of scope."""
+    return with_counts(proposals_visible_to(user)).get(pk=pk)
+
+
+def inbox(*, user) -> QuerySet[Proposal]:
+    """What waits for the province: submitted proposals and those in review, oldest first."""
+    return with_counts(
+        proposals_visible_to(user).filter(status__in=[Proposal.Status.SUBMITTED, Proposal.Status.IN_REVIEW])
+    ).order_by("submitted_at", "pk")
+
+
+def items_of(proposal: Proposal) -> QuerySet[ProposalItem]:
+    """A proposal's items with what their rows show (person / group, village, business type)."""
+    return proposal.items.select_related(
+        "person", "person__village", "group", "group__village", "business_type", "decided_by"
+    )
+
+
+def filter_items(queryset: QuerySet[ProposalItem], params) -> QuerySet[ProposalItem]:
+    """The verifier's filters: status, check results (errors / warnings / a check code), name or NIK."""
+    status = params.get("status")
+    if status in ItemStatus.values:
+        queryset = queryset.filter(status=status)
+    result = params.get("periksa")
+    if result == "error":
+        queryset = queryset.filter(has_errors=True)
+    elif result == "warning":
+        queryset = queryset.filter(has_warnings=True, has_errors=False)
+    elif result == "ok":
+        queryset = queryset.filter(has_errors=False, has_warnings=False)
+    code = params.get("kode")
+    if code:
+        queryset = (
+            queryset.filter(checks__contains=[{"code": code}])
+            if _json_contains()
+            else queryset.filter(checks__icontains=f'"code": "{code}"')
+        )
+    query = " ".join((params.get("q") or "").split())
+    if query:
+        if query.isdigit():
+            queryset = queryset.filter(
+                Q(person__nik__startswith=query) | Q(group__members__person__nik__startswith=query)
+            )
+        else:
+            queryset = queryset.filter(Q(person__full_name__icontains=query) | Q(group__name__icontains=query))
+    return queryset.distinct() if query else queryset
+
+
+def _json_contains() -> bool:
+    from django.db import connection
+
+    return connection.features.supports_json_field_contains
+
+
+def person_proposals(*, person) -> QuerySet[ProposalItem]:
+    """A person's proposal history (directly, or through a KUBE group), newest year first."""
+    return (
+        ProposalItem.objects.filter(Q(person=person) | Q(group__members__person=person))
+        .distinct()
+        .select_related("proposal", "proposal__budget_year", "proposal__regency", "group")
+        .order_by("-proposal__budget_year__year")
+    )

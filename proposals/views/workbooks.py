@@ -1,0 +1,105 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from kubeprogram.excel import XLSX
+from proposals import imports, permissions
+from proposals.views.common import get_proposal, require
+from proposals.workbook.errors import mark_problems
+from proposals.workbook.reader import WorkbookRefused
+from proposals.workbook.template import build_template
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def template_download(request, pk):
+    proposal = get_proposal(request, pk)
+    content = build_template(program=proposal.program, regency=proposal.regency)
+    return _xlsx(content, f"template-usulan-{proposal.program.lower()}-{slugify(proposal.regency.name)}.xlsx")
+
+
+@login_required
+@require_POST
+def upload_create(request, pk):
+    """Check an uploaded workbook (nothing is saved to the registry yet) and show what it holds."""
+    proposal = get_proposal(request, pk)
+    require(permissions.can_edit_proposal(request.user, proposal))
+    upload = request.FILES.get("workbook")
+    if upload is None:
+        messages.error(request, "Pilih berkas Excel (.xlsx) dulu.")
+        return redirect(proposal)
+    if upload.size > imports.settings_limit():
+        messages.error(request, imports.too_large_message(upload.size))
+        return redirect(proposal)
+    try:
+        checked = imports.upload_check(proposal=proposal, data=upload.read(), filename=upload.name, actor=request.user)
+    except WorkbookRefused as error:
+        messages.error(request, str(error))
+        return redirect(proposal)
+    return redirect("proposals:upload_detail", pk=proposal.pk, upload_pk=checked.pk)
+
+
+def _get_upload(proposal, upload_pk):
+    return get_object_or_404(proposal.uploads, pk=upload_pk)
+
+
+@login_required
+def upload_detail(request, pk, upload_pk):
+    proposal = get_proposal(request, pk)
+    upload = _get_upload(proposal, upload_pk)
+    same = proposal.uploads.filter(sha256=upload.sha256, status="committed").exclude(pk=upload.pk).first()
+    return render(
+        request,
+        "proposals/upload_detail.html",
+        {
+            "proposal": proposal,
+            "upload": upload,
+            "same_file_committed": same,
+            "can_commit": permissions.can_edit_proposal(request.user, proposal)
+            and not upload.problems
+            and upload.status == "checked",
+        },
+    )
+
+
+@login_required
+@require_POST
+def upload_commit(request, pk, upload_pk):
+    proposal = get_proposal(request, pk)
+    require(permissions.can_edit_proposal(request.user, proposal))
+    upload = _get_upload(proposal, upload_pk)
+    try:
+        result = imports.upload_commit(upload=upload, actor=request.user)
+    except imports.ImportProblems as error:
+        upload.problems = error.problems
+        upload.save(update_fields=["problems"])
+        messages.error(request, "Data di sistem berubah sejak pemeriksaan; ada kesalahan baru. Lihat daftarnya.")
+        return redirect("proposals:upload_detail", pk=proposal.pk, upload_pk=upload.pk)
+    except WorkbookRefused as error:
+        messages.error(request, str(error))
+        return redirect(proposal)
+    messages.success(
+        request,
+        f"Tersimpan: {result['new_items']} calon penerima baru, {result['new_people']} penduduk baru, "
+        f"{result['updated_people']} data penduduk diperbarui.",
+    )
+    return redirect(proposal)
+
+
+@login_required
+def upload_errors(request, pk, upload_pk):
+    """The uploaded workbook back, with the bad cells red and commented."""
+    proposal = get_proposal(request, pk)
+    upload = _get_upload(proposal, upload_pk)
+    with upload.file.open("rb") as handle:
+        content = mark_problems(handle.read(), upload.problems)
+    name = upload.filename.rsplit(".", 1)[0]
+    return _xlsx(content, f"{slugify(name) or 'usulan'}-kesalahan.xlsx")

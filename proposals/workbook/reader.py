@@ -1,0 +1,283 @@
+"""Reading an uploaded proposal workbook: the defences first (size, zip, entries, rows), then the rows
+with python-calamine, each cell checked. Nothing here writes to the database.
+
+A problem is {"row": Excel row number or None, "column": "C" or "", "header": "No KK" or "",
+"message": Indonesian text}.
+"""
+
+import datetime
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+import defusedxml.ElementTree as DefusedET
+from django.conf import settings
+from openpyxl.utils import get_column_letter
+from python_calamine import CalamineError, CalamineWorkbook
+
+from beneficiaries.identity import check_kk, check_nik, normalize_phone
+from beneficiaries.models import MaritalStatus, MemberRole, Sex
+from proposals.workbook.columns import COLUMNS, ColumnSpec, normalise_header
+from proposals.workbook.template import DATA_SHEET
+
+ZIP_MAGIC = b"PK\x03\x04"
+MAX_ZIP_ENTRIES = 2_000
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+# LibreOffice may write ~1,000,000 formatted but empty rows: stop after this many empty rows in a row.
+EMPTY_ROWS_END = 200
+DATE_TEXT = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
+
+
+class WorkbookRefused(Exception):
+    """The file as a whole cannot be read; the message says why, in Indonesian."""
+
+
+@dataclass
+class ParsedRow:
+    number: int  # Excel row number
+    values: dict[str, object]
+    problems: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class ParsedWorkbook:
+    rows: list[ParsedRow]
+    problems: list[dict]  # every problem: the file's and the rows'
+    headers: dict[str, int]  # field -> 0-based column index in the sheet
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _problem(row, column_index, spec: ColumnSpec | None, message: str) -> dict:
+    return {
+        "row": row,
+        "column": get_column_letter(column_index + 1) if column_index is not None else "",
+        "header": spec.header if spec else "",
+        "message": message,
+    }
+
+
+def check_container(data: bytes) -> None:
+    """Refuse what is not a sane xlsx before any XML parser sees it."""
+    limit = settings.PROPOSAL_WORKBOOK_MAX_BYTES
+    if len(data) > limit:
+        raise WorkbookRefused(
+            f"Berkas terlalu besar ({len(data) / 1048576:.1f} MB); maksimal {limit / 1048576:.0f} MB."
+        )
+    if not data.startswith(ZIP_MAGIC):
+        raise WorkbookRefused(
+            "Berkas bukan file Excel .xlsx. Simpan ulang sebagai 'Excel Workbook (.xlsx)' lalu unggah kembali."
+        )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except zipfile.BadZipFile:
+        raise WorkbookRefused("Berkas .xlsx rusak atau tidak lengkap.") from None
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise WorkbookRefused("Berkas berisi terlalu banyak bagian untuk sebuah daftar usulan.")
+    if sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED:
+        raise WorkbookRefused("Isi berkas terlalu besar setelah dibuka (lebih dari 200 MB).")
+    if "xl/workbook.xml" not in {entry.filename for entry in entries}:
+        raise WorkbookRefused("Berkas bukan buku kerja Excel (.xlsx).")
+
+
+def formula_cells_without_value(data: bytes, sheet_path: str) -> list[str]:
+    """Cell references ('D7') that hold a formula but no saved result (the file was never calculated)."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    xml = archive.read(sheet_path)
+    if b"<f" not in xml:
+        return []
+    missing = []
+    namespace = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    for _, element in DefusedET.iterparse(io.BytesIO(xml), forbid_dtd=True):
+        if element.tag == f"{namespace}c":
+            if element.find(f"{namespace}f") is not None and element.find(f"{namespace}v") is None:
+                missing.append(element.get("r"))
+            element.clear()
+    return missing
+
+
+def _sheet_path(data: bytes, sheet_index: int) -> str | None:
+    """The zip path of the n-th sheet, from the workbook's relationships."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    workbook = DefusedET.fromstring(archive.read("xl/workbook.xml"), forbid_dtd=True)
+    sheets = workbook.find(f"{main}sheets")
+    if sheets is None or len(sheets) <= sheet_index:
+        return None
+    rid = sheets[sheet_index].get(f"{rel}id")
+    rels = DefusedET.fromstring(archive.read("xl/_rels/workbook.xml.rels"), forbid_dtd=True)
+    for relation in rels:
+        if relation.get("Id") == rid:
+            target = relation.get("Target").lstrip("/")
+            return target if target.startswith("xl/") else f"xl/{target}"
+    return None
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def _date(value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    match = DATE_TEXT.match(str(value or ""))
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            return None
+    return None
+
+
+CHOICES = {
+    "marital_status": {normalise_header(label): value for value, label in MaritalStatus.choices},
+    "role": {normalise_header(label): value for value, label in MemberRole.choices},
+    "sex": {
+        **{normalise_header(label): value for value, label in Sex.choices},
+        "l": Sex.MALE,
+        "p": Sex.FEMALE,
+    },
+}
+
+
+def parse_cell(spec: ColumnSpec, raw, lookups: dict) -> tuple[object, str | None]:
+    """(value, problem) of one cell under its column's rules."""
+    if spec.kind == "digits16":
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            return None, (
+                f"{spec.header} tersimpan sebagai angka, bukan teks. Excel hanya menyimpan 15 digit angka, jadi "
+                "digit terakhir bisa sudah berubah. Ubah format kolom menjadi Teks lalu ketik ulang angkanya."
+            )
+        text = _text(raw).replace(" ", "")
+        if not text:
+            return None, f"{spec.header} wajib diisi." if spec.required else None
+        errors = check_kk(text) if spec.field == "kk_number" else check_nik(text).errors
+        return text, (errors[0] if errors else None)
+    if spec.kind == "date":
+        if raw in (None, ""):
+            return None, f"{spec.header} wajib diisi." if spec.required else None
+        value = _date(raw)
+        if value is None:
+            return None, f"{spec.header} tidak dikenali: tulis HH-BB-TTTT, misalnya 17-08-1985."
+        return value, None
+    text = _text(raw)
+    if not text:
+        return None, f"{spec.header} wajib diisi." if spec.required else None
+    if spec.kind == "int":
+        if not text.isdigit():
+            return None, f"{spec.header} harus berupa angka."
+        if spec.field == "desil" and not 1 <= int(text) <= 10:
+            return None, "Desil harus 1 sampai 10."
+        return (int(text) if spec.field == "desil" else text.zfill(3)), None
+    if spec.field == "phone":
+        try:
+            return normalize_phone(text), None
+        except ValueError as error:
+            return None, str(error)
+    if spec.kind == "choice":
+        options = CHOICES.get(spec.field) or lookups.get(spec.field, {})
+        key = normalise_header(text)
+        if key not in options:
+            return None, f"{spec.header} “{text}” tidak ada dalam daftar."
+        return options[key], None
+    return text, None
+
+
+def read_workbook(data: bytes, *, program: str, lookups: dict) -> ParsedWorkbook:
+    """Check and read the proposal rows of an uploaded workbook. `lookups` maps the choice fields that
+    depend on the regency ('district', 'business_type') to {normalised name: object}; villages are matched
+    within their kecamatan afterwards. Raises WorkbookRefused for a file that cannot be read at all."""
+    check_container(data)
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = workbook.sheet_names
+        index = names.index(DATA_SHEET) if DATA_SHEET in names else 0
+        sheet = workbook.get_sheet_by_index(index)
+    except (CalamineError, ValueError, IndexError) as error:
+        raise WorkbookRefused(f"Berkas tidak dapat dibaca sebagai .xlsx ({error}).") from None
+
+    specs = COLUMNS[program]
+    rows_iter = iter(sheet.iter_rows())
+    start_row, start_column = sheet.start or (0, 0)
+    header = next(rows_iter, None)
+    if header is None:
+        raise WorkbookRefused("Lembar data kosong: tidak ada judul kolom.")
+    problems: list[dict] = []
+    positions: dict[str, list[int]] = {}
+    for index, text in enumerate(header):
+        positions.setdefault(normalise_header(text), []).append(index + start_column)
+    headers: dict[str, int] = {}
+    for spec in specs:
+        found = positions.get(normalise_header(spec.header), [])
+        if len(found) > 1:
+            problems.append(_problem(start_row + 1, found[1], spec, f"Kolom “{spec.header}” muncul lebih dari sekali."))
+        elif not found and spec.required:
+            problems.append(_problem(start_row + 1, None, spec, f"Kolom wajib “{spec.header}” tidak ditemukan."))
+        if found:
+            headers[spec.field] = found[0]
+    if problems:
+        return ParsedWorkbook(rows=[], problems=problems, headers=headers)
+
+    path = _sheet_path(data, index)
+    uncalculated = set(formula_cells_without_value(data, path)) if path else set()
+
+    limit = settings.PROPOSAL_WORKBOOK_MAX_ROWS
+    rows: list[ParsedRow] = []
+    empty_run = 0
+    for offset, raw_row in enumerate(rows_iter, start=1):
+        number = start_row + offset + 1
+        if not any(cell not in (None, "") for cell in raw_row):
+            empty_run += 1
+            if empty_run >= EMPTY_ROWS_END:
+                break  # trailing empty rows (LibreOffice writes up to a million of them)
+            continue
+        empty_run = 0
+        if len(rows) >= limit:
+            problems.append(
+                _problem(
+                    None,
+                    None,
+                    None,
+                    f"Berkas berisi lebih dari {limit:,} baris data; pecah menjadi beberapa berkas.".replace(",", "."),
+                )
+            )
+            break
+        row = ParsedRow(number=number, values={})
+        for spec in specs:
+            if spec.field not in headers:
+                continue
+            position = headers[spec.field] - start_column
+            raw = raw_row[position] if position < len(raw_row) else None
+            reference = f"{get_column_letter(headers[spec.field] + 1)}{number}"
+            if reference in uncalculated:
+                row.problems.append(
+                    _problem(
+                        number,
+                        headers[spec.field],
+                        spec,
+                        "Sel berisi rumus tanpa hasil tersimpan; ketik nilainya langsung.",
+                    )
+                )
+                continue
+            value, problem = parse_cell(spec, raw, lookups)
+            if problem:
+                row.problems.append(_problem(number, headers[spec.field], spec, problem))
+            else:
+                row.values[spec.field] = value
+        rows.append(row)
+        problems.extend(row.problems)
+    if not rows and not problems:
+        problems.append(_problem(None, None, None, "Tidak ada baris data di bawah judul kolom."))
+    return ParsedWorkbook(rows=rows, problems=problems, headers=headers)
