@@ -65,6 +65,8 @@ def plan_rows(proposal: Proposal, parsed) -> Plan:
     headers = parsed.headers
     problems = list(parsed.problems)
     rows = [r for r in parsed.rows if "(contoh" not in str(r.values.get("full_name", "")).lower()]
+    if parsed.rows and not rows:
+        problems.append(_problem(None, None, None, "Hanya ada baris contoh; isi data calon penerima mulai baris 3."))
 
     def flag(row, field, message):
         entry = _problem(row.number, headers.get(field), specs.get(field), message)
@@ -128,7 +130,8 @@ def plan_rows(proposal: Proposal, parsed) -> Plan:
             flag(row, "nik", "NIK ini sudah diusulkan tahun ini (program lain atau kabupaten/kota lain).")
             continue
         village = values.get("village_obj")
-        fields = {f: values[f] for f in PERSON_FROM_ROW if f in values}
+        # An empty optional cell is "" for text fields (the registry never stores NULL text).
+        fields = {f: ("" if values[f] is None and f != "desil" else values[f]) for f in PERSON_FROM_ROW if f in values}
         fields.update(
             sex=values["sex"],
             marital_status=values.get("marital_status") or (person.marital_status if person else "kawin"),

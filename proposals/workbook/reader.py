@@ -94,7 +94,8 @@ def formula_cells_without_value(data: bytes, sheet_path: str) -> list[str]:
     namespace = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     for _, element in DefusedET.iterparse(io.BytesIO(xml), forbid_dtd=True):
         if element.tag == f"{namespace}c":
-            if element.find(f"{namespace}f") is not None and element.find(f"{namespace}v") is None:
+            value = element.find(f"{namespace}v")
+            if element.find(f"{namespace}f") is not None and (value is None or not (value.text or "")):
                 missing.append(element.get("r"))
             element.clear()
     return missing
@@ -203,8 +204,8 @@ def read_workbook(data: bytes, *, program: str, lookups: dict) -> ParsedWorkbook
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = workbook.sheet_names
-        index = names.index(DATA_SHEET) if DATA_SHEET in names else 0
-        sheet = workbook.get_sheet_by_index(index)
+        sheet_index = names.index(DATA_SHEET) if DATA_SHEET in names else 0
+        sheet = workbook.get_sheet_by_index(sheet_index)
     except (CalamineError, ValueError, IndexError) as error:
         raise WorkbookRefused(f"Berkas tidak dapat dibaca sebagai .xlsx ({error}).") from None
 
@@ -230,7 +231,7 @@ def read_workbook(data: bytes, *, program: str, lookups: dict) -> ParsedWorkbook
     if problems:
         return ParsedWorkbook(rows=[], problems=problems, headers=headers)
 
-    path = _sheet_path(data, index)
+    path = _sheet_path(data, sheet_index)
     uncalculated = set(formula_cells_without_value(data, path)) if path else set()
 
     limit = settings.PROPOSAL_WORKBOOK_MAX_ROWS
