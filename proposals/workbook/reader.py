@@ -127,11 +127,17 @@ def _text(value) -> str:
     return " ".join(str(value).split())
 
 
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
 def _date(value) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 80_000:
+        # A date cell whose format the writer did not mark as a date (LibreOffice does this): its serial.
+        return EXCEL_EPOCH + datetime.timedelta(days=int(value))
     match = DATE_TEXT.match(str(value or ""))
     if match:
         day, month, year = (int(part) for part in match.groups())

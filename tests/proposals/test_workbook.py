@@ -299,3 +299,28 @@ def test_kube_group_needs_its_officers_and_size():
     messages = [p["message"] for p in upload.problems]
     assert "KUBE “KUBE Kurang” berisi 4 orang; harus 5–10 orang." in messages
     assert "KUBE “KUBE Kurang” harus punya tepat satu bendahara (ada 0)." in messages
+
+
+# Written by LibreOffice (tests/proposals/fixtures/make_fixtures.sh) --------------------------------
+
+FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures"
+
+
+def test_libreoffice_workbook_imports():
+    proposal = ProposalFactory()
+    data = (FIXTURES / "lo-wrse-valid.xlsx").read_bytes()
+    upload = _check(proposal, data)
+    assert upload.problems == []
+    imports.upload_commit(upload=upload, actor=None)
+    people = Person.objects.order_by("full_name")
+    assert [p.full_name for p in people] == ["Rusmini LibreOffice 1", "Rusmini LibreOffice 2", "Rusmini LibreOffice 3"]
+    assert people[0].birth_date.isoformat() == "1981-05-03" and people[0].village.name == "Air Putih"
+
+
+def test_libreoffice_csv_conversion_with_numeric_niks_is_rejected():
+    upload = _check(ProposalFactory(), (FIXTURES / "lo-wrse-nik-as-number.xlsx").read_bytes())
+    by_column = {}
+    for problem in upload.problems:
+        by_column.setdefault(problem["column"], []).append(problem["row"])
+    assert by_column == {"A": [2, 3, 4], "B": [2, 3, 4]}
+    assert all("15 digit" in p["message"] for p in upload.problems)
