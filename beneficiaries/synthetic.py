@@ -241,9 +241,19 @@ def _copy_text(rows: list[tuple]) -> io.StringIO:
 
 
 def _load(count, rows_iter, chunk, progress) -> int:
-    """Write the rows chunk by chunk. On PostgreSQL chunks are generated (Python) while two
-    connections store earlier ones (COPY), so both cores stay busy."""
+    """Write the rows chunk by chunk. On PostgreSQL a large load (BULK_LOAD_DROPS_INDEXES or more)
+    generates chunks (Python) while two connections store earlier ones (COPY), so both cores stay busy;
+    a small one (demo data, tests) stays on the caller's connection and transaction."""
     done = 0
+    statement = f"COPY {Person._meta.db_table} ({', '.join(COLUMNS)}) FROM STDIN"
+    if connection.vendor == "postgresql" and count < BULK_LOAD_DROPS_INDEXES:
+        for rows in _chunks(count, rows_iter, chunk):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.cursor.copy_expert(statement, _copy_text(rows), size=1 << 22)
+            done += len(rows)
+            if progress:
+                progress(done)
+        return done
     if connection.vendor != "postgresql":
         for rows in _chunks(count, rows_iter, chunk):
             with transaction.atomic():
@@ -258,7 +268,6 @@ def _load(count, rows_iter, chunk, progress) -> int:
     pending: queue.Queue = queue.Queue(maxsize=consumers)
     lock = threading.Lock()
     errors: list[BaseException] = []
-    statement = f"COPY {Person._meta.db_table} ({', '.join(COLUMNS)}) FROM STDIN"
 
     def consume(own_connection: bool):
         nonlocal done

@@ -273,3 +273,13 @@ def test_merge_refuses_two_active_groups():
     with pytest.raises(ValidationError, match="KUBE aktif yang berbeda"):
         services.person_merge(keep=a.person, duplicate=b.person, actor=VerifikatorFactory())
     assert Person.objects.current().count() == 2
+
+
+def test_small_synthetic_loads_stay_in_the_callers_transaction():
+    from beneficiaries import synthetic
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        synthetic.insert(50, seed=3)
+        assert Person.objects.count() == 50
+        raise RuntimeError("roll back")
+    assert Person.objects.count() == 0
