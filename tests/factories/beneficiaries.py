@@ -25,7 +25,8 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     full_name = factory.Faker("name", locale="id_ID")
     sex = Sex.FEMALE
-    birth_date = factory.Sequence(lambda n: datetime.date(1975, 1, 1) + datetime.timedelta(days=37 * n))
+    # Born 1970–1994 whatever the sequence: an adult within the WRSE age bounds of any budget year 2024–2029.
+    birth_date = factory.Sequence(lambda n: datetime.date(1970, 1, 1) + datetime.timedelta(days=(37 * n) % 9000))
     regency = factory.LazyAttribute(lambda o: o.regency_obj)
     village = factory.LazyAttributeSequence(lambda o, n: _village_of(o.regency, n))
     district = factory.LazyAttribute(lambda o: o.village.district)
