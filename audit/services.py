@@ -8,29 +8,51 @@ def budget_year_update(*, budget_year, data, actor):
                  before=before, after=snapshot(budget_year))
 """
 
+import datetime
+import decimal
+import functools
 import json
+import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from audit.models import AuditEvent
+from kubeprogram.bulk import bulk_insert_rows
+
+
+@functools.cache
+def _snapshot_fields(model) -> tuple:
+    # What model_to_dict would give: the editable concrete fields (no auto timestamps, no hidden keys).
+    return tuple(
+        (f.name, f.attname, isinstance(f, models.FileField)) for f in model._meta.concrete_fields if f.editable
+    )
+
+
+def _plain(value):
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, datetime.datetime):
+        return DjangoJSONEncoder().default(value)
+    if isinstance(value, datetime.date | datetime.time | decimal.Decimal | uuid.UUID):
+        return DjangoJSONEncoder().default(value) if not isinstance(value, decimal.Decimal) else str(value)
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
-    """The object's concrete field values as JSON-ready data (FKs as ids, Decimal and dates as text)."""
-    data = model_to_dict(obj, fields=fields)
-    for field in obj._meta.concrete_fields:
-        if field.name not in data:
+    """The object's editable field values as JSON-ready data: FKs as ids, files as names, Decimal and
+    dates as text (what DjangoJSONEncoder writes), so a stored snapshot equals a fresh one."""
+    wanted = set(fields) if fields is not None else None
+    data = {}
+    for name, attname, is_file in _snapshot_fields(type(obj)):
+        if wanted is not None and name not in wanted:
             continue
-        if isinstance(field, models.ForeignKey):
-            data[field.name] = getattr(obj, field.attname)
-        elif isinstance(field, models.FileField):
-            data[field.name] = getattr(obj, field.name).name or ""
-    # Round-trip through the encoder so what is stored equals what a later comparison reads back.
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+        value = getattr(obj, attname)
+        data[name] = (value.name or "") if is_file else _plain(value)
+    return data
 
 
 def _regency_id_of(obj: models.Model) -> str | None:
@@ -88,20 +110,27 @@ def audit_record_many(
     before: Callable[[models.Model], dict | None] | None = None,
     after: Callable[[models.Model], dict | None] | None = snapshot,
     regency_id: Callable[[models.Model], str | None] = _regency_id_of,
-    batch_size: int = 2000,
-) -> list[AuditEvent]:
-    """Write one audit event per changed object in one INSERT per `batch_size` rows (bulk paths)."""
+) -> int:
+    """Write one audit event per changed object at once (COPY on PostgreSQL; bulk paths). The rows are
+    built as plain values, not model instances: an import of 10,000 rows writes 20,000 events.
+    Returns how many were written."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record_many must run inside the transaction of the change it records")
-    events = [
-        _event(
-            actor=actor,
-            action=action,
-            obj=obj,
-            regency_id=regency_id(obj),
-            before=before(obj) if before else None,
-            after=after(obj) if after else None,
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    now = timezone.now()
+    rows = [
+        (
+            now,
+            actor_id,
+            action,
+            obj._meta.label_lower,
+            str(obj.pk),
+            str(obj)[:200],
+            regency_id(obj),
+            before(obj) if before else None,
+            after(obj) if after else None,
         )
         for obj in objects
     ]
-    return AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+    columns = ["created_at", "actor", "action", "object_type", "object_id", "object_repr", "regency", "before", "after"]
+    return bulk_insert_rows(AuditEvent, columns, rows)

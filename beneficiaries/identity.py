@@ -6,6 +6,7 @@ for someone who moved here: a warning, not an error.
 """
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -34,8 +35,36 @@ class NikCheck:
 def check_nik(nik: str, *, sex: str | None = None, birth_date: datetime.date | None = None) -> NikCheck:
     """Check a NIK (python-stdnum: length, digits, birth date, place code) and that the sex and birth
     date it encodes agree with the record. Messages are in Indonesian, for the user."""
+    facts = _nik_facts((nik or "").strip())
+    result = NikCheck(
+        errors=list(facts.errors),
+        warnings=list(facts.warnings),
+        encoded_sex=facts.encoded_sex,
+        encoded_day=facts.encoded_day,
+        encoded_month=facts.encoded_month,
+        encoded_year2=facts.encoded_year2,
+    )
+    if result.errors:
+        return result
+    if sex and sex != result.encoded_sex:
+        encoded = "perempuan" if result.encoded_sex == "P" else "laki-laki"
+        result.errors.append(f"Jenis kelamin tidak sesuai NIK: NIK ini milik seorang {encoded}.")
+    if birth_date and (
+        birth_date.day != result.encoded_day
+        or birth_date.month != result.encoded_month
+        or birth_date.year % 100 != result.encoded_year2
+    ):
+        result.errors.append(
+            "Tanggal lahir tidak sesuai NIK: NIK menunjukkan "
+            f"{result.encoded_day:02d}-{result.encoded_month:02d}-..{result.encoded_year2:02d}."
+        )
+    return result
+
+
+@functools.lru_cache(maxsize=65_536)
+def _nik_facts(value: str) -> NikCheck:
+    """What a NIK says on its own (cached: an import checks each NIK at several steps)."""
     result = NikCheck()
-    value = (nik or "").strip()
     if not value.isdigit():
         result.errors.append("NIK hanya boleh berisi angka.")
         return result
@@ -65,18 +94,6 @@ def check_nik(nik: str, *, sex: str | None = None, birth_date: datetime.date | N
 
     if value[:2] != KALTIM_PROVINCE_CODE:
         result.warnings.append("NIK terdaftar di luar Kalimantan Timur (pindahan?). Periksa KTP/KK.")
-    if sex and sex != result.encoded_sex:
-        encoded = "perempuan" if result.encoded_sex == "P" else "laki-laki"
-        result.errors.append(f"Jenis kelamin tidak sesuai NIK: NIK ini milik seorang {encoded}.")
-    if birth_date and (
-        birth_date.day != result.encoded_day
-        or birth_date.month != result.encoded_month
-        or birth_date.year % 100 != result.encoded_year2
-    ):
-        result.errors.append(
-            "Tanggal lahir tidak sesuai NIK: NIK menunjukkan "
-            f"{result.encoded_day:02d}-{result.encoded_month:02d}-..{result.encoded_year2:02d}."
-        )
     return result
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from beneficiaries.identity import check_nik
 from beneficiaries.models import KubeMember, Person, Sex
 from beneficiaries.selectors import group_problems
+from kubeprogram.bulk import bulk_set
 from programs.models import BudgetYear, Program
 from proposals.models import ProposalItem, ProposedPerson
 
@@ -55,8 +56,10 @@ def person_checks(person: Person, budget_year: BudgetYear, *, wrse: bool) -> lis
     return checks
 
 
-def compute(items: Iterable[ProposalItem], budget_year: BudgetYear) -> dict[int, list[dict]]:
-    """Checks of each item (by id). Items need `person` / `group` loaded; groups' members are read here."""
+def compute(items: Iterable[ProposalItem], budget_year: BudgetYear) -> list[list[dict]]:
+    """Checks of each item, in the items' order. Works on new (unsaved) items too, so a bulk insert
+    carries its checks. Items need `person` / `group` set; groups' members are read here. People of
+    these items count as proposed this year (a shared family card among them is flagged too)."""
     items = list(items)
     people_of: dict[int, list[Person]] = {}
     group_ids = [item.group_id for item in items if item.group_id]
@@ -64,8 +67,8 @@ def compute(items: Iterable[ProposalItem], budget_year: BudgetYear) -> dict[int,
     if group_ids:
         for member in KubeMember.objects.filter(group_id__in=group_ids).select_related("person"):
             members_by_group[member.group_id].append(member)
-    for item in items:
-        people_of[item.pk] = [item.person] if item.person_id else [m.person for m in members_by_group[item.group_id]]
+    for index, item in enumerate(items):
+        people_of[index] = [item.person] if item.person_id else [m.person for m in members_by_group[item.group_id]]
 
     person_ids = {p.pk for people in people_of.values() for p in people}
     # Proposed elsewhere this year: another item names the same person.
@@ -81,11 +84,14 @@ def compute(items: Iterable[ProposalItem], budget_year: BudgetYear) -> dict[int,
         "person__kk_number", "person_id"
     ):
         proposed_kk[kk].add(person_id)
+    for people in people_of.values():
+        for person in people:
+            proposed_kk[person.kk_number].add(person.pk)
 
-    result = {}
-    for item in items:
+    result = []
+    for index, item in enumerate(items):
         checks = []
-        people = people_of[item.pk]
+        people = people_of[index]
         if item.group_id:
             minimum, maximum = budget_year.kube_min_members, budget_year.kube_max_members
             members = members_by_group[item.group_id]
@@ -109,16 +115,21 @@ def compute(items: Iterable[ProposalItem], budget_year: BudgetYear) -> dict[int,
                         f"{person.full_name}: satu KK dengan penerima lain yang diusulkan tahun ini.",
                     )
                 )
-        result[item.pk] = checks
+        result.append(checks)
     return result
 
 
+def assign(items: list[ProposalItem], budget_year: BudgetYear) -> list[ProposalItem]:
+    """Set the checks of `items` in memory (for items about to be inserted)."""
+    for item, found in zip(items, compute(items, budget_year), strict=True):
+        item.checks = found
+        item.has_errors = any(c["level"] == ERROR for c in found)
+        item.has_warnings = any(c["level"] == WARNING for c in found)
+    return items
+
+
 def apply(items: list[ProposalItem], budget_year: BudgetYear) -> list[ProposalItem]:
-    """Recompute and store the checks of `items` (one UPDATE per 500 items)."""
-    computed = compute(items, budget_year)
-    for item in items:
-        item.checks = computed[item.pk]
-        item.has_errors = any(c["level"] == ERROR for c in item.checks)
-        item.has_warnings = any(c["level"] == WARNING for c in item.checks)
-    ProposalItem.objects.bulk_update(items, ["checks", "has_errors", "has_warnings"], batch_size=500)
+    """Recompute and store the checks of saved `items` (one UPDATE per 5,000 items)."""
+    assign(items, budget_year)
+    bulk_set(ProposalItem, items, ["checks", "has_errors", "has_warnings"])
     return items

@@ -14,6 +14,7 @@ from django.utils import timezone
 from audit.services import audit_record, audit_record_many, snapshot
 from beneficiaries.identity import check_nik, name_key
 from beneficiaries.models import OFFICER_ROLES, KubeGroup, KubeMember, MemberRole, Person
+from kubeprogram.bulk import bulk_insert, bulk_set
 from programs.models import BusinessType, Program
 from proposals import checks
 from proposals.models import Proposal, ProposalItem, ProposedPerson, Upload
@@ -298,10 +299,11 @@ def _write(proposal: Proposal, plan: Plan, actor) -> dict:
     new_people = [p for p in plan.people.values() if p.pk is None]
     for person in new_people:
         person.created_by = user
-    Person.objects.bulk_create(new_people, batch_size=2000)
+    bulk_insert(Person, new_people)
     updated = [plan.people[nik] for nik in plan.changed]
-    if updated:
-        Person.objects.bulk_update(updated, UPDATABLE + ["name_key"], batch_size=1000)
+    for person in updated:
+        person.updated_at = timezone.now()
+    bulk_set(Person, updated, [*UPDATABLE, "name_key", "updated_at"])
     audit_record_many(actor=actor, action="person.create", objects=new_people, regency_id=lambda p: proposal.regency_id)
     if updated:
         audit_record_many(
@@ -315,8 +317,7 @@ def _write(proposal: Proposal, plan: Plan, actor) -> dict:
     if proposal.program == Program.WRSE:
         items = _write_wrse_items(proposal, plan)
     else:
-        items = _write_kube_items(proposal, plan, actor)
-    checks.apply(items, proposal.budget_year)
+        items = checks.apply(_write_kube_items(proposal, plan, actor), proposal.budget_year)
     audit_record_many(
         actor=actor,
         action="proposal_item.create",
@@ -350,10 +351,10 @@ def _write_wrse_items(proposal, plan) -> list[ProposalItem]:
                 source_row=row.number,
             )
         )
-    ProposalItem.objects.bulk_create(items, batch_size=2000)
-    ProposedPerson.objects.bulk_create(
+    bulk_insert(ProposalItem, checks.assign(items, proposal.budget_year))
+    bulk_insert(
+        ProposedPerson,
         [ProposedPerson(budget_year_id=proposal.budget_year_id, person_id=i.person_id, item=i) for i in items],
-        batch_size=2000,
     )
     return items
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from audit.services import audit_record, audit_record_many, snapshot
 from beneficiaries.models import KubeGroup, KubeMember, Person
+from kubeprogram.bulk import bulk_set
 from programs.models import BudgetYear, Program
 from proposals import checks
 from proposals.models import ItemStatus, Proposal, ProposalItem, ProposedPerson
@@ -110,14 +111,12 @@ def proposal_add_people(
             refused.append((person, _where(proposal, *taken[person.pk])))
     if refused:
         raise Refusal(refused)
-    items = ProposalItem.objects.bulk_create(
-        [
-            ProposalItem(proposal=proposal, person=p, business_type=business_type, note=(notes or {}).get(p.pk, ""))
-            for p in people
-        ]
-    )
+    items = [
+        ProposalItem(proposal=proposal, person=p, business_type=business_type, note=(notes or {}).get(p.pk, ""))
+        for p in people
+    ]
+    items = ProposalItem.objects.bulk_create(checks.assign(items, proposal.budget_year))
     _record_people(proposal, items, {item.pk: [item.person_id] for item in items})
-    checks.apply(items, proposal.budget_year)
     audit_record_many(
         actor=actor,
         action="proposal_item.create",
@@ -167,11 +166,9 @@ def proposal_add_groups(*, proposal: Proposal, groups: list[KubeGroup], actor) -
                 refused.append((group, f"{len(clash)} anggotanya {_where(proposal, *taken[clash[0]])}"))
     if refused:
         raise Refusal(refused)
-    items = ProposalItem.objects.bulk_create(
-        [ProposalItem(proposal=proposal, group=g, business_type_id=g.business_type_id) for g in groups]
-    )
+    items = [ProposalItem(proposal=proposal, group=g, business_type_id=g.business_type_id) for g in groups]
+    items = ProposalItem.objects.bulk_create(checks.assign(items, proposal.budget_year))
     _record_people(proposal, items, {item.pk: members[item.group_id] for item in items})
-    checks.apply(items, proposal.budget_year)
     audit_record_many(
         actor=actor,
         action="proposal_item.create",
@@ -278,7 +275,7 @@ def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
     returned = [item for item in open_items if item.status == ItemStatus.RETURNED]
     for item in returned:
         item.status = ItemStatus.PENDING
-    ProposalItem.objects.bulk_update(returned, ["status"])
+    bulk_set(ProposalItem, returned, ["status"])
     checks.apply(open_items, proposal.budget_year)
     proposal.submitted_by, proposal.submitted_at = _user(actor), timezone.now()
     _move(proposal, Status.SUBMITTED, actor=actor)
@@ -321,7 +318,9 @@ def items_decide(
     now = timezone.now()
     for item in items:
         item.status, item.reason, item.decided_by, item.decided_at = decision, reason, _user(actor), now
-    ProposalItem.objects.bulk_update(items, ["status", "reason", "decided_by", "decided_at", "updated_at"])
+    for item in items:
+        item.updated_at = now
+    bulk_set(ProposalItem, items, ["status", "reason", "decided_by", "decided_at", "updated_at"])
     if decision == ItemStatus.REJECTED:
         # A rejected person is free to be proposed again (e.g. for the other program) this year.
         ProposedPerson.objects.filter(item__in=items).delete()

@@ -178,7 +178,7 @@ def test_commit_is_all_or_nothing(monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("listrik padam")
 
-    monkeypatch.setattr("proposals.checks.apply", explode)
+    monkeypatch.setattr("proposals.checks.assign", explode)
     with pytest.raises(RuntimeError):
         imports.upload_commit(upload=upload, actor=None)
     assert not Person.objects.exists() and not ProposalItem.objects.exists() and not AuditEvent.objects.exists()
@@ -324,3 +324,16 @@ def test_libreoffice_csv_conversion_with_numeric_niks_is_rejected():
         by_column.setdefault(problem["column"], []).append(problem["row"])
     assert by_column == {"A": [2, 3, 4], "B": [2, 3, 4]}
     assert all("15 digit" in p["message"] for p in upload.problems)
+
+
+def test_start_up_refuses_without_the_xml_defences(monkeypatch):
+    import openpyxl
+
+    from proposals.apps import xml_defences
+
+    assert xml_defences(None) == []
+    monkeypatch.setattr(openpyxl, "DEFUSEDXML", False)
+    assert [error.id for error in xml_defences(None)] == ["proposals.E001"]
+    monkeypatch.setattr(openpyxl, "DEFUSEDXML", True)
+    monkeypatch.setattr(openpyxl, "LXML", True)
+    assert [error.id for error in xml_defences(None)] == ["proposals.E001"]

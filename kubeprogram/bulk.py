@@ -1,0 +1,129 @@
+"""Writing many rows at once: fast on PostgreSQL, plain Django elsewhere.
+
+- `bulk_set`: Django's bulk_update writes one CASE WHEN per row and field, which costs seconds for
+  thousands of rows; on PostgreSQL this is one UPDATE … FROM (VALUES …).
+- `bulk_insert`: like bulk_create, with COPY on PostgreSQL (ids are taken from the sequence first).
+"""
+
+import datetime
+import io
+import json
+from collections.abc import Sequence
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, connections, models, router
+
+
+def bulk_set(model: type[models.Model], objects: Sequence[models.Model], fields: Sequence[str], batch_size=5000):
+    """Write `fields` of `objects` (which have primary keys) to the database, as bulk_update would."""
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objects, fields, batch_size=batch_size)
+        return
+    from psycopg2.extras import execute_values
+
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    sets = ", ".join(f'"{field.column}" = v."{field.column}"::{field.db_type(connection)}' for field in columns)
+    names = ", ".join(f'"{field.column}"' for field in columns)
+    sql = (
+        f'UPDATE "{meta.db_table}" AS t SET {sets} FROM (VALUES %s) AS v("pk", {names}) '
+        f'WHERE t."{meta.pk.column}" = v."pk"'
+    )
+    for start in range(0, len(objects), batch_size):
+        rows = [
+            (obj.pk, *[field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns])
+            for obj in objects[start : start + batch_size]
+        ]
+        with connection.cursor() as cursor:
+            execute_values(cursor.cursor, sql, rows, page_size=batch_size)
+
+
+def _copy_value(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dict | list):
+        value = json.dumps(value, cls=DjangoJSONEncoder)
+    elif isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        value = value.isoformat()
+    else:
+        value = getattr(value, "adapted", value)  # psycopg2's Json adapter keeps the Python object here
+        if isinstance(value, dict | list):
+            value = json.dumps(value, cls=DjangoJSONEncoder)
+        value = str(value)
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _converter(field, conn):
+    """A fast value -> COPY text function for one field (most need no Django conversion at all)."""
+    if isinstance(field, models.JSONField | models.DecimalField | models.UUIDField | models.FileField):
+        return lambda value: _copy_value(field.get_db_prep_save(value, conn))
+    if isinstance(field, models.DateTimeField):
+        return lambda value: _copy_value(field.get_db_prep_save(value, conn))
+    return _copy_value
+
+
+def bulk_insert(model: type[models.Model], objects: list[models.Model]) -> list[models.Model]:
+    """Insert new objects like bulk_create (they get their primary keys and auto timestamps), with
+    PostgreSQL's COPY: ids are taken from the table's sequence first, then the rows stream in one go.
+    Elsewhere it is bulk_create. Must run inside the caller's transaction, like any write."""
+    if not objects:
+        return objects
+    if connection.vendor != "postgresql":
+        return model.objects.bulk_create(objects, batch_size=2000)
+    meta = model._meta
+    conn = connections[router.db_for_write(model)]
+    fields = list(meta.concrete_fields)
+    auto_now = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    plan = [(f.attname, _converter(f, conn)) for f in fields]
+    with conn.cursor() as cursor:
+        missing = [obj for obj in objects if obj.pk is None]
+        if missing:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(missing)],
+            )
+            for obj, (pk,) in zip(missing, cursor.fetchall(), strict=True):
+                obj.pk = pk
+        buffer = io.StringIO()
+        write = buffer.write
+        for obj in objects:
+            for field in auto_now:
+                field.pre_save(obj, True)
+            write("\t".join([convert(getattr(obj, attname)) for attname, convert in plan]))
+            write("\n")
+            obj._state.adding, obj._state.db = False, conn.alias
+        buffer.seek(0)
+        columns = ", ".join(f'"{field.column}"' for field in fields)
+        cursor.cursor.copy_expert(f'COPY "{meta.db_table}" ({columns}) FROM STDIN', buffer, size=1 << 22)
+    return objects
+
+
+def bulk_insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple]) -> int:
+    """Insert plain value tuples into `fields` of `model` (its primary key comes from the database).
+    For rows nobody needs back as objects, e.g. audit events. Returns the number of rows."""
+    if not rows:
+        return 0
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(
+            [model(**{field.attname: value for field, value in zip(columns, row, strict=True)}) for row in rows],
+            batch_size=2000,
+        )
+        return len(rows)
+    conn = connections[router.db_for_write(model)]
+    converters = [_converter(field, conn) for field in columns]
+    buffer = io.StringIO()
+    write = buffer.write
+    for row in rows:
+        write("\t".join([convert(value) for convert, value in zip(converters, row, strict=True)]))
+        write("\n")
+    buffer.seek(0)
+    names = ", ".join(f'"{field.column}"' for field in columns)
+    with conn.cursor() as cursor:
+        cursor.cursor.copy_expert(f'COPY "{meta.db_table}" ({names}) FROM STDIN', buffer, size=1 << 22)
+    return len(rows)
