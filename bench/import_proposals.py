@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DATABASE_URL", "postgres://kube:kube@127.0.0.1:5432/kube_bench")
 os.environ["DJANGO_SETTINGS_MODULE"] = "kubeprogram.settings.test"
+os.environ.setdefault("PROPOSAL_WORKBOOK_MAX_ROWS", "60000")  # the app refuses more than 20,000 by default
 
 HEADERS = [
     "NIK",

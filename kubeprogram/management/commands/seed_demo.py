@@ -75,6 +75,7 @@ class Command(BaseCommand):
                     user.save(update_fields=["is_staff"])
 
             self._seed_registry()
+            self._seed_proposals()
 
         self.stdout.write(self.style.SUCCESS("Data demo siap. Login demo (kata sandi sama untuk semua):"))
         for username, role, regency_code, *_ in DEMO_USERS:
@@ -106,3 +107,27 @@ class Command(BaseCommand):
             roles = [MemberRole.CHAIR, MemberRole.SECRETARY, MemberRole.TREASURER, MemberRole.MEMBER, MemberRole.MEMBER]
             for person, role in list(zip(people, roles, strict=True))[: 5 if complete else 3]:
                 kube_member_add(group=group, person=person, role=role, actor=None)
+
+    def _seed_proposals(self):
+        """A submitted WRSE proposal of Kota Samarinda with a dozen women, for the verifier's inbox."""
+        from django.core.files.base import ContentFile
+
+        from proposals.models import Proposal
+        from proposals.services import proposal_add_people, proposal_attach_document, proposal_open, proposal_submit
+
+        budget_year = BudgetYear.objects.get(year=2024)
+        samarinda = Regency.objects.get(code="64.72")
+        if Proposal.objects.filter(regency=samarinda, budget_year=budget_year, program="WRSE").exists():
+            return
+        proposal = proposal_open(regency=samarinda, budget_year=budget_year, program="WRSE", actor=None)
+        women = list(
+            Person.objects.filter(regency=samarinda, sex="P", birth_date__year__range=(1966, 2004)).order_by("id")[:12]
+        )
+        proposal_add_people(
+            proposal=proposal, people=women, business_type=BusinessType.objects.get(name="Kue dan Roti"), actor=None
+        )
+        pdf = b"%PDF-1.4\n% contoh dokumen demo\n%%EOF\n"
+        for field, name in (("cover_letter", "surat-pengantar.pdf"), ("minutes", "berita-acara.pdf")):
+            upload = ContentFile(pdf, name=name)
+            proposal_attach_document(proposal=proposal, field=field, upload=upload, actor=None)
+        proposal_submit(proposal=proposal, actor=None)
