@@ -28,25 +28,6 @@ os.environ.setdefault("DATABASE_URL", "postgres://kube:kube@127.0.0.1:5432/kube_
 os.environ["DJANGO_SETTINGS_MODULE"] = "kubeprogram.settings.test"
 os.environ.setdefault("PROPOSAL_WORKBOOK_MAX_ROWS", "60000")  # the app refuses more than 20,000 by default
 
-HEADERS = [
-    "NIK",
-    "No KK",
-    "Nama Lengkap",
-    "Tempat Lahir",
-    "Tanggal Lahir",
-    "Status Perkawinan",
-    "Alamat",
-    "RT",
-    "RW",
-    "Kecamatan",
-    "Desa/Kelurahan",
-    "No HP",
-    "Jenis Usaha",
-    "ID DTKS/DTSEN",
-    "Desil",
-    "Keterangan",
-]
-
 
 class Rollback(Exception):
     pass
@@ -58,9 +39,11 @@ def workbook(rows: int, existing) -> bytes:
 
     from beneficiaries.identity import make_nik
 
+    from proposals.workbook.columns import COLUMNS
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Data")
-    sheet.append(HEADERS)
+    sheet.append([column.header for column in COLUMNS["WRSE"]])
     for n in range(rows):
         if n % 10 == 0 and existing:
             person = existing[(n // 10) % len(existing)]
