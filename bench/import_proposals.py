@@ -38,7 +38,6 @@ def workbook(rows: int, existing) -> bytes:
     from openpyxl import Workbook
 
     from beneficiaries.identity import make_nik
-
     from proposals.workbook.columns import COLUMNS
 
     book = Workbook(write_only=True)
