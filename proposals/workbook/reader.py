@@ -9,6 +9,7 @@ import datetime
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import defusedxml.ElementTree as DefusedET
@@ -202,10 +203,21 @@ def parse_cell(spec: ColumnSpec, raw, lookups: dict) -> tuple[object, str | None
     return text, None
 
 
-def read_workbook(data: bytes, *, program: str, lookups: dict) -> ParsedWorkbook:
-    """Check and read the proposal rows of an uploaded workbook. `lookups` maps the choice fields that
+@dataclass
+class OpenedSheet:
+    """An uploaded sheet whose header was read; `rows` parses the data rows lazily, so an import can
+    work through a large file in chunks. Problems of the file as a whole (a missing column, too many
+    rows) collect in `problems` — the row limit only once `rows` got that far."""
+
+    headers: dict[str, int]
+    problems: list[dict]
+    rows: Iterator[ParsedRow]
+
+
+def open_workbook(data: bytes, *, program: str, lookups: dict) -> OpenedSheet:
+    """Check the container, find the data sheet and its header. `lookups` maps the choice fields that
     depend on the regency ('district', 'business_type') to {normalised name: object}; villages are matched
-    within their kecamatan afterwards. Raises WorkbookRefused for a file that cannot be read at all."""
+    within their kecamatan later. Raises WorkbookRefused for a file that cannot be read at all."""
     check_container(data)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -235,56 +247,64 @@ def read_workbook(data: bytes, *, program: str, lookups: dict) -> ParsedWorkbook
         if found:
             headers[spec.field] = found[0]
     if problems:
-        return ParsedWorkbook(rows=[], problems=problems, headers=headers)
-
+        return OpenedSheet(headers=headers, problems=problems, rows=iter(()))
     path = _sheet_path(data, sheet_index)
     uncalculated = set(formula_cells_without_value(data, path)) if path else set()
+    return OpenedSheet(
+        headers=headers,
+        problems=problems,
+        rows=_rows(rows_iter, specs, headers, start_row, start_column, uncalculated, lookups, problems),
+    )
 
+
+def _rows(rows_iter, specs, headers, start_row, start_column, uncalculated, lookups, problems) -> Iterator[ParsedRow]:
     limit = settings.PROPOSAL_WORKBOOK_MAX_ROWS
-    rows: list[ParsedRow] = []
+    # Per column: (field, spec, 0-based position in the row, column letter) — worked out once.
+    plan = [
+        (spec.field, spec, headers[spec.field] - start_column, get_column_letter(headers[spec.field] + 1))
+        for spec in specs
+        if spec.field in headers
+    ]
+    count = 0
     empty_run = 0
     for offset, raw_row in enumerate(rows_iter, start=1):
         number = start_row + offset + 1
         if not any(cell not in (None, "") for cell in raw_row):
             empty_run += 1
             if empty_run >= EMPTY_ROWS_END:
-                break  # trailing empty rows (LibreOffice writes up to a million of them)
+                return  # trailing empty rows (LibreOffice writes up to a million of them)
             continue
         empty_run = 0
-        if len(rows) >= limit:
-            problems.append(
-                _problem(
-                    None,
-                    None,
-                    None,
-                    f"Berkas berisi lebih dari {limit:,} baris data; pecah menjadi beberapa berkas.".replace(",", "."),
-                )
-            )
-            break
+        if count >= limit:
+            message = f"Berkas berisi lebih dari {limit:,} baris data; pecah menjadi beberapa berkas.".replace(",", ".")
+            problems.append(_problem(None, None, None, message))
+            return
+        count += 1
         row = ParsedRow(number=number, values={})
-        for spec in specs:
-            if spec.field not in headers:
-                continue
-            position = headers[spec.field] - start_column
-            raw = raw_row[position] if position < len(raw_row) else None
-            reference = f"{get_column_letter(headers[spec.field] + 1)}{number}"
-            if reference in uncalculated:
+        width = len(raw_row)
+        for field, spec, position, letter in plan:
+            if uncalculated and f"{letter}{number}" in uncalculated:
                 row.problems.append(
                     _problem(
-                        number,
-                        headers[spec.field],
-                        spec,
-                        "Sel berisi rumus tanpa hasil tersimpan; ketik nilainya langsung.",
+                        number, headers[field], spec, "Sel berisi rumus tanpa hasil tersimpan; ketik nilainya langsung."
                     )
                 )
                 continue
-            value, problem = parse_cell(spec, raw, lookups)
+            value, problem = parse_cell(spec, raw_row[position] if position < width else None, lookups)
             if problem:
-                row.problems.append(_problem(number, headers[spec.field], spec, problem))
+                row.problems.append(_problem(number, headers[field], spec, problem))
             else:
-                row.values[spec.field] = value
-        rows.append(row)
+                row.values[field] = value
+        yield row
+
+
+def read_workbook(data: bytes, *, program: str, lookups: dict) -> ParsedWorkbook:
+    """All rows of an uploaded workbook at once (see open_workbook); for small files and KUBE groups."""
+    opened = open_workbook(data, program=program, lookups=lookups)
+    rows = list(opened.rows)
+    problems = list(opened.problems)
+    for row in rows:
         problems.extend(row.problems)
     if not rows and not problems:
         problems.append(_problem(None, None, None, "Tidak ada baris data di bawah judul kolom."))
-    return ParsedWorkbook(rows=rows, problems=problems, headers=headers)
+    return ParsedWorkbook(rows=rows, problems=problems, headers=opened.headers)
