@@ -282,19 +282,19 @@ def _rows(rows_iter, specs, headers, start_row, start_column, uncalculated, look
         count += 1
         row = ParsedRow(number=number, values={})
         width = len(raw_row)
-        for field, spec, position, letter in plan:
+        for name, spec, position, letter in plan:
             if uncalculated and f"{letter}{number}" in uncalculated:
                 row.problems.append(
                     _problem(
-                        number, headers[field], spec, "Sel berisi rumus tanpa hasil tersimpan; ketik nilainya langsung."
+                        number, headers[name], spec, "Sel berisi rumus tanpa hasil tersimpan; ketik nilainya langsung."
                     )
                 )
                 continue
             value, problem = parse_cell(spec, raw_row[position] if position < width else None, lookups)
             if problem:
-                row.problems.append(_problem(number, headers[field], spec, problem))
+                row.problems.append(_problem(number, headers[name], spec, problem))
             else:
-                row.values[field] = value
+                row.values[name] = value
         yield row
 
 
