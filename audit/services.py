@@ -102,6 +102,19 @@ def audit_record(
     return event
 
 
+EVENT_COLUMNS = [
+    "created_at",
+    "actor",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "regency",
+    "before",
+    "after",
+]
+
+
 def audit_record_many(
     *,
     actor,
@@ -132,5 +145,19 @@ def audit_record_many(
         )
         for obj in objects
     ]
-    columns = ["created_at", "actor", "action", "object_type", "object_id", "object_repr", "regency", "before", "after"]
-    return bulk_insert_rows(AuditEvent, columns, rows)
+    return bulk_insert_rows(AuditEvent, EVENT_COLUMNS, rows)
+
+
+def audit_record_rows(*, actor, action: str, model: type[models.Model], rows: Iterable[tuple]) -> int:
+    """The bulk variant for paths that hold plain values rather than model instances: `rows` are
+    (object id, text, regency id, before, after), one event each, written at once."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record_rows must run inside the transaction of the change it records")
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    now = timezone.now()
+    label = model._meta.label_lower
+    events = [
+        (now, actor_id, action, label, str(object_id), str(text)[:200], regency_id, before, after)
+        for object_id, text, regency_id, before, after in rows
+    ]
+    return bulk_insert_rows(AuditEvent, EVENT_COLUMNS, events)

@@ -61,7 +61,7 @@ def check_nik(nik: str, *, sex: str | None = None, birth_date: datetime.date | N
     return result
 
 
-@functools.lru_cache(maxsize=65_536)
+@functools.lru_cache(maxsize=4096)  # an import asks about each NIK a few times, close together
 def _nik_facts(value: str) -> NikCheck:
     """What a NIK says on its own (cached: an import checks each NIK at several steps)."""
     result = NikCheck()

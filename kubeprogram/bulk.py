@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, connections, models, router
+from django.utils import timezone
 
 
 def bulk_set(model: type[models.Model], objects: Sequence[models.Model], fields: Sequence[str], batch_size=5000):
@@ -57,13 +58,47 @@ def _copy_value(value) -> str:
     return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
+_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _text(value) -> str:
+    return "\\N" if value is None else str(value).translate(_ESCAPE)
+
+
+def _number(value) -> str:
+    return "\\N" if value is None else str(value)
+
+
+def _boolean(value) -> str:
+    return "\\N" if value is None else ("t" if value else "f")
+
+
+def _temporal(value) -> str:
+    return "\\N" if value is None else value.isoformat()
+
+
+def _json(value) -> str:
+    return "\\N" if value is None else json.dumps(value, cls=DjangoJSONEncoder).translate(_ESCAPE)
+
+
 def _converter(field, conn):
-    """A fast value -> COPY text function for one field (most need no Django conversion at all)."""
-    if isinstance(field, models.JSONField | models.DecimalField | models.UUIDField | models.FileField):
-        return lambda value: _copy_value(field.get_db_prep_save(value, conn))
+    """A value -> COPY text function for one field, chosen once per column (most need no Django call)."""
+    if isinstance(field, models.BooleanField):
+        return _boolean
+    if isinstance(field, models.JSONField):
+        return _json
     if isinstance(field, models.DateTimeField):
-        return lambda value: _copy_value(field.get_db_prep_save(value, conn))
-    return _copy_value
+        # Aware datetimes as they are; a naive one goes through Django (it makes it aware or refuses).
+        return lambda value: _temporal(value if value is None or value.tzinfo else field.get_db_prep_save(value, conn))
+    if isinstance(field, models.DateField | models.TimeField):
+        return _temporal
+    if isinstance(field, models.IntegerField | models.AutoField | models.FloatField | models.DecimalField):
+        return _number
+    if isinstance(field, models.ForeignKey):
+        return _converter(field.target_field, conn)
+    if isinstance(field, models.CharField | models.TextField):
+        return _text
+    return lambda value: _copy_value(field.get_db_prep_save(value, conn))
 
 
 def bulk_insert(model: type[models.Model], objects: list[models.Model]) -> list[models.Model]:
@@ -109,6 +144,16 @@ def bulk_insert_rows(model: type[models.Model], fields: Sequence[str], rows: Seq
         return 0
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
+    # Timestamps the caller left out are filled as Django would (auto_now / auto_now_add).
+    stamps = [
+        f
+        for f in meta.concrete_fields
+        if (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)) and f not in columns
+    ]
+    if stamps:
+        now = timezone.now()
+        columns = columns + stamps
+        rows = [(*row, *([now] * len(stamps))) for row in rows]
     if connection.vendor != "postgresql":
         model.objects.bulk_create(
             [model(**{field.attname: value for field, value in zip(columns, row, strict=True)}) for row in rows],
@@ -127,3 +172,22 @@ def bulk_insert_rows(model: type[models.Model], fields: Sequence[str], rows: Seq
     with conn.cursor() as cursor:
         cursor.cursor.copy_expert(f'COPY "{meta.db_table}" ({names}) FROM STDIN', buffer, size=1 << 22)
     return len(rows)
+
+
+def next_ids(model: type[models.Model], count: int) -> list[int]:
+    """Primary keys for `count` rows about to be inserted, so rows that refer to them can be built
+    before either is written. PostgreSQL: from the table's sequence. SQLite: after the current maximum
+    (the caller's transaction holds the write lock: the project runs SQLite with IMMEDIATE transactions)."""
+    if count <= 0:
+        return []
+    meta = model._meta
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f'SELECT COALESCE(MAX("{meta.pk.column}"), 0) FROM "{meta.db_table}"')
+        start = cursor.fetchone()[0]
+        return list(range(start + 1, start + 1 + count))

@@ -56,6 +56,10 @@ def person_checks(person: Person, budget_year: BudgetYear, *, wrse: bool) -> lis
     return checks
 
 
+def shared_kk_check(person) -> dict:
+    return _check("shared_kk", WARNING, f"{person.full_name}: satu KK dengan penerima lain yang diusulkan tahun ini.")
+
+
 def compute(items: Iterable[ProposalItem], budget_year: BudgetYear) -> list[list[dict]]:
     """Checks of each item, in the items' order. Works on new (unsaved) items too, so a bulk insert
     carries its checks. Items need `person` / `group` set; groups' members are read here. People of

@@ -6,20 +6,21 @@ items by person or group."""
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from audit.services import audit_record, audit_record_many, snapshot
+from audit.services import audit_record, audit_record_many, audit_record_rows, snapshot
 from beneficiaries.identity import check_nik, name_key
 from beneficiaries.models import OFFICER_ROLES, KubeGroup, KubeMember, MemberRole, Person
-from kubeprogram.bulk import bulk_insert, bulk_set
+from kubeprogram.bulk import bulk_insert_rows, bulk_set, next_ids
 from programs.models import BusinessType, Program
 from proposals import checks
 from proposals.models import Proposal, ProposalItem, ProposedPerson, Upload
 from proposals.workbook.columns import COLUMNS, normalise_header
-from proposals.workbook.reader import ParsedRow, WorkbookRefused, _problem, read_workbook
+from proposals.workbook.reader import ParsedRow, WorkbookRefused, _problem, open_workbook
 from regions.models import District, Village
 
 PERSON_FROM_ROW = [
@@ -36,6 +37,20 @@ PERSON_FROM_ROW = [
     "desil",
 ]
 UPDATABLE = [f for f in PERSON_FROM_ROW if f != "nik"] + ["marital_status", "sex", "village", "district", "regency"]
+
+
+class NewPerson(SimpleNamespace):
+    """A person the file adds to the registry: the attributes the checks read, without a model instance
+    (an import of 10,000 rows should not build 10,000 of them); `pk` is set when it is written."""
+
+    pk = None
+    merged_into_id = None
+    last_assisted_year = None
+    occupation = ""
+
+    @property
+    def village_id(self):
+        return self.village.pk
 
 
 @dataclass
@@ -60,29 +75,43 @@ def _columns(program):
     return {spec.field: spec for spec in COLUMNS[program]}
 
 
-def plan_rows(proposal: Proposal, parsed) -> Plan:
-    """Check the rows against the registry and the year's proposals (a fixed number of queries)."""
+@dataclass
+class PlanContext:
+    """What planning keeps across the chunks of one file."""
+
+    villages: dict  # district id -> {normalised village name: Village}
+    seen: dict  # NIK -> the row it first appeared in
+    rows: int = 0  # data rows seen, the template's example row excepted
+    example_rows: int = 0
+
+
+def plan_context(proposal: Proposal) -> PlanContext:
+    villages = defaultdict(dict)
+    for village in Village.objects.filter(district__regency=proposal.regency_id):
+        villages[village.district_id][normalise_header(village.name)] = village
+    return PlanContext(villages=villages, seen={})
+
+
+def plan_rows(proposal: Proposal, rows: list[ParsedRow], headers: dict, context: PlanContext) -> Plan:
+    """Check (a chunk of) rows against the registry and the year's proposals (a fixed number of queries
+    per chunk). New people are plain attribute objects (pk None) until they are written."""
     specs = _columns(proposal.program)
-    headers = parsed.headers
-    problems = list(parsed.problems)
-    rows = [r for r in parsed.rows if "(contoh" not in str(r.values.get("full_name", "")).lower()]
-    if parsed.rows and not rows:
-        problems.append(_problem(None, None, None, "Hanya ada baris contoh; isi data calon penerima mulai baris 3."))
+    problems = [problem for row in rows for problem in row.problems]
+    kept = [r for r in rows if "(contoh" not in str(r.values.get("full_name", "")).lower()]
+    context.example_rows += len(rows) - len(kept)
+    context.rows += len(kept)
+    rows = kept
 
     def flag(row, field, message):
         entry = _problem(row.number, headers.get(field), specs.get(field), message)
         row.problems.append(entry)
         problems.append(entry)
 
-    villages = defaultdict(dict)
-    for village in Village.objects.filter(district__regency=proposal.regency_id):
-        villages[village.district_id][normalise_header(village.name)] = village
-
-    seen: dict[str, int] = {}
+    villages, seen = context.villages, context.seen
     for row in rows:
         values = row.values
         district = values.get("district")
-        if district and "village" in parsed.headers:
+        if district and "village" in headers:
             raw_village = values.get("village")
             village = villages[district.pk].get(normalise_header(raw_village)) if raw_village else None
             if raw_village and village is None:
@@ -141,7 +170,7 @@ def plan_rows(proposal: Proposal, parsed) -> Plan:
             regency_id=proposal.regency_id,
         )
         if person is None:
-            person = Person(**fields, name_key=name_key(fields["full_name"]))
+            person = NewPerson(**fields, name_key=name_key(fields["full_name"]))
         else:
             before = snapshot(person)
             for key, value in fields.items():
@@ -220,18 +249,69 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+CHUNK_ROWS = 2000
+
+
+def _chunks(rows, size=CHUNK_ROWS):
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _file_problems(context: PlanContext, opened_problems: list[dict]) -> list[dict]:
+    """Problems of the file as a whole, known once every row was read."""
+    problems = list(opened_problems)
+    if not context.rows and not problems:
+        message = (
+            "Hanya ada baris contoh; isi data calon penerima mulai baris 3."
+            if context.example_rows
+            else "Tidak ada baris data di bawah judul kolom."
+        )
+        problems.append(_problem(None, None, None, message))
+    return problems
+
+
+def _walk(proposal: Proposal, data: bytes, on_chunk) -> tuple[PlanContext, list[dict]]:
+    """Plan the file chunk by chunk (memory stays flat in the row count), calling `on_chunk(plan,
+    clean_so_far)` for each; returns the context and every problem. KUBE files are planned whole, as a
+    group's rows may lie anywhere in the file."""
+    context = plan_context(proposal)
+    opened = open_workbook(data, program=proposal.program, lookups=_lookups(proposal.regency))
+    problems: list[dict] = []
+    chunks = [list(opened.rows)] if proposal.program == Program.KUBE else _chunks(opened.rows, CHUNK_ROWS)
+    for chunk in chunks:
+        plan = plan_rows(proposal, chunk, opened.headers, context)
+        problems.extend(plan.problems)
+        on_chunk(plan, not problems and not opened.problems)
+    return context, _file_problems(context, opened.problems) + problems
+
+
 @transaction.atomic
 def upload_check(*, proposal: Proposal, data: bytes, filename: str, actor) -> Upload:
     """Store an uploaded workbook and its problems (nothing else is written). Raises WorkbookRefused."""
-    parsed = read_workbook(data, program=proposal.program, lookups=_lookups(proposal.regency))
-    plan = plan_rows(proposal, parsed)
+    summary = {"new_people": 0, "updated_people": 0, "groups": 0, "already_in_proposal": 0}
+    present = set(ProposalItem.objects.filter(proposal=proposal).values_list("person__nik", flat=True))
+
+    def count(plan, clean):
+        summary["new_people"] += sum(1 for p in plan.people.values() if p.pk is None)
+        summary["updated_people"] += len(plan.changed)
+        summary["groups"] += len(plan.groups)
+        summary["already_in_proposal"] += sum(1 for nik in plan.people if nik in present)
+
+    context, problems = _walk(proposal, data, count)
+    summary["rows"] = context.rows
     upload = Upload(
         proposal=proposal,
         filename=filename[:255],
         sha256=_sha256(data),
-        row_count=len(plan.rows),
-        problems=plan.problems,
-        summary=_summary(proposal, plan),
+        row_count=context.rows,
+        problems=problems,
+        summary=summary,
         uploaded_by=actor,
     )
     upload.file.save(f"{proposal.pk}-{upload.sha256[:12]}.xlsx", ContentFile(data), save=False)
@@ -239,31 +319,11 @@ def upload_check(*, proposal: Proposal, data: bytes, filename: str, actor) -> Up
     return upload
 
 
-def _summary(proposal, plan: Plan) -> dict:
-    new_people = sum(1 for p in plan.people.values() if p.pk is None)
-    already = set(
-        ProposalItem.objects.filter(proposal=proposal, person__nik__in=list(plan.people)).values_list(
-            "person__nik", flat=True
-        )
-    )
-    return {
-        "rows": len(plan.rows),
-        "new_people": new_people,
-        "updated_people": len(plan.changed),
-        "groups": len(plan.groups),
-        "already_in_proposal": len(already),
-    }
-
-
 @transaction.atomic
 def upload_commit(*, upload: Upload, actor) -> dict:
     """Write a checked upload: all rows or none. Re-reads the stored file so what is written is exactly
     what was checked now (the registry may have changed since the preview)."""
-    upload = (
-        Upload.objects.select_for_update()
-        .select_related("proposal__budget_year", "proposal__regency")
-        .get(pk=upload.pk)
-    )
+    upload = Upload.objects.select_for_update().get(pk=upload.pk)
     proposal = Proposal.objects.select_for_update().select_related("budget_year", "regency").get(pk=upload.proposal_id)
     if proposal.status != Proposal.Status.DRAFT:
         raise WorkbookRefused(f"Usulan berstatus {proposal.get_status_display()}: daftarnya tidak dapat diubah lagi.")
@@ -273,90 +333,193 @@ def upload_commit(*, upload: Upload, actor) -> dict:
     return import_workbook(proposal=proposal, data=data, actor=actor, upload=upload)
 
 
-def import_workbook(*, proposal: Proposal, data: bytes, actor, upload: Upload | None = None) -> dict:
-    """Parse, check and write in one go (what upload_commit does; also the benchmark's entry point).
-    Raises WorkbookRefused, or ImportProblems when a row is wrong (nothing written)."""
-    parsed = read_workbook(data, program=proposal.program, lookups=_lookups(proposal.regency))
-    plan = plan_rows(proposal, parsed)
-    if plan.problems:
-        raise ImportProblems(plan.problems)
-    with transaction.atomic():
-        result = _write(proposal, plan, actor)
-        if upload is not None:
-            upload.status, upload.committed_at, upload.summary = Upload.Status.COMMITTED, timezone.now(), result
-            upload.save(update_fields=["status", "committed_at", "summary"])
-    return result
-
-
 class ImportProblems(WorkbookRefused):
     def __init__(self, problems: list[dict]):
         self.problems = problems
         super().__init__(f"{len(problems)} kesalahan dalam berkas.")
 
 
-def _write(proposal: Proposal, plan: Plan, actor) -> dict:
-    user = actor if actor is not None and actor.is_authenticated else None
-    new_people = [p for p in plan.people.values() if p.pk is None]
-    for person in new_people:
-        person.created_by = user
-    bulk_insert(Person, new_people)
-    updated = [plan.people[nik] for nik in plan.changed]
-    for person in updated:
-        person.updated_at = timezone.now()
-    bulk_set(Person, updated, [*UPDATABLE, "name_key", "updated_at"])
-    audit_record_many(actor=actor, action="person.create", objects=new_people, regency_id=lambda p: proposal.regency_id)
-    if updated:
-        audit_record_many(
-            actor=actor,
-            action="person.update",
-            objects=updated,
-            before=lambda p: plan.changed[p.nik],
-            regency_id=lambda p: proposal.regency_id,
+def import_workbook(*, proposal: Proposal, data: bytes, actor, upload: Upload | None = None) -> dict:
+    """Parse, check and write in one transaction (what upload_commit does; also the benchmark's entry
+    point), chunk by chunk. Raises WorkbookRefused, or ImportProblems when a row is wrong: then nothing
+    is written, not even the chunks before the bad row."""
+    totals = {"rows": 0, "new_people": 0, "updated_people": 0, "new_items": 0, "groups": 0}
+    with transaction.atomic():
+        writer = _Writer(proposal, actor, totals)
+        context, problems = _walk(proposal, data, lambda plan, clean: writer.write(plan) if clean else None)
+        if problems:
+            raise ImportProblems(problems)  # rolls back whatever the clean chunks before it wrote
+        writer.finish()
+        totals["rows"] = context.rows
+        if upload is not None:
+            upload.status, upload.committed_at, upload.summary = Upload.Status.COMMITTED, timezone.now(), totals
+            upload.save(update_fields=["status", "committed_at", "summary"])
+    return totals
+
+
+PERSON_COLUMNS = [
+    "id",
+    "nik",
+    "kk_number",
+    "full_name",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "marital_status",
+    "address",
+    "rt",
+    "rw",
+    "village",
+    "district",
+    "regency",
+    "phone",
+    "dtks_id",
+    "desil",
+    "occupation",
+    "last_assisted_year",
+    "name_key",
+    "merged_into",
+    "created_at",
+    "updated_at",
+    "created_by",
+]
+# What audit.services.snapshot records of a person (its editable fields), in the same form.
+SNAPSHOT_FIELDS = [f for f in PERSON_COLUMNS if f not in ("name_key", "created_at", "updated_at")]
+ITEM_COLUMNS = [
+    "id",
+    "proposal",
+    "person",
+    "business_type",
+    "note",
+    "status",
+    "checks",
+    "has_errors",
+    "has_warnings",
+    "reason",
+    "source_row",
+    "created_at",
+    "updated_at",
+]
+
+
+class _Writer:
+    """Writes the planned chunks of one import inside its transaction: people and items as COPY rows
+    built straight from the file's values, with their audit events."""
+
+    def __init__(self, proposal: Proposal, actor, totals: dict):
+        self.proposal, self.actor, self.totals = proposal, actor, totals
+        self.user_id = actor.pk if actor is not None and actor.is_authenticated else None
+        self.budget_year = proposal.budget_year
+        self.present = set(ProposalItem.objects.filter(proposal=proposal).values_list("person_id", flat=True))
+        self.kube_items: list[ProposalItem] = []
+
+    def write(self, plan: Plan) -> None:
+        now = timezone.now()
+        new = [p for p in plan.people.values() if p.pk is None]
+        for person, pk in zip(new, next_ids(Person, len(new)), strict=True):
+            person.pk = person.id = pk
+            person.created_at = person.updated_at = now
+            person.created_by = self.user_id
+        bulk_insert_rows(Person, PERSON_COLUMNS, [self._person_row(p) for p in new])
+        audit_record_rows(
+            actor=self.actor,
+            action="person.create",
+            model=Person,
+            rows=[(p.pk, p.full_name, self.proposal.regency_id, None, self._snapshot(p)) for p in new],
         )
+        updated = [plan.people[nik] for nik in plan.changed]
+        for person in updated:
+            person.updated_at = now
+        bulk_set(Person, updated, [*UPDATABLE, "name_key", "updated_at"])
+        if updated:
+            audit_record_many(
+                actor=self.actor,
+                action="person.update",
+                objects=updated,
+                before=lambda p: plan.changed[p.nik],
+                regency_id=lambda p: self.proposal.regency_id,
+            )
+        self.totals["new_people"] += len(new)
+        self.totals["updated_people"] += len(updated)
+        if self.proposal.program == Program.WRSE:
+            self._wrse_items(plan, now)
+        else:
+            self.kube_items += _write_kube_items(self.proposal, plan, self.actor)
+            self.totals["groups"] += len(plan.groups)
 
-    if proposal.program == Program.WRSE:
-        items = _write_wrse_items(proposal, plan)
-    else:
-        items = checks.apply(_write_kube_items(proposal, plan, actor), proposal.budget_year)
-    audit_record_many(
-        actor=actor,
-        action="proposal_item.create",
-        objects=items,
-        after=lambda item: {"proposal": proposal.pk, "person": item.person_id, "group": item.group_id},
-        regency_id=lambda item: proposal.regency_id,
-    )
-    return {
-        "rows": len(plan.rows),
-        "new_people": len(new_people),
-        "updated_people": len(updated),
-        "new_items": len(items),
-        "groups": len(plan.groups),
-    }
+    def _person_row(self, p) -> tuple:
+        keys = {"village": p.village.pk, "district": p.district_id, "regency": p.regency_id, "merged_into": None}
+        return tuple(keys[name] if name in keys else getattr(p, name) for name in PERSON_COLUMNS)
 
+    def _snapshot(self, p) -> dict:
+        values = dict(zip(PERSON_COLUMNS, self._person_row(p), strict=True))
+        data = {name: values[name] for name in SNAPSHOT_FIELDS}
+        data["birth_date"] = p.birth_date.isoformat()
+        return data
 
-def _write_wrse_items(proposal, plan) -> list[ProposalItem]:
-    present = set(ProposalItem.objects.filter(proposal=proposal).values_list("person_id", flat=True))
-    items = []
-    for row in plan.rows:
-        person = plan.people[row.values["nik"]]
-        if person.pk in present:
-            continue
-        present.add(person.pk)
-        items.append(
-            ProposalItem(
-                proposal=proposal,
-                person=person,
-                business_type=row.values.get("business_type"),
-                note=row.values.get("note") or "",
-                source_row=row.number,
+    def _wrse_items(self, plan: Plan, now) -> None:
+        rows = [row for row in plan.rows if plan.people[row.values["nik"]].pk not in self.present]
+        people = [plan.people[row.values["nik"]] for row in rows]
+        self.present.update(p.pk for p in people)
+        kks = {p.kk_number for p in people}
+        proposed_kk = set(
+            ProposedPerson.objects.filter(budget_year=self.budget_year, person__kk_number__in=kks).values_list(
+                "person__kk_number", flat=True
             )
         )
-    bulk_insert(ProposalItem, checks.assign(items, proposal.budget_year))
-    bulk_insert(
-        ProposedPerson,
-        [ProposedPerson(budget_year_id=proposal.budget_year_id, person_id=i.person_id, item=i) for i in items],
-    )
-    return items
+        in_file = defaultdict(int)
+        for person in people:
+            in_file[person.kk_number] += 1
+        ids = next_ids(ProposalItem, len(rows))
+        item_rows, proposed_rows, audit_rows = [], [], []
+        for pk, row, person in zip(ids, rows, people, strict=True):
+            found = checks.person_checks(person, self.budget_year, wrse=True)
+            if person.kk_number in proposed_kk or in_file[person.kk_number] > 1:
+                found.append(checks.shared_kk_check(person))
+            errors = any(c["level"] == checks.ERROR for c in found)
+            warnings = any(c["level"] == checks.WARNING for c in found)
+            business_type = row.values.get("business_type")
+            item_rows.append(
+                (pk, self.proposal.pk, person.pk, business_type.pk if business_type else None,
+                 row.values.get("note") or "", "pending", found, errors, warnings, "", row.number, now, now)
+            )  # fmt: skip
+            proposed_rows.append((self.budget_year.pk, person.pk, pk))
+            audit_rows.append(
+                (pk, person.full_name, self.proposal.regency_id, None,
+                 {"proposal": self.proposal.pk, "person": person.pk, "group": None})
+            )  # fmt: skip
+        bulk_insert_rows(ProposalItem, ITEM_COLUMNS, item_rows)
+        bulk_insert_rows(ProposedPerson, ["budget_year", "person", "item"], proposed_rows)
+        audit_record_rows(actor=self.actor, action="proposal_item.create", model=ProposalItem, rows=audit_rows)
+        self.totals["new_items"] += len(item_rows)
+
+    def finish(self) -> None:
+        """Checks that span chunks: a family card shared with a person in a later chunk."""
+        if self.kube_items:
+            checks.apply(self.kube_items, self.budget_year)
+            self.totals["new_items"] += len(self.kube_items)
+            audit_record_many(
+                actor=self.actor,
+                action="proposal_item.create",
+                objects=self.kube_items,
+                after=lambda item: {"proposal": self.proposal.pk, "person": None, "group": item.group_id},
+                regency_id=lambda item: self.proposal.regency_id,
+            )
+            return
+        shared = (
+            ProposedPerson.objects.filter(budget_year=self.budget_year)
+            .values("person__kk_number")
+            .annotate(n=models.Count("id"))
+            .filter(n__gt=1)
+            .values("person__kk_number")
+        )
+        stale = list(
+            ProposalItem.objects.filter(
+                proposal=self.proposal, person__kk_number__in=shared, has_warnings=False
+            ).select_related("person")
+        )
+        if stale:
+            checks.apply(stale, self.budget_year)
 
 
 def _write_kube_items(proposal, plan, actor) -> list[ProposalItem]:

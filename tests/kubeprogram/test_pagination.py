@@ -44,3 +44,18 @@ def test_two_step_page_matches_one_step():
         Person.objects.all(), order=("full_name", "id"), size=10, before=following.previous_cursor, rows=lambda qs: qs
     )
     assert [p.pk for p in back] == everyone[:10] and not back.has_previous
+
+
+def test_bulk_insert_rows_keeps_awkward_text_intact():
+    from audit.models import AuditEvent
+    from kubeprogram.bulk import bulk_insert_rows
+
+    awkward = 'Tab\there, new\nline, back\\slash, quote " and \\N'
+    bulk_insert_rows(
+        AuditEvent,
+        ["action", "object_type", "object_id", "object_repr", "before", "after"],
+        [("x.test", "t.t", "1", awkward, None, {"text": awkward, "n": 1})],
+    )
+    event = AuditEvent.objects.get()
+    assert event.object_repr == awkward and event.after == {"text": awkward, "n": 1} and event.before is None
+    assert event.created_at is not None

@@ -178,7 +178,7 @@ def test_commit_is_all_or_nothing(monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("listrik padam")
 
-    monkeypatch.setattr("proposals.checks.assign", explode)
+    monkeypatch.setattr("proposals.checks.person_checks", explode)  # after the people are written
     with pytest.raises(RuntimeError):
         imports.upload_commit(upload=upload, actor=None)
     assert not Person.objects.exists() and not ProposalItem.objects.exists() and not AuditEvent.objects.exists()
@@ -337,3 +337,43 @@ def test_start_up_refuses_without_the_xml_defences(monkeypatch):
     monkeypatch.setattr(openpyxl, "DEFUSEDXML", True)
     monkeypatch.setattr(openpyxl, "LXML", True)
     assert [error.id for error in xml_defences(None)] == ["proposals.E001"]
+
+
+# Large files are worked through in chunks -----------------------------------------------------------
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr("proposals.imports.CHUNK_ROWS", 2)
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_a_bad_row_in_a_later_chunk_writes_nothing():
+    proposal = ProposalFactory()
+    rows = [wrse_row(i) for i in range(1, 6)] + [wrse_row(6, **{"No KK": "1"})]
+    with pytest.raises(imports.ImportProblems) as error:
+        imports.import_workbook(proposal=proposal, data=build(rows), actor=None)
+    assert [p["row"] for p in error.value.problems] == [7]
+    assert not Person.objects.exists() and not ProposalItem.objects.exists() and not AuditEvent.objects.exists()
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_checks_across_chunks():
+    proposal = ProposalFactory()
+    rows = [wrse_row(i) for i in range(1, 6)]
+    rows[4]["No KK"] = rows[0]["No KK"]  # the first and the last share a family card, chunks apart
+    result = imports.import_workbook(proposal=proposal, data=build(rows), actor=None)
+    assert result == {"rows": 5, "new_people": 5, "updated_people": 0, "new_items": 5, "groups": 0}
+    flagged = sorted(
+        i.person.full_name for i in proposal.items.all() if any(c["code"] == "shared_kk" for c in i.checks)
+    )
+    assert flagged == ["Warga Perempuan 1", "Warga Perempuan 5"]
+    duplicate = build([wrse_row(7), wrse_row(8), wrse_row(9), wrse_row(7)])
+    upload = _check(proposal, duplicate)
+    assert [(p["row"], p["message"]) for p in upload.problems] == [(5, "NIK ini sudah ada di baris 2 berkas ini.")]
+    assert AuditEvent.objects.filter(action="person.create").count() == 5
+    event = AuditEvent.objects.filter(action="person.create").first()
+    person = Person.objects.get(pk=event.object_id)
+    from audit.services import snapshot
+
+    assert event.after == snapshot(person)  # the COPY path records what the model path would
