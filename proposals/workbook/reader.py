@@ -85,20 +85,34 @@ def check_container(data: bytes) -> None:
         raise WorkbookRefused("Berkas bukan buku kerja Excel (.xlsx).")
 
 
+def _contains(archive: zipfile.ZipFile, path: str, needle: bytes, block: int = 1 << 20) -> bool:
+    """Whether a zip member contains `needle`, read in blocks (never the whole member in memory)."""
+    tail = b""
+    with archive.open(path) as member:
+        while chunk := member.read(block):
+            if needle in tail + chunk[: len(needle)] or needle in chunk:
+                return True
+            tail = chunk[-len(needle) :]
+    return False
+
+
 def formula_cells_without_value(data: bytes, sheet_path: str) -> list[str]:
-    """Cell references ('D7') that hold a formula but no saved result (the file was never calculated)."""
+    """Cell references ('D7') that hold a formula but no saved result (the file was never calculated).
+    Streams the sheet: a large upload is never held in memory as XML."""
     archive = zipfile.ZipFile(io.BytesIO(data))
-    xml = archive.read(sheet_path)
-    if b"<f" not in xml:
+    if not _contains(archive, sheet_path, b"<f"):
         return []
     missing = []
     namespace = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    for _, element in DefusedET.iterparse(io.BytesIO(xml), forbid_dtd=True):
-        if element.tag == f"{namespace}c":
-            value = element.find(f"{namespace}v")
-            if element.find(f"{namespace}f") is not None and (value is None or not (value.text or "")):
-                missing.append(element.get("r"))
-            element.clear()
+    with archive.open(sheet_path) as member:
+        for _, element in DefusedET.iterparse(member, forbid_dtd=True):
+            if element.tag == f"{namespace}c":
+                value = element.find(f"{namespace}v")
+                if element.find(f"{namespace}f") is not None and (value is None or not (value.text or "")):
+                    missing.append(element.get("r"))
+                element.clear()
+            elif element.tag == f"{namespace}row":
+                element.clear()
     return missing
 
 
