@@ -2,7 +2,8 @@
 
 - `bulk_set`: Django's bulk_update writes one CASE WHEN per row and field, which costs seconds for
   thousands of rows; on PostgreSQL this is one UPDATE … FROM (VALUES …).
-- `bulk_insert`: like bulk_create, with COPY on PostgreSQL (ids are taken from the sequence first).
+- `bulk_insert_rows`: plain value tuples in with COPY on PostgreSQL (bulk_create elsewhere); `next_ids`
+  hands out primary keys first when other rows must refer to the new ones.
 """
 
 import datetime
@@ -99,42 +100,6 @@ def _converter(field, conn):
     if isinstance(field, models.CharField | models.TextField):
         return _text
     return lambda value: _copy_value(field.get_db_prep_save(value, conn))
-
-
-def bulk_insert(model: type[models.Model], objects: list[models.Model]) -> list[models.Model]:
-    """Insert new objects like bulk_create (they get their primary keys and auto timestamps), with
-    PostgreSQL's COPY: ids are taken from the table's sequence first, then the rows stream in one go.
-    Elsewhere it is bulk_create. Must run inside the caller's transaction, like any write."""
-    if not objects:
-        return objects
-    if connection.vendor != "postgresql":
-        return model.objects.bulk_create(objects, batch_size=2000)
-    meta = model._meta
-    conn = connections[router.db_for_write(model)]
-    fields = list(meta.concrete_fields)
-    auto_now = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
-    plan = [(f.attname, _converter(f, conn)) for f in fields]
-    with conn.cursor() as cursor:
-        missing = [obj for obj in objects if obj.pk is None]
-        if missing:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, len(missing)],
-            )
-            for obj, (pk,) in zip(missing, cursor.fetchall(), strict=True):
-                obj.pk = pk
-        buffer = io.StringIO()
-        write = buffer.write
-        for obj in objects:
-            for field in auto_now:
-                field.pre_save(obj, True)
-            write("\t".join([convert(getattr(obj, attname)) for attname, convert in plan]))
-            write("\n")
-            obj._state.adding, obj._state.db = False, conn.alias
-        buffer.seek(0)
-        columns = ", ".join(f'"{field.column}"' for field in fields)
-        cursor.cursor.copy_expert(f'COPY "{meta.db_table}" ({columns}) FROM STDIN', buffer, size=1 << 22)
-    return objects
 
 
 def bulk_insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple]) -> int:
