@@ -13,6 +13,7 @@ from beneficiaries.models import Person
 from beneficiaries.permissions import can_edit_registry, can_see_full_nik, can_view_registry
 from kubeprogram.forms import add_service_errors
 from kubeprogram.pagination import bounded_count, keyset_page, table_estimate
+from proposals.selectors import person_proposals
 
 PAGE_SIZE = 50
 
@@ -80,6 +81,8 @@ def person_detail(request, pk):
             "household": selectors.household(user=request.user, person=person).select_related("village"),
             "memberships": selectors.person_memberships(person=person),
             "history": object_history(obj=person),
+            # A later stage shown here by calling the later app's selector (composition, DESIGN.md).
+            "proposal_items": person_proposals(person=person),
             "warnings": services.person_warnings(person),
             "can_edit": can_edit_registry(request.user),
             "can_see_full_nik": can_see_full_nik(request.user),

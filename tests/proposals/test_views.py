@@ -136,3 +136,12 @@ def test_template_download(client):
     _login(client, OperatorFactory())
     response = client.get(reverse("proposals:template_download", args=[proposal.pk]))
     assert response["Content-Disposition"] == 'attachment; filename="template-usulan-kube-samarinda.xlsx"'
+
+
+def test_person_page_shows_the_proposal_history(client):
+    item = ProposalItemFactory()
+    item.status, item.reason = ItemStatus.RETURNED, "KTP buram"
+    item.save()
+    _login(client, OperatorFactory())
+    content = client.get(item.person.get_absolute_url()).content.decode()
+    assert "Usulan WRSE" in content and "Dikembalikan: KTP buram" in content
