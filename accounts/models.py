@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import PROVINCIAL_ROLES, ROLE_BY_GROUP_NAME, Role
+from accounts.roles import PROVINCIAL_ROLES, Role
 
 
 class User(AbstractUser):
@@ -53,6 +53,3 @@ class User(AbstractUser):
         if self.role == Role.OPERATOR and self.regency_id:
             return Q(**{field: self.regency_id})
         return Q(pk__in=[])
-
-
-__all__ = ["User", "Role", "ROLE_BY_GROUP_NAME"]

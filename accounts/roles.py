@@ -18,4 +18,3 @@ class Role(models.TextChoices):
 
 # Roles that see every regency. The Operator Kab/Kota sees only their own regency.
 PROVINCIAL_ROLES = frozenset({Role.ADMIN_PROVINSI, Role.VERIFIKATOR, Role.PIMPINAN, Role.AUDITOR})
-ROLE_BY_GROUP_NAME = {role.label: role for role in Role}
