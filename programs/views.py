@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from audit.permissions import can_view_audit_log
 from audit.selectors import events_for_object
+from kubeprogram.forms import add_service_errors
 from programs import selectors, services
 from programs.forms import BudgetYearForm
 from programs.permissions import can_manage_budget_years, can_view_budget_years
@@ -41,14 +42,13 @@ def budgetyear_detail(request, year):
     )
 
 
-def _save(request, form, save):
+def _save(form, save):
+    """Run the service; its ValidationError lands on the form (None is returned then)."""
     try:
-        budget_year = save(form.cleaned_data)
+        return save(form.cleaned_data)
     except ValidationError as error:
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        add_service_errors(form, error)
         return None
-    return budget_year
 
 
 @login_required
@@ -57,7 +57,7 @@ def budgetyear_create(request):
         raise PermissionDenied
     form = BudgetYearForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        budget_year = _save(request, form, lambda data: services.budget_year_create(data=data, actor=request.user))
+        budget_year = _save(form, lambda data: services.budget_year_create(data=data, actor=request.user))
         if budget_year:
             messages.success(request, f"{budget_year} disimpan.")
             return redirect(budget_year)
@@ -72,7 +72,6 @@ def budgetyear_update(request, year):
     form = BudgetYearForm(request.POST or None, instance=budget_year)
     if request.method == "POST" and form.is_valid():
         saved = _save(
-            request,
             form,
             lambda data: services.budget_year_update(budget_year=budget_year, data=data, actor=request.user),
         )

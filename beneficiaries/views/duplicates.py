@@ -7,16 +7,12 @@ from django.views.decorators.http import require_POST
 from beneficiaries import selectors, services
 from beneficiaries.forms import MergeForm
 from beneficiaries.permissions import can_review_duplicates
-
-
-def _require(request) -> None:
-    if not can_review_duplicates(request.user):
-        raise PermissionDenied
+from kubeprogram.access import require
 
 
 @login_required
 def duplicate_list(request):
-    _require(request)
+    require(can_review_duplicates(request.user))
     pairs = selectors.possible_duplicates(user=request.user)
     # The pairs are compared on their whole NIKs: record who saw which (one INSERT).
     shown = {person.pk: person for pair in pairs for person in (pair.first, pair.second)}
@@ -38,7 +34,7 @@ def _pair(request):
 @login_required
 @require_POST
 def duplicate_dismiss(request):
-    _require(request)
+    require(can_review_duplicates(request.user))
     first, second = _pair(request)
     services.duplicate_dismiss(person_a=first, person_b=second, actor=request.user)
     messages.success(request, f"{first.full_name} dan {second.full_name} ditandai bukan duplikat.")
@@ -48,7 +44,7 @@ def duplicate_dismiss(request):
 @login_required
 @require_POST
 def duplicate_merge(request):
-    _require(request)
+    require(can_review_duplicates(request.user))
     keep, duplicate = _pair(request)
     try:
         services.person_merge(keep=keep, duplicate=duplicate, actor=request.user)

@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -10,14 +9,14 @@ from beneficiaries.models import OFFICER_ROLES, KubeMember, Person
 from beneficiaries.permissions import can_see_full_nik, can_view_registry
 from beneficiaries.views.groups import group_filterset
 from beneficiaries.views.people import person_filterset
+from kubeprogram.access import require
 from kubeprogram.excel import ReportWriter
 
 
 @login_required
 def person_export(request):
     """The filtered people list as xlsx (streamed). Whole NIKs only for roles that may see them; audited."""
-    if not can_view_registry(request.user):
-        raise PermissionDenied
+    require(can_view_registry(request.user))
     filterset = person_filterset(request)
     writer = ReportWriter("Daftar Penduduk", PERSON_COLUMNS, filters=filterset.applied())
     full_nik = can_see_full_nik(request.user)
@@ -36,8 +35,7 @@ def person_export(request):
 
 @login_required
 def group_export(request):
-    if not can_view_registry(request.user):
-        raise PermissionDenied
+    require(can_view_registry(request.user))
     filterset = group_filterset(request)
     writer = ReportWriter("Daftar Kelompok Usaha Bersama (KUBE)", GROUP_COLUMNS, filters=filterset.applied())
     officers = Prefetch(

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -11,13 +11,9 @@ from beneficiaries.filters import KubeGroupFilter
 from beneficiaries.forms import KubeGroupForm, MemberAddForm, MemberRoleForm
 from beneficiaries.models import KubeGroup, KubeMember, MemberRole
 from beneficiaries.permissions import can_edit_registry, can_view_registry
+from kubeprogram.access import require
 from kubeprogram.forms import add_service_errors
 from kubeprogram.pagination import bounded_count, keyset_page
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def group_filterset(request) -> KubeGroupFilter:
@@ -28,7 +24,7 @@ def group_filterset(request) -> KubeGroupFilter:
 
 @login_required
 def group_list(request):
-    _require(can_view_registry(request.user))
+    require(can_view_registry(request.user))
     filterset = group_filterset(request)
     page = keyset_page(
         selectors.group_list(filterset.qs),
@@ -72,7 +68,7 @@ def _members_context(request, group, **extra):
 
 @login_required
 def group_detail(request, pk):
-    _require(can_view_registry(request.user))
+    require(can_view_registry(request.user))
     group = _get_group(request, pk)
     context = _members_context(request, group, history=object_history(obj=group))
     return render(request, "beneficiaries/kubegroup_detail.html", context)
@@ -80,7 +76,7 @@ def group_detail(request, pk):
 
 @login_required
 def group_create(request):
-    _require(can_edit_registry(request.user))
+    require(can_edit_registry(request.user))
     form = KubeGroupForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -95,7 +91,7 @@ def group_create(request):
 
 @login_required
 def group_update(request, pk):
-    _require(can_edit_registry(request.user))
+    require(can_edit_registry(request.user))
     group = _get_group(request, pk)
     form = KubeGroupForm(request.POST or None, instance=group, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -126,7 +122,7 @@ def _members_response(request, group, error: ValidationError | None = None):
 @login_required
 @require_POST
 def member_add(request, pk):
-    _require(can_edit_registry(request.user))
+    require(can_edit_registry(request.user))
     group = _get_group(request, pk)
     form = MemberAddForm(request.POST)
     if not form.is_valid():
@@ -146,7 +142,7 @@ def _get_member(request, group, member_pk) -> KubeMember:
 @login_required
 @require_POST
 def member_remove(request, pk, member_pk):
-    _require(can_edit_registry(request.user))
+    require(can_edit_registry(request.user))
     group = _get_group(request, pk)
     try:
         services.kube_member_remove(member=_get_member(request, group, member_pk), actor=request.user)
@@ -158,7 +154,7 @@ def member_remove(request, pk, member_pk):
 @login_required
 @require_POST
 def member_role(request, pk, member_pk):
-    _require(can_edit_registry(request.user))
+    require(can_edit_registry(request.user))
     group = _get_group(request, pk)
     member = _get_member(request, group, member_pk)
     form = MemberRoleForm(request.POST)

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -11,16 +11,12 @@ from beneficiaries.filters import PersonFilter
 from beneficiaries.forms import PersonForm
 from beneficiaries.models import Person
 from beneficiaries.permissions import can_edit_registry, can_see_full_nik, can_view_registry
+from kubeprogram.access import require
 from kubeprogram.forms import add_service_errors
 from kubeprogram.pagination import bounded_count, keyset_page, table_estimate
 from proposals.selectors import person_proposals
 
 PAGE_SIZE = 50
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def person_filterset(request) -> PersonFilter:
@@ -29,7 +25,7 @@ def person_filterset(request) -> PersonFilter:
 
 @login_required
 def person_list(request):
-    _require(can_view_registry(request.user))
+    require(can_view_registry(request.user))
     filterset = person_filterset(request)
     people = filterset.qs
     page = keyset_page(
@@ -71,7 +67,7 @@ def _get_person(request, pk) -> Person:
 
 @login_required
 def person_detail(request, pk):
-    _require(can_view_registry(request.user))
+    require(can_view_registry(request.user))
     person = _get_person(request, pk)
     return render(
         request,
@@ -95,14 +91,14 @@ def person_detail(request, pk):
 def person_reveal_nik(request, pk):
     """Show the whole NIK (htmx swaps it in) and record that this user saw it."""
     person = _get_person(request, pk)
-    _require(can_see_full_nik(request.user))
+    require(can_see_full_nik(request.user))
     services.person_nik_viewed(person=person, actor=request.user)
     return render(request, "beneficiaries/partials/full_nik.html", {"person": person})
 
 
 @login_required
 def person_create(request):
-    _require(can_edit_registry(request.user))
+    require(can_edit_registry(request.user))
     form = PersonForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -119,7 +115,7 @@ def person_create(request):
 
 @login_required
 def person_update(request, pk):
-    _require(can_edit_registry(request.user))
+    require(can_edit_registry(request.user))
     person = _get_person(request, pk)
     form = PersonForm(request.POST or None, instance=person, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -136,7 +132,7 @@ def person_update(request, pk):
 @login_required
 def person_search(request):
     """htmx: people matching a NIK or name, for picking a KUBE member."""
-    _require(can_view_registry(request.user))
+    require(can_view_registry(request.user))
     people = selectors.people_search(user=request.user, query=request.GET.get("q", ""))
     return render(
         request,

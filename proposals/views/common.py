@@ -1,13 +1,7 @@
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from proposals import selectors
 from proposals.models import Proposal
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def get_proposal(request, pk) -> Proposal:

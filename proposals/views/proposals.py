@@ -6,12 +6,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from audit.selectors import object_history
+from kubeprogram.access import require
 from kubeprogram.pagination import keyset_page
 from programs.models import BudgetYear, Program
 from programs.selectors import budget_year_current
 from proposals import permissions, selectors, services
 from proposals.models import ItemStatus, Proposal
-from proposals.views.common import get_proposal, require
+from proposals.views.common import get_proposal
 from regions.selectors import regencies_visible_to
 
 
