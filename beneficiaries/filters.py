@@ -2,11 +2,11 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from beneficiaries.models import KubeGroup, Person, Sex
+from beneficiaries.selectors import name_or_nik_q
 from programs.models import BusinessType
 from regions.models import District, Village
 from regions.selectors import regencies_visible_to
@@ -36,19 +36,6 @@ def age_band_range(band: str, today: datetime.date) -> tuple[datetime.date | Non
         return None, _years_ago(today, 60)
     low, high = (int(part) for part in band.split("-"))
     return _years_ago(today, high + 1), _years_ago(today, low)
-
-
-def name_or_nik_q(query: str, *, name_field: str = "full_name") -> Q:
-    """Digits search the NIK (whole or its start, served by an index); words must all be in the name."""
-    query = " ".join((query or "").split())
-    if not query:
-        return Q()
-    if query.isdigit():
-        return Q(nik=query) if len(query) == 16 else Q(nik__startswith=query)
-    condition = Q()
-    for word in query.split():
-        condition &= Q(**{f"{name_field}__icontains": word})
-    return condition
 
 
 class _ScopedRegionFilters(django_filters.FilterSet):

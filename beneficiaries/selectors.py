@@ -53,16 +53,26 @@ def person_memberships(*, person: Person) -> QuerySet[KubeMember]:
     )
 
 
+def name_or_nik_q(query: str) -> Q:
+    """The registry's one search rule: digits search the NIK (whole, or its start; both served by an
+    index); words must all be in the name (in any order; the trigram index serves each)."""
+    query = " ".join((query or "").split())
+    if not query:
+        return Q()
+    if query.isdigit():
+        return Q(nik=query) if len(query) == 16 else Q(nik__startswith=query)
+    condition = Q()
+    for word in query.split():
+        condition &= Q(full_name__icontains=word)
+    return condition
+
+
 def people_search(*, user, query: str, limit: int = 10) -> list[Person]:
-    """Quick search by NIK (digits) or name for pickers: at most `limit` people."""
+    """Quick search for pickers (the list's rule): at most `limit` people, from 3 characters on."""
     query = " ".join((query or "").split())
     if len(query) < 3:
         return []
-    people = people_visible_to(user)
-    if query.isdigit():
-        people = people.filter(nik__startswith=query)
-    else:
-        people = people.filter(full_name__icontains=query)
+    people = people_visible_to(user).filter(name_or_nik_q(query))
     return list(person_list(people).order_by("full_name", "id")[:limit])
 
 
