@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from audit.services import audit_record, audit_record_many, audit_record_rows, snapshot
@@ -316,6 +317,13 @@ def upload_check(*, proposal: Proposal, data: bytes, filename: str, actor) -> Up
     )
     upload.file.save(f"{proposal.pk}-{upload.sha256[:12]}.xlsx", ContentFile(data), save=False)
     upload.save()
+    audit_record(
+        actor=actor,
+        action="proposal.upload",
+        obj=upload,
+        regency_id=proposal.regency_id,
+        after={"proposal": proposal.pk, "file": upload.filename, "rows": context.rows, "problems": len(problems)},
+    )
     return upload
 
 
@@ -506,17 +514,15 @@ class _Writer:
                 regency_id=lambda item: self.proposal.regency_id,
             )
             return
-        shared = (
-            ProposedPerson.objects.filter(budget_year=self.budget_year)
-            .values("person__kk_number")
-            .annotate(n=models.Count("id"))
-            .filter(n__gt=1)
-            .values("person__kk_number")
-        )
+        # Only this proposal's items without a warning yet whose family card another proposed person shares
+        # (an index lookup per item, not an aggregate over the whole year).
+        shares = ProposedPerson.objects.filter(
+            budget_year=self.budget_year, person__kk_number=OuterRef("person__kk_number")
+        ).exclude(person=OuterRef("person"))
         stale = list(
-            ProposalItem.objects.filter(
-                proposal=self.proposal, person__kk_number__in=shared, has_warnings=False
-            ).select_related("person")
+            ProposalItem.objects.filter(proposal=self.proposal, person__isnull=False, has_warnings=False)
+            .filter(Exists(shares))
+            .select_related("person")
         )
         if stale:
             checks.apply(stale, self.budget_year)

@@ -76,8 +76,8 @@ class Refusal(ValidationError):
         super().__init__([f"{subject}: {reason}" for subject, reason in refused])
 
 
-def _proposed_people(budget_year: BudgetYear, person_ids: Iterable[int]) -> dict[int, str]:
-    """Person id -> where they are already proposed this year ('program KUBE', 'kabupaten/kota lain'…)."""
+def _proposed_people(budget_year: BudgetYear, person_ids: Iterable[int]) -> dict[int, tuple[str, int]]:
+    """Person id -> (program, proposal id) of where they are already proposed this year."""
     rows = ProposedPerson.objects.filter(budget_year=budget_year, person_id__in=list(person_ids)).values_list(
         "person_id", "item__proposal__program", "item__proposal_id"
     )
