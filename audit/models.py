@@ -20,6 +20,7 @@ class AuditEvent(models.Model):
         blank=True,
         related_name="audit_events",
         verbose_name=_("pelaku"),
+        db_index=False,  # audit_actor_time_idx leads with it
     )
     action = models.CharField(_("aksi"), max_length=64, db_index=True)
     object_type = models.CharField(_("jenis objek"), max_length=64)
@@ -32,6 +33,7 @@ class AuditEvent(models.Model):
         blank=True,
         related_name="audit_events",
         verbose_name=_("kabupaten/kota"),
+        db_index=False,  # audit_regency_time_idx leads with it
     )
     before = models.JSONField(_("sebelum"), null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(_("sesudah"), null=True, blank=True, encoder=DjangoJSONEncoder)

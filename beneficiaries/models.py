@@ -35,7 +35,7 @@ class Person(models.Model):
     # Their checks (16 digits, NIK rules) are in beneficiaries.identity, run by the services with messages
     # that say what is wrong; the database refuses anything but 16 digits all the same.
     nik = models.CharField(_("NIK"), max_length=16, unique=True)
-    kk_number = models.CharField(_("No. KK"), max_length=16, db_index=True)
+    kk_number = models.CharField(_("No. KK"), max_length=16)  # indexed below (exact match only)
     full_name = models.CharField(_("nama lengkap"), max_length=150)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     birth_place = models.CharField(_("tempat lahir"), max_length=100)
@@ -121,6 +121,8 @@ class Person(models.Model):
             models.Index(fields=["last_assisted_year"], name="person_assisted_idx"),
             # Possible duplicates: near-identical names in one village; same KK + name + birth date.
             models.Index(fields=["village", "name_key"], name="person_village_namekey_idx"),
+            # Family card: looked up by exact number only, so no pattern index beside it.
+            models.Index(fields=["kk_number"], name="person_kk_idx"),
         ]
 
     def __str__(self):

@@ -4,12 +4,18 @@
   thousands of rows; on PostgreSQL this is one UPDATE … FROM (VALUES …).
 - `bulk_insert_rows`: plain value tuples in with COPY on PostgreSQL (bulk_create elsewhere); `next_ids`
   hands out primary keys first when other rows must refer to the new ones.
+- `background_copies`: inside it, the COPYs of `bulk_insert_rows` run on a worker thread over the same
+  connection and transaction, so Python prepares the next rows while the server writes these.
 """
 
+import contextlib
+import contextvars
 import datetime
 import io
 import json
+from collections import deque
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, connections, models, router
@@ -24,6 +30,8 @@ def bulk_set(model: type[models.Model], objects: Sequence[models.Model], fields:
         model.objects.bulk_update(objects, fields, batch_size=batch_size)
         return
     from psycopg2.extras import execute_values
+
+    _drain(connection)  # it writes through the raw cursor, which the drain-before-query wrapper never sees
 
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
@@ -134,9 +142,90 @@ def bulk_insert_rows(model: type[models.Model], fields: Sequence[str], rows: Seq
         write("\n")
     buffer.seek(0)
     names = ", ".join(f'"{field.column}"' for field in columns)
-    with conn.cursor() as cursor:
-        cursor.cursor.copy_expert(f'COPY "{meta.db_table}" ({names}) FROM STDIN', buffer, size=1 << 22)
+    sql = f'COPY "{meta.db_table}" ({names}) FROM STDIN'
+    copier = _COPIER.get()
+    if copier is not None and copier.conn.alias == conn.alias:
+        copier.submit(sql, buffer)
+    else:
+        _drain(conn)
+        with conn.cursor() as cursor:
+            cursor.cursor.copy_expert(sql, buffer, size=COPY_BLOCK)
     return len(rows)
+
+
+COPY_BLOCK = 1 << 22
+
+
+class _Copier:
+    """One worker thread that runs COPYs, in order, on the caller's psycopg2 connection (psycopg2
+    connections may be shared between threads; the worker never touches Django's wrapper). Before any
+    other query of the caller runs, every pending COPY is finished, so reads always see the writes."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="copy")
+        self.pending = deque()
+
+    def submit(self, sql: str, buffer: io.StringIO) -> None:
+        raw = self.conn.connection
+
+        def run():
+            with raw.cursor() as cursor:
+                cursor.copy_expert(sql, buffer, size=COPY_BLOCK)
+
+        self.pending.append(self.executor.submit(run))
+
+    def drain(self) -> None:
+        """Wait for every pending COPY; the first that failed raises its error here."""
+        error = None
+        while self.pending:
+            try:
+                self.pending.popleft().result()
+            except Exception as failure:  # noqa: BLE001 — re-raised below, after the rest finished
+                error = error or failure
+        if error is not None:
+            raise error
+
+    def __call__(self, execute, sql, params, many, context):  # Django execute wrapper
+        self.drain()
+        return execute(sql, params, many, context)
+
+
+_COPIER: contextvars.ContextVar[_Copier | None] = contextvars.ContextVar("copier", default=None)
+
+
+def _drain(conn) -> None:
+    copier = _COPIER.get()
+    if copier is not None and copier.conn.alias == conn.alias:
+        copier.drain()
+
+
+@contextlib.contextmanager
+def background_copies(using: str = "default"):
+    """Let `bulk_insert_rows` hand its COPYs to a worker thread for the length of the block (PostgreSQL;
+    elsewhere nothing changes). Use it inside the transaction: the block ends only when every COPY has
+    finished, and a failed COPY raises in the caller at its next query or at the end of the block."""
+    conn = connections[using]
+    if conn.vendor != "postgresql" or _COPIER.get() is not None:
+        yield
+        return
+    conn.ensure_connection()
+    copier = _Copier(conn)
+    token = _COPIER.set(copier)
+    try:
+        with conn.execute_wrapper(copier):
+            yield
+    except BaseException as error:
+        try:
+            copier.drain()  # nothing may still be writing when the transaction is rolled back
+        except Exception as failure:  # noqa: BLE001 — a failed COPY is the cause worth reporting
+            raise failure from error
+        raise
+    else:
+        copier.drain()
+    finally:
+        _COPIER.reset(token)
+        copier.executor.shutdown(wait=True)
 
 
 def next_ids(model: type[models.Model], count: int) -> list[int]:

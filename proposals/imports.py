@@ -16,7 +16,7 @@ from django.utils import timezone
 from audit.services import audit_record, audit_record_many, audit_record_rows, snapshot
 from beneficiaries.identity import check_nik, name_key
 from beneficiaries.models import OFFICER_ROLES, KubeGroup, KubeMember, MemberRole, Person
-from kubeprogram.bulk import bulk_insert_rows, bulk_set, next_ids
+from kubeprogram.bulk import background_copies, bulk_insert_rows, bulk_set, next_ids
 from programs.models import BusinessType, Program
 from proposals import checks
 from proposals.models import Proposal, ProposalItem, ProposedPerson, Upload
@@ -352,7 +352,7 @@ def import_workbook(*, proposal: Proposal, data: bytes, actor, upload: Upload | 
     point), chunk by chunk. Raises WorkbookRefused, or ImportProblems when a row is wrong: then nothing
     is written, not even the chunks before the bad row."""
     totals = {"rows": 0, "new_people": 0, "updated_people": 0, "new_items": 0, "groups": 0}
-    with transaction.atomic():
+    with transaction.atomic(), background_copies():
         writer = _Writer(proposal, actor, totals)
         context, problems = _walk(proposal, data, lambda plan, clean: writer.write(plan) if clean else None)
         if problems:
@@ -422,12 +422,20 @@ class _Writer:
         self.kube_items: list[ProposalItem] = []
 
     def write(self, plan: Plan) -> None:
+        """A chunk's queries come first, then only COPYs (see background_copies): each COPY's rows are
+        built while the server writes the previous ones."""
         now = timezone.now()
         new = [p for p in plan.people.values() if p.pk is None]
         for person, pk in zip(new, next_ids(Person, len(new)), strict=True):
             person.pk = person.id = pk
             person.created_at = person.updated_at = now
             person.created_by = self.user_id
+        updated = [plan.people[nik] for nik in plan.changed]
+        for person in updated:
+            person.updated_at = now
+        bulk_set(Person, updated, [*UPDATABLE, "name_key", "updated_at"])
+        wrse = self._wrse_plan(plan) if self.proposal.program == Program.WRSE else None
+
         bulk_insert_rows(Person, PERSON_COLUMNS, [self._person_row(p) for p in new])
         audit_record_rows(
             actor=self.actor,
@@ -435,10 +443,6 @@ class _Writer:
             model=Person,
             rows=[(p.pk, p.full_name, self.proposal.regency_id, None, self._snapshot(p)) for p in new],
         )
-        updated = [plan.people[nik] for nik in plan.changed]
-        for person in updated:
-            person.updated_at = now
-        bulk_set(Person, updated, [*UPDATABLE, "name_key", "updated_at"])
         if updated:
             audit_record_many(
                 actor=self.actor,
@@ -449,8 +453,8 @@ class _Writer:
             )
         self.totals["new_people"] += len(new)
         self.totals["updated_people"] += len(updated)
-        if self.proposal.program == Program.WRSE:
-            self._wrse_items(plan, now)
+        if wrse is not None:
+            self._wrse_items(*wrse, now)
         else:
             self.kube_items += _write_kube_items(self.proposal, plan, self.actor)
             self.totals["groups"] += len(plan.groups)
@@ -465,20 +469,22 @@ class _Writer:
         data["birth_date"] = p.birth_date.isoformat()
         return data
 
-    def _wrse_items(self, plan: Plan, now) -> None:
+    def _wrse_plan(self, plan: Plan) -> tuple:
+        """The chunk's new items, what the shared-family-card check needs and their ids (the queries)."""
         rows = [row for row in plan.rows if plan.people[row.values["nik"]].pk not in self.present]
         people = [plan.people[row.values["nik"]] for row in rows]
         self.present.update(p.pk for p in people)
-        kks = {p.kk_number for p in people}
         proposed_kk = set(
-            ProposedPerson.objects.filter(budget_year=self.budget_year, person__kk_number__in=kks).values_list(
-                "person__kk_number", flat=True
-            )
+            ProposedPerson.objects.filter(
+                budget_year=self.budget_year, person__kk_number__in={p.kk_number for p in people}
+            ).values_list("person__kk_number", flat=True)
         )
+        return rows, people, proposed_kk, next_ids(ProposalItem, len(rows))
+
+    def _wrse_items(self, rows, people, proposed_kk, ids, now) -> None:
         in_file = defaultdict(int)
         for person in people:
             in_file[person.kk_number] += 1
-        ids = next_ids(ProposalItem, len(rows))
         item_rows, proposed_rows, audit_rows = [], [], []
         for pk, row, person in zip(ids, rows, people, strict=True):
             found = checks.person_checks(person, self.budget_year, wrse=True)

@@ -66,7 +66,13 @@ class ProposalItem(models.Model):
     """One proposed recipient: a person (WRSE) or a KUBE group. An approved item is a Penerima Manfaat
     of that budget year."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="items", verbose_name=_("usulan"))
+    proposal = models.ForeignKey(
+        Proposal,
+        on_delete=models.CASCADE,
+        related_name="items",
+        verbose_name=_("usulan"),
+        db_index=False,  # the unique constraints and the status/checks indexes lead with it
+    )
     person = models.ForeignKey(
         "beneficiaries.Person",
         on_delete=models.PROTECT,

@@ -19,6 +19,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 REQUIRE_E2E = os.environ.get("REQUIRE_E2E", "").strip().lower() in {"1", "true", "yes"}
+# CI runs on PostgreSQL: there a test marked `postgres` (row locks, real threads) must run, not skip.
+REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES", "").strip().lower() in {"1", "true", "yes"}
 
 
 @pytest.fixture(scope="session")
@@ -27,22 +29,27 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests skip (with the reason) where Chromium is missing, unless REQUIRE_E2E=1."""
-    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
-        return
-    reason = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    """Browser tests skip (with the reason) where Chromium is missing, PostgreSQL tests on SQLite."""
+    from django.db import connection
+
+    chromium = shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)
+    postgres = connection.vendor == "postgresql"
     for item in items:
-        if "e2e" in item.keywords:
-            item.add_marker(pytest.mark.skip(reason=reason))
+        if "e2e" in item.keywords and not chromium:
+            item.add_marker(pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM} (apt-get install chromium)"))
+        if "postgres" in item.keywords and not postgres:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://…)"))
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
-    """With REQUIRE_E2E=1 (CI) a skipped browser test is a failure, so CI cannot pass without them."""
+    """With REQUIRE_E2E=1 / REQUIRE_POSTGRES=1 (CI) a skipped browser / PostgreSQL test is a failure, so
+    CI cannot pass without them."""
     report = yield
-    if REQUIRE_E2E and report.skipped and "e2e" in item.keywords:
-        report.outcome = "failed"
-        report.longrepr = f"browser test skipped but REQUIRE_E2E=1: {report.longrepr}"
+    for marker, required in (("e2e", REQUIRE_E2E), ("postgres", REQUIRE_POSTGRES)):
+        if required and report.skipped and marker in item.keywords:
+            report.outcome = "failed"
+            report.longrepr = f"{marker} test skipped but REQUIRE_{marker.upper()}=1: {report.longrepr}"
     return report
 
 

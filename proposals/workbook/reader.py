@@ -17,7 +17,7 @@ from django.conf import settings
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook
 
-from beneficiaries.identity import check_kk, check_nik, normalize_phone
+from beneficiaries.identity import check_kk, nik_errors, normalize_phone
 from beneficiaries.models import MaritalStatus, MemberRole, Sex
 from proposals.workbook.columns import COLUMNS, ColumnSpec, normalise_header
 from proposals.workbook.template import DATA_SHEET
@@ -174,47 +174,78 @@ CHOICES = {
 }
 
 
-def parse_cell(spec: ColumnSpec, raw, lookups: dict) -> tuple[object, str | None]:
-    """(value, problem) of one cell under its column's rules."""
+def cell_parser(spec: ColumnSpec, lookups: dict):
+    """The function raw cell -> (value, problem) of one column under its rules; chosen once per column,
+    as a file has tens of thousands of cells."""
+    missing = f"{spec.header} wajib diisi." if spec.required else None
+
     if spec.kind == "digits16":
-        if isinstance(raw, int | float) and not isinstance(raw, bool):
-            return None, (
-                f"{spec.header} tersimpan sebagai angka, bukan teks. Excel hanya menyimpan 15 digit angka, jadi "
-                "digit terakhir bisa sudah berubah. Ubah format kolom menjadi Teks lalu ketik ulang angkanya."
-            )
-        text = _text(raw).replace(" ", "")
-        if not text:
-            return None, f"{spec.header} wajib diisi." if spec.required else None
-        errors = check_kk(text) if spec.field == "kk_number" else check_nik(text).errors
-        return text, (errors[0] if errors else None)
+        check = check_kk if spec.field == "kk_number" else nik_errors
+        as_number = (
+            f"{spec.header} tersimpan sebagai angka, bukan teks. Excel hanya menyimpan 15 digit angka, jadi "
+            "digit terakhir bisa sudah berubah. Ubah format kolom menjadi Teks lalu ketik ulang angkanya."
+        )
+
+        def digits16(raw):
+            if isinstance(raw, int | float) and not isinstance(raw, bool):
+                return None, as_number
+            text = _text(raw).replace(" ", "")
+            if not text:
+                return None, missing
+            errors = check(text)
+            return text, (errors[0] if errors else None)
+
+        return digits16
+
     if spec.kind == "date":
-        if raw in (None, ""):
-            return None, f"{spec.header} wajib diisi." if spec.required else None
-        value = _date(raw)
-        if value is None:
-            return None, f"{spec.header} tidak dikenali: tulis HH-BB-TTTT, misalnya 17-08-1985."
-        return value, None
-    text = _text(raw)
-    if not text:
-        return None, f"{spec.header} wajib diisi." if spec.required else None
+        unknown = f"{spec.header} tidak dikenali: tulis HH-BB-TTTT, misalnya 17-08-1985."
+
+        def date(raw):
+            if raw is None or raw == "":
+                return None, missing
+            value = _date(raw)
+            return (None, unknown) if value is None else (value, None)
+
+        return date
+
+    def text_then(convert):
+        def parse(raw):
+            text = _text(raw)
+            return (None, missing) if not text else convert(text)
+
+        return parse
+
     if spec.kind == "int":
-        if not text.isdigit():
-            return None, f"{spec.header} harus berupa angka."
-        if spec.field == "desil" and not 1 <= int(text) <= 10:
-            return None, "Desil harus 1 sampai 10."
-        return (int(text) if spec.field == "desil" else text.zfill(3)), None
+        not_number = f"{spec.header} harus berupa angka."
+
+        def number(text):
+            if not text.isdigit():
+                return None, not_number
+            if spec.field != "desil":
+                return text.zfill(3), None  # RT / RW: "3" -> "003"
+            return (int(text), None) if 1 <= int(text) <= 10 else (None, "Desil harus 1 sampai 10.")
+
+        return text_then(number)
     if spec.field == "phone":
-        try:
-            return normalize_phone(text), None
-        except ValueError as error:
-            return None, str(error)
+
+        def phone(text):
+            try:
+                return normalize_phone(text), None
+            except ValueError as error:
+                return None, str(error)
+
+        return text_then(phone)
     if spec.kind == "choice":
         options = CHOICES.get(spec.field) or lookups.get(spec.field, {})
-        key = normalise_header(text)
-        if key not in options:
-            return None, f"{spec.header} “{text}” tidak ada dalam daftar."
-        return options[key], None
-    return text, None
+
+        def choice(text):
+            key = normalise_header(text)
+            if key not in options:
+                return None, f"{spec.header} “{text}” tidak ada dalam daftar."
+            return options[key], None
+
+        return text_then(choice)
+    return text_then(lambda text: (text, None))
 
 
 @dataclass
@@ -273,9 +304,15 @@ def open_workbook(data: bytes, *, program: str, lookups: dict) -> OpenedSheet:
 
 def _rows(rows_iter, specs, headers, start_row, start_column, uncalculated, lookups, problems) -> Iterator[ParsedRow]:
     limit = settings.PROPOSAL_WORKBOOK_MAX_ROWS
-    # Per column: (field, spec, 0-based position in the row, column letter) — worked out once.
+    # Per column: (field, spec, 0-based position in the row, column letter, parser) — worked out once.
     plan = [
-        (spec.field, spec, headers[spec.field] - start_column, get_column_letter(headers[spec.field] + 1))
+        (
+            spec.field,
+            spec,
+            headers[spec.field] - start_column,
+            get_column_letter(headers[spec.field] + 1),
+            cell_parser(spec, lookups),
+        )
         for spec in specs
         if spec.field in headers
     ]
@@ -296,7 +333,7 @@ def _rows(rows_iter, specs, headers, start_row, start_column, uncalculated, look
         count += 1
         row = ParsedRow(number=number, values={})
         width = len(raw_row)
-        for name, spec, position, letter in plan:
+        for name, spec, position, letter, parse in plan:
             if uncalculated and f"{letter}{number}" in uncalculated:
                 row.problems.append(
                     _problem(
@@ -304,7 +341,7 @@ def _rows(rows_iter, specs, headers, start_row, start_column, uncalculated, look
                     )
                 )
                 continue
-            value, problem = parse_cell(spec, raw_row[position] if position < width else None, lookups)
+            value, problem = parse(raw_row[position] if position < width else None)
             if problem:
                 row.problems.append(_problem(number, headers[name], spec, problem))
             else:

@@ -1,4 +1,5 @@
 import datetime
+import random
 
 import pytest
 
@@ -63,6 +64,22 @@ def test_century_is_not_encoded_so_only_two_digits_are_compared():
     assert check_nik(nik, sex="L", birth_date=datetime.date(1920, 5, 1)).ok
     assert check_nik(nik, sex="L", birth_date=datetime.date(2020, 5, 1)).ok  # same digits, other century
     assert not check_nik(nik, sex="L", birth_date=datetime.date(1921, 5, 1)).ok
+
+
+def test_nik_validity_is_python_stdnum_s():
+    """check_nik applies stdnum's rules itself (for speed); it must accept and refuse the same NIKs."""
+    from stdnum.id import nik as stdnum_nik
+
+    rng = random.Random(2024)
+    prefixes = ["6472", "6401", "6409", "3171", "7371", "1101", "9999", "6499", "0000", "6400"]
+    candidates = [
+        f"{rng.choice(prefixes)}{rng.randint(0, 99):02d}{rng.randint(0, 72):02d}{rng.randint(0, 13):02d}"
+        f"{rng.randint(0, 99):02d}{rng.randint(0, 9999):04d}"
+        for _ in range(3000)
+    ]
+    assert {stdnum_nik.is_valid(n) for n in candidates} == {True, False}
+    for nik in candidates:
+        assert check_nik(nik).ok == stdnum_nik.is_valid(nik), nik
 
 
 def test_nik_from_outside_kaltim_is_only_a_warning():
