@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from audit.permissions import can_view_audit_log
 from beneficiaries.permissions import can_review_duplicates, can_view_registry
+from disbursements.permissions import can_view_allocations, can_view_catalogue
 from programs.permissions import can_view_budget_years
 from proposals.permissions import can_view_proposals
 
@@ -26,6 +27,8 @@ NAV_ITEMS = [
     NavItem("KUBE", "beneficiaries:group_list", can_view_registry, "/kube/"),
     NavItem("Data Ganda", "beneficiaries:duplicate_list", can_review_duplicates, "/penduduk/duplikat/"),
     NavItem("Usulan", "proposals:proposal_list", can_view_proposals, "/usulan/"),
+    NavItem("Alokasi", "disbursements:allocation_list", can_view_allocations, "/alokasi/"),
+    NavItem("Barang & Paket", "disbursements:goods_list", can_view_catalogue, "/barang/"),
     NavItem("Wilayah", "regions:regency_list", lambda user: True, "/wilayah/"),
     NavItem("Tahun Anggaran", "programs:budgetyear_list", can_view_budget_years, "/anggaran/"),
     NavItem("Jejak Audit", "audit:event_list", can_view_audit_log, "/audit/"),

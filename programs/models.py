@@ -90,3 +90,57 @@ class BusinessType(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class CeilingQuerySet(models.QuerySet):
+    def totals(self) -> dict:
+        """Sums of target count, amount and committed (0 when there are none)."""
+        from django.db.models import Sum, Value
+        from django.db.models.functions import Coalesce
+
+        zero = Value(Decimal(0), output_field=models.DecimalField(max_digits=15, decimal_places=0))
+        return self.aggregate(
+            target_count=Coalesce(Sum("target_count"), 0),
+            amount=Coalesce(Sum("amount"), zero),
+            committed=Coalesce(Sum("committed"), zero),
+        )
+
+
+class Ceiling(models.Model):
+    """The Pagu of one regency for one program in one budget year: how many recipients it plans (target)
+    and how much money it may commit. `committed` is the sum of its active allocations, kept by the
+    allocation services under a row lock in the same transaction; the database refuses committed > amount."""
+
+    budget_year = models.ForeignKey(
+        BudgetYear, on_delete=models.PROTECT, related_name="ceilings", verbose_name=_("tahun anggaran")
+    )
+    regency = models.ForeignKey(
+        "regions.Regency", on_delete=models.PROTECT, related_name="ceilings", verbose_name=_("kabupaten/kota")
+    )
+    program = models.CharField(_("program"), max_length=4, choices=Program.choices)
+    target_count = models.PositiveIntegerField(_("target penerima"), default=0)
+    amount = models.DecimalField(_("pagu"), max_digits=15, decimal_places=0, default=Decimal(0))
+    committed = models.DecimalField(_("teralokasi"), max_digits=15, decimal_places=0, default=Decimal(0))
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = CeilingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["budget_year", "regency", "program"]
+        verbose_name = _("pagu kabupaten/kota")
+        verbose_name_plural = _("pagu kabupaten/kota")
+        constraints = [
+            models.UniqueConstraint(fields=["budget_year", "regency", "program"], name="ceiling_one_per_program"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="ceiling_amount_nonnegative"),
+            # The last line of defence of "never overspend": whatever a service does, this holds.
+            models.CheckConstraint(
+                condition=Q(committed__gte=0, committed__lte=F("amount")), name="ceiling_committed_within"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Pagu {self.program} {self.regency} {self.budget_year.year}"
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.amount - self.committed

@@ -1,8 +1,8 @@
-"""Who may read and change budget years."""
+"""Who may read and change budget years and their ceilings (pagu)."""
 
 from accounts.roles import Role
 
-_VIEW = ["programs.view_budgetyear", "programs.view_businesstype"]
+_VIEW = ["programs.view_budgetyear", "programs.view_businesstype", "programs.view_ceiling"]
 
 ROLE_PERMISSIONS = {
     Role.ADMIN_PROVINSI: [
@@ -11,6 +11,8 @@ ROLE_PERMISSIONS = {
         "programs.change_budgetyear",
         "programs.add_businesstype",
         "programs.change_businesstype",
+        "programs.add_ceiling",
+        "programs.change_ceiling",
     ],
     Role.VERIFIKATOR: _VIEW,
     Role.OPERATOR: _VIEW,
@@ -25,3 +27,11 @@ def can_view_budget_years(user) -> bool:
 
 def can_manage_budget_years(user) -> bool:
     return user.is_authenticated and user.has_perm("programs.change_budgetyear")
+
+
+def can_view_ceilings(user) -> bool:
+    return user.is_authenticated and user.has_perm("programs.view_ceiling")
+
+
+def can_set_ceilings(user) -> bool:
+    return user.is_authenticated and user.has_perm("programs.change_ceiling")

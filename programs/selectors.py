@@ -29,3 +29,13 @@ def kube_size_bounds(budget_year: BudgetYear | None = None) -> tuple[int, int]:
     if budget_year is None:
         return DEFAULT_KUBE_SIZE
     return budget_year.kube_min_members, budget_year.kube_max_members
+
+
+def ceilings_visible_to(user) -> QuerySet:
+    """The one door for ceilings: provincial roles see every regency's, an operator only their own."""
+    from programs.models import Ceiling
+    from programs.permissions import can_view_ceilings
+
+    if not can_view_ceilings(user):
+        return Ceiling.objects.none()
+    return Ceiling.objects.filter(user.regency_q("regency"))

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "programs",
     "beneficiaries",
     "proposals",
+    "disbursements",
     # The project shell (layout, home page, formatting, demo data) composes the apps above.
     "kubeprogram",
 ]

@@ -89,6 +89,18 @@ def _upload(ctx, scope):
     return {"pk": upload.proposal_id, "upload_pk": upload.pk}
 
 
+def _allocation(ctx, scope):
+    return {"pk": ctx["allocation"][scope].pk}
+
+
+def _goods(ctx, scope):
+    return {"pk": ctx["goods"].pk}
+
+
+def _package(ctx, scope):
+    return {"pk": ctx["package"].pk}
+
+
 def _open_data(ctx, scope):
     return {"budget_year": ctx["budget_year"].pk, "program": "KUBE", "regency": ctx["regency"]["own"].pk}
 
@@ -98,6 +110,7 @@ PROPOSAL_EDITORS = REGISTRY_EDITORS
 NOBODY = frozenset()
 FULL_NIK = frozenset({Role.ADMIN_PROVINSI, Role.VERIFIKATOR, Role.OPERATOR})
 DUPLICATE_REVIEWERS = frozenset({Role.ADMIN_PROVINSI, Role.VERIFIKATOR})
+ADMIN = frozenset({Role.ADMIN_PROVINSI})
 
 
 ACCESS: dict[str, Access] = {
@@ -164,6 +177,21 @@ ACCESS: dict[str, Access] = {
     "proposals:upload_detail": Access(kwargs=_upload, scoped=True),
     "proposals:upload_commit": Access(allowed=PROPOSAL_EDITORS, kwargs=_upload, scoped=True, method="post", ok=302),
     "proposals:upload_errors": Access(kwargs=_upload, scoped=True),
+    # Budget: every role sees the year's ceilings (an operator only their regency's rows); Admin sets them.
+    "disbursements:budget_overview": Access(kwargs=_year),
+    "disbursements:ceiling_edit": Access(allowed=ADMIN, kwargs=_year),
+    "disbursements:absorption_export": Access(kwargs=_year),
+    "disbursements:goods_list": Access(),
+    "disbursements:goods_create": Access(allowed=ADMIN),
+    "disbursements:goods_update": Access(allowed=ADMIN, kwargs=_goods),
+    "disbursements:package_list": Access(),
+    "disbursements:package_create": Access(allowed=ADMIN),
+    "disbursements:package_update": Access(allowed=ADMIN, kwargs=_package),
+    "disbursements:allocation_list": Access(),
+    "disbursements:allocation_export": Access(),
+    "disbursements:allocation_new": Access(allowed=ADMIN),
+    "disbursements:allocation_detail": Access(kwargs=_allocation, scoped=True),
+    "disbursements:allocation_void": Access(allowed=ADMIN, kwargs=_allocation, scoped=True),
 }
 
 # Whole namespaces declared at once: Django's admin site is for staff (the Admin Provinsi) only;

@@ -3,11 +3,15 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from accounts.roles import Role
+from disbursements.services import allocations_create, package_lines
 from tests.access.matrix import ACCESS, ANONYMOUS, LOGIN, NAMESPACES, OTHER, OWN, undeclared_url_names, url_names
 from tests.factories import (
+    ApprovedItemFactory,
     BudgetYearFactory,
+    CeilingFactory,
     KubeMemberFactory,
     OperatorFactory,
+    PackageFactory,
     PersonFactory,
     ProposalFactory,
     ProposalItemFactory,
@@ -77,6 +81,13 @@ def test_access(client, samarinda, balikpapan, name, access, role, scope):
         scope: UploadFactory(proposal=ctx["proposal"][scope], file=ContentFile(TEMPLATE, name="u.xlsx"))
         for scope in (OWN, OTHER)
     }
+    package = PackageFactory()
+    ctx["goods"], ctx["package"] = package.lines.first().goods, package
+    ctx["allocation"] = {}
+    for scope in (OWN, OTHER):
+        CeilingFactory(regency=regency[scope])
+        item = ApprovedItemFactory(proposal__regency=regency[scope])
+        ctx["allocation"][scope] = allocations_create(item_ids=[item.pk], lines=package_lines(package), actor=None)[0]
     if role != ANONYMOUS:
         role = Role(role)
         factory = factory_for_role(role)

@@ -1,5 +1,6 @@
 from tests.factories.beneficiaries import KubeGroupFactory, KubeMemberFactory, PersonFactory
-from tests.factories.programs import BudgetYearFactory
+from tests.factories.disbursements import ApprovedItemFactory, GoodsItemFactory, PackageFactory
+from tests.factories.programs import BudgetYearFactory, CeilingFactory
 from tests.factories.proposals import ProposalFactory, ProposalItemFactory, UploadFactory
 from tests.factories.users import (
     PASSWORD,
@@ -15,6 +16,10 @@ from tests.factories.users import (
 __all__ = [
     "PASSWORD",
     "AdminProvinsiFactory",
+    "ApprovedItemFactory",
+    "CeilingFactory",
+    "GoodsItemFactory",
+    "PackageFactory",
     "AuditorFactory",
     "BudgetYearFactory",
     "KubeGroupFactory",

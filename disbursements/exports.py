@@ -1,0 +1,114 @@
+"""Rows of the budget and allocation workbooks (the writing itself is kubeprogram.excel.ReportWriter)."""
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+
+from disbursements.models import Allocation, AllocationLine
+from disbursements.selectors import BudgetOverview
+from kubeprogram.excel import Column
+
+ABSORPTION_COLUMNS = [
+    Column("Kabupaten/Kota", 24),
+    Column("Program", 8),
+    Column("Pagu", 18, "rupiah"),
+    Column("Target", 9, "number"),
+    Column("Disetujui", 10, "number"),
+    Column("Teralokasi", 18, "rupiah"),
+    Column("Realisasi", 18, "rupiah"),
+    Column("Sisa Pagu", 18, "rupiah"),
+    Column("% Penyerapan", 12, "number"),
+]
+
+
+def _percent(part: Decimal, whole: Decimal) -> float:
+    return round(float(part) * 100 / float(whole), 2) if whole else 0.0
+
+
+def absorption_rows(overview: BudgetOverview) -> Iterator[list]:
+    """One row per regency × program, then the totals as values (no formulas: the file is a record).
+    Realised is 0 until handovers exist; absorption is realised ÷ ceiling (GLOSSARY)."""
+    realised_total = Decimal(0)
+    for row in overview.rows:
+        ceiling = row.ceiling
+        amount = ceiling.amount if ceiling else Decimal(0)
+        committed = ceiling.committed if ceiling else Decimal(0)
+        realised = Decimal(0)
+        realised_total += realised
+        yield [
+            str(row.regency),
+            row.program,
+            amount,
+            ceiling.target_count if ceiling else 0,
+            row.approved,
+            committed,
+            realised,
+            amount - committed,
+            _percent(realised, amount),
+        ]
+    totals = overview.totals
+    yield [
+        "JUMLAH",
+        "",
+        totals["amount"],
+        totals["target"],
+        totals["approved"],
+        totals["committed"],
+        realised_total,
+        totals["remaining"],
+        _percent(realised_total, totals["amount"]),
+    ]
+
+
+ALLOCATION_COLUMNS = [
+    Column("No", 6, "number"),
+    Column("No Alokasi", 10, "number"),
+    Column("Tanggal", 12, "date"),
+    Column("Kabupaten/Kota", 22),
+    Column("Program", 8),
+    Column("Penerima", 30),
+    Column("NIK / Desa", 22),
+    Column("Paket", 24),
+    Column("Barang", 30),
+    Column("Jumlah", 8, "number"),
+    Column("Satuan", 8),
+    Column("Harga Satuan", 16, "rupiah"),
+    Column("Jumlah Harga", 16, "rupiah"),
+    Column("Status", 11),
+]
+
+
+def allocation_rows(queryset: QuerySet[Allocation], *, mask) -> Iterator[list]:
+    """One row per goods line of each allocation, in chunks (constant memory), then the total of the active
+    ones. `mask` turns a NIK into what this user may see."""
+    from django.utils import timezone
+
+    lines = Prefetch("lines", queryset=AllocationLine.objects.select_related("goods"))
+    number = 0
+    total = Decimal(0)
+    for allocation in queryset.prefetch_related(lines).iterator(chunk_size=1000):
+        item = allocation.item
+        who = item.person.full_name if item.person_id else item.group.name
+        where = mask(item.person.nik) if item.person_id else str(item.group.village)
+        for line in allocation.lines.all():
+            number += 1
+            if allocation.status == Allocation.Status.ACTIVE:
+                total += line.total
+            yield [
+                number,
+                allocation.pk,
+                timezone.localtime(allocation.created_at).date(),
+                str(allocation.regency),
+                allocation.program,
+                who,
+                where,
+                str(allocation.package or ""),
+                line.goods.name,
+                line.quantity,
+                line.goods.get_unit_display(),
+                line.unit_price,
+                line.total,
+                allocation.get_status_display(),
+            ]
+    yield [None, None, None, "JUMLAH (alokasi aktif)", None, None, None, None, None, None, None, None, total, None]

@@ -1,0 +1,116 @@
+from django import forms
+
+from disbursements.models import GoodsItem, Package
+from programs.models import Program
+
+
+class GoodsItemForm(forms.ModelForm):
+    class Meta:
+        model = GoodsItem
+        fields = ["name", "unit", "unit_price", "specification", "is_active"]
+        widgets = {"specification": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"unit_price": "Rupiah, tanpa titik. Perubahan harga hanya berlaku untuk alokasi berikutnya."}
+
+
+class PackageForm(forms.ModelForm):
+    class Meta:
+        model = Package
+        fields = ["name", "program", "business_type", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["business_type"].queryset = self.fields["business_type"].queryset.filter(is_active=True)
+
+
+class PackageLineForm(forms.Form):
+    goods = forms.ModelChoiceField(
+        label="Barang", queryset=GoodsItem.objects.filter(is_active=True), required=False, empty_label="— pilih —"
+    )
+    quantity = forms.IntegerField(label="Jumlah", min_value=1, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("goods") and not cleaned.get("quantity"):
+            self.add_error("quantity", "Isi jumlahnya.")
+        if cleaned.get("quantity") and not cleaned.get("goods"):
+            self.add_error("goods", "Pilih barangnya.")
+        return cleaned
+
+
+PackageLineFormSet = forms.formset_factory(PackageLineForm, extra=0, min_num=6, max_num=30)
+
+
+def formset_lines(formset) -> list[tuple[GoodsItem, int]]:
+    return [(f.cleaned_data["goods"], f.cleaned_data["quantity"]) for f in formset if f.cleaned_data.get("goods")]
+
+
+class CeilingEditorForm(forms.Form):
+    """One target and one amount field per regency × program of the year."""
+
+    def __init__(self, *args, regencies, initial_values, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for regency in regencies:
+            row = {"regency": regency, "cells": []}
+            for program in Program.values:
+                target, amount = initial_values.get((regency.pk, program), (0, 0))
+                t_name, a_name = f"t_{regency.pk}_{program}", f"a_{regency.pk}_{program}"
+                self.fields[t_name] = forms.IntegerField(min_value=0, initial=target, label=f"Target {program}")
+                self.fields[a_name] = forms.DecimalField(
+                    min_value=0, max_digits=15, decimal_places=0, initial=amount, label=f"Pagu {program}"
+                )
+                row["cells"].append((program, t_name, a_name))
+            self.rows.append(row)
+
+    def bound_rows(self):
+        return [
+            {"regency": row["regency"], "cells": [(p, self[t], self[a]) for p, t, a in row["cells"]]}
+            for row in self.rows
+        ]
+
+    def values(self) -> dict:
+        return {
+            (row["regency"].pk, program): (self.cleaned_data[t], self.cleaned_data[a])
+            for row in self.rows
+            for program, t, a in row["cells"]
+        }
+
+
+class AllocationForm(forms.Form):
+    """Recipients (approved items shown on the page) and either a package or one kind of goods."""
+
+    items = forms.TypedMultipleChoiceField(coerce=int, label="Penerima", error_messages={
+        "required": "Pilih paling sedikit satu penerima."})  # fmt: skip
+    package = forms.ModelChoiceField(
+        label="Paket bantuan",
+        queryset=Package.objects.filter(is_active=True),
+        required=False,
+        empty_label="— tanpa paket —",
+    )
+    goods = forms.ModelChoiceField(
+        label="atau satu barang", queryset=GoodsItem.objects.filter(is_active=True), required=False, empty_label="—"
+    )
+    quantity = forms.IntegerField(label="Jumlah", min_value=1, required=False, initial=1)
+
+    def __init__(self, *args, item_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = [(pk, pk) for pk in item_choices]
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("package")) == bool(cleaned.get("goods")):
+            raise forms.ValidationError("Pilih sebuah paket bantuan, atau satu barang dengan jumlahnya.")
+        if cleaned.get("goods") and not cleaned.get("quantity"):
+            self.add_error("quantity", "Isi jumlah barang.")
+        return cleaned
+
+    def lines(self) -> list:
+        from disbursements.services import package_lines
+
+        if self.cleaned_data.get("package"):
+            return package_lines(self.cleaned_data["package"])
+        return [(self.cleaned_data["goods"], self.cleaned_data["quantity"])]
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(label="Alasan pembatalan", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)

@@ -1,0 +1,180 @@
+"""Goods, never cash: the catalogue (Katalog Barang), packages per business type (Paket Bantuan) and the
+goods allocated to an approved recipient (Alokasi), which commit the regency's ceiling."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q, Sum
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from programs.models import Program
+
+MONEY = {"max_digits": 15, "decimal_places": 0}
+
+
+class GoodsItem(models.Model):
+    """One kind of goods the office buys (a sewing machine, a gas stove with cylinder…) at its current unit
+    price. An allocation copies the price, so a later price change never alters what was committed."""
+
+    class Unit(models.TextChoices):
+        UNIT = "unit", _("unit")
+        BUAH = "buah", _("buah")
+        SET = "set", _("set")
+        PAKET = "paket", _("paket")
+
+    name = models.CharField(_("nama barang"), max_length=150, unique=True)
+    unit = models.CharField(_("satuan"), max_length=10, choices=Unit.choices, default=Unit.UNIT)
+    unit_price = models.DecimalField(_("harga satuan"), **MONEY)
+    specification = models.TextField(_("spesifikasi"), blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("barang")
+        verbose_name_plural = _("katalog barang")
+        constraints = [models.CheckConstraint(condition=Q(unit_price__gt=0), name="goods_price_positive")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("disbursements:goods_update", kwargs={"pk": self.pk})
+
+
+class PackageQuerySet(models.QuerySet):
+    def with_total(self):
+        """Each package with `total`: the sum of its lines at today's unit prices (one query)."""
+        return self.annotate(
+            total=Sum(F("lines__quantity") * F("lines__goods__unit_price"), output_field=models.DecimalField(**MONEY))
+        )
+
+
+class Package(models.Model):
+    """A Paket Bantuan: the goods (with quantities) that fit one business type in one program."""
+
+    name = models.CharField(_("nama paket"), max_length=150, unique=True)
+    program = models.CharField(_("program"), max_length=4, choices=Program.choices)
+    business_type = models.ForeignKey(
+        "programs.BusinessType", on_delete=models.PROTECT, related_name="packages", verbose_name=_("jenis usaha")
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = PackageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["program", "name"]
+        verbose_name = _("paket bantuan")
+        verbose_name_plural = _("paket bantuan")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("disbursements:package_update", kwargs={"pk": self.pk})
+
+
+class PackageLine(models.Model):
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="lines")
+    goods = models.ForeignKey(GoodsItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("barang"))
+    quantity = models.PositiveIntegerField(_("jumlah"))
+
+    class Meta:
+        ordering = ["package", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["package", "goods"], name="packageline_goods_once"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="packageline_quantity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} {self.goods}"
+
+
+class AllocationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Allocation.Status.ACTIVE)
+
+
+class Allocation(models.Model):
+    """Goods allocated to one approved recipient (a person for WRSE, a KUBE group): committed budget of
+    its regency's ceiling. Voided with a reason, never deleted."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Aktif")
+        VOID = "void", _("Dibatalkan")
+
+    item = models.ForeignKey(
+        "proposals.ProposalItem", on_delete=models.PROTECT, related_name="allocations", verbose_name=_("penerima")
+    )
+    ceiling = models.ForeignKey(
+        "programs.Ceiling", on_delete=models.PROTECT, related_name="allocations", verbose_name=_("pagu")
+    )
+    # Copied from the ceiling, so lists filter and scope without a join.
+    budget_year = models.ForeignKey(
+        "programs.BudgetYear", on_delete=models.PROTECT, related_name="+", verbose_name=_("tahun anggaran")
+    )
+    regency = models.ForeignKey(
+        "regions.Regency", on_delete=models.PROTECT, related_name="+", verbose_name=_("kabupaten/kota")
+    )
+    program = models.CharField(_("program"), max_length=4, choices=Program.choices)
+    package = models.ForeignKey(
+        Package, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("paket")
+    )
+    total = models.DecimalField(_("nilai"), **MONEY)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    void_reason = models.TextField(_("alasan pembatalan"), blank=True)
+    voided_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = AllocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("alokasi")
+        verbose_name_plural = _("alokasi")
+        constraints = [
+            # A recipient holds at most one active allocation: a re-submitted form allocates nothing twice.
+            models.UniqueConstraint(fields=["item"], condition=Q(status="active"), name="allocation_one_active"),
+            models.CheckConstraint(condition=Q(total__gte=0), name="allocation_total_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(status="active", void_reason="") | Q(status="void") & ~Q(void_reason=""),
+                name="allocation_void_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["budget_year", "regency", "program", "status"], name="allocation_scope_idx"),
+            models.Index(fields=["regency", "-created_at"], name="allocation_regency_time_idx"),
+        ]
+
+    def __str__(self):
+        return f"Alokasi #{self.pk} — {self.item}"
+
+    def get_absolute_url(self):
+        return reverse("disbursements:allocation_detail", kwargs={"pk": self.pk})
+
+
+class AllocationLine(models.Model):
+    """One kind of goods of an allocation, at the unit price of the day it was allocated."""
+
+    allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="lines")
+    goods = models.ForeignKey(GoodsItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("barang"))
+    quantity = models.PositiveIntegerField(_("jumlah"))
+    unit_price = models.DecimalField(_("harga satuan"), **MONEY)
+    total = models.DecimalField(_("jumlah harga"), **MONEY)
+
+    class Meta:
+        ordering = ["allocation", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="allocationline_quantity_positive"),
+            models.CheckConstraint(condition=Q(total=F("quantity") * F("unit_price")), name="allocationline_total"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} {self.goods} @ {self.unit_price}"

@@ -1,0 +1,210 @@
+"""Reads of goods, packages, allocations and the budget picture; allocations through
+`allocations_visible_to` (the one door), the catalogue and packages are province-wide."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from disbursements.models import Allocation, AllocationLine, GoodsItem, Package, PackageLine
+from disbursements.permissions import can_view_allocations, can_view_catalogue
+from programs.models import BudgetYear, Ceiling, Program
+from programs.selectors import ceilings_visible_to
+from proposals.models import ItemStatus, ProposalItem
+from proposals.selectors import proposals_visible_to
+from regions.models import Regency
+
+
+def goods_visible_to(user) -> QuerySet[GoodsItem]:
+    return GoodsItem.objects.all() if can_view_catalogue(user) else GoodsItem.objects.none()
+
+
+def packages_visible_to(user) -> QuerySet[Package]:
+    """Packages with their total at today's prices and their lines with the goods (two queries)."""
+    if not can_view_catalogue(user):
+        return Package.objects.none()
+    return (
+        Package.objects.with_total()
+        .select_related("business_type")
+        .prefetch_related(Prefetch("lines", queryset=PackageLine.objects.select_related("goods")))
+    )
+
+
+def allocations_visible_to(user) -> QuerySet[Allocation]:
+    if not can_view_allocations(user):
+        return Allocation.objects.none()
+    return Allocation.objects.filter(user.regency_q("regency"))
+
+
+def allocation_list(queryset: QuerySet[Allocation]) -> QuerySet[Allocation]:
+    """What a row of the allocation list shows (recipient, regency, package), one query."""
+    return queryset.select_related(
+        "regency", "budget_year", "package", "item__person", "item__group__village", "item__proposal"
+    )
+
+
+def allocation_detail(*, user, pk: int) -> Allocation:
+    """One visible allocation with its lines; raises Allocation.DoesNotExist when absent or out of scope."""
+    return (
+        allocation_list(allocations_visible_to(user))
+        .select_related("created_by", "voided_by", "ceiling")
+        .prefetch_related(Prefetch("lines", queryset=AllocationLine.objects.select_related("goods")))
+        .get(pk=pk)
+    )
+
+
+def recipients_to_allocate(*, user, budget_year: BudgetYear, regency=None, program=None) -> QuerySet[ProposalItem]:
+    """Approved recipients (items) of the year in the user's scope that hold no active allocation yet."""
+    active = Allocation.objects.filter(item=OuterRef("pk"), status=Allocation.Status.ACTIVE)
+    items = ProposalItem.objects.filter(
+        proposal__in=proposals_visible_to(user).filter(budget_year=budget_year),
+        status=ItemStatus.APPROVED,
+    ).filter(~Exists(active))
+    if regency:
+        items = items.filter(proposal__regency=regency)
+    if program:
+        items = items.filter(proposal__program=program)
+    return items.select_related("proposal__regency", "person__village", "group__village", "business_type").order_by(
+        "proposal__regency", "proposal__program", "id"
+    )
+
+
+@dataclass
+class CeilingCost:
+    """What an allocation would take from one ceiling (the preview, and the service's check)."""
+
+    regency: Regency
+    program: str
+    count: int = 0
+    cost: Decimal = Decimal(0)
+    ceiling: Ceiling | None = None
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.ceiling.remaining if self.ceiling else Decimal(0)
+
+    @property
+    def remaining_after(self) -> Decimal:
+        return self.remaining - self.cost
+
+    @property
+    def problem(self) -> str:
+        from kubeprogram.formatting import rupiah
+
+        label = f"{self.program} {self.regency}"
+        if self.ceiling is None:
+            return f"Pagu {label} belum ditetapkan."
+        if self.cost > self.remaining:
+            return (
+                f"Sisa pagu {label} {rupiah(self.remaining)} tidak cukup untuk alokasi {rupiah(self.cost)} "
+                f"(kurang {rupiah(self.cost - self.remaining)})."
+            )
+        return ""
+
+
+def costs_per_ceiling(items, lines, ceilings) -> list[CeilingCost]:
+    """Group the cost of giving `lines` [(goods, quantity)] to each item by (regency, program), against
+    `ceilings` {(regency code, program): Ceiling}."""
+    each = sum((goods.unit_price * quantity for goods, quantity in lines), Decimal(0))
+    groups: dict[tuple, CeilingCost] = {}
+    for item in items:
+        key = (item.proposal.regency_id, item.proposal.program)
+        group = groups.setdefault(key, CeilingCost(regency=item.proposal.regency, program=key[1]))
+        group.count += 1
+        group.cost += each
+        group.ceiling = ceilings.get(key)
+    return list(groups.values())
+
+
+@dataclass
+class OverviewRow:
+    regency: Regency
+    program: str
+    ceiling: Ceiling | None
+    approved: int = 0
+
+    @property
+    def started(self) -> bool:
+        return self.ceiling is not None and self.ceiling.amount > 0
+
+
+@dataclass
+class BudgetOverview:
+    budget_year: BudgetYear
+    rows: list[OverviewRow] = field(default_factory=list)
+    totals: dict = field(default_factory=dict)
+
+    @property
+    def unallocated(self) -> Decimal:
+        """Of the year's total, what no ceiling holds yet."""
+        return self.budget_year.total_ceiling - self.totals["amount"]
+
+
+def budget_overview(*, user, budget_year: BudgetYear) -> BudgetOverview:
+    """Per regency (the user's scope) and program: ceiling, target, approved recipients, committed and
+    remaining; regencies without a ceiling show as not started. Three queries."""
+    ceilings = {(c.regency_id, c.program): c for c in ceilings_visible_to(user).filter(budget_year=budget_year)}
+    approved = defaultdict(int)
+    counts = (
+        ProposalItem.objects.filter(
+            proposal__in=proposals_visible_to(user).filter(budget_year=budget_year), status=ItemStatus.APPROVED
+        )
+        .values_list("proposal__regency", "proposal__program")
+        .annotate(n=Count("id"))
+    )
+    for regency_code, program, n in counts:
+        approved[(regency_code, program)] = n
+    regencies = Regency.objects.filter(user.regency_q("pk")).order_by("code")
+    overview = BudgetOverview(budget_year=budget_year)
+    for regency in regencies:
+        for program in Program.values:
+            overview.rows.append(
+                OverviewRow(
+                    regency=regency,
+                    program=program,
+                    ceiling=ceilings.get((regency.pk, program)),
+                    approved=approved[(regency.pk, program)],
+                )
+            )
+    amount = sum((c.amount for c in ceilings.values()), Decimal(0))
+    committed = sum((c.committed for c in ceilings.values()), Decimal(0))
+    overview.totals = {
+        "target": sum(c.target_count for c in ceilings.values()),
+        "approved": sum(approved.values()),
+        "amount": amount,
+        "committed": committed,
+        "remaining": amount - committed,
+    }
+    return overview
+
+
+def suggested_ceilings(budget_year: BudgetYear) -> dict[tuple[str, str], tuple[int, Decimal]]:
+    """'Approved count × package value' per (regency, program): where the ceiling editor can start."""
+    values = {Program.WRSE: budget_year.wrse_package_value, Program.KUBE: budget_year.kube_package_value}
+    counts = (
+        ProposalItem.objects.filter(proposal__budget_year=budget_year, status=ItemStatus.APPROVED)
+        .values_list("proposal__regency", "proposal__program")
+        .annotate(n=Count("id"))
+    )
+    return {(regency, program): (n, n * values[program]) for regency, program, n in counts}
+
+
+def allocation_filters(queryset: QuerySet[Allocation], params) -> QuerySet[Allocation]:
+    """The allocation list's filters: year, regency, program, status, recipient name or NIK."""
+    if (year := params.get("tahun", "")).isdigit():
+        queryset = queryset.filter(budget_year__year=int(year))
+    if regency := params.get("kabkota"):
+        queryset = queryset.filter(regency=regency)
+    if (program := params.get("program")) in Program.values:
+        queryset = queryset.filter(program=program)
+    if (status := params.get("status")) in Allocation.Status.values:
+        queryset = queryset.filter(status=status)
+    query = " ".join((params.get("q") or "").split())
+    if query:
+        queryset = queryset.filter(
+            Q(item__person__nik=query)
+            | Q(item__person__full_name__icontains=query)
+            | Q(item__group__name__icontains=query)
+        )
+    return queryset

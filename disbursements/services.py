@@ -1,0 +1,215 @@
+"""Writes of the catalogue, packages and allocations; each writes its audit events in the same transaction.
+
+Never overspend: an allocation locks the ceilings it draws on (SELECT … FOR UPDATE on PostgreSQL; SQLite
+runs every transaction IMMEDIATE, one writer at a time), checks the remaining amount, then raises the
+ceiling's `committed`, which the database refuses to take above the ceiling's amount."""
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from audit.services import audit_record, audit_record_many, snapshot
+from disbursements.models import Allocation, AllocationLine, GoodsItem, Package, PackageLine
+from disbursements.selectors import costs_per_ceiling
+from programs.models import Ceiling
+from programs.services import ensure_year_writable
+from proposals.models import ItemStatus, ProposalItem
+
+Lines = Sequence[tuple[GoodsItem, int]]
+
+
+@transaction.atomic
+def goods_item_save(*, goods: GoodsItem | None = None, data: dict[str, Any], actor) -> GoodsItem:
+    """Create or change a catalogue entry (a price change applies to later allocations only)."""
+    # From the database: a bound ModelForm has already written the new values onto the caller's instance.
+    goods = GoodsItem.objects.select_for_update().get(pk=goods.pk) if goods is not None else None
+    before = snapshot(goods) if goods is not None else None
+    goods = goods or GoodsItem()
+    for name, value in data.items():
+        setattr(goods, name, value)
+    goods.full_clean()
+    after = snapshot(goods)
+    if after != before:
+        goods.save()
+        audit_record(
+            actor=actor,
+            action="goods_item.create" if before is None else "goods_item.update",
+            obj=goods,
+            before=before,
+            after=snapshot(goods),
+        )
+    return goods
+
+
+def _package_snapshot(package: Package) -> dict:
+    return {
+        **snapshot(package),
+        "lines": [[line.goods_id, line.quantity] for line in package.lines.order_by("goods_id")],
+    }
+
+
+@transaction.atomic
+def package_save(*, package: Package | None = None, data: dict[str, Any], lines: Lines, actor) -> Package:
+    """Create or change a package and replace its lines; at least one line, each kind of goods once."""
+    if not lines:
+        raise ValidationError("Paket harus berisi paling sedikit satu barang.")
+    goods_ids = [goods.pk for goods, _ in lines]
+    if len(set(goods_ids)) != len(goods_ids):
+        raise ValidationError("Setiap barang cukup satu kali dalam paket; jumlahkan kuantitasnya.")
+    if any(quantity <= 0 for _, quantity in lines):
+        raise ValidationError("Jumlah barang harus lebih dari 0.")
+    package = Package.objects.select_for_update().get(pk=package.pk) if package is not None else None
+    before = _package_snapshot(package) if package is not None else None
+    package = package or Package()
+    for name, value in data.items():
+        setattr(package, name, value)
+    package.full_clean()
+    package.save()
+    package.lines.all().delete()
+    PackageLine.objects.bulk_create([PackageLine(package=package, goods=g, quantity=q) for g, q in lines])
+    after = _package_snapshot(package)
+    if after != before:
+        audit_record(
+            actor=actor,
+            action="package.create" if before is None else "package.update",
+            obj=package,
+            before=before,
+            after=after,
+        )
+    return package
+
+
+def package_lines(package: Package) -> list[tuple[GoodsItem, int]]:
+    return [(line.goods, line.quantity) for line in package.lines.select_related("goods")]
+
+
+@transaction.atomic
+def allocations_create(
+    *, item_ids: Sequence[int], lines: Lines, actor, package: Package | None = None
+) -> list[Allocation]:
+    """Allocate the goods `lines` [(goods, quantity)] (a package's, or chosen one by one) to each approved
+    recipient in `item_ids`, at today's unit prices. All or nothing: refuses (ValidationError, every
+    reason at once) when a recipient is not approved, already holds an allocation, belongs to a closed
+    year or another program than the package, or when a ceiling has no room for its share."""
+    if not lines:
+        raise ValidationError("Pilih paket bantuan atau paling sedikit satu barang.")
+    if any(quantity <= 0 for _, quantity in lines):
+        raise ValidationError("Jumlah barang harus lebih dari 0.")
+    lines = [(GoodsItem.objects.get(pk=goods.pk), quantity) for goods, quantity in lines]  # today's prices
+    items = list(
+        ProposalItem.objects.select_for_update(of=("self",))
+        .filter(pk__in=set(item_ids))
+        .select_related("proposal__budget_year", "proposal__regency", "person", "group")
+        .order_by("pk")
+    )
+    errors = []
+    if len(items) != len(set(item_ids)):
+        errors.append("Sebagian penerima tidak ditemukan.")
+    for item in items:
+        if item.status != ItemStatus.APPROVED:
+            errors.append(f"{item} belum disetujui ({item.get_status_display()}).")
+        if package is not None and item.proposal.program != package.program:
+            errors.append(f"{item}: paket {package} untuk program {package.program}, bukan {item.proposal.program}.")
+    years = {item.proposal.budget_year for item in items}
+    if len(years) > 1:
+        errors.append("Semua penerima satu alokasi harus dari tahun anggaran yang sama.")
+    for year in years:
+        try:
+            ensure_year_writable(year)
+        except ValidationError as error:
+            errors.extend(error.messages)
+    taken = Allocation.objects.active().filter(item__in=items).select_related("item__person", "item__group")
+    errors += [f"{allocation.item} sudah memiliki alokasi (#{allocation.pk})." for allocation in taken]
+    if errors:
+        raise ValidationError(list(dict.fromkeys(errors)))
+
+    budget_year = years.pop()
+    keys = {(item.proposal.regency_id, item.proposal.program) for item in items}
+    ceilings = {
+        (c.regency_id, c.program): c
+        for c in Ceiling.objects.select_for_update()
+        .filter(budget_year=budget_year, regency__in={k[0] for k in keys}, program__in={k[1] for k in keys})
+        .order_by("pk")
+    }
+    costs = costs_per_ceiling(items, lines, ceilings)
+    problems = [cost.problem for cost in costs if cost.problem]
+    if problems:
+        raise ValidationError(problems)
+    for cost in costs:
+        Ceiling.objects.filter(pk=cost.ceiling.pk).update(committed=F("committed") + cost.cost)
+
+    each = sum((goods.unit_price * quantity for goods, quantity in lines), Decimal(0))
+    user = actor if actor is not None and actor.is_authenticated else None
+    allocations = Allocation.objects.bulk_create(
+        [
+            Allocation(
+                item=item,
+                ceiling=ceilings[(item.proposal.regency_id, item.proposal.program)],
+                budget_year=budget_year,
+                regency_id=item.proposal.regency_id,
+                program=item.proposal.program,
+                package=package,
+                total=each,
+                created_by=user,
+            )
+            for item in items
+        ]
+    )
+    AllocationLine.objects.bulk_create(
+        [
+            AllocationLine(
+                allocation=allocation,
+                goods=goods,
+                quantity=quantity,
+                unit_price=goods.unit_price,
+                total=goods.unit_price * quantity,
+            )
+            for allocation in allocations
+            for goods, quantity in lines
+        ]
+    )
+    audit_record_many(
+        actor=actor,
+        action="allocation.create",
+        objects=allocations,
+        after=lambda a: {
+            "item": a.item_id,
+            "budget_year": budget_year.year,
+            "program": a.program,
+            "package": a.package_id,
+            "total": int(a.total),
+            "lines": [[g.pk, g.name, q, int(g.unit_price)] for g, q in lines],
+        },
+    )
+    return allocations
+
+
+@transaction.atomic
+def allocation_void(*, allocation: Allocation, reason: str, actor) -> Allocation:
+    """Void an active allocation (never deleted): its value returns to the ceiling's remaining amount."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError("Alasan pembatalan wajib diisi.")
+    allocation = Allocation.objects.select_for_update().select_related("budget_year").get(pk=allocation.pk)
+    if allocation.status != Allocation.Status.ACTIVE:
+        raise ValidationError("Alokasi ini sudah dibatalkan.")
+    ensure_year_writable(allocation.budget_year)
+    Ceiling.objects.select_for_update().get(pk=allocation.ceiling_id)
+    Ceiling.objects.filter(pk=allocation.ceiling_id).update(committed=F("committed") - allocation.total)
+    allocation.status = Allocation.Status.VOID
+    allocation.void_reason, allocation.voided_at = reason, timezone.now()
+    allocation.voided_by = actor if actor is not None and actor.is_authenticated else None
+    allocation.save(update_fields=["status", "void_reason", "voided_at", "voided_by"])
+    audit_record(
+        actor=actor,
+        action="allocation.void",
+        obj=allocation,
+        before={"status": Allocation.Status.ACTIVE, "total": int(allocation.total)},
+        after={"status": Allocation.Status.VOID, "reason": reason},
+    )
+    return allocation

@@ -1,0 +1,192 @@
+"""Allocations: choose approved recipients and a package (or one kind of goods), preview the cost against
+each remaining ceiling, confirm; the list, the detail, voiding and the workbook."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.permissions import can_view_audit_log
+from audit.selectors import events_for_object
+from audit.services import audit_record
+from beneficiaries.identity import mask_nik
+from beneficiaries.permissions import can_see_full_nik
+from disbursements import selectors, services
+from disbursements.exports import ALLOCATION_COLUMNS, allocation_rows
+from disbursements.forms import AllocationForm, VoidForm
+from disbursements.models import Allocation, GoodsItem, Package
+from disbursements.permissions import can_allocate, can_view_allocations
+from kubeprogram.access import require
+from kubeprogram.excel import ReportWriter
+from kubeprogram.formatting import rupiah
+from programs.models import Ceiling, Program
+from programs.selectors import budget_year_current, budget_years_visible_to
+from regions.models import Regency
+
+MAX_CHOICES = 1000  # recipients one allocation page offers at once; narrow with the filters for more
+
+
+def _filters(request) -> dict:
+    return {
+        "tahun": request.GET.get("tahun", ""),
+        "kabkota": request.GET.get("kabkota", ""),
+        "program": request.GET.get("program", ""),
+        "status": request.GET.get("status", ""),
+        "q": request.GET.get("q", ""),
+    }
+
+
+@login_required
+def allocation_list(request):
+    require(can_view_allocations(request.user))
+    queryset = selectors.allocation_filters(selectors.allocations_visible_to(request.user), request.GET)
+    page = Paginator(selectors.allocation_list(queryset), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "disbursements/allocation_list.html",
+        {
+            "page": page,
+            "filters": _filters(request),
+            "regencies": Regency.objects.filter(request.user.regency_q("pk")).order_by("code"),
+            "years": budget_years_visible_to(request.user).values_list("year", flat=True),
+            "programs": Program.choices,
+            "statuses": Allocation.Status.choices,
+            "can_allocate": can_allocate(request.user),
+            "query_string": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def allocation_export(request):
+    """The filtered allocations as xlsx, one row per goods line (streamed in chunks); audited."""
+    require(can_view_allocations(request.user))
+    queryset = selectors.allocation_list(
+        selectors.allocation_filters(selectors.allocations_visible_to(request.user), request.GET)
+    ).order_by("regency", "program", "id")
+    applied = [(label, value) for label, value in _filters(request).items() if value]
+    writer = ReportWriter("Rincian Alokasi Barang Bantuan", ALLOCATION_COLUMNS, filters=applied)
+    mask = (lambda nik: nik) if can_see_full_nik(request.user) else mask_nik
+    for row in allocation_rows(queryset, mask=mask):
+        writer.append(row)
+    with transaction.atomic():
+        audit_record(
+            actor=request.user,
+            action="allocation.export",
+            obj=Allocation,
+            regency_id=None if request.user.is_provincial else request.user.regency_id,
+            after={"filters": dict(applied), "rows": writer.rows},
+        )
+    return writer.response(f"alokasi-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
+def allocation_detail(request, pk):
+    require(can_view_allocations(request.user))
+    try:
+        allocation = selectors.allocation_detail(user=request.user, pk=pk)
+    except Allocation.DoesNotExist:
+        raise Http404 from None
+    history = events_for_object(user=request.user, obj=allocation)[:20] if can_view_audit_log(request.user) else []
+    return render(
+        request,
+        "disbursements/allocation_detail.html",
+        {
+            "allocation": allocation,
+            "history": history,
+            "can_void": can_allocate(request.user) and allocation.status == Allocation.Status.ACTIVE,
+            "void_form": VoidForm(),
+            "nik": allocation.item.person.nik if allocation.item.person_id and can_see_full_nik(request.user) else None,
+        },
+    )
+
+
+@login_required
+def allocation_void(request, pk):
+    allocation = get_object_or_404(selectors.allocations_visible_to(request.user), pk=pk)  # 404 before 403
+    require(can_allocate(request.user))
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allocation_void(allocation=allocation, reason=form.cleaned_data["reason"], actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Alokasi #{allocation.pk} dibatalkan; nilainya kembali ke sisa pagu.")
+        return redirect(allocation)
+    return render(request, "disbursements/allocation_void.html", {"allocation": allocation, "form": form})
+
+
+@login_required
+def allocation_new(request):
+    """Step 1 (GET): approved recipients without an allocation, filtered; step 2 (POST "pratinjau"): the cost
+    per ceiling against what remains; step 3 (POST "simpan"): allocate, all or nothing."""
+    require(can_allocate(request.user))
+    params = request.POST if request.method == "POST" else request.GET
+    years = budget_years_visible_to(request.user)
+    budget_year = years.filter(year=params.get("tahun")).first() if params.get("tahun", "").isdigit() else None
+    budget_year = budget_year or budget_year_current()
+    regency = params.get("kabkota") or None
+    program = params.get("program") if params.get("program") in Program.values else None
+    candidates = (
+        selectors.recipients_to_allocate(user=request.user, budget_year=budget_year, regency=regency, program=program)
+        if budget_year
+        else []
+    )
+    shown = list(candidates[: MAX_CHOICES + 1]) if budget_year else []
+    more = len(shown) > MAX_CHOICES
+    shown = shown[:MAX_CHOICES]
+    form = AllocationForm(request.POST or None, item_choices=[item.pk for item in shown])
+    context = {
+        "budget_year": budget_year,
+        "years": years.values_list("year", flat=True),
+        "regencies": Regency.objects.order_by("code"),
+        "programs": Program.choices,
+        "filters": {
+            "tahun": budget_year.year if budget_year else "",
+            "kabkota": regency or "",
+            "program": program or "",
+        },
+        "candidates": shown,
+        "more": more,
+        "form": form,
+        "packages": Package.objects.with_total().filter(is_active=True).order_by("program", "name"),
+        "goods": GoodsItem.objects.filter(is_active=True),
+    }
+    if request.method == "POST" and form.is_valid() and request.POST.get("langkah") != "ubah":
+        chosen = [item for item in shown if item.pk in set(form.cleaned_data["items"])]
+        lines = form.lines()
+        if request.POST.get("langkah") == "simpan":
+            try:
+                allocations = services.allocations_create(
+                    item_ids=[item.pk for item in chosen],
+                    lines=lines,
+                    package=form.cleaned_data.get("package"),
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                total = sum(a.total for a in allocations)
+                messages.success(request, f"{len(allocations)} penerima dialokasikan, senilai {rupiah(total)}.")
+                return redirect(f"{reverse('disbursements:allocation_list')}?tahun={budget_year.year}")
+        keys = {(item.proposal.regency_id, item.proposal.program) for item in chosen}
+        ceilings = {
+            (c.regency_id, c.program): c
+            for c in Ceiling.objects.filter(budget_year=budget_year, regency__in={k[0] for k in keys})
+        }
+        context.update(
+            preview=selectors.costs_per_ceiling(chosen, lines, ceilings),
+            chosen=chosen,
+            lines=[(goods, quantity, goods.unit_price * quantity) for goods, quantity in lines],
+            each=sum(goods.unit_price * quantity for goods, quantity in lines),
+        )
+        context["preview_ok"] = not any(cost.problem for cost in context["preview"])
+        context["preview_total"] = sum(cost.cost for cost in context["preview"])
+        return render(request, "disbursements/allocation_preview.html", context)
+    return render(request, "disbursements/allocation_form.html", context)

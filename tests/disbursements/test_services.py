@@ -1,0 +1,125 @@
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from audit.models import AuditEvent
+from disbursements.models import Allocation
+from disbursements.services import allocation_void, allocations_create, package_lines
+from programs.models import BudgetYear, Ceiling
+from programs.services import ceilings_set
+from tests.factories import (
+    AdminProvinsiFactory,
+    ApprovedItemFactory,
+    BudgetYearFactory,
+    CeilingFactory,
+    PackageFactory,
+    ProposalItemFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin():
+    return AdminProvinsiFactory()
+
+
+def test_allocating_a_package_commits_its_total_and_freezes_the_prices(admin):
+    ceiling = CeilingFactory(amount=Decimal("10000000"))
+    package = PackageFactory()  # Rp4.000.000
+    items = ApprovedItemFactory.create_batch(2)
+    allocations = allocations_create(
+        item_ids=[i.pk for i in items], lines=package_lines(package), package=package, actor=admin
+    )
+
+    ceiling.refresh_from_db()
+    assert ceiling.committed == Decimal("8000000") and ceiling.remaining == Decimal("2000000")
+    assert [a.total for a in allocations] == [Decimal("4000000")] * 2
+    goods = package.lines.first().goods
+    goods.unit_price = Decimal("9999999")
+    goods.save()
+    line = allocations[0].lines.get(goods=goods)
+    assert (line.unit_price, line.total) == (Decimal("2500000"), Decimal("2500000"))  # frozen
+    events = AuditEvent.objects.filter(action="allocation.create")
+    assert events.count() == 2 and events.first().after["total"] == 4000000
+
+
+def test_an_allocation_beyond_the_remaining_ceiling_is_refused_whole(admin):
+    ceiling = CeilingFactory(amount=Decimal("10000000"))
+    package = PackageFactory()
+    items = ApprovedItemFactory.create_batch(3)  # Rp12.000.000 > Rp10.000.000
+    with pytest.raises(ValidationError) as refused:
+        allocations_create(item_ids=[i.pk for i in items], lines=package_lines(package), package=package, actor=admin)
+    assert refused.value.messages == [
+        "Sisa pagu WRSE Kota Samarinda Rp10.000.000 tidak cukup untuk alokasi Rp12.000.000 (kurang Rp2.000.000)."
+    ]
+    ceiling.refresh_from_db()
+    assert ceiling.committed == 0 and not Allocation.objects.exists()
+
+
+def test_only_approved_unallocated_recipients_of_an_open_year_with_a_ceiling(admin):
+    package = PackageFactory()
+    lines = package_lines(package)
+    pending = ProposalItemFactory()
+    with pytest.raises(ValidationError, match="belum disetujui"):
+        allocations_create(item_ids=[pending.pk], lines=lines, actor=admin)
+    approved = ApprovedItemFactory()
+    with pytest.raises(ValidationError, match="Pagu WRSE Kota Samarinda belum ditetapkan"):
+        allocations_create(item_ids=[approved.pk], lines=lines, actor=admin)
+    CeilingFactory()
+    allocations_create(item_ids=[approved.pk], lines=lines, actor=admin)
+    with pytest.raises(ValidationError, match="sudah memiliki alokasi"):  # the same form sent twice
+        allocations_create(item_ids=[approved.pk], lines=lines, actor=admin)
+    assert Allocation.objects.count() == 1
+    kube_package = PackageFactory(program="KUBE")
+    other = ApprovedItemFactory()
+    with pytest.raises(ValidationError, match="untuk program KUBE"):
+        allocations_create(item_ids=[other.pk], lines=lines, package=kube_package, actor=admin)
+    BudgetYear.objects.filter(pk=other.proposal.budget_year_id).update(status=BudgetYear.Status.CLOSED)
+    with pytest.raises(ValidationError, match="sudah ditutup"):
+        allocations_create(item_ids=[other.pk], lines=lines, actor=admin)
+
+
+def test_voiding_returns_the_value_to_the_ceiling_and_keeps_the_row(admin):
+    ceiling = CeilingFactory()
+    package = PackageFactory()
+    [allocation] = allocations_create(item_ids=[ApprovedItemFactory().pk], lines=package_lines(package), actor=admin)
+    with pytest.raises(ValidationError, match="Alasan"):
+        allocation_void(allocation=allocation, reason="  ", actor=admin)
+    allocation_void(allocation=allocation, reason="Penerima meninggal dunia", actor=admin)
+    ceiling.refresh_from_db()
+    allocation.refresh_from_db()
+    assert ceiling.committed == 0
+    assert allocation.status == Allocation.Status.VOID and allocation.void_reason == "Penerima meninggal dunia"
+    assert AuditEvent.objects.filter(action="allocation.void", object_id=str(allocation.pk)).exists()
+    with pytest.raises(ValidationError, match="sudah dibatalkan"):
+        allocation_void(allocation=allocation, reason="lagi", actor=admin)
+    # The recipient may be allocated again after a void.
+    allocations_create(item_ids=[allocation.item_id], lines=package_lines(package), actor=admin)
+
+
+def test_ceilings_never_exceed_the_year_total_nor_fall_below_committed(admin):
+    year = BudgetYearFactory(total_ceiling=Decimal("1000000000"))
+    values = {("64.72", "WRSE"): (100, Decimal("600000000")), ("64.71", "WRSE"): (80, Decimal("500000000"))}
+    with pytest.raises(ValidationError) as refused:
+        ceilings_set(budget_year=year, values=values, actor=admin)
+    assert "melebihi pagu Tahun Anggaran 2024 Rp1.000.000.000 (lebih Rp100.000.000)" in refused.value.messages[0]
+    assert not Ceiling.objects.exists()
+    values[("64.71", "WRSE")] = (80, Decimal("400000000"))
+    assert ceilings_set(budget_year=year, values=values, actor=admin) == 2
+    assert ceilings_set(budget_year=year, values=values, actor=admin) == 0  # nothing changed, nothing audited
+    assert AuditEvent.objects.filter(action="ceiling.set").count() == 2
+    package = PackageFactory()
+    allocations_create(item_ids=[ApprovedItemFactory().pk], lines=package_lines(package), actor=admin)
+    with pytest.raises(ValidationError, match="di bawah yang sudah dialokasikan \\(Rp4.000.000\\)"):
+        ceilings_set(budget_year=year, values={("64.72", "WRSE"): (1, Decimal("3000000"))}, actor=admin)
+
+
+def test_the_database_refuses_committed_above_the_ceiling():
+    from django.db import IntegrityError, transaction
+    from django.db.models import F
+
+    ceiling = CeilingFactory(amount=Decimal("100"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Ceiling.objects.filter(pk=ceiling.pk).update(committed=F("amount") + 1)

@@ -1,0 +1,45 @@
+from decimal import Decimal
+
+import factory
+
+from disbursements.models import GoodsItem, Package, PackageLine
+from programs.models import BusinessType
+from proposals.models import ItemStatus
+from tests.factories.proposals import ProposalItemFactory
+
+
+class GoodsItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GoodsItem
+
+    name = factory.Sequence(lambda n: f"Mesin Jahit Portable {n}")
+    unit = "unit"
+    unit_price = Decimal("2500000")
+
+
+class PackageFactory(factory.django.DjangoModelFactory):
+    """A WRSE package of one sewing machine (Rp2.500.000) and two gas stoves (Rp750.000 each): Rp4.000.000."""
+
+    class Meta:
+        model = Package
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Paket Menjahit {n}")
+    program = "WRSE"
+    business_type = factory.LazyFunction(lambda: BusinessType.objects.get_or_create(name="Menjahit / Konveksi")[0])
+
+    @factory.post_generation
+    def lines(self, create, extracted, **kwargs):
+        if not create:
+            return
+        for goods, quantity in extracted or [
+            (GoodsItemFactory(unit_price=Decimal("2500000")), 1),
+            (GoodsItemFactory(name=f"Kompor Gas {self.pk}", unit_price=Decimal("750000")), 2),
+        ]:
+            PackageLine.objects.create(package=self, goods=goods, quantity=quantity)
+
+
+class ApprovedItemFactory(ProposalItemFactory):
+    """An approved WRSE recipient of Kota Samarinda in 2024."""
+
+    status = ItemStatus.APPROVED
