@@ -34,7 +34,10 @@ def test_healthz_fails_when_the_database_does_not(client):
     assert response.status_code == 503
 
 
-NAV = {"Beranda", "Penduduk", "KUBE", "Data Ganda", "Usulan", "Wilayah", "Tahun Anggaran", "Jejak Audit"}
+NAV = {
+    "Beranda", "Penduduk", "KUBE", "Data Ganda", "Usulan", "Alokasi", "Barang & Paket", "Wilayah", "Tahun Anggaran",
+    "Jejak Audit",
+}  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -10,14 +10,68 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_create
 from beneficiaries import synthetic
-from beneficiaries.models import MemberRole, Person
+from beneficiaries.models import KubeGroup, MemberRole, Person
 from beneficiaries.services import kube_group_create, kube_member_add
 from programs.models import BudgetYear, BusinessType
 from programs.services import budget_year_create
+from proposals.models import ProposalItem
 from regions.models import Regency
 
 DEMO_PASSWORD = "demo-kaltim-2024"
 DEMO_PEOPLE = 400
+
+
+def _submit(proposal) -> None:
+    """Attach the two demo documents (a regency must send both) and submit."""
+    from django.core.files.base import ContentFile
+
+    from proposals.services import proposal_attach_document, proposal_submit
+
+    pdf = b"%PDF-1.4\n% contoh dokumen demo\n%%EOF\n"
+    for field, name in (("cover_letter", "surat-pengantar.pdf"), ("minutes", "berita-acara.pdf")):
+        proposal_attach_document(proposal=proposal, field=field, upload=ContentFile(pdf, name=name), actor=None)
+    proposal_submit(proposal=proposal, actor=None)
+
+
+# Catalogue of goods the office typically buys, with plausible 2024 prices in Samarinda (Rupiah).
+DEMO_GOODS = [
+    ("Mesin Jahit Portable", "unit", 2_150_000, "Mesin jahit listrik portable, 12 pola jahitan"),
+    ("Mesin Obras (Overlock)", "unit", 3_400_000, "Overlock 4 benang, motor 250 W"),
+    ("Kompor Gas 2 Tungku + Tabung 3 kg", "set", 850_000, "Kompor 2 tungku, selang, regulator, tabung 3 kg"),
+    ("Blender", "unit", 450_000, "Blender 1,5 liter, 350 W"),
+    ("Oven Gas", "unit", 1_750_000, "Oven gas 2 rak, termometer"),
+    ("Mixer Roti", "unit", 600_000, "Mixer tangan dan duduk 300 W"),
+    ("Gerobak Dagang", "unit", 3_500_000, "Gerobak kayu dengan kaca, roda karet"),
+    ("Etalase Kaca", "unit", 1_600_000, "Etalase aluminium 1 m"),
+    ("Jaring Ikan", "buah", 1_200_000, "Jaring insang nilon, 100 m"),
+    ("Cool Box 100 Liter", "unit", 1_150_000, "Kotak pendingin ikan"),
+    ("Loyang dan Peralatan Kue", "paket", 400_000, "Loyang, cetakan, timbangan, spatula"),
+    ("Kulkas 1 Pintu", "unit", 2_300_000, "Lemari es 150 liter"),
+]
+DEMO_PACKAGES = [
+    ("Paket Usaha Kue dan Roti (WRSE)", "WRSE", "Kue dan Roti",
+     [("Oven Gas", 1), ("Mixer Roti", 1), ("Kompor Gas 2 Tungku + Tabung 3 kg", 1), ("Loyang dan Peralatan Kue", 2)]),
+    ("Paket Menjahit (WRSE)", "WRSE", "Menjahit / Konveksi",
+     [("Mesin Jahit Portable", 1), ("Mesin Obras (Overlock)", 1)]),
+    ("Paket Warung Sembako (WRSE)", "WRSE", "Warung Sembako", [("Etalase Kaca", 1), ("Kulkas 1 Pintu", 1)]),
+    ("Paket Usaha Kue dan Roti (KUBE)", "KUBE", "Kue dan Roti",
+     [("Oven Gas", 3), ("Mixer Roti", 3), ("Kompor Gas 2 Tungku + Tabung 3 kg", 3), ("Loyang dan Peralatan Kue", 5),
+      ("Kulkas 1 Pintu", 1), ("Etalase Kaca", 2), ("Gerobak Dagang", 1)]),
+    ("Paket Perikanan Tangkap (KUBE)", "KUBE", "Perikanan Tangkap",
+     [("Jaring Ikan", 8), ("Cool Box 100 Liter", 5), ("Kompor Gas 2 Tungku + Tabung 3 kg", 2)]),
+]  # fmt: skip
+# Eight regencies running in 2024 (Penajam Paser Utara and Mahakam Ulu not yet): code, WRSE target and
+# amount, KUBE target and amount. Together Rp5.350.000.000 of the Rp6.500.000.000.
+DEMO_CEILINGS = [
+    ("64.01", 60, 300_000_000, 8, 200_000_000),
+    ("64.02", 120, 600_000_000, 16, 400_000_000),
+    ("64.03", 60, 300_000_000, 8, 200_000_000),
+    ("64.07", 50, 250_000_000, 6, 150_000_000),
+    ("64.08", 80, 400_000_000, 10, 250_000_000),
+    ("64.71", 100, 500_000_000, 12, 300_000_000),
+    ("64.72", 130, 650_000_000, 16, 400_000_000),
+    ("64.74", 60, 300_000_000, 6, 150_000_000),
+]
 
 # (username, role, regency code, first name, last name, position)
 DEMO_USERS = [
@@ -76,6 +130,7 @@ class Command(BaseCommand):
 
             self._seed_registry()
             self._seed_proposals()
+            self._seed_budget()
 
         self.stdout.write(self.style.SUCCESS("Data demo siap. Login demo (kata sandi sama untuk semua):"))
         for username, role, regency_code, *_ in DEMO_USERS:
@@ -110,10 +165,8 @@ class Command(BaseCommand):
 
     def _seed_proposals(self):
         """A submitted WRSE proposal of Kota Samarinda with a dozen women, for the verifier's inbox."""
-        from django.core.files.base import ContentFile
-
         from proposals.models import Proposal
-        from proposals.services import proposal_add_people, proposal_attach_document, proposal_open, proposal_submit
+        from proposals.services import proposal_add_people, proposal_open
 
         budget_year = BudgetYear.objects.get(year=2024)
         samarinda = Regency.objects.get(code="64.72")
@@ -121,13 +174,102 @@ class Command(BaseCommand):
             return
         proposal = proposal_open(regency=samarinda, budget_year=budget_year, program="WRSE", actor=None)
         women = list(
-            Person.objects.filter(regency=samarinda, sex="P", birth_date__year__range=(1966, 2004)).order_by("id")[:12]
+            Person.objects.filter(regency=samarinda, sex="P", birth_date__year__range=(1966, 2004))
+            .exclude(kube_memberships__isnull=False)  # the KUBE group's members are proposed for KUBE
+            .order_by("id")[:12]
         )
         proposal_add_people(
             proposal=proposal, people=women, business_type=BusinessType.objects.get(name="Kue dan Roti"), actor=None
         )
-        pdf = b"%PDF-1.4\n% contoh dokumen demo\n%%EOF\n"
-        for field, name in (("cover_letter", "surat-pengantar.pdf"), ("minutes", "berita-acara.pdf")):
-            upload = ContentFile(pdf, name=name)
-            proposal_attach_document(proposal=proposal, field=field, upload=upload, actor=None)
-        proposal_submit(proposal=proposal, actor=None)
+        _submit(proposal)
+
+    def _seed_budget(self):
+        """Goods, packages, ceilings of eight regencies (Mahakam Ulu and Penajam Paser Utara not yet
+        running), approved WRSE proposals of six regencies, an approved KUBE group, and allocations, so the
+        budget pages show real figures."""
+        from disbursements.models import GoodsItem
+        from disbursements.services import allocations_create, goods_item_save, package_lines, package_save
+        from programs.models import Ceiling
+        from programs.services import ceilings_set
+        from proposals.models import ItemStatus, Proposal
+        from proposals.services import (
+            items_decide,
+            proposal_add_groups,
+            proposal_add_people,
+            proposal_finish_review,
+            proposal_open,
+        )
+
+        if GoodsItem.objects.exists():
+            return
+        budget_year = BudgetYear.objects.get(year=2024)
+        goods = {
+            name: goods_item_save(
+                data={"name": name, "unit": unit, "unit_price": Decimal(price), "specification": spec}, actor=None
+            )
+            for name, unit, price, spec in DEMO_GOODS
+        }
+        packages = {}
+        for name, program, business_type, lines in DEMO_PACKAGES:
+            packages[name] = package_save(
+                data={"name": name, "program": program, "business_type": BusinessType.objects.get(name=business_type)},
+                lines=[(goods[g], q) for g, q in lines],
+                actor=None,
+            )
+
+        cake = BusinessType.objects.get(name="Kue dan Roti")
+        for code in ("64.71", "64.01", "64.02", "64.03", "64.08", "64.74"):
+            regency = Regency.objects.get(code=code)
+            if Proposal.objects.filter(regency=regency, budget_year=budget_year, program="WRSE").exists():
+                continue
+            proposal = proposal_open(regency=regency, budget_year=budget_year, program="WRSE", actor=None)
+            women = (
+                Person.objects.filter(regency=regency, sex="P", birth_date__year__range=(1970, 2003))
+                .exclude(kube_memberships__isnull=False)
+                .order_by("id")
+            )
+            items = proposal_add_people(proposal=proposal, people=list(women[:8]), business_type=cake, actor=None)
+            _submit(proposal)
+            clean = [item for item in items if not item.has_errors]
+            if clean:
+                items_decide(proposal=proposal, items=clean, decision=ItemStatus.APPROVED, reason="", actor=None)
+            rest = [item for item in items if item.has_errors]
+            if rest:
+                items_decide(
+                    proposal=proposal, items=rest, decision=ItemStatus.REJECTED, reason="Data tidak sesuai.", actor=None
+                )
+            proposal_finish_review(proposal=proposal, actor=None)
+        samarinda = Regency.objects.get(code="64.72")
+        group = KubeGroup.objects.filter(regency=samarinda, name="KUBE Tepian Sejahtera").first()
+        if group is not None:
+            proposal = proposal_open(regency=samarinda, budget_year=budget_year, program="KUBE", actor=None)
+            items = proposal_add_groups(proposal=proposal, groups=[group], actor=None)
+            _submit(proposal)
+            items_decide(proposal=proposal, items=items, decision=ItemStatus.APPROVED, reason="", actor=None)
+            proposal_finish_review(proposal=proposal, actor=None)
+
+        ceilings_set(
+            budget_year=budget_year,
+            values={
+                (code, program): (target, Decimal(amount))
+                for code, wrse_target, wrse_amount, kube_target, kube_amount in DEMO_CEILINGS
+                for program, target, amount in (("WRSE", wrse_target, wrse_amount), ("KUBE", kube_target, kube_amount))
+            },
+            actor=None,
+        )
+        wrse_package = packages["Paket Usaha Kue dan Roti (WRSE)"]
+        for code in ("64.71", "64.02", "64.74"):
+            approved = ProposalItem.objects.filter(
+                proposal__regency=code, proposal__budget_year=budget_year, status=ItemStatus.APPROVED
+            ).order_by("id")[:4]
+            if approved and Ceiling.objects.filter(budget_year=budget_year, regency=code, program="WRSE").exists():
+                allocations_create(
+                    item_ids=[item.pk for item in approved], lines=package_lines(wrse_package), package=wrse_package,
+                    actor=None,
+                )  # fmt: skip
+        kube_item = ProposalItem.objects.filter(group__isnull=False, status=ItemStatus.APPROVED).first()
+        if kube_item is not None:
+            kube_package = packages["Paket Usaha Kue dan Roti (KUBE)"]
+            allocations_create(
+                item_ids=[kube_item.pk], lines=package_lines(kube_package), package=kube_package, actor=None
+            )

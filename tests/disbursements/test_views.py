@@ -1,0 +1,169 @@
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from audit.models import AuditEvent
+from disbursements.models import Allocation
+from disbursements.services import allocations_create, package_lines
+from programs.models import Ceiling
+from tests.factories import (
+    AdminProvinsiFactory,
+    ApprovedItemFactory,
+    BudgetYearFactory,
+    CeilingFactory,
+    OperatorFactory,
+    PackageFactory,
+    PimpinanFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _allocate(items, package):
+    return allocations_create(item_ids=[i.pk for i in items], lines=package_lines(package), package=package, actor=None)
+
+
+def test_admin_sets_ceilings_from_the_editor_and_the_year_total_is_enforced(client, samarinda):
+    year = BudgetYearFactory(total_ceiling=Decimal("1000000000"))
+    client.force_login(AdminProvinsiFactory())
+    url = reverse("disbursements:ceiling_edit", args=[year.year])
+    form = client.get(url).context["form"]
+    data = {name: field.initial for name, field in form.fields.items()}
+    data.update({"t_64.72_WRSE": 10, "a_64.72_WRSE": 900000000, "t_64.71_WRSE": 5, "a_64.71_WRSE": 200000000})
+    refused = client.post(url, data)
+    assert "melebihi pagu Tahun Anggaran 2024 Rp1.000.000.000 (lebih Rp100.000.000)" in refused.content.decode()
+    data["a_64.72_WRSE"] = 800000000
+    assert client.post(url, data).status_code == 302
+    assert Ceiling.objects.get(regency=samarinda, program="WRSE").amount == Decimal("800000000")
+    assert Ceiling.objects.count() == 2  # empty rows of the editor create nothing
+
+
+def test_editor_can_start_from_approved_count_times_package_value(client):
+    year = BudgetYearFactory(wrse_package_value=Decimal("5000000"))
+    ApprovedItemFactory.create_batch(3)
+    client.force_login(AdminProvinsiFactory())
+    form = client.get(reverse("disbursements:ceiling_edit", args=[year.year]) + "?usul=1").context["form"]
+    assert form.fields["t_64.72_WRSE"].initial == 3
+    assert form.fields["a_64.72_WRSE"].initial == Decimal("15000000")
+
+
+def test_allocate_with_preview_then_confirm_and_resubmit_creates_nothing_twice(client):
+    ceiling = CeilingFactory(amount=Decimal("10000000"))
+    package = PackageFactory()
+    items = ApprovedItemFactory.create_batch(2)
+    client.force_login(AdminProvinsiFactory())
+    url = reverse("disbursements:allocation_new")
+    page = client.get(url, {"tahun": 2024})
+    assert {i.pk for i in page.context["candidates"]} == {i.pk for i in items}
+    data = {"tahun": 2024, "kabkota": "", "program": "", "items": [i.pk for i in items], "package": package.pk}
+    preview = client.post(url, {**data, "langkah": "pratinjau"})
+    text = preview.content.decode()
+    assert "Rp8.000.000" in text and "Rp2.000.000" in text and "Simpan alokasi" in text
+    assert not Allocation.objects.exists()
+    done = client.post(url, {**data, "langkah": "simpan"})
+    assert done.status_code == 302 and Allocation.objects.count() == 2
+    ceiling.refresh_from_db()
+    assert ceiling.committed == Decimal("8000000")
+    again = client.post(url, {**data, "langkah": "simpan"})
+    assert again.status_code == 200 and Allocation.objects.count() == 2  # the two are no longer offered
+
+
+def test_preview_shows_the_shortfall_and_offers_no_save(client):
+    CeilingFactory(amount=Decimal("5000000"))
+    package = PackageFactory()
+    items = ApprovedItemFactory.create_batch(2)
+    client.force_login(AdminProvinsiFactory())
+    preview = client.post(
+        reverse("disbursements:allocation_new"),
+        {"tahun": 2024, "items": [i.pk for i in items], "package": package.pk, "langkah": "pratinjau"},
+    )
+    text = preview.content.decode()
+    assert (
+        "Sisa pagu WRSE Kota Samarinda Rp5.000.000 tidak cukup untuk alokasi Rp8.000.000 (kurang Rp3.000.000)." in text
+    )
+    assert "Simpan alokasi" not in text
+
+
+def test_operator_sees_only_their_regency_rows(client, samarinda, balikpapan):
+    package = PackageFactory()
+    for regency in (samarinda, balikpapan):
+        CeilingFactory(regency=regency)
+        _allocate([ApprovedItemFactory(proposal__regency=regency)], package)
+    client.force_login(OperatorFactory(regency=samarinda))
+    overview = client.get(reverse("disbursements:budget_overview", args=[2024])).context["overview"]
+    assert {row.regency.pk for row in overview.rows} == {"64.72"}
+    assert overview.totals["committed"] == Decimal("4000000")
+    listed = client.get(reverse("disbursements:allocation_list")).context["page"]
+    assert {a.regency_id for a in listed} == {"64.72"}
+    workbook = load_workbook(
+        io.BytesIO(b"".join(client.get(reverse("disbursements:allocation_export")).streaming_content))
+    )
+    regencies = {row[3] for row in workbook.active.iter_rows(min_row=7, values_only=True) if row[1]}
+    assert regencies == {"Kota Samarinda"}
+
+
+def test_list_and_overview_queries_do_not_grow_with_rows(client, django_assert_max_num_queries):
+    package = PackageFactory()
+    CeilingFactory(amount=Decimal("100000000"))
+    _allocate(ApprovedItemFactory.create_batch(3), package)
+    client.force_login(PimpinanFactory())
+    client.get(reverse("home"))  # the session's first request does its own bookkeeping
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("disbursements:allocation_list"))
+    _allocate(ApprovedItemFactory.create_batch(12), package)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("disbursements:allocation_list"))
+    assert len(many) == len(few)
+    with django_assert_max_num_queries(8):
+        client.get(reverse("disbursements:budget_overview", args=[2024]))
+    with CaptureQueriesContext(connection) as export:
+        client.get(reverse("disbursements:allocation_export"))
+    assert len(export) <= 8
+
+
+def test_absorption_workbook_totals_equal_the_ceilings(client, samarinda, balikpapan):
+    package = PackageFactory()
+    CeilingFactory(regency=samarinda, amount=Decimal("50000000"), target_count=10)
+    CeilingFactory(regency=balikpapan, amount=Decimal("30000000"), target_count=5)
+    _allocate(ApprovedItemFactory.create_batch(2), package)
+    client.force_login(PimpinanFactory())
+    response = client.get(reverse("disbursements:absorption_export", args=[2024]))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = [row for row in sheet.iter_rows(min_row=7, values_only=True) if row[0]]
+    total = rows[-1]
+    assert total[0] == "JUMLAH" and total[2] == 80000000 and total[3] == 15 and total[5] == 8000000
+    assert total[7] == 72000000
+    samarinda_wrse = next(r for r in rows if r[0] == "Kota Samarinda" and r[1] == "WRSE")
+    assert samarinda_wrse[2] == 50000000 and samarinda_wrse[5] == 8000000 and samarinda_wrse[4] == 2
+    assert len(rows) == 10 * 2 + 1
+    assert AuditEvent.objects.filter(action="budget.export").count() == 1
+
+
+def test_void_through_the_page_needs_a_reason(client):
+    CeilingFactory()
+    [allocation] = _allocate([ApprovedItemFactory()], PackageFactory())
+    client.force_login(AdminProvinsiFactory())
+    url = reverse("disbursements:allocation_void", args=[allocation.pk])
+    assert client.post(url, {"reason": ""}).status_code == 200
+    client.post(url, {"reason": "Salah paket"})
+    allocation.refresh_from_db()
+    assert allocation.status == "void" and allocation.void_reason == "Salah paket"
+    page = client.get(allocation.get_absolute_url()).content.decode()
+    assert "Dibatalkan" in page and "Salah paket" in page
+
+
+def test_goods_price_change_is_audited(client):
+    package = PackageFactory()
+    goods = package.lines.first().goods
+    client.force_login(AdminProvinsiFactory())
+    client.post(
+        reverse("disbursements:goods_update", args=[goods.pk]),
+        {"name": goods.name, "unit": "unit", "unit_price": "2600000", "specification": "", "is_active": "on"},
+    )
+    event = AuditEvent.objects.get(action="goods_item.update")
+    assert event.before["unit_price"] != event.after["unit_price"]
