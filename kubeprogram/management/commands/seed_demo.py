@@ -14,7 +14,7 @@ from beneficiaries.models import KubeGroup, MemberRole, Person
 from beneficiaries.services import kube_group_create, kube_member_add
 from programs.models import BudgetYear, BusinessType
 from programs.services import budget_year_create
-from proposals.models import ProposalItem
+from proposals.models import ProposalItem, ProposedPerson
 from regions.models import Regency
 
 DEMO_PASSWORD = "demo-kaltim-2024"
@@ -241,7 +241,13 @@ class Command(BaseCommand):
             proposal_finish_review(proposal=proposal, actor=None)
         samarinda = Regency.objects.get(code="64.72")
         group = KubeGroup.objects.filter(regency=samarinda, name="KUBE Tepian Sejahtera").first()
-        if group is not None:
+        # (An older demo database may already hold its members in the WRSE proposal: then no KUBE one.)
+        if (
+            group is not None
+            and not ProposedPerson.objects.filter(
+                budget_year=budget_year, person__kube_memberships__group=group
+            ).exists()
+        ):
             proposal = proposal_open(regency=samarinda, budget_year=budget_year, program="KUBE", actor=None)
             items = proposal_add_groups(proposal=proposal, groups=[group], actor=None)
             _submit(proposal)
