@@ -3,7 +3,9 @@ import shutil
 
 import pytest
 
+from programs.services import business_types_load_defaults
 from regions.models import Regency
+from regions.services import reference_data_load
 
 # pytest-playwright runs an event loop in the test thread; Django refuses sync ORM calls there otherwise.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -63,3 +65,13 @@ def samarinda(db) -> Regency:
 def balikpapan(db) -> Regency:
     """Kota Balikpapan (64.71): 'another regency' in scoping tests."""
     return Regency.objects.get(code="64.71")
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Browser tests and tests with real threads run with transactional_db, so their database is emptied
+    after each test, reference data included: load it again (idempotent). The role groups come back by themselves
+    (accounts re-syncs them after every flush). Serialized rollback would do this too, but it is
+    skipped once Playwright's event loop runs (Django then hands out another connection object)."""
+    reference_data_load()
+    business_types_load_defaults()

@@ -16,6 +16,7 @@ THREADS = 24
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data")
 def test_concurrent_allocations_never_exceed_the_ceiling():
     ceiling = CeilingFactory(amount=Decimal("40000000"))  # room for 10 packages of Rp4.000.000
     package = PackageFactory()
