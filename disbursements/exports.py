@@ -28,14 +28,12 @@ def _percent(part: Decimal, whole: Decimal) -> float:
 
 def absorption_rows(overview: BudgetOverview) -> Iterator[list]:
     """One row per regency × program, then the totals as values (no formulas: the file is a record).
-    Realised is 0 until handovers exist; absorption is realised ÷ ceiling (GLOSSARY)."""
-    realised_total = Decimal(0)
+    Realised is the value of delivered handovers; absorption is realised ÷ ceiling (GLOSSARY)."""
     for row in overview.rows:
         ceiling = row.ceiling
         amount = ceiling.amount if ceiling else Decimal(0)
         committed = ceiling.committed if ceiling else Decimal(0)
-        realised = Decimal(0)
-        realised_total += realised
+        realised = row.realised
         yield [
             str(row.regency),
             row.program,
@@ -55,9 +53,9 @@ def absorption_rows(overview: BudgetOverview) -> Iterator[list]:
         totals["target"],
         totals["approved"],
         totals["committed"],
-        realised_total,
+        totals["realised"],
         totals["remaining"],
-        _percent(realised_total, totals["amount"]),
+        _percent(totals["realised"], totals["amount"]),
     ]
 
 

@@ -178,3 +178,117 @@ class AllocationLine(models.Model):
 
     def __str__(self):
         return f"{self.quantity} {self.goods} @ {self.unit_price}"
+
+
+class HandoverCounter(models.Model):
+    """The last BAST number given in one (budget year, program, regency). Taking a number locks this row,
+    so numbers are unique and without gaps also when two handovers are made at the same moment; a
+    rolled-back handover rolls its number back with it."""
+
+    budget_year = models.ForeignKey("programs.BudgetYear", on_delete=models.PROTECT, related_name="+")
+    program = models.CharField(max_length=4, choices=Program.choices)
+    regency = models.ForeignKey("regions.Regency", on_delete=models.PROTECT, related_name="+")
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["budget_year", "program", "regency"], name="handovercounter_one_per_scope")
+        ]
+
+    def __str__(self):
+        return f"BAST {self.program} {self.regency_id}: {self.last}"
+
+
+class Condition(models.TextChoices):
+    GOOD = "baik", _("Baik")
+    DAMAGED = "rusak", _("Rusak")
+    INCOMPLETE = "kurang", _("Kurang lengkap")
+
+
+class Handover(models.Model):
+    """A Berita Acara Serah Terima (BAST): the goods of an allocation handed to the recipient (or the KUBE's
+    ketua), as signed on paper. Delivered counts as realised budget. Voided with a reason, never deleted."""
+
+    class Status(models.TextChoices):
+        DELIVERED = "delivered", _("Diserahkan")
+        VOID = "void", _("Dibatalkan")
+
+    allocation = models.ForeignKey(
+        Allocation, on_delete=models.PROTECT, related_name="handovers", verbose_name=_("alokasi")
+    )
+    budget_year = models.ForeignKey(
+        "programs.BudgetYear", on_delete=models.PROTECT, related_name="+", verbose_name=_("tahun anggaran")
+    )
+    program = models.CharField(_("program"), max_length=4, choices=Program.choices)
+    regency = models.ForeignKey(
+        "regions.Regency", on_delete=models.PROTECT, related_name="+", verbose_name=_("kabupaten/kota")
+    )
+    sequence = models.PositiveIntegerField(_("nomor urut"))
+    number = models.CharField(_("nomor BAST"), max_length=40, unique=True)
+    handed_over_on = models.DateField(_("tanggal serah terima"))
+    place = models.CharField(_("tempat"), max_length=200)
+    first_party_name = models.CharField(_("nama pihak pertama"), max_length=150)
+    first_party_nip = models.CharField(_("NIP pihak pertama"), max_length=18, blank=True)
+    first_party_position = models.CharField(_("jabatan pihak pertama"), max_length=150)
+    second_party_name = models.CharField(_("nama pihak kedua"), max_length=150)
+    second_party_role = models.CharField(_("kedudukan pihak kedua"), max_length=200)
+    witness_name = models.CharField(_("nama yang mengetahui"), max_length=150)
+    witness_nip = models.CharField(_("NIP yang mengetahui"), max_length=18, blank=True)
+    witness_position = models.CharField(_("jabatan yang mengetahui"), max_length=150)
+    value = models.DecimalField(_("nilai"), **MONEY)
+    photo = models.FileField(_("foto serah terima"), upload_to="bast/foto/", blank=True)
+    signed_scan = models.FileField(_("pindaian BAST bertanda tangan"), upload_to="bast/pindaian/", blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DELIVERED)
+    void_reason = models.TextField(_("alasan pembatalan"), blank=True)
+    voided_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-handed_over_on", "-id"]
+        verbose_name = _("berita acara serah terima")
+        verbose_name_plural = _("berita acara serah terima")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget_year", "program", "regency", "sequence"], name="handover_sequence_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["allocation"], condition=Q(status="delivered"), name="handover_one_delivered"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="delivered", void_reason="") | Q(status="void") & ~Q(void_reason=""),
+                name="handover_void_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["budget_year", "regency", "program", "status"], name="handover_scope_idx"),
+            models.Index(fields=["regency", "-handed_over_on"], name="handover_regency_date_idx"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("disbursements:handover_detail", kwargs={"pk": self.pk})
+
+
+class HandoverLine(models.Model):
+    """One kind of goods handed over, from the allocation, with its condition on the day."""
+
+    handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="lines")
+    goods = models.ForeignKey(GoodsItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("barang"))
+    quantity = models.PositiveIntegerField(_("jumlah"))
+    unit_price = models.DecimalField(_("harga satuan"), **MONEY)
+    total = models.DecimalField(_("jumlah harga"), **MONEY)
+    condition = models.CharField(_("kondisi"), max_length=10, choices=Condition.choices, default=Condition.GOOD)
+
+    class Meta:
+        ordering = ["handover", "id"]
+
+    def __str__(self):
+        return f"{self.quantity} {self.goods} ({self.get_condition_display()})"

@@ -7,7 +7,9 @@ _VIEW = [
     "disbursements.view_goodsitem",
     "disbursements.view_package",
     "disbursements.view_allocation",
+    "disbursements.view_handover",
 ]
+_HANDOVER = ["disbursements.add_handover", "disbursements.change_handover"]
 _CATALOGUE = [
     "disbursements.add_goodsitem",
     "disbursements.change_goodsitem",
@@ -16,8 +18,14 @@ _CATALOGUE = [
 ]
 
 ROLE_PERMISSIONS = {
-    Role.ADMIN_PROVINSI: [*_VIEW, *_CATALOGUE, "disbursements.add_allocation", "disbursements.change_allocation"],
-    Role.VERIFIKATOR: _VIEW,
+    Role.ADMIN_PROVINSI: [
+        *_VIEW,
+        *_CATALOGUE,
+        *_HANDOVER,
+        "disbursements.add_allocation",
+        "disbursements.change_allocation",
+    ],
+    Role.VERIFIKATOR: [*_VIEW, *_HANDOVER],
     Role.OPERATOR: _VIEW,
     Role.PIMPINAN: _VIEW,
     Role.AUDITOR: _VIEW,
@@ -39,3 +47,12 @@ def can_view_allocations(user) -> bool:
 def can_allocate(user) -> bool:
     """Allocate goods to approved recipients and void allocations (Admin Provinsi)."""
     return user.is_authenticated and user.has_perm("disbursements.add_allocation")
+
+
+def can_view_handovers(user) -> bool:
+    return user.is_authenticated and user.has_perm("disbursements.view_handover")
+
+
+def can_hand_over(user) -> bool:
+    """Record handovers (BAST), attach their photo and scan, void them (Verifikator and Admin Provinsi)."""
+    return user.is_authenticated and user.has_perm("disbursements.add_handover")

@@ -5,9 +5,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
-from disbursements.models import Allocation, AllocationLine, GoodsItem, Package, PackageLine
+from disbursements.models import Allocation, AllocationLine, GoodsItem, Handover, Package, PackageLine
 from disbursements.permissions import can_view_allocations, can_view_catalogue
 from programs.models import BudgetYear, Ceiling, Program
 from programs.selectors import ceilings_visible_to
@@ -123,6 +123,7 @@ class OverviewRow:
     program: str
     ceiling: Ceiling | None
     approved: int = 0
+    realised: Decimal = Decimal(0)
 
     @property
     def started(self) -> bool:
@@ -143,7 +144,8 @@ class BudgetOverview:
 
 def budget_overview(*, user, budget_year: BudgetYear) -> BudgetOverview:
     """Per regency (the user's scope) and program: ceiling, target, approved recipients, committed and
-    remaining; regencies without a ceiling show as not started. Three queries."""
+    remaining, and realised (the value of delivered handovers); regencies without a ceiling show as not
+    started. Four queries."""
     ceilings = {(c.regency_id, c.program): c for c in ceilings_visible_to(user).filter(budget_year=budget_year)}
     approved = defaultdict(int)
     counts = (
@@ -155,6 +157,13 @@ def budget_overview(*, user, budget_year: BudgetYear) -> BudgetOverview:
     )
     for regency_code, program, n in counts:
         approved[(regency_code, program)] = n
+    delivered = Handover.objects.filter(
+        user.regency_q("regency"), budget_year=budget_year, status=Handover.Status.DELIVERED
+    )
+    realised = {
+        (regency, program): value
+        for regency, program, value in delivered.values_list("regency", "program").annotate(value=Sum("value"))
+    }
     regencies = Regency.objects.filter(user.regency_q("pk")).order_by("code")
     overview = BudgetOverview(budget_year=budget_year)
     for regency in regencies:
@@ -165,6 +174,7 @@ def budget_overview(*, user, budget_year: BudgetYear) -> BudgetOverview:
                     program=program,
                     ceiling=ceilings.get((regency.pk, program)),
                     approved=approved[(regency.pk, program)],
+                    realised=realised.get((regency.pk, program), Decimal(0)),
                 )
             )
     amount = sum((c.amount for c in ceilings.values()), Decimal(0))
@@ -175,6 +185,7 @@ def budget_overview(*, user, budget_year: BudgetYear) -> BudgetOverview:
         "amount": amount,
         "committed": committed,
         "remaining": amount - committed,
+        "realised": sum(realised.values(), Decimal(0)),
     }
     return overview
 

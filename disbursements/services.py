@@ -14,7 +14,18 @@ from django.db.models import F
 from django.utils import timezone
 
 from audit.services import audit_record, audit_record_many, snapshot
-from disbursements.models import Allocation, AllocationLine, GoodsItem, Package, PackageLine
+from beneficiaries.models import MemberRole
+from disbursements.models import (
+    Allocation,
+    AllocationLine,
+    Condition,
+    GoodsItem,
+    Handover,
+    HandoverCounter,
+    HandoverLine,
+    Package,
+    PackageLine,
+)
 from disbursements.selectors import costs_per_ceiling
 from programs.models import Ceiling
 from programs.services import ensure_year_writable
@@ -100,7 +111,8 @@ def allocations_create(
         raise ValidationError("Pilih paket bantuan atau paling sedikit satu barang.")
     if any(quantity <= 0 for _, quantity in lines):
         raise ValidationError("Jumlah barang harus lebih dari 0.")
-    lines = [(GoodsItem.objects.get(pk=goods.pk), quantity) for goods, quantity in lines]  # today's prices
+    today = GoodsItem.objects.in_bulk([goods.pk for goods, _ in lines])  # today's prices, one query
+    lines = [(today[goods.pk], quantity) for goods, quantity in lines]
     items = list(
         ProposalItem.objects.select_for_update(of=("self",))
         .filter(pk__in=set(item_ids))
@@ -213,3 +225,143 @@ def allocation_void(*, allocation: Allocation, reason: str, actor) -> Allocation
         after={"status": Allocation.Status.VOID, "reason": reason},
     )
     return allocation
+
+
+def handover_number(handover_or_scope) -> str:
+    """'BAST/WRSE/64.72/2024/0001'."""
+    h = handover_or_scope
+    return f"BAST/{h.program}/{h.regency_id}/{h.budget_year.year}/{h.sequence:04d}"
+
+
+def _next_sequence(*, budget_year, program: str, regency_id: str) -> int:
+    """The next BAST number of the scope, taken under the counter row's lock (gap-free: a rollback of the
+    caller's transaction gives the number back)."""
+    counter, _ = HandoverCounter.objects.get_or_create(budget_year=budget_year, program=program, regency_id=regency_id)
+    counter = HandoverCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+@transaction.atomic
+def handover_create(
+    *, allocation: Allocation, data: dict[str, Any], conditions: dict[int, str] | None = None, actor
+) -> Handover:
+    """Record the handover (BAST) of an active allocation's goods. Refused unless the recipient attended
+    Bimtek (a KUBE: its ketua, sekretaris and bendahara), and when the allocation already has one.
+    `conditions` maps an allocation line id to its condition on the day (default: good)."""
+    from training.selectors import training_gate
+
+    allocation = (
+        Allocation.objects.select_for_update(of=("self",))
+        .select_related("budget_year", "item__proposal", "item__person", "item__group")
+        .get(pk=allocation.pk)
+    )
+    if allocation.status != Allocation.Status.ACTIVE:
+        raise ValidationError("Alokasi ini sudah dibatalkan; barangnya tidak dapat diserahkan.")
+    ensure_year_writable(allocation.budget_year)
+    if allocation.handovers.filter(status=Handover.Status.DELIVERED).exists():
+        raise ValidationError("Barang alokasi ini sudah diserahterimakan (BAST sudah ada).")
+    missing = training_gate(allocation.item)
+    if missing:
+        raise ValidationError(["Serah terima hanya setelah Bimtek.", *missing])
+    item = allocation.item
+    if item.person_id:
+        second_name, second_role = item.person.full_name, f"Penerima Manfaat {allocation.program}"
+    else:
+        chair = item.group.members.select_related("person").get(role=MemberRole.CHAIR).person
+        second_name, second_role = chair.full_name, f"Ketua KUBE {item.group.name}"
+    handover = Handover(
+        allocation=allocation,
+        budget_year=allocation.budget_year,
+        program=allocation.program,
+        regency_id=allocation.regency_id,
+        second_party_name=second_name,
+        second_party_role=second_role,
+        value=allocation.total,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    for name, value in data.items():
+        setattr(handover, name, value)
+    handover.sequence = _next_sequence(
+        budget_year=allocation.budget_year, program=allocation.program, regency_id=allocation.regency_id
+    )
+    handover.number = handover_number(handover)
+    handover.full_clean(exclude=["photo", "signed_scan"])
+    handover.save()
+    conditions = conditions or {}
+    HandoverLine.objects.bulk_create(
+        [
+            HandoverLine(
+                handover=handover,
+                goods=line.goods,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                total=line.total,
+                condition=conditions.get(line.pk, Condition.GOOD),
+            )
+            for line in allocation.lines.select_related("goods")
+        ]
+    )
+    audit_record(actor=actor, action="handover.create", obj=handover, after=snapshot(handover))
+    return handover
+
+
+@transaction.atomic
+def handover_attach(*, handover: Handover, field: str, upload, actor) -> Handover:
+    """Store the handover photo (JPEG/PNG) or the signed scan (PDF/JPEG/PNG), checked by content and size,
+    under our own file name."""
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+
+    from proposals.services import document_kind
+
+    allowed = {"photo": {"jpg", "png"}, "signed_scan": {"pdf", "jpg", "png"}}
+    if field not in allowed:
+        raise ValidationError("Jenis lampiran tidak dikenal.")
+    handover = Handover.objects.select_for_update().get(pk=handover.pk)
+    limit = settings.HANDOVER_DOCUMENT_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            f"Berkas terlalu besar ({upload.size / 1048576:.1f} MB); maksimal {limit / 1048576:.0f} MB."
+        )
+    data = upload.read()
+    kind = {"PDF": "pdf", "JPEG": "jpg", "PNG": "png"}.get(document_kind(data[:16]) or "")
+    if kind not in allowed[field]:
+        wanted = "foto JPEG atau PNG" if field == "photo" else "PDF, JPEG atau PNG"
+        raise ValidationError(f"Isi berkas bukan {wanted}.")
+    before = getattr(handover, field).name or None
+    name = f"{handover.pk}-{field}.{kind}"
+    getattr(handover, field).save(name, ContentFile(data), save=False)
+    handover.save(update_fields=[field])
+    audit_record(
+        actor=actor,
+        action=f"handover.attach_{field}",
+        obj=handover,
+        before={field: before} if before else None,
+        after={field: getattr(handover, field).name, "size": len(data)},
+    )
+    return handover
+
+
+@transaction.atomic
+def handover_void(*, handover: Handover, reason: str, actor) -> Handover:
+    """Void a BAST (it keeps its number; never deleted): its value no longer counts as realised."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError("Alasan pembatalan wajib diisi.")
+    handover = Handover.objects.select_for_update().select_related("budget_year").get(pk=handover.pk)
+    if handover.status != Handover.Status.DELIVERED:
+        raise ValidationError("BAST ini sudah dibatalkan.")
+    ensure_year_writable(handover.budget_year)
+    handover.status, handover.void_reason, handover.voided_at = Handover.Status.VOID, reason, timezone.now()
+    handover.voided_by = actor if actor is not None and actor.is_authenticated else None
+    handover.save(update_fields=["status", "void_reason", "voided_at", "voided_by"])
+    audit_record(
+        actor=actor,
+        action="handover.void",
+        obj=handover,
+        before={"status": Handover.Status.DELIVERED},
+        after={"status": Handover.Status.VOID, "reason": reason},
+    )
+    return handover

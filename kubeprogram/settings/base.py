@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "programs",
     "beneficiaries",
     "proposals",
+    "training",
     "disbursements",
     # The project shell (layout, home page, formatting, demo data) composes the apps above.
     "kubeprogram",
@@ -181,6 +182,8 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 PROPOSAL_DOCUMENT_MAX_BYTES = int(os.environ.get("PROPOSAL_DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024)))
+# Handover photo and signed BAST scan (images or PDF).
+HANDOVER_DOCUMENT_MAX_BYTES = int(os.environ.get("HANDOVER_DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024)))
 PROPOSAL_WORKBOOK_MAX_BYTES = int(os.environ.get("PROPOSAL_WORKBOOK_MAX_BYTES", str(10 * 1024 * 1024)))
 PROPOSAL_WORKBOOK_MAX_ROWS = int(os.environ.get("PROPOSAL_WORKBOOK_MAX_ROWS", "20000"))
 # Uploads up to this size stay in memory; larger ones go to a temporary file.

@@ -119,7 +119,7 @@ def test_list_and_overview_queries_do_not_grow_with_rows(client, django_assert_m
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("disbursements:allocation_list"))
     assert len(many) == len(few)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         client.get(reverse("disbursements:budget_overview", args=[2024]))
     with CaptureQueriesContext(connection) as export:
         client.get(reverse("disbursements:allocation_export"))

@@ -1,0 +1,91 @@
+"""Reads of Bimtek sessions and attendance, through `sessions_visible_to` (the one door), and the Bimtek
+gate that a handover asks."""
+
+from django.db.models import Count, Q, QuerySet
+
+from beneficiaries.models import OFFICER_ROLES, KubeMember
+from proposals.models import ItemStatus, ProposalItem
+from training.models import Attendance, AttendanceStatus, TrainingSession
+from training.permissions import can_view_training
+
+
+def sessions_visible_to(user) -> QuerySet[TrainingSession]:
+    if not can_view_training(user):
+        return TrainingSession.objects.none()
+    return TrainingSession.objects.filter(user.regency_q("regency"))
+
+
+def with_attendance_counts(queryset: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]:
+    """Sessions with participant counts per status (one query)."""
+    return queryset.select_related("regency", "budget_year").annotate(
+        invited=Count("attendances"),
+        present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT)),
+        excused=Count("attendances", filter=Q(attendances__status=AttendanceStatus.EXCUSED)),
+        absent=Count("attendances", filter=Q(attendances__status=AttendanceStatus.ABSENT)),
+    )
+
+
+def attendance_rate(present: int, invited: int) -> float | None:
+    """Present ÷ invited, in percent (None without participants)."""
+    return round(present * 100 / invited, 1) if invited else None
+
+
+def rates_per_regency(sessions: QuerySet[TrainingSession]) -> list[dict]:
+    """Per regency: sessions, participants, present and the attendance rate (one query)."""
+    rows = (
+        sessions.values("regency", "regency__name", "regency__kind")
+        .annotate(
+            sessions=Count("id", distinct=True),
+            invited=Count("attendances"),
+            present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT)),
+        )
+        .order_by("regency")
+    )
+    return [{**row, "rate": attendance_rate(row["present"], row["invited"])} for row in rows]
+
+
+def participants(session: TrainingSession) -> QuerySet[Attendance]:
+    return session.attendances.select_related("person__village", "item__group", "marked_by").order_by(
+        "item__group__name", "person__full_name", "id"
+    )
+
+
+def invitable_items(session: TrainingSession) -> QuerySet[ProposalItem]:
+    """Approved recipients of the session's year, program and regency not invited to it yet."""
+    return (
+        ProposalItem.objects.filter(
+            proposal__budget_year=session.budget_year_id,
+            proposal__program=session.program,
+            proposal__regency=session.regency_id,
+            status=ItemStatus.APPROVED,
+        )
+        .exclude(attendances__session=session)
+        .select_related("person__village", "group__village")
+        .order_by("id")
+    )
+
+
+def required_people(item: ProposalItem) -> dict[int, str]:
+    """Who of a recipient must have attended Bimtek before a handover: the woman (WRSE), or the KUBE
+    group's ketua, sekretaris and bendahara. {person id: name with role}."""
+    if item.person_id:
+        return {item.person_id: item.person.full_name}
+    officers = KubeMember.objects.filter(group=item.group_id, role__in=OFFICER_ROLES).select_related("person")
+    return {m.person_id: f"{m.person.full_name} ({m.get_role_display().lower()})" for m in officers}
+
+
+def training_gate(item: ProposalItem) -> list[str]:
+    """Why a recipient may not receive goods yet, as Indonesian sentences (empty: the Bimtek rule holds).
+    Attendance counts in any session of the item's year and program."""
+    required = required_people(item)
+    if item.group_id and len(required) < len(OFFICER_ROLES):
+        return ["KUBE ini belum lengkap ketua, sekretaris dan bendaharanya."]
+    attended = set(
+        Attendance.objects.filter(
+            person__in=required,
+            status=AttendanceStatus.PRESENT,
+            session__budget_year=item.proposal.budget_year_id,
+            session__program=item.proposal.program,
+        ).values_list("person_id", flat=True)
+    )
+    return [f"{name} belum tercatat hadir pada Bimtek." for pk, name in required.items() if pk not in attended]
