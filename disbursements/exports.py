@@ -110,3 +110,49 @@ def allocation_rows(queryset: QuerySet[Allocation], *, mask) -> Iterator[list]:
                 allocation.get_status_display(),
             ]
     yield [None, None, None, "JUMLAH (alokasi aktif)", None, None, None, None, None, None, None, None, total, None]
+
+
+HANDOVER_COLUMNS = [
+    Column("No", 6, "number"),
+    Column("Nomor BAST", 28),
+    Column("Tanggal", 12, "date"),
+    Column("Kabupaten/Kota", 22),
+    Column("Program", 8),
+    Column("Pihak Kedua", 28),
+    Column("Kedudukan", 26),
+    Column("Barang", 48),
+    Column("Nilai", 16, "rupiah"),
+    Column("Foto", 7),
+    Column("Pindaian BAST", 9),
+    Column("Status", 11),
+]
+
+
+def handover_rows(queryset) -> Iterator[list]:
+    """One row per BAST (goods listed in one cell), in chunks, then the total of the delivered ones."""
+    from disbursements.models import Handover
+
+    total = Decimal(0)
+    number = 0
+    for handover in queryset.iterator(chunk_size=1000):
+        number += 1
+        if handover.status == Handover.Status.DELIVERED:
+            total += handover.value
+        goods = "; ".join(
+            f"{line.quantity} {line.goods.get_unit_display()} {line.goods.name}" for line in handover.lines.all()
+        )
+        yield [
+            number,
+            handover.number,
+            handover.handed_over_on,
+            str(handover.regency),
+            handover.program,
+            handover.second_party_name,
+            handover.second_party_role,
+            goods,
+            handover.value,
+            "ada" if handover.photo else "belum",
+            "ada" if handover.signed_scan else "belum",
+            handover.get_status_display(),
+        ]
+    yield [None, "JUMLAH (diserahkan)", None, None, None, None, None, None, total, None, None, None]

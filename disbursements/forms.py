@@ -114,3 +114,48 @@ class AllocationForm(forms.Form):
 
 class VoidForm(forms.Form):
     reason = forms.CharField(label="Alasan pembatalan", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+
+class HandoverForm(forms.Form):
+    """The BAST's own fields; the goods, their value and the second party come from the allocation."""
+
+    handed_over_on = forms.DateField(
+        label="Tanggal serah terima", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    place = forms.CharField(label="Tempat", max_length=200)
+    first_party_name = forms.CharField(label="Nama pihak pertama (petugas)", max_length=150)
+    first_party_nip = forms.CharField(label="NIP pihak pertama", max_length=18, required=False)
+    first_party_position = forms.CharField(label="Jabatan pihak pertama", max_length=150)
+    witness_name = forms.CharField(label="Nama yang mengetahui", max_length=150)
+    witness_nip = forms.CharField(label="NIP yang mengetahui", max_length=18, required=False)
+    witness_position = forms.CharField(label="Jabatan yang mengetahui", max_length=150)
+
+    def __init__(self, *args, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from disbursements.models import Condition
+
+        self.line_fields = []
+        for line in lines:
+            name = f"kondisi_{line.pk}"
+            self.fields[name] = forms.ChoiceField(
+                label=f"Kondisi {line.goods.name}",
+                choices=Condition.choices,
+                initial=Condition.GOOD,
+                widget=forms.Select(
+                    attrs={"class": "form-select form-select-sm", "aria-label": f"Kondisi {line.goods.name}"}
+                ),
+            )
+            self.line_fields.append((line, name))
+
+    def bound_lines(self):
+        return [(line, self[name]) for line, name in self.line_fields]
+
+    def conditions(self) -> dict[int, str]:
+        return {line.pk: self.cleaned_data[name] for line, name in self.line_fields}
+
+    def handover_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.fields if not name.startswith("kondisi_")}
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label="Berkas")

@@ -7,13 +7,14 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
-from disbursements.models import Allocation, AllocationLine, GoodsItem, Handover, Package, PackageLine
-from disbursements.permissions import can_view_allocations, can_view_catalogue
+from disbursements.models import Allocation, AllocationLine, GoodsItem, Handover, HandoverLine, Package, PackageLine
+from disbursements.permissions import can_view_allocations, can_view_catalogue, can_view_handovers
 from programs.models import BudgetYear, Ceiling, Program
 from programs.selectors import ceilings_visible_to
 from proposals.models import ItemStatus, ProposalItem
 from proposals.selectors import proposals_visible_to
 from regions.models import Regency
+from training.selectors import training_gate
 
 
 def goods_visible_to(user) -> QuerySet[GoodsItem]:
@@ -219,3 +220,45 @@ def allocation_filters(queryset: QuerySet[Allocation], params) -> QuerySet[Alloc
             | Q(item__group__name__icontains=query)
         )
     return queryset
+
+
+def handovers_visible_to(user) -> QuerySet[Handover]:
+    if not can_view_handovers(user):
+        return Handover.objects.none()
+    return Handover.objects.filter(user.regency_q("regency"))
+
+
+def handover_list(queryset: QuerySet[Handover]) -> QuerySet[Handover]:
+    """What the register and the BAST page show, lines included (two queries)."""
+    return queryset.select_related(
+        "regency", "budget_year", "allocation__item__person__village", "allocation__item__group__village"
+    ).prefetch_related(Prefetch("lines", queryset=HandoverLine.objects.select_related("goods")))
+
+
+def handover_filters(queryset: QuerySet[Handover], params) -> QuerySet[Handover]:
+    """The register's filters: year, regency, program, status, number or recipient name."""
+    if (year := params.get("tahun", "")).isdigit():
+        queryset = queryset.filter(budget_year__year=int(year))
+    if regency := params.get("kabkota"):
+        queryset = queryset.filter(regency=regency)
+    if (program := params.get("program")) in Program.values:
+        queryset = queryset.filter(program=program)
+    if (status := params.get("status")) in Handover.Status.values:
+        queryset = queryset.filter(status=status)
+    query = " ".join((params.get("q") or "").split())
+    if query:
+        queryset = queryset.filter(Q(number__icontains=query) | Q(second_party_name__icontains=query))
+    return queryset
+
+
+def handover_blockers(allocation: Allocation) -> list[str]:
+    """Why the goods of an allocation cannot be handed over now (empty: they can)."""
+    if allocation.status != Allocation.Status.ACTIVE:
+        return ["Alokasi ini sudah dibatalkan."]
+    if allocation.handovers.filter(status=Handover.Status.DELIVERED).exists():
+        return ["Barang alokasi ini sudah diserahterimakan."]
+    return training_gate(allocation.item)
+
+
+def delivered_handover(allocation: Allocation) -> Handover | None:
+    return allocation.handovers.filter(status=Handover.Status.DELIVERED).first()

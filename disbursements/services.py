@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -30,6 +32,8 @@ from disbursements.selectors import costs_per_ceiling
 from programs.models import Ceiling
 from programs.services import ensure_year_writable
 from proposals.models import ItemStatus, ProposalItem
+from proposals.services import document_kind
+from training.selectors import training_gate
 
 Lines = Sequence[tuple[GoodsItem, int]]
 
@@ -250,8 +254,6 @@ def handover_create(
     """Record the handover (BAST) of an active allocation's goods. Refused unless the recipient attended
     Bimtek (a KUBE: its ketua, sekretaris and bendahara), and when the allocation already has one.
     `conditions` maps an allocation line id to its condition on the day (default: good)."""
-    from training.selectors import training_gate
-
     allocation = (
         Allocation.objects.select_for_update(of=("self",))
         .select_related("budget_year", "item__proposal", "item__person", "item__group")
@@ -311,11 +313,6 @@ def handover_create(
 def handover_attach(*, handover: Handover, field: str, upload, actor) -> Handover:
     """Store the handover photo (JPEG/PNG) or the signed scan (PDF/JPEG/PNG), checked by content and size,
     under our own file name."""
-    from django.conf import settings
-    from django.core.files.base import ContentFile
-
-    from proposals.services import document_kind
-
     allowed = {"photo": {"jpg", "png"}, "signed_scan": {"pdf", "jpg", "png"}}
     if field not in allowed:
         raise ValidationError("Jenis lampiran tidak dikenal.")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from disbursements.views import allocations, budget, catalogue
+from disbursements.views import allocations, budget, catalogue, handovers
 
 app_name = "disbursements"
 
@@ -19,4 +19,12 @@ urlpatterns = [
     path("alokasi/baru/", allocations.allocation_new, name="allocation_new"),
     path("alokasi/<int:pk>/", allocations.allocation_detail, name="allocation_detail"),
     path("alokasi/<int:pk>/batal/", allocations.allocation_void, name="allocation_void"),
+    path("alokasi/<int:pk>/bast/", handovers.handover_create, name="handover_create"),
+    path("bast/", handovers.handover_list, name="handover_list"),
+    path("bast/unduh/", handovers.handover_export, name="handover_export"),
+    path("bast/<int:pk>/", handovers.handover_detail, name="handover_detail"),
+    path("bast/<int:pk>/cetak/", handovers.handover_print, name="handover_print"),
+    path("bast/<int:pk>/lampiran/<str:kind>/", handovers.handover_attach, name="handover_attach"),
+    path("bast/<int:pk>/berkas/<str:kind>/", handovers.handover_file, name="handover_file"),
+    path("bast/<int:pk>/batal/", handovers.handover_void, name="handover_void"),
 ]

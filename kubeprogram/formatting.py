@@ -96,3 +96,10 @@ def duration(value: datetime.timedelta | None) -> str:
     if minutes:
         parts.append(f"{minutes} menit")
     return " ".join(parts) or "kurang dari 1 menit"
+
+
+def terbilang(value: int | Decimal) -> str:
+    """6500000000 -> 'enam miliar lima ratus juta rupiah' (the amount in words on a BAST)."""
+    from num2words import num2words
+
+    return f"{num2words(int(value), lang='id')} rupiah"

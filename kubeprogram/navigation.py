@@ -7,9 +7,10 @@ from django.urls import reverse
 
 from audit.permissions import can_view_audit_log
 from beneficiaries.permissions import can_review_duplicates, can_view_registry
-from disbursements.permissions import can_view_allocations, can_view_catalogue
+from disbursements.permissions import can_view_allocations, can_view_catalogue, can_view_handovers
 from programs.permissions import can_view_budget_years
 from proposals.permissions import can_view_proposals
+from training.permissions import can_view_training
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ NAV_ITEMS = [
     NavItem("Data Ganda", "beneficiaries:duplicate_list", can_review_duplicates, "/penduduk/duplikat/"),
     NavItem("Usulan", "proposals:proposal_list", can_view_proposals, "/usulan/"),
     NavItem("Alokasi", "disbursements:allocation_list", can_view_allocations, "/alokasi/"),
+    NavItem("Bimtek", "training:session_list", can_view_training, "/bimtek/"),
+    NavItem("BAST", "disbursements:handover_list", can_view_handovers, "/bast/"),
     NavItem("Barang & Paket", "disbursements:goods_list", can_view_catalogue, "/barang/"),
     NavItem("Wilayah", "regions:regency_list", lambda user: True, "/wilayah/"),
     NavItem("Tahun Anggaran", "programs:budgetyear_list", can_view_budget_years, "/anggaran/"),

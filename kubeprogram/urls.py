@@ -15,6 +15,7 @@ urlpatterns = [
     path("anggaran/", include("programs.urls")),
     path("", include("beneficiaries.urls")),
     path("usulan/", include("proposals.urls")),
+    path("bimtek/", include("training.urls")),
     path("", include("disbursements.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),

@@ -20,7 +20,7 @@ from disbursements import selectors, services
 from disbursements.exports import ALLOCATION_COLUMNS, allocation_rows
 from disbursements.forms import AllocationForm, VoidForm
 from disbursements.models import Allocation, GoodsItem, Package
-from disbursements.permissions import can_allocate, can_view_allocations
+from disbursements.permissions import can_allocate, can_hand_over, can_view_allocations
 from kubeprogram.access import require
 from kubeprogram.excel import ReportWriter
 from kubeprogram.formatting import rupiah
@@ -102,6 +102,9 @@ def allocation_detail(request, pk):
             "can_void": can_allocate(request.user) and allocation.status == Allocation.Status.ACTIVE,
             "void_form": VoidForm(),
             "nik": allocation.item.person.nik if allocation.item.person_id and can_see_full_nik(request.user) else None,
+            "handover": selectors.delivered_handover(allocation),
+            "blockers": selectors.handover_blockers(allocation),
+            "can_hand_over": can_hand_over(request.user),
         },
     )
 

@@ -170,6 +170,8 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # The office's name as printed on pages and reports.
 OFFICE_NAME = "Dinas Sosial Provinsi Kalimantan Timur"
 OFFICE_SHORT_NAME = "Dinsos Kaltim"
+# The letterhead's address line on printed pages (BAST, daftar hadir); set it on the server.
+OFFICE_ADDRESS = os.environ.get("OFFICE_ADDRESS", "")
 
 # `manage.py seed_demo` writes well-known passwords; only the production settings turn it off.
 DEMO_DATA_ALLOWED = True

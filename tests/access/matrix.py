@@ -101,6 +101,23 @@ def _package(ctx, scope):
     return {"pk": ctx["package"].pk}
 
 
+def _session(ctx, scope):
+    return {"pk": ctx["session"][scope].pk}
+
+
+def _attendance(ctx, scope):
+    attendance = ctx["attendance"][scope]
+    return {"pk": attendance.session_id, "attendance_pk": attendance.pk}
+
+
+def _handover(ctx, scope):
+    return {"pk": ctx["handover"][scope].pk}
+
+
+def _handover_photo(ctx, scope):
+    return {"pk": ctx["handover"][scope].pk, "kind": "foto"}
+
+
 def _open_data(ctx, scope):
     return {"budget_year": ctx["budget_year"].pk, "program": "KUBE", "regency": ctx["regency"]["own"].pk}
 
@@ -111,6 +128,7 @@ NOBODY = frozenset()
 FULL_NIK = frozenset({Role.ADMIN_PROVINSI, Role.VERIFIKATOR, Role.OPERATOR})
 DUPLICATE_REVIEWERS = frozenset({Role.ADMIN_PROVINSI, Role.VERIFIKATOR})
 ADMIN = frozenset({Role.ADMIN_PROVINSI})
+FIELD_STAFF = frozenset({Role.ADMIN_PROVINSI, Role.VERIFIKATOR})  # run Bimtek and handovers
 
 
 ACCESS: dict[str, Access] = {
@@ -192,6 +210,27 @@ ACCESS: dict[str, Access] = {
     "disbursements:allocation_new": Access(allowed=ADMIN),
     "disbursements:allocation_detail": Access(kwargs=_allocation, scoped=True),
     "disbursements:allocation_void": Access(allowed=ADMIN, kwargs=_allocation, scoped=True),
+    "disbursements:handover_create": Access(allowed=FIELD_STAFF, kwargs=_allocation, scoped=True),
+    "disbursements:handover_list": Access(),
+    "disbursements:handover_export": Access(),
+    "disbursements:handover_detail": Access(kwargs=_handover, scoped=True),
+    "disbursements:handover_print": Access(kwargs=_handover, scoped=True),
+    "disbursements:handover_attach": Access(
+        allowed=FIELD_STAFF, kwargs=_handover_photo, scoped=True, method="post", ok=302
+    ),
+    "disbursements:handover_file": Access(kwargs=_handover_photo, scoped=True),
+    "disbursements:handover_void": Access(allowed=FIELD_STAFF, kwargs=_handover, scoped=True),
+    "training:session_list": Access(),
+    "training:session_create": Access(allowed=FIELD_STAFF),
+    "training:session_detail": Access(kwargs=_session, scoped=True),
+    "training:session_update": Access(allowed=FIELD_STAFF, kwargs=_session, scoped=True),
+    "training:session_invite": Access(allowed=FIELD_STAFF, kwargs=_session, scoped=True, method="post", ok=302),
+    "training:attendance_mark": Access(
+        allowed=FIELD_STAFF, kwargs=_attendance, scoped=True, method="post", ok=302, data={"status": "present"}
+    ),
+    "training:attendance_sheet": Access(kwargs=_session, scoped=True),
+    "training:attendance_export": Access(kwargs=_session, scoped=True),
+    "training:attendance_upload": Access(allowed=FIELD_STAFF, kwargs=_session, scoped=True, method="post", ok=302),
 }
 
 # Whole namespaces declared at once: Django's admin site is for staff (the Admin Provinsi) only;

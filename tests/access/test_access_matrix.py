@@ -1,25 +1,30 @@
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.roles import Role
-from disbursements.services import allocations_create, package_lines
+from disbursements.services import allocations_create, handover_attach, package_lines
 from tests.access.matrix import ACCESS, ANONYMOUS, LOGIN, NAMESPACES, OTHER, OWN, undeclared_url_names, url_names
 from tests.factories import (
     ApprovedItemFactory,
     BudgetYearFactory,
     CeilingFactory,
+    HandoverFactory,
     KubeMemberFactory,
     OperatorFactory,
     PackageFactory,
     PersonFactory,
     ProposalFactory,
     ProposalItemFactory,
+    TrainingSessionFactory,
     UploadFactory,
     factory_for_role,
 )
+from training.services import attendance_mark, participants_invite
 
 ROLES = [ANONYMOUS, *[role.value for role in Role]]
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def _template_bytes():
@@ -83,11 +88,20 @@ def test_access(client, samarinda, balikpapan, name, access, role, scope):
     }
     package = PackageFactory()
     ctx["goods"], ctx["package"] = package.lines.first().goods, package
-    ctx["allocation"] = {}
+    ctx["allocation"], ctx["session"], ctx["attendance"], ctx["handover"] = {}, {}, {}, {}
     for scope in (OWN, OTHER):
         CeilingFactory(regency=regency[scope])
         item = ApprovedItemFactory(proposal__regency=regency[scope])
         ctx["allocation"][scope] = allocations_create(item_ids=[item.pk], lines=package_lines(package), actor=None)[0]
+        ctx["session"][scope] = TrainingSessionFactory(regency=regency[scope])
+        [attendance] = participants_invite(session=ctx["session"][scope], item_ids=[item.pk], actor=None)
+        ctx["attendance"][scope] = attendance_mark(attendance=attendance, status="present", actor=None)
+        ctx["handover"][scope] = handover_attach(
+            handover=HandoverFactory(allocation=ctx["allocation"][scope]),
+            field="photo",
+            upload=SimpleUploadedFile("foto.png", PNG),
+            actor=None,
+        )
     if role != ANONYMOUS:
         role = Role(role)
         factory = factory_for_role(role)

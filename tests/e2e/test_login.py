@@ -13,7 +13,7 @@ from tests.factories import (
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("reference_data")]
 
 REGISTRY = ["Beranda", "Penduduk", "KUBE"]
-REST = ["Usulan", "Alokasi", "Barang & Paket", "Wilayah", "Tahun Anggaran"]
+REST = ["Usulan", "Alokasi", "Bimtek", "BAST", "Barang & Paket", "Wilayah", "Tahun Anggaran"]
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 from tests.factories.beneficiaries import KubeGroupFactory, KubeMemberFactory, PersonFactory
-from tests.factories.disbursements import ApprovedItemFactory, GoodsItemFactory, PackageFactory
+from tests.factories.disbursements import ApprovedItemFactory, GoodsItemFactory, HandoverFactory, PackageFactory
 from tests.factories.programs import BudgetYearFactory, CeilingFactory
 from tests.factories.proposals import ProposalFactory, ProposalItemFactory, UploadFactory
+from tests.factories.training import TrainingSessionFactory
 from tests.factories.users import (
     PASSWORD,
     AdminProvinsiFactory,
@@ -19,6 +20,8 @@ __all__ = [
     "ApprovedItemFactory",
     "CeilingFactory",
     "GoodsItemFactory",
+    "HandoverFactory",
+    "TrainingSessionFactory",
     "PackageFactory",
     "AuditorFactory",
     "BudgetYearFactory",

@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 import factory
@@ -43,3 +44,28 @@ class ApprovedItemFactory(ProposalItemFactory):
     """An approved WRSE recipient of Kota Samarinda in 2024."""
 
     status = ItemStatus.APPROVED
+
+
+def _handover(allocation, **fields):
+    from disbursements.services import handover_create
+
+    data = {
+        "handed_over_on": datetime.date(2024, 8, 1),
+        "place": "Kantor Dinas Sosial Kota Samarinda",
+        "first_party_name": "Rina Wati, S.Sos",
+        "first_party_nip": "198501012010012001",
+        "first_party_position": "Kepala Bidang Pemberdayaan Sosial",
+        "witness_name": "Drs. Ahmad Yani",
+        "witness_nip": "197001011995031001",
+        "witness_position": "Kepala Dinas Sosial",
+        **fields,
+    }
+    return handover_create(allocation=allocation, data=data, actor=None)
+
+
+class HandoverFactory:
+    """A BAST for an allocation whose recipient already attended Bimtek (through the service, so the
+    number and lines are real). HandoverFactory(allocation=...)."""
+
+    def __new__(cls, *, allocation, **fields):
+        return _handover(allocation, **fields)

@@ -1,0 +1,197 @@
+"""Handovers (BAST): made from an allocation once the Bimtek rule holds; the register, the detail with its
+photo and signed scan, the printable A4 BAST, voiding and the register workbook."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from audit.permissions import can_view_audit_log
+from audit.selectors import events_for_object
+from audit.services import audit_record
+from disbursements import selectors, services
+from disbursements.exports import HANDOVER_COLUMNS, handover_rows
+from disbursements.forms import AttachmentForm, HandoverForm, VoidForm
+from disbursements.models import Handover
+from disbursements.permissions import can_hand_over, can_view_handovers
+from kubeprogram.access import require
+from kubeprogram.excel import ReportWriter
+from kubeprogram.formatting import terbilang
+from programs.models import Program
+from programs.selectors import budget_years_visible_to
+from regions.models import Regency
+
+ATTACHMENTS = {"foto": "photo", "pindaian": "signed_scan"}
+
+
+def _handover(request, pk) -> Handover:
+    require(can_view_handovers(request.user))
+    return get_object_or_404(selectors.handover_list(selectors.handovers_visible_to(request.user)), pk=pk)
+
+
+@login_required
+def handover_create(request, pk):
+    require(can_view_handovers(request.user))
+    allocation = get_object_or_404(selectors.allocation_list(selectors.allocations_visible_to(request.user)), pk=pk)
+    require(can_hand_over(request.user))
+    lines = list(allocation.lines.select_related("goods"))
+    user = request.user
+    initial = {
+        "handed_over_on": timezone.localdate(),
+        "first_party_name": user.get_full_name() or user.username,
+        "first_party_nip": user.nip,
+        "first_party_position": user.position,
+        "place": f"Kantor Dinas Sosial {allocation.regency}",
+    }
+    form = HandoverForm(request.POST or None, initial=initial, lines=lines)
+    gate = selectors.handover_blockers(allocation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            handover = services.handover_create(
+                allocation=allocation, data=form.handover_data(), conditions=form.conditions(), actor=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, f"BAST {handover.number} dibuat. Cetak, tandatangani, lalu unggah pindaiannya.")
+            return redirect(handover)
+    return render(
+        request,
+        "disbursements/handover_form.html",
+        {"allocation": allocation, "form": form, "gate": gate, "lines": lines},
+    )
+
+
+def _filters(request) -> dict:
+    return {key: request.GET.get(key, "") for key in ("tahun", "kabkota", "program", "status", "q")}
+
+
+@login_required
+def handover_list(request):
+    require(can_view_handovers(request.user))
+    queryset = selectors.handover_filters(selectors.handovers_visible_to(request.user), request.GET)
+    page = Paginator(selectors.handover_list(queryset), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "disbursements/handover_list.html",
+        {
+            "page": page,
+            "filters": _filters(request),
+            "regencies": Regency.objects.filter(request.user.regency_q("pk")).order_by("code"),
+            "years": budget_years_visible_to(request.user).values_list("year", flat=True),
+            "programs": Program.choices,
+            "statuses": Handover.Status.choices,
+            "query_string": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def handover_export(request):
+    """The BAST register as xlsx (number, date, recipient, goods, value, photo and scan present)."""
+    require(can_view_handovers(request.user))
+    queryset = selectors.handover_list(
+        selectors.handover_filters(selectors.handovers_visible_to(request.user), request.GET)
+    ).order_by("regency", "program", "sequence")
+    applied = [(label, value) for label, value in _filters(request).items() if value]
+    writer = ReportWriter("Register Berita Acara Serah Terima (BAST)", HANDOVER_COLUMNS, filters=applied)
+    for row in handover_rows(queryset):
+        writer.append(row)
+    with transaction.atomic():
+        audit_record(
+            actor=request.user,
+            action="handover.export",
+            obj=Handover,
+            regency_id=None if request.user.is_provincial else request.user.regency_id,
+            after={"filters": dict(applied), "rows": writer.rows},
+        )
+    return writer.response(f"register-bast-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
+def handover_detail(request, pk):
+    handover = _handover(request, pk)
+    history = events_for_object(user=request.user, obj=handover)[:20] if can_view_audit_log(request.user) else []
+    can_edit = can_hand_over(request.user) and handover.status == Handover.Status.DELIVERED
+    return render(
+        request,
+        "disbursements/handover_detail.html",
+        {
+            "handover": handover,
+            "history": history,
+            "can_edit": can_edit,
+            "void_form": VoidForm(),
+            "attachment_form": AttachmentForm(),
+            "terbilang": terbilang(handover.value),
+        },  # fmt: skip
+    )
+
+
+@login_required
+def handover_print(request, pk):
+    handover = _handover(request, pk)
+    return render(
+        request,
+        "disbursements/handover_print.html",
+        {"handover": handover, "terbilang": terbilang(handover.value), "office_address": settings.OFFICE_ADDRESS},
+    )
+
+
+@login_required
+def handover_attach(request, pk, kind):
+    handover = _handover(request, pk)
+    require(can_hand_over(request.user) and request.method == "POST")
+    if kind not in ATTACHMENTS:
+        raise Http404
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Pilih berkas untuk diunggah.")
+        return redirect(handover)
+    try:
+        services.handover_attach(
+            handover=handover, field=ATTACHMENTS[kind], upload=form.cleaned_data["file"], actor=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Lampiran disimpan.")
+    return redirect(handover)
+
+
+@login_required
+def handover_file(request, pk, kind):
+    """A handover's photo or signed scan, only to users who may see that recipient (else 404)."""
+    handover = _handover(request, pk)
+    if kind not in ATTACHMENTS or not getattr(handover, ATTACHMENTS[kind]):
+        raise Http404
+    stored = getattr(handover, ATTACHMENTS[kind])
+    extension = stored.name.rsplit(".", 1)[-1]
+    types = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+    return FileResponse(
+        stored.open("rb"),
+        filename=f"{handover.number.replace('/', '-')}-{kind}.{extension}",
+        content_type=types.get(extension, "application/octet-stream"),
+    )
+
+
+@login_required
+def handover_void(request, pk):
+    handover = _handover(request, pk)
+    require(can_hand_over(request.user))
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.handover_void(handover=handover, reason=form.cleaned_data["reason"], actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, f"BAST {handover.number} dibatalkan; nilainya tidak lagi dihitung sebagai realisasi."
+            )
+        return redirect(handover)
+    return render(request, "disbursements/handover_void.html", {"handover": handover, "form": form})

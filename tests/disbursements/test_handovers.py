@@ -1,0 +1,107 @@
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from disbursements.models import Handover
+from disbursements.services import allocations_create, handover_attach, handover_void, package_lines
+from kubeprogram.formatting import terbilang
+from tests.factories import (
+    ApprovedItemFactory,
+    CeilingFactory,
+    OperatorFactory,
+    PackageFactory,
+    TrainingSessionFactory,
+    VerifikatorFactory,
+)
+from tests.factories.disbursements import _handover
+from training.services import attendance_mark, participants_invite
+
+pytestmark = pytest.mark.django_db
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_terbilang():
+    assert terbilang(Decimal("6500000000")) == "enam miliar lima ratus juta rupiah"
+    assert terbilang(4_000_000) == "empat juta rupiah"
+    assert terbilang(1_250_500) == "satu juta dua ratus lima puluh ribu lima ratus rupiah"
+
+
+@pytest.fixture
+def handover():
+    CeilingFactory()
+    item = ApprovedItemFactory()
+    [attendance] = participants_invite(session=TrainingSessionFactory(), item_ids=[item.pk], actor=None)
+    attendance_mark(attendance=attendance, status="present", actor=None)
+    package = PackageFactory()
+    [allocation] = allocations_create(item_ids=[item.pk], lines=package_lines(package), actor=None)
+    return _handover(allocation)
+
+
+def test_print_page_shows_the_right_figures(client, handover):
+    client.force_login(OperatorFactory())
+    page = client.get(reverse("disbursements:handover_print", args=[handover.pk])).content.decode()
+    assert "BERITA ACARA SERAH TERIMA" in page and "BAST/WRSE/64.72/2024/0001" in page
+    assert "Rp4.000.000" in page and "Empat juta rupiah" in page
+    assert "Rp2.500.000" in page and "Rp1.500.000" in page  # the lines: 1 × 2.5 million, 2 × 750 thousand
+    assert handover.second_party_name in page and "Drs. Ahmad Yani" in page and "PIHAK KEDUA" in page
+
+
+def test_attachments_checked_by_content_and_served_in_scope(client, handover, balikpapan):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="bukan foto JPEG atau PNG"):
+        handover_attach(
+            handover=handover, field="photo", upload=SimpleUploadedFile("foto.png", b"%PDF-1.4"), actor=None
+        )
+    handover_attach(handover=handover, field="photo", upload=SimpleUploadedFile("x.exe", PNG), actor=None)
+    handover.refresh_from_db()
+    assert handover.photo.name.endswith(f"{handover.pk}-photo.png")
+    assert AuditEvent.objects.filter(action="handover.attach_photo").exists()
+    url = reverse("disbursements:handover_file", args=[handover.pk, "foto"])
+    client.force_login(OperatorFactory())
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    client.force_login(OperatorFactory(regency=balikpapan))
+    assert client.get(url).status_code == 404
+
+
+def test_void_keeps_the_number_and_drops_the_realised_value(client, handover):
+    client.force_login(VerifikatorFactory())
+    overview = lambda: client.get(reverse("disbursements:budget_overview", args=[2024])).context["overview"]  # noqa: E731
+    assert overview().totals["realised"] == Decimal("4000000")
+    handover_void(handover=handover, reason="Barang tertukar", actor=None)
+    assert overview().totals["realised"] == 0
+    assert Handover.objects.get().number == "BAST/WRSE/64.72/2024/0001"
+    second = _handover(handover.allocation)
+    assert second.number == "BAST/WRSE/64.72/2024/0002"  # numbers are never reused
+
+
+def test_handover_page_explains_the_bimtek_rule(client):
+    CeilingFactory()
+    item = ApprovedItemFactory()
+    [allocation] = allocations_create(item_ids=[item.pk], lines=package_lines(PackageFactory()), actor=None)
+    client.force_login(VerifikatorFactory())
+    page = client.get(reverse("disbursements:handover_create", args=[allocation.pk])).content.decode()
+    assert "Serah terima hanya setelah penerima mengikuti Bimtek" in page
+    assert f"{item.person.full_name} belum tercatat hadir pada Bimtek." in page
+    detail = client.get(allocation.get_absolute_url()).content.decode()
+    assert "Belum dapat diserahkan" in detail
+
+
+def test_register_workbook_lists_the_bast_with_its_attachments(client, handover):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(VerifikatorFactory())
+    response = client.get(reverse("disbursements:handover_export"))
+    rows = [
+        r for r in load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True)
+    ]
+    data = [r for r in rows if r[1] and str(r[1]).startswith("BAST/")]
+    assert len(data) == 1 and data[0][8] == 4000000 and data[0][9] == "belum" and data[0][10] == "belum"
+    assert "Oven" not in data[0][7] and "Kompor Gas" in data[0][7]
+    assert rows[-1][1] == "JUMLAH (diserahkan)" and rows[-1][8] == 4000000

@@ -1,0 +1,222 @@
+"""Bimtek pages: sessions with attendance rates, a session's participants with a tick-to-save checklist
+(htmx), invitations, the printable attendance sheet (daftar hadir), its xlsx and the filled-in import."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from audit.services import audit_record
+from beneficiaries.identity import mask_nik
+from beneficiaries.permissions import can_see_full_nik
+from kubeprogram.access import require
+from kubeprogram.excel import Column, ReportWriter
+from kubeprogram.forms import add_service_errors
+from programs.selectors import budget_year_current, budget_years_visible_to
+from proposals.workbook.reader import WorkbookRefused
+from training import selectors, services
+from training.forms import AttendanceUploadForm, SessionForm
+from training.imports import read_attendance
+from training.models import TOPICS, AttendanceStatus, TrainingSession
+from training.permissions import can_run_training, can_view_training
+
+
+def _session(request, pk) -> TrainingSession:
+    require(can_view_training(request.user))
+    return get_object_or_404(
+        selectors.sessions_visible_to(request.user).select_related("regency", "budget_year"), pk=pk
+    )
+
+
+@login_required
+def session_list(request):
+    require(can_view_training(request.user))
+    years = budget_years_visible_to(request.user)
+    year = request.GET.get("tahun", "")
+    budget_year = years.filter(year=year).first() if year.isdigit() else budget_year_current()
+    sessions = selectors.sessions_visible_to(request.user)
+    if budget_year:
+        sessions = sessions.filter(budget_year=budget_year)
+    rows = list(selectors.with_attendance_counts(sessions))
+    for row in rows:
+        row.rate = selectors.attendance_rate(row.present, row.invited)
+    return render(
+        request,
+        "training/session_list.html",
+        {
+            "sessions": rows,
+            "per_regency": selectors.rates_per_regency(sessions),
+            "budget_year": budget_year,
+            "years": years.values_list("year", flat=True),
+            "can_run": can_run_training(request.user),
+        },
+    )
+
+
+@login_required
+def session_form(request, pk=None):
+    session = _session(request, pk) if pk else None
+    require(can_run_training(request.user))
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.session_save(session=session, data=form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Sesi Bimtek disimpan.")
+            return redirect(saved)
+    return render(request, "training/session_form.html", {"form": form, "session": session, "topics": TOPICS})
+
+
+@login_required
+def session_detail(request, pk):
+    session = _session(request, pk)
+    participants = list(selectors.participants(session))
+    present = sum(1 for p in participants if p.status == AttendanceStatus.PRESENT)
+    can_run = can_run_training(request.user)
+    return render(
+        request,
+        "training/session_detail.html",
+        {
+            "session": session,
+            "participants": participants,
+            "present": present,
+            "rate": selectors.attendance_rate(present, len(participants)),
+            "statuses": AttendanceStatus.choices,
+            "can_run": can_run,
+            "invitable": list(selectors.invitable_items(session)[:500]) if can_run else [],
+            "upload_form": AttendanceUploadForm(),
+        },
+    )
+
+
+@login_required
+def session_invite(request, pk):
+    session = _session(request, pk)
+    require(can_run_training(request.user) and request.method == "POST")
+    if request.POST.get("semua"):
+        ids = list(selectors.invitable_items(session).values_list("pk", flat=True))
+    else:
+        ids = [int(pk) for pk in request.POST.getlist("items") if pk.isdigit()]
+    if not ids:
+        messages.warning(request, "Tidak ada penerima yang dipilih.")
+        return redirect(session)
+    try:
+        created = services.participants_invite(session=session, item_ids=ids, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{len(created)} peserta diundang.")
+    return redirect(session)
+
+
+@login_required
+def attendance_mark(request, pk, attendance_pk):
+    """One tick of the checklist: saves at once and answers the row (htmx) or goes back to the page."""
+    session = _session(request, pk)
+    require(can_run_training(request.user) and request.method == "POST")
+    attendance = get_object_or_404(
+        session.attendances.select_related("person__village", "item__group"), pk=attendance_pk
+    )
+    error = None
+    try:
+        attendance = services.attendance_mark(
+            attendance=attendance, status=request.POST.get("status", ""), actor=request.user
+        )
+    except ValidationError as failure:
+        error = " ".join(failure.messages)
+    if request.htmx:
+        attendance = selectors.participants(session).get(pk=attendance.pk)
+        return render(
+            request,
+            "training/partials/participant_row.html",
+            {
+                "p": attendance,
+                "session": session,
+                "statuses": AttendanceStatus.choices,
+                "can_run": True,
+                "error": error,
+            },
+        )
+    if error:
+        messages.error(request, error)
+    return redirect(session)
+
+
+@login_required
+def attendance_sheet(request, pk):
+    """The printable A4 daftar hadir with a signature column."""
+    session = _session(request, pk)
+    return render(
+        request,
+        "training/attendance_sheet.html",
+        {
+            "session": session,
+            "participants": selectors.participants(session),
+            "office_address": settings.OFFICE_ADDRESS,
+        },
+    )
+
+
+ATTENDANCE_COLUMNS = [
+    Column("No", 5, "number"),
+    Column("NIK", 19),
+    Column("Nama", 30),
+    Column("KUBE", 22),
+    Column("Desa/Kelurahan", 20),
+    Column("Kehadiran", 12),
+]
+
+
+@login_required
+def attendance_export(request, pk):
+    """The session's attendance as xlsx; also the sheet to fill in and upload back (Kehadiran column)."""
+    session = _session(request, pk)
+    full_nik = can_see_full_nik(request.user)
+    writer = ReportWriter(
+        "Daftar Hadir Bimtek",
+        ATTENDANCE_COLUMNS,
+        filters=[("Sesi", str(session)), ("Tempat", session.venue)],
+    )
+    for n, p in enumerate(selectors.participants(session), start=1):
+        nik = p.person.nik if full_nik else mask_nik(p.person.nik)
+        group = p.item.group.name if p.item.group_id else ""
+        writer.append([n, nik, p.person.full_name, group, str(p.person.village), p.get_status_display()])
+    with transaction.atomic():
+        audit_record(
+            actor=request.user,
+            action="attendance.export",
+            obj=session,
+            regency_id=session.regency_id,
+            after={"rows": writer.rows, "full_nik": full_nik},
+        )
+    return writer.response(f"daftar-hadir-bimtek-{session.pk}-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
+def attendance_upload(request, pk):
+    """Import the filled-in sheet: every row checked first, then all statuses at once (or none)."""
+    session = _session(request, pk)
+    require(can_run_training(request.user) and request.method == "POST")
+    form = AttendanceUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Pilih berkas daftar hadir (.xlsx).")
+        return redirect(session)
+    participants = {a.person.nik: a.pk for a in session.attendances.select_related("person")}
+    try:
+        statuses, problems = read_attendance(form.cleaned_data["workbook"].read(), participants)
+    except WorkbookRefused as refused:
+        messages.error(request, str(refused))
+        return redirect(session)
+    if problems:
+        for problem in problems[:20]:
+            messages.error(request, f"Baris {problem['row']}, kolom {problem['column']}: {problem['message']}")
+        messages.error(request, f"{len(problems)} kesalahan; tidak ada yang disimpan. Perbaiki lalu unggah lagi.")
+        return redirect(session)
+    changed = services.attendance_apply(session=session, statuses=statuses, actor=request.user)
+    messages.success(request, f"Daftar hadir diunggah: {changed} kehadiran tercatat atau diubah.")
+    return redirect(session)
