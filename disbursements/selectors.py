@@ -262,3 +262,46 @@ def handover_blockers(allocation: Allocation) -> list[str]:
 
 def delivered_handover(allocation: Allocation) -> Handover | None:
     return allocation.handovers.filter(status=Handover.Status.DELIVERED).first()
+
+
+PIPELINE = ["Diusulkan", "Disetujui", "Dialokasikan", "Bimtek", "Diserahkan"]
+
+
+def pipeline(items) -> dict[int, int]:
+    """How far each recipient has come: {item id: number of steps done} along proposed → approved →
+    allocated → trained (Bimtek attended: the woman, or a KUBE's three officers) → delivered. At most four queries
+    for any number of items."""
+    from beneficiaries.models import OFFICER_ROLES, KubeMember
+    from training.models import Attendance, AttendanceStatus
+
+    items = list(items)
+    ids = [item.pk for item in items]
+    allocated = set(
+        Allocation.objects.filter(item__in=ids, status=Allocation.Status.ACTIVE).values_list("item_id", flat=True)
+    )
+    delivered = set(
+        Handover.objects.filter(allocation__item__in=ids, status=Handover.Status.DELIVERED).values_list(
+            "allocation__item_id", flat=True
+        )
+    )
+    present = set(
+        Attendance.objects.filter(item__in=ids, status=AttendanceStatus.PRESENT).values_list("item_id", "person_id")
+    )
+    officers = defaultdict(set)
+    for group_id, person_id in KubeMember.objects.filter(
+        group__in=[item.group_id for item in items if item.group_id], role__in=OFFICER_ROLES
+    ).values_list("group_id", "person_id"):
+        officers[group_id].add(person_id)
+    steps = {}
+    for item in items:
+        required = {item.person_id} if item.person_id else officers[item.group_id]
+        trained = len(required) == (1 if item.person_id else len(OFFICER_ROLES)) and all(
+            (item.pk, person) in present for person in required
+        )
+        done = 1
+        if item.status == ItemStatus.APPROVED:
+            done = 2
+            if item.pk in allocated or item.pk in delivered:
+                done = 3 + (trained or item.pk in delivered) + (item.pk in delivered)
+        steps[item.pk] = done
+    return steps

@@ -88,3 +88,12 @@ def person_proposals(*, person) -> QuerySet[ProposalItem]:
         .select_related("proposal", "proposal__budget_year", "proposal__regency", "group")
         .order_by("-proposal__budget_year__year")
     )
+
+
+def group_proposals(*, group) -> QuerySet[ProposalItem]:
+    """A KUBE group's proposal history, newest year first."""
+    return (
+        ProposalItem.objects.filter(group=group)
+        .select_related("proposal", "proposal__budget_year", "proposal__regency")
+        .order_by("-proposal__budget_year__year")
+    )

@@ -7,6 +7,7 @@ app_name = "training"
 urlpatterns = [
     path("", views.session_list, name="session_list"),
     path("tambah/", views.session_form, name="session_create"),
+    path("unduh/", views.rates_export, name="rates_export"),
     path("<int:pk>/", views.session_detail, name="session_detail"),
     path("<int:pk>/ubah/", views.session_form, name="session_update"),
     path("<int:pk>/undang/", views.session_invite, name="session_invite"),

@@ -220,3 +220,51 @@ def attendance_upload(request, pk):
     changed = services.attendance_apply(session=session, statuses=statuses, actor=request.user)
     messages.success(request, f"Daftar hadir diunggah: {changed} kehadiran tercatat atau diubah.")
     return redirect(session)
+
+
+RATE_COLUMNS = [
+    Column("Kabupaten/Kota", 24),
+    Column("Program", 8),
+    Column("Materi", 30),
+    Column("Tanggal", 12, "date"),
+    Column("Tempat", 26),
+    Column("Peserta", 9, "number"),
+    Column("Hadir", 8, "number"),
+    Column("Izin", 8, "number"),
+    Column("Tidak Hadir", 9, "number"),
+    Column("% Kehadiran", 11, "number"),
+]
+
+
+@login_required
+def rates_export(request):
+    """Attendance per session and per regency of a budget year (in the user's scope) as xlsx."""
+    require(can_view_training(request.user))
+    years = budget_years_visible_to(request.user)
+    year = request.GET.get("tahun", "")
+    budget_year = years.filter(year=year).first() if year.isdigit() else budget_year_current()
+    sessions = selectors.sessions_visible_to(request.user)
+    if budget_year:
+        sessions = sessions.filter(budget_year=budget_year)
+    writer = ReportWriter(
+        "Kehadiran Bimtek per Sesi dan per Kabupaten/Kota",
+        RATE_COLUMNS,
+        filters=[("Tahun Anggaran", str(budget_year.year))] if budget_year else [],
+    )
+    for s in selectors.with_attendance_counts(sessions).order_by("regency", "start_date", "id"):
+        rate = selectors.attendance_rate(s.present, s.invited)
+        writer.append([str(s.regency), s.program, s.topic, s.start_date, s.venue, s.invited, s.present, s.excused,
+                       s.absent, rate])  # fmt: skip
+    for row in selectors.rates_per_regency(sessions):
+        name = f"{row['regency__kind'].title()} {row['regency__name']}"
+        writer.append([f"JUMLAH {name}", "", f"{row['sessions']} sesi", None, "", row["invited"], row["present"],
+                       None, None, row["rate"]])  # fmt: skip
+    with transaction.atomic():
+        audit_record(
+            actor=request.user,
+            action="attendance.export_rates",
+            obj=TrainingSession,
+            regency_id=None if request.user.is_provincial else request.user.regency_id,
+            after={"budget_year": budget_year.year if budget_year else None, "rows": writer.rows},
+        )
+    return writer.response(f"kehadiran-bimtek-{timezone.localdate():%Y%m%d}.xlsx")

@@ -11,6 +11,7 @@ from beneficiaries.filters import PersonFilter
 from beneficiaries.forms import PersonForm
 from beneficiaries.models import Person
 from beneficiaries.permissions import can_edit_registry, can_see_full_nik, can_view_registry
+from disbursements.selectors import pipeline  # composition: the page shows later stages
 from kubeprogram.access import require
 from kubeprogram.forms import add_service_errors
 from kubeprogram.pagination import bounded_count, keyset_page, table_estimate
@@ -69,6 +70,7 @@ def _get_person(request, pk) -> Person:
 def person_detail(request, pk):
     require(can_view_registry(request.user))
     person = _get_person(request, pk)
+    proposal_items = list(person_proposals(person=person))
     return render(
         request,
         "beneficiaries/person_detail.html",
@@ -78,7 +80,8 @@ def person_detail(request, pk):
             "memberships": selectors.person_memberships(person=person),
             "history": object_history(obj=person),
             # A later stage shown here by calling the later app's selector (composition, DESIGN.md).
-            "proposal_items": person_proposals(person=person),
+            "proposal_items": proposal_items,
+            "steps": pipeline(proposal_items),
             "warnings": services.person_warnings(person),
             "can_edit": can_edit_registry(request.user),
             "can_see_full_nik": can_see_full_nik(request.user),

@@ -221,6 +221,7 @@ ACCESS: dict[str, Access] = {
     "disbursements:handover_file": Access(kwargs=_handover_photo, scoped=True),
     "disbursements:handover_void": Access(allowed=FIELD_STAFF, kwargs=_handover, scoped=True),
     "training:session_list": Access(),
+    "training:rates_export": Access(),
     "training:session_create": Access(allowed=FIELD_STAFF),
     "training:session_detail": Access(kwargs=_session, scoped=True),
     "training:session_update": Access(allowed=FIELD_STAFF, kwargs=_session, scoped=True),

@@ -152,3 +152,18 @@ def test_handover_service_refuses_a_void_allocation():
     allocation_void(allocation=allocation, reason="salah", actor=None)
     with pytest.raises(ValidationError, match="sudah dibatalkan"):
         handover_create(allocation=allocation, data={}, actor=None)
+
+
+def test_rates_workbook_per_session_and_regency(client):
+    items = ApprovedItemFactory.create_batch(4)
+    session = TrainingSessionFactory()
+    attendances = participants_invite(session=session, item_ids=[i.pk for i in items], actor=None)
+    for attendance, status in zip(attendances, ["present", "present", "present", "absent"], strict=True):
+        attendance_mark(attendance=attendance, status=status, actor=None)
+    client.force_login(VerifikatorFactory())
+    response = client.get(reverse("training:rates_export"), {"tahun": 2024})
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    [session_row] = [r for r in rows if r and r[1] == "WRSE"]
+    assert session_row[5:] == (4, 3, 0, 1, 75.0)
+    [total] = [r for r in rows if r and str(r[0]).startswith("JUMLAH")]
+    assert total[0] == "JUMLAH Kota Samarinda" and total[5:7] == (4, 3) and total[9] == 75.0

@@ -131,6 +131,7 @@ class Command(BaseCommand):
             self._seed_registry()
             self._seed_proposals()
             self._seed_budget()
+            self._seed_training()
 
         self.stdout.write(self.style.SUCCESS("Data demo siap. Login demo (kata sandi sama untuk semua):"))
         for username, role, regency_code, *_ in DEMO_USERS:
@@ -279,3 +280,57 @@ class Command(BaseCommand):
             allocations_create(
                 item_ids=[kube_item.pk], lines=package_lines(kube_package), package=kube_package, actor=None
             )
+
+    def _seed_training(self):
+        """A Bimtek session in Kota Balikpapan and Kutai Kartanegara with attendance, and BASTs for some of
+        the allocated recipients who attended, so the Bimtek, BAST and realised figures show something."""
+        from disbursements.models import Allocation
+        from disbursements.services import handover_create
+        from training.models import TrainingSession
+        from training.services import attendance_mark, participants_invite, session_save
+
+        if TrainingSession.objects.exists():
+            return
+        budget_year = BudgetYear.objects.get(year=2024)
+        for code, day in (("64.71", 15), ("64.02", 22)):
+            regency = Regency.objects.get(code=code)
+            session = session_save(
+                data={
+                    "budget_year": budget_year,
+                    "program": "WRSE",
+                    "regency": regency,
+                    "topic": "Penggunaan barang bantuan",
+                    "start_date": datetime.date(2024, 7, day),
+                    "end_date": datetime.date(2024, 7, day),
+                    "venue": f"Aula Dinas Sosial {regency}",
+                    "facilitators": "Bidang Pemberdayaan Sosial Dinsos Kaltim",
+                    "capacity": 40,
+                },
+                actor=None,
+            )
+            approved = ProposalItem.objects.filter(
+                proposal__regency=regency,
+                proposal__budget_year=budget_year,
+                proposal__program="WRSE",
+                status="approved",
+            ).values_list("pk", flat=True)
+            attendances = participants_invite(session=session, item_ids=list(approved), actor=None)
+            for n, attendance in enumerate(attendances):
+                status = "absent" if n == len(attendances) - 1 else ("excused" if n == 4 else "present")
+                attendance_mark(attendance=attendance, status=status, actor=None)
+            allocated = Allocation.objects.filter(regency=regency, status="active").order_by("pk")[:2]
+            for allocation in allocated:
+                handover_create(
+                    allocation=allocation,
+                    data={
+                        "handed_over_on": datetime.date(2024, 8, day),
+                        "place": f"Kantor Dinas Sosial {regency}",
+                        "first_party_name": "Siti Rahmawati, S.Sos.",
+                        "first_party_nip": "",
+                        "first_party_position": "Verifikator Provinsi, Dinas Sosial Provinsi Kalimantan Timur",
+                        "witness_name": "Dra. Hj. Nurul Hidayah, M.Si.",
+                        "witness_nip": "",
+                        "witness_position": f"Kepala Dinas Sosial {regency}",
+                    },
+                    actor=None,
+                )
