@@ -68,40 +68,86 @@ def test_an_undeclared_url_fails_the_matrix(settings):
     assert undeclared_url_names("tests.access.throwaway_urls") == ["throwaway"]
 
 
+class Objects:
+    """The objects a URL is asked about, built the first time its kwargs or data ask for them (a URL needs
+    one kind or none, so most of the matrix's cases build nearly nothing). ctx["person"][OWN] is a person
+    of the operator's regency, ctx["person"][OTHER] one of another; ctx["budget_year"] has no scope."""
+
+    UNSCOPED = {"budget_year", "package", "goods"}
+
+    def __init__(self, regency: dict):
+        self.regency, self.built = regency, {}
+
+    def __getitem__(self, key):
+        if key == "regency":
+            return self.regency
+        if key in self.UNSCOPED:
+            return self._get(key, None)
+        return _PerScope(self, key)
+
+    def _get(self, key, scope):
+        if (key, scope) not in self.built:
+            self.built[(key, scope)] = getattr(self, f"_{key}")(scope)
+        return self.built[(key, scope)]
+
+    def _budget_year(self, _):
+        return BudgetYearFactory()
+
+    def _package(self, _):
+        return PackageFactory()
+
+    def _goods(self, _):
+        return self["package"].lines.first().goods
+
+    def _person(self, scope):
+        return PersonFactory(regency=self.regency[scope])
+
+    def _member(self, scope):
+        return KubeMemberFactory(group__regency=self.regency[scope])
+
+    def _group(self, scope):
+        return self["member"][scope].group
+
+    def _proposal(self, scope):
+        return ProposalFactory(regency=self.regency[scope], with_documents=True)
+
+    def _item(self, scope):
+        return ProposalItemFactory(proposal=self["proposal"][scope])
+
+    def _upload(self, scope):
+        return UploadFactory(proposal=self["proposal"][scope], file=ContentFile(TEMPLATE, name="u.xlsx"))
+
+    def _allocation(self, scope):
+        CeilingFactory(regency=self.regency[scope], budget_year=self["budget_year"])
+        item = ApprovedItemFactory(proposal__regency=self.regency[scope])
+        return allocations_create(item_ids=[item.pk], lines=package_lines(self["package"]), actor=None)[0]
+
+    def _session(self, scope):
+        return TrainingSessionFactory(regency=self.regency[scope])
+
+    def _attendance(self, scope):
+        item_id = self["allocation"][scope].item_id
+        [attendance] = participants_invite(session=self["session"][scope], item_ids=[item_id], actor=None)
+        return attendance_mark(attendance=attendance, status="present", actor=None)
+
+    def _handover(self, scope):
+        self["attendance"][scope]  # the Bimtek rule: attended first
+        handover = HandoverFactory(allocation=self["allocation"][scope])
+        return handover_attach(handover=handover, field="photo", upload=SimpleUploadedFile("f.png", PNG), actor=None)
+
+
+class _PerScope:
+    def __init__(self, objects: Objects, key: str):
+        self.objects, self.key = objects, key
+
+    def __getitem__(self, scope):
+        return self.objects._get(self.key, scope)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "access", "role", "scope"), list(_cases()))
 def test_access(client, samarinda, balikpapan, name, access, role, scope):
-    regency = {OWN: samarinda, OTHER: balikpapan}
-    members = {scope: KubeMemberFactory(group__regency=regency[scope]) for scope in (OWN, OTHER)}
-    ctx = {
-        "regency": regency,
-        "budget_year": BudgetYearFactory(),
-        "person": {scope: PersonFactory(regency=regency[scope]) for scope in (OWN, OTHER)},
-        "group": {scope: member.group for scope, member in members.items()},
-        "member": members,
-        "proposal": {scope: ProposalFactory(regency=regency[scope], with_documents=True) for scope in (OWN, OTHER)},
-    }
-    ctx["item"] = {scope: ProposalItemFactory(proposal=ctx["proposal"][scope]) for scope in (OWN, OTHER)}
-    ctx["upload"] = {
-        scope: UploadFactory(proposal=ctx["proposal"][scope], file=ContentFile(TEMPLATE, name="u.xlsx"))
-        for scope in (OWN, OTHER)
-    }
-    package = PackageFactory()
-    ctx["goods"], ctx["package"] = package.lines.first().goods, package
-    ctx["allocation"], ctx["session"], ctx["attendance"], ctx["handover"] = {}, {}, {}, {}
-    for scope in (OWN, OTHER):
-        CeilingFactory(regency=regency[scope])
-        item = ApprovedItemFactory(proposal__regency=regency[scope])
-        ctx["allocation"][scope] = allocations_create(item_ids=[item.pk], lines=package_lines(package), actor=None)[0]
-        ctx["session"][scope] = TrainingSessionFactory(regency=regency[scope])
-        [attendance] = participants_invite(session=ctx["session"][scope], item_ids=[item.pk], actor=None)
-        ctx["attendance"][scope] = attendance_mark(attendance=attendance, status="present", actor=None)
-        ctx["handover"][scope] = handover_attach(
-            handover=HandoverFactory(allocation=ctx["allocation"][scope]),
-            field="photo",
-            upload=SimpleUploadedFile("foto.png", PNG),
-            actor=None,
-        )
+    ctx = Objects({OWN: samarinda, OTHER: balikpapan})
     if role != ANONYMOUS:
         role = Role(role)
         factory = factory_for_role(role)
