@@ -64,6 +64,8 @@ def test_operator_registers_a_woman_and_forms_a_kube_of_five(page, login, live_s
 
     page.get_by_test_id("nav").get_by_role("link", name="Penduduk").click()
     page.get_by_label("Cari nama atau NIK").fill("maryam")
+    # Enter submits the filter form (htmx when loaded, a plain GET otherwise): no race with script loading.
+    page.get_by_label("Cari nama atau NIK").press("Enter")
     expect(page.get_by_test_id("person-table").locator("tbody tr")).to_have_count(1)
     expect(page.get_by_test_id("person-table")).to_contain_text("Sitti Maryam")
 

@@ -167,3 +167,25 @@ def test_rates_workbook_per_session_and_regency(client):
     assert session_row[5:] == (4, 3, 0, 1, 75.0)
     [total] = [r for r in rows if r and str(r[0]).startswith("JUMLAH")]
     assert total[0] == "JUMLAH Kota Samarinda" and total[5:7] == (4, 3) and total[9] == 75.0
+
+
+def test_a_kube_handover_goes_to_its_ketua_once_the_three_officers_attended():
+    chair = KubeMemberFactory(role=MemberRole.CHAIR)
+    group = chair.group
+    officers = [chair] + [KubeMemberFactory(group=group, role=r) for r in (MemberRole.SECRETARY, MemberRole.TREASURER)]
+    KubeMemberFactory(group=group, role=MemberRole.MEMBER)
+    item = ApprovedItemFactory(proposal__program="KUBE", person=None, group=group)
+    CeilingFactory(program="KUBE", amount=Decimal("100000000"))
+    package = PackageFactory(program="KUBE")
+    [allocation] = allocations_create(item_ids=[item.pk], lines=package_lines(package), package=package, actor=None)
+    invited = {a.person_id: a for a in participants_invite(session=TrainingSessionFactory(program="KUBE"),
+                                                           item_ids=[item.pk], actor=None)}  # fmt: skip
+    for officer in officers[:2]:
+        attendance_mark(attendance=invited[officer.person_id], status="present", actor=None)
+    with pytest.raises(ValidationError, match="bendahara"):
+        _handover(allocation)
+    attendance_mark(attendance=invited[officers[2].person_id], status="present", actor=None)
+    handover = _handover(allocation)
+    assert handover.number == "BAST/KUBE/64.72/2024/0001"
+    assert handover.second_party_name == chair.person.full_name
+    assert handover.second_party_role == f"Ketua KUBE {group.name}"
