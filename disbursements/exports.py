@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet
 
 from disbursements.models import Allocation, AllocationLine
 from disbursements.selectors import BudgetOverview
-from kubeprogram.excel import Column
+from kubeprogram.excel import Column, Total
 
 ABSORPTION_COLUMNS = [
     Column("Kabupaten/Kota", 24),
@@ -46,17 +46,19 @@ def absorption_rows(overview: BudgetOverview) -> Iterator[list]:
             _percent(realised, amount),
         ]
     totals = overview.totals
-    yield [
-        "JUMLAH",
-        "",
-        totals["amount"],
-        totals["target"],
-        totals["approved"],
-        totals["committed"],
-        totals["realised"],
-        totals["remaining"],
-        _percent(totals["realised"], totals["amount"]),
-    ]
+    yield Total(
+        [
+            "JUMLAH",
+            "",
+            totals["amount"],
+            totals["target"],
+            totals["approved"],
+            totals["committed"],
+            totals["realised"],
+            totals["remaining"],
+            _percent(totals["realised"], totals["amount"]),
+        ]
+    )
 
 
 ALLOCATION_COLUMNS = [
@@ -109,7 +111,9 @@ def allocation_rows(queryset: QuerySet[Allocation], *, mask) -> Iterator[list]:
                 line.total,
                 allocation.get_status_display(),
             ]
-    yield [None, None, None, "JUMLAH (alokasi aktif)", None, None, None, None, None, None, None, None, total, None]
+    yield Total(
+        [None, None, None, "JUMLAH (alokasi aktif)", None, None, None, None, None, None, None, None, total, None]
+    )
 
 
 HANDOVER_COLUMNS = [
@@ -155,4 +159,4 @@ def handover_rows(queryset) -> Iterator[list]:
             "ada" if handover.signed_scan else "belum",
             handover.get_status_display(),
         ]
-    yield [None, "JUMLAH (diserahkan)", None, None, None, None, None, None, total, None, None, None]
+    yield Total([None, "JUMLAH (diserahkan)", None, None, None, None, None, None, total, None, None, None])

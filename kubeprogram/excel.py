@@ -2,6 +2,7 @@
 title block, NIK/KK as text, dates and Rupiah formatted, and no cell that Excel would run as a formula."""
 
 import datetime
+import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -11,6 +12,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from kubeprogram.formatting import date_long, time_wita
@@ -22,9 +24,16 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def safe_text(value: str) -> str:
-    """Text that Excel, LibreOffice and WPS show as text: a leading = + - @ tab or CR gets a quote
-    in front, so '=HYPERLINK(…)' typed into a name can never become a live formula (CSV/formula injection)."""
-    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+    """Text that Excel, LibreOffice and WPS show as text: control characters (which Excel refuses) are
+    removed, and a leading = + - @ tab or CR gets a quote in front, so '=HYPERLINK(…)' typed into a name can
+    never become a live formula (CSV/formula injection)."""
+    if value.startswith(FORMULA_TRIGGERS):
+        value = "'" + value
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+class Total(list):
+    """A totals line: `ReportWriter.append(Total([...]))` writes it in bold, outside the data rows."""
 
 
 class Column:
@@ -45,9 +54,19 @@ class ReportWriter:
     def __init__(self, title: str, columns: Sequence[Column], *, filters: Iterable[tuple[str, str]] = ()):
         self.columns = list(columns)
         self.workbook = Workbook(write_only=True)
-        self.sheet = self.workbook.create_sheet(title[:31])
+        # A sheet name has at most 31 characters and none of \ / * ? : [ ]
+        self.sheet = self.workbook.create_sheet(re.sub(r"[\\/*?:\[\]]", "-", title)[:31])
         for index, column in enumerate(self.columns):
             self.sheet.column_dimensions[_letter(index)].width = column.width
+        # Set before the first row (write-only sheets write their views first): the header stays in view,
+        # and on paper the sheet is A4 landscape, one page wide, with the header on every page.
+        self.sheet.freeze_panes = "A7"
+        self.sheet.print_title_rows = "6:6"
+        self.sheet.page_setup.orientation = "landscape"
+        self.sheet.page_setup.paperSize = 9  # A4 (Worksheet.PAPERSIZE_A4)
+        self.sheet.page_setup.fitToWidth = 1
+        self.sheet.page_setup.fitToHeight = 0
+        self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
         bold = Font(bold=True)
         now = timezone.localtime()
         filter_text = "; ".join(f"{label}: {value}" for label, value in filters) or "semua data"
@@ -70,9 +89,13 @@ class ReportWriter:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             header.append(cell)
         self.sheet.append(header)
+        self.header_row = 6  # four title lines, a blank line, then the header
         self.rows = 0
 
     def append(self, values: Sequence) -> None:
+        if isinstance(values, Total):
+            self.total(values)
+            return
         row = []
         for column, value in zip(self.columns, values, strict=True):
             if value is None:
@@ -92,7 +115,25 @@ class ReportWriter:
         self.sheet.append(row)
         self.rows += 1
 
+    def total(self, values: Sequence) -> None:
+        """The totals line, in bold, after the data (not counted in `rows`, not in the autofilter)."""
+        self._close_filter()
+        cells = []
+        for column, value in zip(self.columns, values, strict=True):
+            cell = WriteOnlyCell(self.sheet, value=safe_text(value) if isinstance(value, str) else value)
+            cell.font = Font(bold=True)
+            if column.kind == "rupiah" and isinstance(value, int | Decimal):
+                cell.number_format = RUPIAH_FORMAT
+            cells.append(cell)
+        self.sheet.append(cells)
+
+    def _close_filter(self) -> None:
+        if not self.sheet.auto_filter.ref:
+            last = _letter(len(self.columns) - 1)
+            self.sheet.auto_filter.ref = f"A{self.header_row}:{last}{self.header_row + max(self.rows, 1)}"
+
     def save(self, target) -> None:
+        self._close_filter()
         self.workbook.save(target)
 
     def response(self, filename: str) -> FileResponse:

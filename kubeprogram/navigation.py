@@ -10,6 +10,7 @@ from beneficiaries.permissions import can_review_duplicates, can_view_registry
 from disbursements.permissions import can_view_allocations, can_view_catalogue, can_view_handovers
 from programs.permissions import can_view_budget_years
 from proposals.permissions import can_view_proposals
+from reports.permissions import can_view_dashboard, can_view_reports
 from training.permissions import can_view_training
 
 
@@ -24,6 +25,7 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("Beranda", "home", lambda user: True),
+    NavItem("Dasbor", "reports:dashboard", can_view_dashboard, "/dasbor/"),
     NavItem("Penduduk", "beneficiaries:person_list", can_view_registry, "/penduduk/"),
     NavItem("KUBE", "beneficiaries:group_list", can_view_registry, "/kube/"),
     NavItem("Data Ganda", "beneficiaries:duplicate_list", can_review_duplicates, "/penduduk/duplikat/"),
@@ -32,6 +34,7 @@ NAV_ITEMS = [
     NavItem("Bimtek", "training:session_list", can_view_training, "/bimtek/"),
     NavItem("BAST", "disbursements:handover_list", can_view_handovers, "/bast/"),
     NavItem("Barang & Paket", "disbursements:goods_list", can_view_catalogue, "/barang/"),
+    NavItem("Laporan", "reports:report_index", can_view_reports, "/laporan/"),
     NavItem("Wilayah", "regions:regency_list", lambda user: True, "/wilayah/"),
     NavItem("Tahun Anggaran", "programs:budgetyear_list", can_view_budget_years, "/anggaran/"),
     NavItem("Jejak Audit", "audit:event_list", can_view_audit_log, "/audit/"),

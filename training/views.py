@@ -257,8 +257,8 @@ def rates_export(request):
                        s.absent, rate])  # fmt: skip
     for row in selectors.rates_per_regency(sessions):
         name = f"{row['regency__kind'].title()} {row['regency__name']}"
-        writer.append([f"JUMLAH {name}", "", f"{row['sessions']} sesi", None, "", row["invited"], row["present"],
-                       None, None, row["rate"]])  # fmt: skip
+        writer.total([f"JUMLAH {name}", "", f"{row['sessions']} sesi", None, "", row["invited"], row["present"],
+                      None, None, row["rate"]])  # fmt: skip
     with transaction.atomic():
         audit_record(
             actor=request.user,

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "proposals",
     "training",
     "disbursements",
+    "reports",
     # The project shell (layout, home page, formatting, demo data) composes the apps above.
     "kubeprogram",
 ]

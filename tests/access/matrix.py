@@ -58,6 +58,10 @@ def _year(ctx, scope):
     return {"year": ctx["budget_year"].year}
 
 
+def _year_query(ctx, scope):
+    return {"tahun": ctx["budget_year"].year}
+
+
 def _person(ctx, scope):
     return {"pk": ctx["person"][scope].pk}
 
@@ -220,6 +224,12 @@ ACCESS: dict[str, Access] = {
     ),
     "disbursements:handover_file": Access(kwargs=_handover_photo, scoped=True),
     "disbursements:handover_void": Access(allowed=FIELD_STAFF, kwargs=_handover, scoped=True),
+    "reports:dashboard": Access(),
+    "reports:report_index": Access(),
+    "reports:recap_export": Access(data=_year_query),
+    "reports:bnba_export": Access(kwargs=lambda ctx, scope: {"program": "WRSE"}, data=_year_query),
+    "reports:verification_export": Access(data=_year_query),
+    "reports:attendance_export": Access(data=_year_query),
     "training:session_list": Access(),
     "training:rates_export": Access(),
     "training:session_create": Access(allowed=FIELD_STAFF),

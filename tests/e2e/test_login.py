@@ -12,8 +12,8 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("reference_data")]
 
-REGISTRY = ["Beranda", "Penduduk", "KUBE"]
-REST = ["Usulan", "Alokasi", "Bimtek", "BAST", "Barang & Paket", "Wilayah", "Tahun Anggaran"]
+REGISTRY = ["Beranda", "Dasbor", "Penduduk", "KUBE"]
+REST = ["Usulan", "Alokasi", "Bimtek", "BAST", "Barang & Paket", "Laporan", "Wilayah", "Tahun Anggaran"]
 
 
 @pytest.mark.parametrize(

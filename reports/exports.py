@@ -1,0 +1,159 @@
+"""The official workbooks' rows (the writing is kubeprogram.excel.ReportWriter: title block, frozen
+header, autofilter, A4 landscape). Row generators stream querysets in chunks: memory stays flat."""
+
+from collections.abc import Iterator
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from beneficiaries.models import KubeMember
+from disbursements.models import Allocation, Handover
+from kubeprogram.excel import Column, Total
+from reports.selectors import STAGES, Recap
+
+RECAP_COLUMNS = [
+    Column("Kabupaten/Kota", 24),
+    Column("Program", 8),
+    Column("Pagu", 17, "rupiah"),
+    Column("Target", 8, "number"),
+    Column("Diusulkan", 10, "number"),
+    Column("Disetujui", 10, "number"),
+    Column("Dialokasikan", 11, "number"),
+    Column("Bimtek", 8, "number"),
+    Column("Diserahkan", 10, "number"),
+    Column("Teralokasi", 17, "rupiah"),
+    Column("Realisasi", 17, "rupiah"),
+    Column("Sisa Pagu", 17, "rupiah"),
+    Column("% Penyerapan", 11, "number"),
+]
+
+
+def _recap_values(name, program, line) -> list:
+    return [name, program, line.amount, line.target, *[line.counts[s] for s in STAGES], line.committed,
+            line.realised, line.remaining, line.absorption]  # fmt: skip
+
+
+def recap_rows(recap: Recap, program: str | None = None) -> Iterator[list]:
+    for line in recap.lines:
+        if program and line.program != program:
+            continue
+        yield _recap_values(str(line.regency), line.program, line)
+    yield Total(_recap_values("JUMLAH", program or "", recap.total(program)))
+
+
+PERSON_HEADERS = [
+    Column("NIK", 19),
+    Column("No KK", 19),
+    Column("Nama Lengkap", 28),
+    Column("Jenis Kelamin", 9),
+    Column("Tempat Lahir", 14),
+    Column("Tanggal Lahir", 12, "date"),
+    Column("Alamat", 28),
+    Column("RT/RW", 8),
+    Column("Desa/Kelurahan", 20),
+    Column("Kecamatan", 18),
+    Column("Kabupaten/Kota", 22),
+]
+BNBA_WRSE = [Column("No", 7, "number"), *PERSON_HEADERS, Column("Jenis Usaha", 20), Column("ID DTKS/DTSEN", 16),
+             Column("Desil", 6, "number"), Column("Nilai Alokasi", 15, "rupiah"), Column("Nomor BAST", 27)]  # fmt: skip
+BNBA_KUBE = [Column("No", 7, "number"), Column("Nama KUBE", 24), Column("Jabatan", 11), *PERSON_HEADERS,
+             Column("Jenis Usaha", 20), Column("Nilai Alokasi KUBE", 15, "rupiah"),
+             Column("Nomor BAST", 27)]  # fmt: skip
+
+
+def _money_and_bast(queryset: QuerySet, item_ref: str) -> QuerySet:
+    allocation = Allocation.objects.filter(item=OuterRef(item_ref), status=Allocation.Status.ACTIVE)
+    handover = Handover.objects.filter(allocation__item=OuterRef(item_ref), status=Handover.Status.DELIVERED)
+    return queryset.annotate(
+        allocated=Subquery(allocation.values("total")[:1]), bast=Subquery(handover.values("number")[:1])
+    )
+
+
+def _person(person, mask) -> list:
+    return [mask(person.nik), mask(person.kk_number), person.full_name, person.sex, person.birth_place,
+            person.birth_date, person.address, f"{person.rt or '-'}/{person.rw or '-'}", person.village.name,
+            person.district.name, str(person.regency)]  # fmt: skip
+
+
+def bnba_wrse(items: QuerySet, *, mask) -> Iterator[list]:
+    """One row per approved WRSE recipient."""
+    queryset = _money_and_bast(items, "pk").select_related(
+        "person__village", "person__district", "person__regency", "business_type"
+    )
+    for n, item in enumerate(queryset.order_by("proposal__regency", "person__full_name", "pk").iterator(2000), 1):
+        p = item.person
+        yield [n, *_person(p, mask), str(item.business_type or ""), p.dtks_id, p.desil, item.allocated, item.bast]
+
+
+def bnba_kube_members(items: QuerySet) -> QuerySet:
+    return KubeMember.objects.filter(group__proposal_items__in=items)
+
+
+def bnba_kube(items: QuerySet, *, mask) -> Iterator[list]:
+    """One row per member of each approved KUBE group (the group's allocation on every member's row)."""
+    members = _money_and_bast(
+        bnba_kube_members(items).annotate(item_id=Subquery(items.filter(group=OuterRef("group")).values("pk")[:1])),
+        "item_id",
+    ).select_related("group__business_type", "person__village", "person__district", "person__regency")
+    ordered = members.order_by("group__regency", "group__name", "role", "person__full_name", "pk")
+    for n, m in enumerate(ordered.iterator(2000), 1):
+        yield [n, m.group.name, m.get_role_display(), *_person(m.person, mask), str(m.group.business_type),
+               m.allocated, m.bast]  # fmt: skip
+
+
+VERIFICATION_COLUMNS = [
+    Column("No", 7, "number"),
+    Column("Kabupaten/Kota", 22),
+    Column("Program", 8),
+    Column("Calon Penerima", 28),
+    Column("NIK", 19),
+    Column("Status", 12),
+    Column("Alasan", 30),
+    Column("Hasil Pemeriksaan", 50),
+    Column("Diputuskan Oleh", 20),
+    Column("Tanggal Keputusan", 12, "date"),
+]
+
+
+def verification_rows(items: QuerySet, *, mask) -> Iterator[list]:
+    from django.utils import timezone
+
+    queryset = items.select_related("proposal__regency", "person", "group", "decided_by").order_by(
+        "proposal__regency", "proposal__program", "pk"
+    )
+    for n, item in enumerate(queryset.iterator(2000), 1):
+        checks = "; ".join(
+            f"{'KESALAHAN' if c['level'] == 'error' else 'Peringatan'}: {c['message']}" for c in item.checks
+        )
+        decided = timezone.localtime(item.decided_at).date() if item.decided_at else None
+        yield [n, str(item.proposal.regency), item.proposal.program,
+               item.person.full_name if item.person_id else f"KUBE {item.group.name}",
+               mask(item.person.nik) if item.person_id else "", item.get_status_display(), item.reason, checks,
+               str(item.decided_by or ""), decided]  # fmt: skip
+
+
+ATTENDANCE_COLUMNS = [
+    Column("No", 7, "number"),
+    Column("Kabupaten/Kota", 22),
+    Column("Program", 8),
+    Column("Materi", 26),
+    Column("Tanggal", 12, "date"),
+    Column("Nama Peserta", 28),
+    Column("NIK", 19),
+    Column("KUBE", 20),
+    Column("Kehadiran", 12),
+]
+
+
+def attendance_rows(attendances: QuerySet, *, mask) -> Iterator[list]:
+    queryset = attendances.select_related("session__regency", "person", "item__group").order_by(
+        "session__regency", "session__start_date", "session_id", "person__full_name", "pk"
+    )
+    present = total = 0
+    for n, a in enumerate(queryset.iterator(2000), 1):
+        total += 1
+        present += a.status == "present"
+        group = a.item.group.name if a.item.group_id else ""
+        yield [n, str(a.session.regency), a.session.program, a.session.topic, a.session.start_date,
+               a.person.full_name, mask(a.person.nik), group, a.get_status_display() or "belum dicatat"]  # fmt: skip
+    rate = f"{round(present * 100 / total, 1)}% hadir" if total else ""
+    yield Total([None, "JUMLAH", None, None, None, f"{total} peserta, {present} hadir", None, None, rate])

@@ -1,0 +1,194 @@
+"""The figures of the dashboard and the recap workbook, computed once so both say the same: per regency ×
+program the ceiling, the funnel (proposed → approved → allocated → trained → delivered), committed and
+realised money; everything through the user's scope."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from audit.models import AuditEvent
+from beneficiaries.models import OFFICER_ROLES, KubeMember
+from disbursements.models import Allocation, Handover
+from programs.models import BudgetYear, Program
+from programs.selectors import ceilings_visible_to
+from proposals.models import ItemStatus, ProposalItem
+from regions.models import Regency
+from training.models import Attendance, AttendanceStatus
+
+STAGES = ["proposed", "approved", "allocated", "trained", "delivered"]
+STAGE_LABELS = ["Diusulkan", "Disetujui", "Dialokasikan", "Bimtek", "Diserahkan"]
+
+
+@dataclass
+class Line:
+    """One regency × program of a budget year."""
+
+    regency: Regency
+    program: str
+    target: int = 0
+    amount: Decimal = Decimal(0)
+    committed: Decimal = Decimal(0)
+    realised: Decimal = Decimal(0)
+    counts: dict = field(default_factory=lambda: dict.fromkeys(STAGES, 0))
+    has_ceiling: bool = False
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.amount - self.committed
+
+    @property
+    def absorption(self) -> float:
+        """Realised ÷ ceiling, in percent (GLOSSARY: Penyerapan Anggaran)."""
+        return round(float(self.realised) * 100 / float(self.amount), 2) if self.amount else 0.0
+
+
+@dataclass
+class Recap:
+    budget_year: BudgetYear
+    lines: list[Line]
+
+    def total(self, program: str | None = None) -> Line:
+        total = Line(regency=None, program=program or "")
+        for line in self.lines:
+            if program and line.program != program:
+                continue
+            total.target += line.target
+            total.amount += line.amount
+            total.committed += line.committed
+            total.realised += line.realised
+            for stage in STAGES:
+                total.counts[stage] += line.counts[stage]
+        return total
+
+    def per_regency(self) -> list[Line]:
+        """Both programs of each regency together."""
+        merged: dict[str, Line] = {}
+        for line in self.lines:
+            target = merged.setdefault(line.regency.pk, Line(regency=line.regency, program=""))
+            target.target += line.target
+            target.amount += line.amount
+            target.committed += line.committed
+            target.realised += line.realised
+            target.has_ceiling = target.has_ceiling or line.has_ceiling
+            for stage in STAGES:
+                target.counts[stage] += line.counts[stage]
+        return list(merged.values())
+
+    def not_started(self) -> list[Regency]:
+        """Regencies with no ceiling for either program yet."""
+        return [line.regency for line in self.per_regency() if not line.has_ceiling]
+
+
+def recap(*, user, budget_year: BudgetYear) -> Recap:
+    """Every figure per regency × program in the user's scope. Money: ceilings, the sum of active
+    allocations (= each ceiling's committed), the value of delivered handovers. Counts: items proposed,
+    approved, allocated (an active allocation or a delivery), trained (allocated and Bimtek attended: the
+    woman, or a KUBE's three officers), delivered. A fixed number of queries, whatever the size."""
+    regencies = list(Regency.objects.filter(user.regency_q("pk")).order_by("code"))
+    lines = {(r.pk, p): Line(regency=r, program=p) for r in regencies for p in Program.values}
+    for c in ceilings_visible_to(user).filter(budget_year=budget_year):
+        line = lines[(c.regency_id, c.program)]
+        line.target, line.amount, line.has_ceiling = c.target_count, c.amount, True
+    scope = Q(user.regency_q("regency"), budget_year=budget_year)
+    for regency, program, value in (
+        Allocation.objects.filter(scope, status=Allocation.Status.ACTIVE)
+        .values_list("regency", "program")
+        .annotate(value=Sum("total"))
+    ):
+        lines[(regency, program)].committed = value
+    for regency, program, value in (
+        Handover.objects.filter(scope, status=Handover.Status.DELIVERED)
+        .values_list("regency", "program")
+        .annotate(value=Sum("value"))
+    ):
+        lines[(regency, program)].realised = value
+
+    items = ProposalItem.objects.filter(user.regency_q("proposal__regency"), proposal__budget_year=budget_year)
+    for regency, program, n in items.values_list("proposal__regency", "proposal__program").annotate(n=Count("id")):
+        lines[(regency, program)].counts["proposed"] = n
+    approved = list(
+        items.filter(status=ItemStatus.APPROVED).values_list(
+            "pk", "proposal__regency", "proposal__program", "person_id", "group_id"
+        )
+    )
+    allocated = set(Allocation.objects.filter(scope, status=Allocation.Status.ACTIVE).values_list("item_id", flat=True))
+    delivered = set(
+        Handover.objects.filter(scope, status=Handover.Status.DELIVERED).values_list("allocation__item_id", flat=True)
+    )
+    present = set(
+        Attendance.objects.filter(status=AttendanceStatus.PRESENT, session__budget_year=budget_year).values_list(
+            "person_id", "session__program"
+        )
+    )
+    officers = defaultdict(set)
+    for group_id, person_id in KubeMember.objects.filter(
+        group__proposal_items__proposal__budget_year=budget_year,
+        group__proposal_items__status=ItemStatus.APPROVED,
+        role__in=OFFICER_ROLES,
+    ).values_list("group_id", "person_id"):
+        officers[group_id].add(person_id)
+    for pk, regency, program, person_id, group_id in approved:
+        counts = lines[(regency, program)].counts
+        counts["approved"] += 1
+        if pk in allocated or pk in delivered:
+            counts["allocated"] += 1
+            required = {person_id} if person_id else officers[group_id]
+            attended = (
+                bool(required)
+                and (person_id or len(required) == len(OFFICER_ROLES))
+                and all((person, program) in present for person in required)
+            )
+            if attended or pk in delivered:
+                counts["trained"] += 1
+        if pk in delivered:
+            counts["delivered"] += 1
+    return Recap(budget_year=budget_year, lines=list(lines.values()))
+
+
+def attendance_rate(*, user, budget_year: BudgetYear) -> tuple[int, int, float | None]:
+    """(present, invited, percent) over the year's Bimtek sessions in the user's scope."""
+    counts = Attendance.objects.filter(user.regency_q("session__regency"), session__budget_year=budget_year).aggregate(
+        invited=Count("id"), present=Count("id", filter=Q(status=AttendanceStatus.PRESENT))
+    )
+    rate = round(counts["present"] * 100 / counts["invited"], 1) if counts["invited"] else None
+    return counts["present"], counts["invited"], rate
+
+
+ACTIONS = {
+    "allocation.create": "Alokasi dibuat",
+    "allocation.void": "Alokasi dibatalkan",
+    "handover.create": "BAST dibuat",
+    "handover.void": "BAST dibatalkan",
+    "ceiling.set": "Pagu ditetapkan",
+    "proposal.submit": "Usulan diajukan",
+    "proposal_item.approved": "Calon penerima disetujui",
+    "proposal_item.returned": "Calon penerima dikembalikan",
+    "proposal_item.rejected": "Calon penerima ditolak",
+    "attendance.mark": "Kehadiran Bimtek dicatat",
+    "training_session.create": "Sesi Bimtek dibuat",
+    "person.create": "Penduduk didaftarkan",
+    "kube_group.create": "KUBE dibentuk",
+}
+
+
+def recent_activity(*, user, limit: int = 12) -> list[dict]:
+    """The latest changes in the user's scope, as a line each (what, which, where, when): the activity
+    feed of the dashboard. No before/after values: those stay in the audit log for its readers."""
+    events = (
+        AuditEvent.objects.filter(user.regency_q("regency"))
+        .exclude(action__endswith=".export")
+        .select_related("actor", "regency")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return [
+        {
+            "when": event.created_at,
+            "what": ACTIONS.get(event.action, event.action),
+            "which": event.object_repr,
+            "where": event.regency,
+            "who": event.actor,
+        }
+        for event in events
+    ]

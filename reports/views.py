@@ -1,0 +1,164 @@
+"""The leadership dashboard and the reports page with its workbooks (each in the user's scope, audited)."""
+
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from audit.services import audit_record
+from beneficiaries.identity import mask_nik
+from beneficiaries.permissions import can_see_full_nik
+from kubeprogram.access import require
+from kubeprogram.excel import ReportWriter
+from programs.models import Program
+from programs.selectors import budget_year_current, budget_years_visible_to
+from proposals.models import ItemStatus, ProposalItem
+from proposals.selectors import proposals_visible_to
+from reports import exports, selectors
+from reports.permissions import can_view_dashboard, can_view_reports
+from training.models import Attendance
+from training.selectors import sessions_visible_to
+
+
+def _budget_year(request):
+    years = budget_years_visible_to(request.user)
+    year = request.GET.get("tahun", "")
+    budget_year = years.filter(year=year).first() if year.isdigit() else budget_year_current()
+    if budget_year is None and year:
+        raise Http404
+    return budget_year, years.values_list("year", flat=True)
+
+
+@login_required
+def dashboard(request):
+    require(can_view_dashboard(request.user))
+    budget_year, years = _budget_year(request)
+    context = {"budget_year": budget_year, "years": years, "stages": selectors.STAGE_LABELS}
+    if budget_year:
+        recap = selectors.recap(user=request.user, budget_year=budget_year)
+        per_regency = recap.per_regency()
+        present, invited, rate = selectors.attendance_rate(user=request.user, budget_year=budget_year)
+        context.update(
+            recap=recap,
+            total=recap.total(),
+            per_program=[recap.total(p) for p in Program.values],
+            per_regency=per_regency,
+            not_started=recap.not_started(),
+            attendance={"present": present, "invited": invited, "rate": rate},
+            activity=selectors.recent_activity(user=request.user),
+            chart={
+                "labels": [line.regency.name for line in per_regency],
+                "amount": [int(line.amount) for line in per_regency],
+                "committed": [int(line.committed) for line in per_regency],
+                "realised": [int(line.realised) for line in per_regency],
+            },
+        )
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def report_index(request):
+    require(can_view_reports(request.user))
+    budget_year, years = _budget_year(request)
+    return render(request, "reports/report_index.html", {"budget_year": budget_year, "years": years})
+
+
+def _items(request, budget_year):
+    return ProposalItem.objects.filter(proposal__in=proposals_visible_to(request.user).filter(budget_year=budget_year))
+
+
+def _scope_filters(request, budget_year, **more) -> list[tuple[str, str]]:
+    filters = [("Tahun Anggaran", str(budget_year.year))]
+    if not request.user.is_provincial:
+        filters.append(("Kab/Kota", str(request.user.regency)))
+    return filters + [(label, value) for label, value in more.items() if value]
+
+
+def _respond(request, writer: ReportWriter, *, report: str, filename: str, budget_year, **details):
+    """Audit the export (who took which data, UU 27/2022), then stream the workbook."""
+    with transaction.atomic():
+        audit_record(
+            actor=request.user,
+            action=f"report.{report}.export",
+            obj=ProposalItem,
+            regency_id=None if request.user.is_provincial else request.user.regency_id,
+            after={"budget_year": budget_year.year, "rows": writer.rows, **details},
+        )
+    return writer.response(f"{filename}-{budget_year.year}-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def _report_year(request):
+    require(can_view_reports(request.user))
+    budget_year, _ = _budget_year(request)
+    if budget_year is None:
+        raise Http404
+    return budget_year
+
+
+@login_required
+def recap_export(request):
+    """Rekapitulasi per Kab/Kota: the dashboard's figures, the same numbers."""
+    budget_year = _report_year(request)
+    program = request.GET.get("program") if request.GET.get("program") in Program.values else None
+    recap = selectors.recap(user=request.user, budget_year=budget_year)
+    writer = ReportWriter(
+        "Rekapitulasi per Kabupaten/Kota",
+        exports.RECAP_COLUMNS,
+        filters=_scope_filters(request, budget_year, Program=program),
+    )
+    for row in exports.recap_rows(recap, program):
+        writer.append(row)
+    return _respond(request, writer, report="recap", filename="rekapitulasi", budget_year=budget_year)
+
+
+@login_required
+def bnba_export(request, program):
+    """BNBA (by name by address) of the approved recipients of one program."""
+    if program not in Program.values:
+        raise Http404
+    budget_year = _report_year(request)
+    full_nik = can_see_full_nik(request.user)
+    mask = (lambda value: value) if full_nik else mask_nik
+    items = _items(request, budget_year).filter(status=ItemStatus.APPROVED, proposal__program=program)
+    columns, rows = (
+        (exports.BNBA_WRSE, exports.bnba_wrse(items, mask=mask))
+        if program == Program.WRSE
+        else (exports.BNBA_KUBE, exports.bnba_kube(items, mask=mask))
+    )
+    writer = ReportWriter(f"BNBA Penerima Manfaat {program}", columns, filters=_scope_filters(request, budget_year))
+    for row in rows:
+        writer.append(row)
+    return _respond(
+        request, writer, report="bnba", filename=f"bnba-{program.lower()}", budget_year=budget_year,
+        program=program, full_nik=full_nik,
+    )  # fmt: skip
+
+
+@login_required
+def verification_export(request):
+    """Hasil verifikasi: every proposed item with its status, reason and check results."""
+    budget_year = _report_year(request)
+    full_nik = can_see_full_nik(request.user)
+    mask = (lambda value: value) if full_nik else mask_nik
+    writer = ReportWriter(
+        "Hasil Verifikasi dan Validasi", exports.VERIFICATION_COLUMNS, filters=_scope_filters(request, budget_year)
+    )
+    for row in exports.verification_rows(_items(request, budget_year), mask=mask):
+        writer.append(row)
+    return _respond(request, writer, report="verification", filename="hasil-verifikasi", budget_year=budget_year)
+
+
+@login_required
+def attendance_export(request):
+    """Kehadiran Bimtek: every participant of the year's sessions with their attendance."""
+    budget_year = _report_year(request)
+    full_nik = can_see_full_nik(request.user)
+    mask = (lambda value: value) if full_nik else mask_nik
+    attendances = Attendance.objects.filter(
+        session__in=sessions_visible_to(request.user).filter(budget_year=budget_year)
+    )
+    writer = ReportWriter("Kehadiran Bimtek", exports.ATTENDANCE_COLUMNS, filters=_scope_filters(request, budget_year))
+    for row in exports.attendance_rows(attendances, mask=mask):
+        writer.append(row)
+    return _respond(request, writer, report="attendance", filename="kehadiran-bimtek", budget_year=budget_year)
