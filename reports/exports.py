@@ -2,6 +2,7 @@
 header, autofilter, A4 landscape). Row generators stream querysets in chunks: memory stays flat."""
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
@@ -60,6 +61,10 @@ BNBA_KUBE = [Column("No", 7, "number"), Column("Nama KUBE", 24), Column("Jabatan
              Column("Nomor BAST", 27)]  # fmt: skip
 
 
+def _total_line(columns, values: dict[int, object]) -> Total:
+    return Total([values.get(index) for index in range(len(columns))])
+
+
 def _money_and_bast(queryset: QuerySet, item_ref: str) -> QuerySet:
     allocation = Allocation.objects.filter(item=OuterRef(item_ref), status=Allocation.Status.ACTIVE)
     handover = Handover.objects.filter(allocation__item=OuterRef(item_ref), status=Handover.Status.DELIVERED)
@@ -79,9 +84,12 @@ def bnba_wrse(items: QuerySet, *, mask) -> Iterator[list]:
     queryset = _money_and_bast(items, "pk").select_related(
         "person__village", "person__district", "person__regency", "business_type"
     )
+    total, n = Decimal(0), 0
     for n, item in enumerate(queryset.order_by("proposal__regency", "person__full_name", "pk").iterator(2000), 1):
         p = item.person
+        total += item.allocated or 0
         yield [n, *_person(p, mask), str(item.business_type or ""), p.dtks_id, p.desil, item.allocated, item.bast]
+    yield _total_line(BNBA_WRSE, {3: f"JUMLAH: {n} penerima", len(BNBA_WRSE) - 2: total})
 
 
 def bnba_kube_members(items: QuerySet) -> QuerySet:
@@ -95,9 +103,14 @@ def bnba_kube(items: QuerySet, *, mask) -> Iterator[list]:
         "item_id",
     ).select_related("group__business_type", "person__village", "person__district", "person__regency")
     ordered = members.order_by("group__regency", "group__name", "role", "person__full_name", "pk")
+    groups, total, n = set(), Decimal(0), 0
     for n, m in enumerate(ordered.iterator(2000), 1):
+        if m.group_id not in groups:  # the group's value once, though every member's row shows it
+            groups.add(m.group_id)
+            total += m.allocated or 0
         yield [n, m.group.name, m.get_role_display(), *_person(m.person, mask), str(m.group.business_type),
                m.allocated, m.bast]  # fmt: skip
+    yield _total_line(BNBA_KUBE, {1: f"JUMLAH: {len(groups)} KUBE", 2: f"{n} anggota", len(BNBA_KUBE) - 2: total})
 
 
 VERIFICATION_COLUMNS = [
@@ -120,7 +133,10 @@ def verification_rows(items: QuerySet, *, mask) -> Iterator[list]:
     queryset = items.select_related("proposal__regency", "person", "group", "decided_by").order_by(
         "proposal__regency", "proposal__program", "pk"
     )
+    statuses: dict[str, int] = {}
+    n = 0
     for n, item in enumerate(queryset.iterator(2000), 1):
+        statuses[item.get_status_display()] = statuses.get(item.get_status_display(), 0) + 1
         checks = "; ".join(
             f"{'KESALAHAN' if c['level'] == 'error' else 'Peringatan'}: {c['message']}" for c in item.checks
         )
@@ -129,6 +145,8 @@ def verification_rows(items: QuerySet, *, mask) -> Iterator[list]:
                item.person.full_name if item.person_id else f"KUBE {item.group.name}",
                mask(item.person.nik) if item.person_id else "", item.get_status_display(), item.reason, checks,
                str(item.decided_by or ""), decided]  # fmt: skip
+    summary = ", ".join(f"{label} {count}" for label, count in sorted(statuses.items()))
+    yield _total_line(VERIFICATION_COLUMNS, {1: "JUMLAH", 3: f"{n} calon penerima", 5: summary})
 
 
 ATTENDANCE_COLUMNS = [

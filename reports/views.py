@@ -52,6 +52,8 @@ def dashboard(request):
                 "amount": [int(line.amount) for line in per_regency],
                 "committed": [int(line.committed) for line in per_regency],
                 "realised": [int(line.realised) for line in per_regency],
+                "stages": selectors.STAGE_LABELS,
+                "funnel": [recap.total().counts[stage] for stage in selectors.STAGES],
             },
         )
     return render(request, "reports/dashboard.html", context)

@@ -120,10 +120,12 @@ def test_bnba_is_formula_safe_and_has_one_row_per_recipient(client):
     ApprovedItemFactory.create_batch(4)
     client.force_login(PimpinanFactory())
     sheet, rows = _sheet(client.get(reverse("reports:bnba_export", args=["WRSE"]), {"tahun": 2024}))
+    *rows, total = rows
+    assert total[3] == "JUMLAH: 5 penerima"
     names = [row[3] for row in rows]
     assert '\'=HYPERLINK("http://x","klik")' in names
     assert "'+62 jalan rusak" in [row[7] for row in rows]
-    assert len(rows) == 5  # rows written = the query's count (no totals line in the BNBA)
+    assert len(rows) == 5  # rows written = the query's count
     assert AuditEvent.objects.get(action="report.bnba.export").after["rows"] == 5
     assert sheet.freeze_panes == "A7" and sheet.auto_filter.ref.startswith("A6:")
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
@@ -142,6 +144,8 @@ def test_kube_bnba_lists_every_member_with_the_groups_allocation(client):
     allocations_create(item_ids=[item.pk], lines=package_lines(PackageFactory(program="KUBE")), actor=None)
     client.force_login(OperatorFactory())
     _, rows = _sheet(client.get(reverse("reports:bnba_export", args=["KUBE"]), {"tahun": 2024}))
+    *rows, total = rows
+    assert total[1] == "JUMLAH: 1 KUBE" and total[2] == "5 anggota" and total[-2] == 4000000  # the group once
     assert len(rows) == 5 and {row[1] for row in rows} == {chair.group.name}
     assert {row[2] for row in rows} == {"Ketua", "Sekretaris", "Bendahara", "Anggota"}
     assert {row[-2] for row in rows} == {4000000}
