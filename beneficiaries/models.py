@@ -194,6 +194,11 @@ class KubeGroup(models.Model):
     def get_absolute_url(self):
         return reverse("beneficiaries:group_detail", kwargs={"pk": self.pk})
 
+    @property
+    def label(self) -> str:
+        """'KUBE Tepian Sejahtera' whether or not the name already starts with KUBE."""
+        return self.name if self.name.upper().startswith("KUBE") else f"KUBE {self.name}"
+
 
 class MemberRole(models.TextChoices):
     CHAIR = "ketua", _("Ketua")

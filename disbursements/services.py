@@ -272,7 +272,7 @@ def handover_create(
         second_name, second_role = item.person.full_name, f"Penerima Manfaat {allocation.program}"
     else:
         chair = item.group.members.select_related("person").get(role=MemberRole.CHAIR).person
-        second_name, second_role = chair.full_name, f"Ketua KUBE {item.group.name}"
+        second_name, second_role = chair.full_name, f"Ketua {item.group.label}"
     handover = Handover(
         allocation=allocation,
         budget_year=allocation.budget_year,

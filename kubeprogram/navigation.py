@@ -21,19 +21,24 @@ class NavItem:
     visible: Callable[[object], bool]
     # URL prefix that marks the item active.
     prefix: str = ""
+    # Items of one menu share it (a dropdown in the navbar, so it fits a 1366-pixel office screen).
+    menu: str = ""
+
+
+REGISTRY, DISTRIBUTION = "Penduduk & KUBE", "Penyaluran"
 
 
 NAV_ITEMS = [
     NavItem("Beranda", "home", lambda user: True),
     NavItem("Dasbor", "reports:dashboard", can_view_dashboard, "/dasbor/"),
-    NavItem("Penduduk", "beneficiaries:person_list", can_view_registry, "/penduduk/"),
-    NavItem("KUBE", "beneficiaries:group_list", can_view_registry, "/kube/"),
-    NavItem("Data Ganda", "beneficiaries:duplicate_list", can_review_duplicates, "/penduduk/duplikat/"),
+    NavItem("Penduduk", "beneficiaries:person_list", can_view_registry, "/penduduk/", menu=REGISTRY),
+    NavItem("KUBE", "beneficiaries:group_list", can_view_registry, "/kube/", menu=REGISTRY),
+    NavItem("Data Ganda", "beneficiaries:duplicate_list", can_review_duplicates, "/penduduk/duplikat/", menu=REGISTRY),
     NavItem("Usulan", "proposals:proposal_list", can_view_proposals, "/usulan/"),
-    NavItem("Alokasi", "disbursements:allocation_list", can_view_allocations, "/alokasi/"),
-    NavItem("Bimtek", "training:session_list", can_view_training, "/bimtek/"),
-    NavItem("BAST", "disbursements:handover_list", can_view_handovers, "/bast/"),
-    NavItem("Barang & Paket", "disbursements:goods_list", can_view_catalogue, "/barang/"),
+    NavItem("Alokasi", "disbursements:allocation_list", can_view_allocations, "/alokasi/", menu=DISTRIBUTION),
+    NavItem("Bimtek", "training:session_list", can_view_training, "/bimtek/", menu=DISTRIBUTION),
+    NavItem("BAST", "disbursements:handover_list", can_view_handovers, "/bast/", menu=DISTRIBUTION),
+    NavItem("Barang & Paket", "disbursements:goods_list", can_view_catalogue, "/barang/", menu=DISTRIBUTION),
     NavItem("Laporan", "reports:report_index", can_view_reports, "/laporan/"),
     NavItem("Wilayah", "regions:regency_list", lambda user: True, "/wilayah/"),
     NavItem("Tahun Anggaran", "programs:budgetyear_list", can_view_budget_years, "/anggaran/"),
@@ -48,11 +53,23 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [
-        {"label": item.label, "url": reverse(item.url_name), "prefix": item.prefix, "active": False}
+        {"label": item.label, "url": reverse(item.url_name), "prefix": item.prefix, "active": False, "menu": item.menu}
         for item in NAV_ITEMS
         if item.visible(user)
     ]
     matching = [i for i in items if (i["prefix"] and request.path.startswith(i["prefix"])) or request.path == i["url"]]
     if matching:
         max(matching, key=lambda i: len(i["prefix"]))["active"] = True
-    return {"nav_items": items}
+    # The navbar: plain items, and each menu once (where its first item stands) with its items inside.
+    menu: list[dict] = []
+    for item in items:
+        if not item["menu"]:
+            menu.append(item)
+            continue
+        group = next((m for m in menu if m.get("children") is not None and m["label"] == item["menu"]), None)
+        if group is None:
+            group = {"label": item["menu"], "children": [], "active": False}
+            menu.append(group)
+        group["children"].append(item)
+        group["active"] = group["active"] or item["active"]
+    return {"nav_items": items, "nav_menu": menu}

@@ -142,7 +142,7 @@ def verification_rows(items: QuerySet, *, mask) -> Iterator[list]:
         )
         decided = timezone.localtime(item.decided_at).date() if item.decided_at else None
         yield [n, str(item.proposal.regency), item.proposal.program,
-               item.person.full_name if item.person_id else f"KUBE {item.group.name}",
+               item.person.full_name if item.person_id else item.group.label,
                mask(item.person.nik) if item.person_id else "", item.get_status_display(), item.reason, checks,
                str(item.decided_by or ""), decided]  # fmt: skip
     summary = ", ".join(f"{label} {count}" for label, count in sorted(statuses.items()))

@@ -170,6 +170,20 @@ ACTIONS = {
     "training_session.create": "Sesi Bimtek dibuat",
     "person.create": "Penduduk didaftarkan",
     "kube_group.create": "KUBE dibentuk",
+    "kube_member.add": "Anggota KUBE ditambahkan",
+    "person.update": "Data penduduk diubah",
+    "proposal.open": "Usulan dibuka",
+    "proposal.upload": "Berkas usulan diunggah",
+    "proposal_item.create": "Calon penerima diusulkan",
+    "attendance.invite": "Peserta Bimtek diundang",
+    "handover.attach_photo": "Foto serah terima diunggah",
+    "handover.attach_signed_scan": "Pindaian BAST diunggah",
+    "goods_item.create": "Barang ditambahkan ke katalog",
+    "goods_item.update": "Data barang diubah",
+    "package.create": "Paket bantuan dibuat",
+    "package.update": "Paket bantuan diubah",
+    "budget_year.create": "Tahun anggaran dibuat",
+    "budget_year.update": "Tahun anggaran diubah",
 }
 
 

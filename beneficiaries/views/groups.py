@@ -89,7 +89,7 @@ def group_create(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"KUBE {group.name} dibentuk. Tambahkan anggotanya di bawah ini.")
+            messages.success(request, f"{group.label} dibentuk. Tambahkan anggotanya di bawah ini.")
             return redirect(group)
     return render(request, "beneficiaries/kubegroup_form.html", {"form": form, "group": None})
 
@@ -105,7 +105,7 @@ def group_update(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Data KUBE {group.name} disimpan.")
+            messages.success(request, f"Data {group.label} disimpan.")
             return redirect(group)
     return render(request, "beneficiaries/kubegroup_form.html", {"form": form, "group": group})
 

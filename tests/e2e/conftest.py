@@ -12,3 +12,17 @@ def login(page, live_server):
         page.get_by_role("button", name="Masuk").click()
 
     return _login
+
+
+@pytest.fixture
+def navigate(page):
+    """Click through the navbar as a person would: navigate("Penyaluran", "Alokasi") opens the menu first."""
+
+    def _go(*labels: str):
+        nav = page.get_by_test_id("nav")
+        *menus, label = labels
+        for menu in menus:
+            nav.get_by_role("button", name=menu).click()
+        nav.get_by_role("link", name=label, exact=True).click()
+
+    return _go

@@ -6,7 +6,7 @@ from tests.factories import PASSWORD, AdminProvinsiFactory, ApprovedItemFactory,
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("reference_data")]
 
 
-def test_admin_sets_a_ceiling_allocates_a_package_and_cannot_exceed_it(page, login, live_server, tmp_path):
+def test_admin_sets_a_ceiling_allocates_a_package_and_cannot_exceed_it(page, login, navigate, live_server, tmp_path):
     year = BudgetYearFactory()
     package = PackageFactory(name="Paket Menjahit")  # Rp4.000.000
     people = [item.person.full_name for item in ApprovedItemFactory.create_batch(4)]
@@ -21,7 +21,7 @@ def test_admin_sets_a_ceiling_allocates_a_package_and_cannot_exceed_it(page, log
     row = page.locator("tr[data-regency='64.72'][data-program='WRSE']")
     expect(row.get_by_test_id("remaining")).to_have_text("Rp14.000.000")
 
-    page.get_by_test_id("nav").get_by_role("link", name="Alokasi").click()
+    navigate("Penyaluran", "Alokasi")
     page.get_by_role("link", name="Alokasikan").click()
     page.get_by_label("Paket bantuan").select_option(label=f"WRSE · {package.name} (Rp4.000.000)")
     for name in people[:3]:
@@ -35,7 +35,7 @@ def test_admin_sets_a_ceiling_allocates_a_package_and_cannot_exceed_it(page, log
     page.goto(f"{live_server.url}/anggaran/{year.year}/pagu/")
     expect(row.get_by_test_id("remaining")).to_have_text("Rp2.000.000")  # 14 - 3 x 4 million, exactly
 
-    page.get_by_test_id("nav").get_by_role("link", name="Alokasi").click()
+    navigate("Penyaluran", "Alokasi")
     page.get_by_role("link", name="Alokasikan").click()
     page.get_by_label("Paket bantuan").select_option(label=f"WRSE · {package.name} (Rp4.000.000)")
     page.get_by_label(people[3]).check()

@@ -16,7 +16,7 @@ from tests.factories import (
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("reference_data")]
 
 
-def test_bimtek_then_handover_then_printable_bast_and_realised_budget(page, login, live_server, tmp_path):
+def test_bimtek_then_handover_then_printable_bast_and_realised_budget(page, login, navigate, live_server, tmp_path):
     year = BudgetYearFactory()
     CeilingFactory(amount=Decimal("50000000"))
     item = ApprovedItemFactory()
@@ -27,7 +27,7 @@ def test_bimtek_then_handover_then_printable_bast_and_realised_budget(page, logi
     )
     login(verifier.username, PASSWORD)
 
-    page.get_by_test_id("nav").get_by_role("link", name="Bimtek").click()
+    navigate("Penyaluran", "Bimtek")
     page.get_by_role("link", name="Tambah Sesi").click()
     page.get_by_label("Tahun anggaran").select_option(label=str(year))
     page.get_by_label("Program").select_option("WRSE")

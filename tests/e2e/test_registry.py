@@ -10,7 +10,7 @@ from tests.factories import PASSWORD, OperatorFactory, PersonFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("reference_data")]
 
 
-def test_operator_registers_a_woman_and_forms_a_kube_of_five(page, login, live_server):
+def test_operator_registers_a_woman_and_forms_a_kube_of_five(page, login, navigate, live_server):
     operator = OperatorFactory()
     village = Village.objects.filter(district__regency_id="64.72").order_by("code").first()
     for name in ("Rusmini Baco", "Halimah Latif", "Jumiati Saleh", "Erna Yunus"):
@@ -18,7 +18,7 @@ def test_operator_registers_a_woman_and_forms_a_kube_of_five(page, login, live_s
     nik = make_nik(village.district_id.replace(".", ""), datetime.date(1981, 4, 21), "P", 4321)
 
     login(operator.username, PASSWORD)
-    page.get_by_test_id("nav").get_by_role("link", name="Penduduk").click()
+    navigate("Penduduk & KUBE", "Penduduk")
     page.get_by_role("link", name="Daftarkan Penduduk").click()
     page.get_by_label("NIK").fill(nik)
     page.get_by_label("No. KK").fill("6472030404200011")
@@ -37,7 +37,7 @@ def test_operator_registers_a_woman_and_forms_a_kube_of_five(page, login, live_s
     expect(page.get_by_role("heading", name="Sitti Maryam")).to_be_visible()
     expect(page.get_by_text("Sitti Maryam terdaftar.")).to_be_visible()
 
-    page.get_by_test_id("nav").get_by_role("link", name="KUBE").click()
+    navigate("Penduduk & KUBE", "KUBE")
     page.get_by_role("link", name="Bentuk KUBE").click()
     page.get_by_label("Nama KUBE").fill("KUBE Maryam Sejahtera")
     page.get_by_label("Jenis usaha").select_option(label="Kue dan Roti")
@@ -62,14 +62,14 @@ def test_operator_registers_a_woman_and_forms_a_kube_of_five(page, login, live_s
         expect(page.get_by_test_id("member-table")).to_contain_text(name)
     expect(page.get_by_test_id("group-complete")).to_contain_text("5 anggota dengan ketua, sekretaris, dan bendahara")
 
-    page.get_by_test_id("nav").get_by_role("link", name="Penduduk").click()
+    navigate("Penduduk & KUBE", "Penduduk")
     page.get_by_label("Cari nama atau NIK").fill("maryam")
     # Enter submits the filter form (htmx when loaded, a plain GET otherwise): no race with script loading.
     page.get_by_label("Cari nama atau NIK").press("Enter")
     expect(page.get_by_test_id("person-table").locator("tbody tr")).to_have_count(1)
     expect(page.get_by_test_id("person-table")).to_contain_text("Sitti Maryam")
 
-    page.get_by_test_id("nav").get_by_role("link", name="KUBE").click()
+    navigate("Penduduk & KUBE", "KUBE")
     row = page.get_by_test_id("group-table").locator("tr", has_text="KUBE Maryam Sejahtera")
     expect(row).to_contain_text("5")
     expect(row).to_contain_text("Lengkap")

@@ -188,4 +188,4 @@ def test_a_kube_handover_goes_to_its_ketua_once_the_three_officers_attended():
     handover = _handover(allocation)
     assert handover.number == "BAST/KUBE/64.72/2024/0001"
     assert handover.second_party_name == chair.person.full_name
-    assert handover.second_party_role == f"Ketua KUBE {group.name}"
+    assert handover.second_party_role == f"Ketua {group.label}"
