@@ -202,17 +202,26 @@ def suggested_ceilings(budget_year: BudgetYear) -> dict[tuple[str, str], tuple[i
     return {(regency, program): (n, n * values[program]) for regency, program, n in counts}
 
 
-def allocation_filters(queryset: QuerySet[Allocation], params) -> QuerySet[Allocation]:
-    """The allocation list's filters: year, regency, program, status, recipient name or NIK."""
+FILTER_KEYS = ("tahun", "kabkota", "program", "status", "q")
+
+
+def _scope_filters(queryset: QuerySet, params, statuses) -> tuple[QuerySet, str]:
+    """The filters allocation and BAST lists share (year, regency, program, status); returns the queryset
+    and the normalised search text for the caller's own match."""
     if (year := params.get("tahun", "")).isdigit():
         queryset = queryset.filter(budget_year__year=int(year))
     if regency := params.get("kabkota"):
         queryset = queryset.filter(regency=regency)
     if (program := params.get("program")) in Program.values:
         queryset = queryset.filter(program=program)
-    if (status := params.get("status")) in Allocation.Status.values:
+    if (status := params.get("status")) in statuses:
         queryset = queryset.filter(status=status)
-    query = " ".join((params.get("q") or "").split())
+    return queryset, " ".join((params.get("q") or "").split())
+
+
+def allocation_filters(queryset: QuerySet[Allocation], params) -> QuerySet[Allocation]:
+    """The allocation list's filters: year, regency, program, status, recipient name or NIK."""
+    queryset, query = _scope_filters(queryset, params, Allocation.Status.values)
     if query:
         queryset = queryset.filter(
             Q(item__person__nik=query)
@@ -237,15 +246,7 @@ def handover_list(queryset: QuerySet[Handover]) -> QuerySet[Handover]:
 
 def handover_filters(queryset: QuerySet[Handover], params) -> QuerySet[Handover]:
     """The register's filters: year, regency, program, status, number or recipient name."""
-    if (year := params.get("tahun", "")).isdigit():
-        queryset = queryset.filter(budget_year__year=int(year))
-    if regency := params.get("kabkota"):
-        queryset = queryset.filter(regency=regency)
-    if (program := params.get("program")) in Program.values:
-        queryset = queryset.filter(program=program)
-    if (status := params.get("status")) in Handover.Status.values:
-        queryset = queryset.filter(status=status)
-    query = " ".join((params.get("q") or "").split())
+    queryset, query = _scope_filters(queryset, params, Handover.Status.values)
     if query:
         queryset = queryset.filter(Q(number__icontains=query) | Q(second_party_name__icontains=query))
     return queryset

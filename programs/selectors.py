@@ -39,3 +39,12 @@ def ceilings_visible_to(user) -> QuerySet:
     if not can_view_ceilings(user):
         return Ceiling.objects.none()
     return Ceiling.objects.filter(user.regency_q("regency"))
+
+
+def budget_year_chosen(user, value: str | None) -> tuple[BudgetYear | None, QuerySet[BudgetYear]]:
+    """The year a page's `tahun` parameter asks for among the user's years (default: the current one), and
+    those years for its selector."""
+    years = budget_years_visible_to(user)
+    value = value or ""
+    budget_year = years.filter(year=int(value)).first() if value.isdigit() else budget_year_current()
+    return budget_year, years

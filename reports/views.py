@@ -12,7 +12,7 @@ from beneficiaries.permissions import can_see_full_nik
 from kubeprogram.access import require
 from kubeprogram.excel import ReportWriter
 from programs.models import Program
-from programs.selectors import budget_year_current, budget_years_visible_to
+from programs.selectors import budget_year_chosen
 from proposals.models import ItemStatus, ProposalItem
 from proposals.selectors import proposals_visible_to
 from reports import exports, selectors
@@ -22,10 +22,8 @@ from training.selectors import sessions_visible_to
 
 
 def _budget_year(request):
-    years = budget_years_visible_to(request.user)
-    year = request.GET.get("tahun", "")
-    budget_year = years.filter(year=year).first() if year.isdigit() else budget_year_current()
-    if budget_year is None and year:
+    budget_year, years = budget_year_chosen(request.user, request.GET.get("tahun"))
+    if budget_year is None and request.GET.get("tahun"):
         raise Http404
     return budget_year, years.values_list("year", flat=True)
 

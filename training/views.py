@@ -15,7 +15,7 @@ from beneficiaries.permissions import can_see_full_nik
 from kubeprogram.access import require
 from kubeprogram.excel import Column, ReportWriter
 from kubeprogram.forms import add_service_errors
-from programs.selectors import budget_year_current, budget_years_visible_to
+from programs.selectors import budget_year_chosen
 from proposals.workbook.reader import WorkbookRefused
 from training import selectors, services
 from training.forms import AttendanceUploadForm, SessionForm
@@ -34,9 +34,7 @@ def _session(request, pk) -> TrainingSession:
 @login_required
 def session_list(request):
     require(can_view_training(request.user))
-    years = budget_years_visible_to(request.user)
-    year = request.GET.get("tahun", "")
-    budget_year = years.filter(year=year).first() if year.isdigit() else budget_year_current()
+    budget_year, years = budget_year_chosen(request.user, request.GET.get("tahun"))
     sessions = selectors.sessions_visible_to(request.user)
     if budget_year:
         sessions = sessions.filter(budget_year=budget_year)
@@ -240,9 +238,7 @@ RATE_COLUMNS = [
 def rates_export(request):
     """Attendance per session and per regency of a budget year (in the user's scope) as xlsx."""
     require(can_view_training(request.user))
-    years = budget_years_visible_to(request.user)
-    year = request.GET.get("tahun", "")
-    budget_year = years.filter(year=year).first() if year.isdigit() else budget_year_current()
+    budget_year, _ = budget_year_chosen(request.user, request.GET.get("tahun"))
     sessions = selectors.sessions_visible_to(request.user)
     if budget_year:
         sessions = sessions.filter(budget_year=budget_year)

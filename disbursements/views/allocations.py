@@ -25,19 +25,26 @@ from kubeprogram.access import require
 from kubeprogram.excel import ReportWriter
 from kubeprogram.formatting import rupiah
 from programs.models import Ceiling, Program
-from programs.selectors import budget_year_current, budget_years_visible_to
+from programs.selectors import budget_year_chosen, budget_years_visible_to
 from regions.models import Regency
 
 MAX_CHOICES = 1000  # recipients one allocation page offers at once; narrow with the filters for more
 
 
 def _filters(request) -> dict:
+    return {key: request.GET.get(key, "") for key in selectors.FILTER_KEYS}
+
+
+def list_context(request, queryset, statuses) -> dict:
+    """What the allocation and BAST lists show around their rows: a page of 50, the filter form's choices."""
     return {
-        "tahun": request.GET.get("tahun", ""),
-        "kabkota": request.GET.get("kabkota", ""),
-        "program": request.GET.get("program", ""),
-        "status": request.GET.get("status", ""),
-        "q": request.GET.get("q", ""),
+        "page": Paginator(queryset, 50).get_page(request.GET.get("page")),
+        "filters": _filters(request),
+        "regencies": Regency.objects.filter(request.user.regency_q("pk")).order_by("code"),
+        "years": budget_years_visible_to(request.user).values_list("year", flat=True),
+        "programs": Program.choices,
+        "statuses": statuses,
+        "query_string": request.GET.urlencode(),
     }
 
 
@@ -45,20 +52,9 @@ def _filters(request) -> dict:
 def allocation_list(request):
     require(can_view_allocations(request.user))
     queryset = selectors.allocation_filters(selectors.allocations_visible_to(request.user), request.GET)
-    page = Paginator(selectors.allocation_list(queryset), 50).get_page(request.GET.get("page"))
+    context = list_context(request, selectors.allocation_list(queryset), Allocation.Status.choices)
     return render(
-        request,
-        "disbursements/allocation_list.html",
-        {
-            "page": page,
-            "filters": _filters(request),
-            "regencies": Regency.objects.filter(request.user.regency_q("pk")).order_by("code"),
-            "years": budget_years_visible_to(request.user).values_list("year", flat=True),
-            "programs": Program.choices,
-            "statuses": Allocation.Status.choices,
-            "can_allocate": can_allocate(request.user),
-            "query_string": request.GET.urlencode(),
-        },
+        request, "disbursements/allocation_list.html", {**context, "can_allocate": can_allocate(request.user)}
     )
 
 
@@ -131,9 +127,7 @@ def allocation_new(request):
     per ceiling against what remains; step 3 (POST "simpan"): allocate, all or nothing."""
     require(can_allocate(request.user))
     params = request.POST if request.method == "POST" else request.GET
-    years = budget_years_visible_to(request.user)
-    budget_year = years.filter(year=params.get("tahun")).first() if params.get("tahun", "").isdigit() else None
-    budget_year = budget_year or budget_year_current()
+    budget_year, years = budget_year_chosen(request.user, params.get("tahun"))
     regency = params.get("kabkota") or None
     program = params.get("program") if params.get("program") in Program.values else None
     candidates = (

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,12 +18,10 @@ from disbursements.exports import HANDOVER_COLUMNS, handover_rows
 from disbursements.forms import AttachmentForm, HandoverForm, VoidForm
 from disbursements.models import Handover
 from disbursements.permissions import can_hand_over, can_view_handovers
+from disbursements.views.allocations import list_context
 from kubeprogram.access import require
 from kubeprogram.excel import ReportWriter
 from kubeprogram.formatting import terbilang
-from programs.models import Program
-from programs.selectors import budget_years_visible_to
-from regions.models import Regency
 
 ATTACHMENTS = {"foto": "photo", "pindaian": "signed_scan"}
 
@@ -67,28 +64,12 @@ def handover_create(request, pk):
     )
 
 
-def _filters(request) -> dict:
-    return {key: request.GET.get(key, "") for key in ("tahun", "kabkota", "program", "status", "q")}
-
-
 @login_required
 def handover_list(request):
     require(can_view_handovers(request.user))
     queryset = selectors.handover_filters(selectors.handovers_visible_to(request.user), request.GET)
-    page = Paginator(selectors.handover_list(queryset), 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "disbursements/handover_list.html",
-        {
-            "page": page,
-            "filters": _filters(request),
-            "regencies": Regency.objects.filter(request.user.regency_q("pk")).order_by("code"),
-            "years": budget_years_visible_to(request.user).values_list("year", flat=True),
-            "programs": Program.choices,
-            "statuses": Handover.Status.choices,
-            "query_string": request.GET.urlencode(),
-        },
-    )
+    context = list_context(request, selectors.handover_list(queryset), Handover.Status.choices)
+    return render(request, "disbursements/handover_list.html", context)
 
 
 @login_required
@@ -98,7 +79,7 @@ def handover_export(request):
     queryset = selectors.handover_list(
         selectors.handover_filters(selectors.handovers_visible_to(request.user), request.GET)
     ).order_by("regency", "program", "sequence")
-    applied = [(label, value) for label, value in _filters(request).items() if value]
+    applied = [(label, request.GET[label]) for label in selectors.FILTER_KEYS if request.GET.get(label)]
     writer = ReportWriter("Register Berita Acara Serah Terima (BAST)", HANDOVER_COLUMNS, filters=applied)
     for row in handover_rows(queryset):
         writer.append(row)
