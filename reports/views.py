@@ -1,12 +1,9 @@
 """The leadership dashboard and the reports page with its workbooks (each in the user's scope, audited)."""
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
 
-from audit.services import audit_record
 from beneficiaries.identity import mask_nik
 from beneficiaries.permissions import can_see_full_nik
 from kubeprogram.access import require
@@ -77,15 +74,13 @@ def _scope_filters(request, budget_year, **more) -> list[tuple[str, str]]:
 
 def _respond(request, writer: ReportWriter, *, report: str, filename: str, budget_year, **details):
     """Audit the export (who took which data, UU 27/2022), then stream the workbook."""
-    with transaction.atomic():
-        audit_record(
-            actor=request.user,
-            action=f"report.{report}.export",
-            obj=ProposalItem,
-            regency_id=None if request.user.is_provincial else request.user.regency_id,
-            after={"budget_year": budget_year.year, "rows": writer.rows, **details},
-        )
-    return writer.response(f"{filename}-{budget_year.year}-{timezone.localdate():%Y%m%d}.xlsx")
+    return writer.audited_response(
+        user=request.user,
+        action=f"report.{report}.export",
+        obj=ProposalItem,
+        filename=f"{filename}-{budget_year.year}",
+        after={"budget_year": budget_year.year, **details},
+    )
 
 
 def _report_year(request):

@@ -5,11 +5,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
-from audit.services import audit_record
 from beneficiaries.identity import mask_nik
 from beneficiaries.permissions import can_see_full_nik
 from kubeprogram.access import require
@@ -184,15 +181,14 @@ def attendance_export(request, pk):
         nik = p.person.nik if full_nik else mask_nik(p.person.nik)
         group = p.item.group.name if p.item.group_id else ""
         writer.append([n, nik, p.person.full_name, group, str(p.person.village), p.get_status_display()])
-    with transaction.atomic():
-        audit_record(
-            actor=request.user,
-            action="attendance.export",
-            obj=session,
-            regency_id=session.regency_id,
-            after={"rows": writer.rows, "full_nik": full_nik},
-        )
-    return writer.response(f"daftar-hadir-bimtek-{session.pk}-{timezone.localdate():%Y%m%d}.xlsx")
+    return writer.audited_response(
+        user=request.user,
+        action="attendance.export",
+        obj=session,
+        filename=f"daftar-hadir-bimtek-{session.pk}",
+        after={"full_nik": full_nik},
+        regency_id=session.regency_id,
+    )
 
 
 @login_required
@@ -255,12 +251,10 @@ def rates_export(request):
         name = f"{row['regency__kind'].title()} {row['regency__name']}"
         writer.total([f"JUMLAH {name}", "", f"{row['sessions']} sesi", None, "", row["invited"], row["present"],
                       None, None, row["rate"]])  # fmt: skip
-    with transaction.atomic():
-        audit_record(
-            actor=request.user,
-            action="attendance.export_rates",
-            obj=TrainingSession,
-            regency_id=None if request.user.is_provincial else request.user.regency_id,
-            after={"budget_year": budget_year.year if budget_year else None, "rows": writer.rows},
-        )
-    return writer.response(f"kehadiran-bimtek-{timezone.localdate():%Y%m%d}.xlsx")
+    return writer.audited_response(
+        user=request.user,
+        action="attendance.export_rates",
+        obj=TrainingSession,
+        filename="kehadiran-bimtek",
+        after={"budget_year": budget_year.year if budget_year else None},
+    )

@@ -1,11 +1,8 @@
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Prefetch
-from django.utils import timezone
 
-from audit.services import audit_record
 from beneficiaries.exports import GROUP_COLUMNS, PERSON_COLUMNS, group_rows, person_rows
-from beneficiaries.models import OFFICER_ROLES, KubeMember, Person
+from beneficiaries.models import OFFICER_ROLES, KubeGroup, KubeMember, Person
 from beneficiaries.permissions import can_see_full_nik, can_view_registry
 from beneficiaries.views.groups import group_filterset
 from beneficiaries.views.people import person_filterset
@@ -22,15 +19,13 @@ def person_export(request):
     full_nik = can_see_full_nik(request.user)
     for row in person_rows(filterset.qs, full_nik=full_nik):
         writer.append(row)
-    with transaction.atomic():
-        audit_record(
-            actor=request.user,
-            action="person.export",
-            obj=Person,
-            regency_id=request.user.regency_id if not request.user.is_provincial else None,
-            after={"filters": dict(filterset.applied()), "rows": writer.rows, "full_nik": full_nik},
-        )
-    return writer.response(f"penduduk-{timezone.localdate():%Y%m%d}.xlsx")
+    return writer.audited_response(
+        user=request.user,
+        action="person.export",
+        obj=Person,
+        filename="penduduk",
+        after={"filters": dict(filterset.applied()), "full_nik": full_nik},
+    )
 
 
 @login_required
@@ -46,4 +41,10 @@ def group_export(request):
     groups = filterset.qs.prefetch_related(officers)
     for row in group_rows(groups):
         writer.append(row)
-    return writer.response(f"kube-{timezone.localdate():%Y%m%d}.xlsx")
+    return writer.audited_response(
+        user=request.user,
+        action="kube_group.export",
+        obj=KubeGroup,
+        filename="kube",
+        after={"filters": dict(filterset.applied())},
+    )

@@ -5,15 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from audit.permissions import can_view_audit_log
 from audit.selectors import events_for_object
-from audit.services import audit_record
 from beneficiaries.identity import mask_nik
 from beneficiaries.permissions import can_see_full_nik
 from disbursements import selectors, services
@@ -70,15 +67,13 @@ def allocation_export(request):
     mask = (lambda nik: nik) if can_see_full_nik(request.user) else mask_nik
     for row in allocation_rows(queryset, mask=mask):
         writer.append(row)
-    with transaction.atomic():
-        audit_record(
-            actor=request.user,
-            action="allocation.export",
-            obj=Allocation,
-            regency_id=None if request.user.is_provincial else request.user.regency_id,
-            after={"filters": dict(applied), "rows": writer.rows},
-        )
-    return writer.response(f"alokasi-{timezone.localdate():%Y%m%d}.xlsx")
+    return writer.audited_response(
+        user=request.user,
+        action="allocation.export",
+        obj=Allocation,
+        filename="alokasi",
+        after={"filters": dict(applied)},
+    )
 
 
 @login_required

@@ -4,11 +4,8 @@ workbook."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
-from audit.services import audit_record
 from disbursements import selectors
 from disbursements.exports import ABSORPTION_COLUMNS, absorption_rows
 from disbursements.forms import CeilingEditorForm
@@ -91,12 +88,10 @@ def absorption_export(request, year):
     writer = ReportWriter("Penyerapan Anggaran per Kabupaten/Kota", ABSORPTION_COLUMNS, filters=scope)
     for row in absorption_rows(overview):
         writer.append(row)
-    with transaction.atomic():
-        audit_record(
-            actor=request.user,
-            action="budget.export",
-            obj=Ceiling,
-            regency_id=None if request.user.is_provincial else request.user.regency_id,
-            after={"budget_year": budget_year.year, "rows": writer.rows},
-        )
-    return writer.response(f"penyerapan-anggaran-{budget_year.year}-{timezone.localdate():%Y%m%d}.xlsx")
+    return writer.audited_response(
+        user=request.user,
+        action="budget.export",
+        obj=Ceiling,
+        filename=f"penyerapan-anggaran-{budget_year.year}",
+        after={"budget_year": budget_year.year},
+    )

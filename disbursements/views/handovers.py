@@ -5,14 +5,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from audit.permissions import can_view_audit_log
 from audit.selectors import events_for_object
-from audit.services import audit_record
 from disbursements import selectors, services
 from disbursements.exports import HANDOVER_COLUMNS, handover_rows
 from disbursements.forms import AttachmentForm, HandoverForm, VoidForm
@@ -83,15 +81,13 @@ def handover_export(request):
     writer = ReportWriter("Register Berita Acara Serah Terima (BAST)", HANDOVER_COLUMNS, filters=applied)
     for row in handover_rows(queryset):
         writer.append(row)
-    with transaction.atomic():
-        audit_record(
-            actor=request.user,
-            action="handover.export",
-            obj=Handover,
-            regency_id=None if request.user.is_provincial else request.user.regency_id,
-            after={"filters": dict(applied), "rows": writer.rows},
-        )
-    return writer.response(f"register-bast-{timezone.localdate():%Y%m%d}.xlsx")
+    return writer.audited_response(
+        user=request.user,
+        action="handover.export",
+        obj=Handover,
+        filename="register-bast",
+        after={"filters": dict(applied)},
+    )
 
 
 @login_required

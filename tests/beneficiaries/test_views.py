@@ -366,3 +366,6 @@ def test_group_export(client):
     sheet = _workbook(client.get(reverse("beneficiaries:group_export"))).active
     row = list(sheet.iter_rows(min_row=7, values_only=True))[0]
     assert row[1] == "'-KUBE Minus" and row[7] == 2 and row[8] == chair.person.full_name
+    # The officers' names are personal data: the export is recorded (UU 27/2022).
+    event = AuditEvent.objects.get(action="kube_group.export")
+    assert event.after["rows"] == 1 and event.regency_id == "64.72"
