@@ -5,8 +5,10 @@ import io
 from python_calamine import CalamineError, CalamineWorkbook
 
 from proposals.workbook.columns import normalise_header
-from proposals.workbook.reader import WorkbookRefused, check_container
+from proposals.workbook.reader import EMPTY_ROWS_END, WorkbookRefused, check_container
 from training.models import AttendanceStatus
+
+MAX_ROWS = 5_000  # far above any session's participants
 
 STATUS_WORDS = {
     **{normalise_header(label): value for value, label in AttendanceStatus.choices},
@@ -22,9 +24,17 @@ def read_attendance(data: bytes, participants: dict[str, int]) -> tuple[dict[int
     the session. A problem is {"row", "column", "message"}; an empty Kehadiran cell is left as it is."""
     check_container(data)
     try:
-        rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
     except (CalamineError, ValueError, IndexError) as error:
         raise WorkbookRefused(f"Berkas tidak dapat dibaca sebagai .xlsx ({error}).") from None
+    rows, empty_run = [], 0
+    for row in sheet.iter_rows():  # a session has dozens of rows; stop at LibreOffice's trailing empty ones
+        empty_run = empty_run + 1 if not any(cell not in (None, "") for cell in row) else 0
+        if empty_run >= EMPTY_ROWS_END:
+            break
+        rows.append(row)
+        if len(rows) > MAX_ROWS:
+            raise WorkbookRefused(f"Daftar hadir berisi lebih dari {MAX_ROWS} baris; gunakan berkas dari sesi ini.")
     header_at = next(
         (n for n, row in enumerate(rows) if {"nik", "kehadiran"} <= {normalise_header(c) for c in row}), None
     )
