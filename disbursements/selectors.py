@@ -14,7 +14,7 @@ from programs.selectors import ceilings_visible_to
 from proposals.models import ItemStatus, ProposalItem
 from proposals.selectors import proposals_visible_to
 from regions.models import Regency
-from training.selectors import training_gate
+from training.selectors import attended, training_gate
 
 
 def goods_visible_to(user) -> QuerySet[GoodsItem]:
@@ -270,11 +270,8 @@ PIPELINE = ["Diusulkan", "Disetujui", "Dialokasikan", "Bimtek", "Diserahkan"]
 
 def pipeline(items) -> dict[int, int]:
     """How far each recipient has come: {item id: number of steps done} along proposed → approved →
-    allocated → trained (Bimtek attended: the woman, or a KUBE's three officers) → delivered. At most four queries
-    for any number of items."""
-    from beneficiaries.models import OFFICER_ROLES, KubeMember
-    from training.models import Attendance, AttendanceStatus
-
+    allocated → trained (Bimtek attended: the woman, or a KUBE's three officers) → delivered. At most five
+    queries for any number of items."""
     items = list(items)
     ids = [item.pk for item in items]
     allocated = set(
@@ -285,24 +282,19 @@ def pipeline(items) -> dict[int, int]:
             "allocation__item_id", flat=True
         )
     )
-    present = set(
-        Attendance.objects.filter(item__in=ids, status=AttendanceStatus.PRESENT).values_list("item_id", "person_id")
-    )
-    officers = defaultdict(set)
-    for group_id, person_id in KubeMember.objects.filter(
-        group__in=[item.group_id for item in items if item.group_id], role__in=OFFICER_ROLES
-    ).values_list("group_id", "person_id"):
-        officers[group_id].add(person_id)
+    scope = {
+        pk: (year, program)
+        for pk, year, program in ProposalItem.objects.filter(pk__in=ids).values_list(
+            "pk", "proposal__budget_year", "proposal__program"
+        )
+    }
+    trained = attended((item.pk, item.person_id, item.group_id, *scope[item.pk]) for item in items if item.pk in scope)
     steps = {}
     for item in items:
-        required = {item.person_id} if item.person_id else officers[item.group_id]
-        trained = len(required) == (1 if item.person_id else len(OFFICER_ROLES)) and all(
-            (item.pk, person) in present for person in required
-        )
         done = 1
         if item.status == ItemStatus.APPROVED:
             done = 2
             if item.pk in allocated or item.pk in delivered:
-                done = 3 + (trained or item.pk in delivered) + (item.pk in delivered)
+                done = 3 + (item.pk in trained or item.pk in delivered) + (item.pk in delivered)
         steps[item.pk] = done
     return steps

@@ -2,20 +2,19 @@
 program the ceiling, the funnel (proposed → approved → allocated → trained → delivered), committed and
 realised money; everything through the user's scope."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
 from audit.models import AuditEvent
-from beneficiaries.models import OFFICER_ROLES, KubeMember
 from disbursements.models import Allocation, Handover
 from programs.models import BudgetYear, Program
 from programs.selectors import ceilings_visible_to
 from proposals.models import ItemStatus, ProposalItem
 from regions.models import Regency
 from training.models import Attendance, AttendanceStatus
+from training.selectors import attended
 
 STAGES = ["proposed", "approved", "allocated", "trained", "delivered"]
 STAGE_LABELS = ["Diusulkan", "Disetujui", "Dialokasikan", "Bimtek", "Diserahkan"]
@@ -117,31 +116,17 @@ def recap(*, user, budget_year: BudgetYear) -> Recap:
     delivered = set(
         Handover.objects.filter(scope, status=Handover.Status.DELIVERED).values_list("allocation__item_id", flat=True)
     )
-    present = set(
-        Attendance.objects.filter(status=AttendanceStatus.PRESENT, session__budget_year=budget_year).values_list(
-            "person_id", "session__program"
-        )
+    trained = attended(
+        (pk, person_id, group_id, budget_year.pk, program)
+        for pk, _, program, person_id, group_id in approved
+        if pk in allocated or pk in delivered
     )
-    officers = defaultdict(set)
-    for group_id, person_id in KubeMember.objects.filter(
-        group__proposal_items__proposal__budget_year=budget_year,
-        group__proposal_items__status=ItemStatus.APPROVED,
-        role__in=OFFICER_ROLES,
-    ).values_list("group_id", "person_id"):
-        officers[group_id].add(person_id)
-    for pk, regency, program, person_id, group_id in approved:
+    for pk, regency, program, _, _ in approved:
         counts = lines[(regency, program)].counts
         counts["approved"] += 1
         if pk in allocated or pk in delivered:
             counts["allocated"] += 1
-            required = {person_id} if person_id else officers[group_id]
-            attended = (
-                bool(required)
-                and (person_id or len(required) == len(OFFICER_ROLES))
-                and all((person, program) in present for person in required)
-            )
-            if attended or pk in delivered:
-                counts["trained"] += 1
+            counts["trained"] += pk in trained or pk in delivered
         if pk in delivered:
             counts["delivered"] += 1
     return Recap(budget_year=budget_year, lines=list(lines.values()))

@@ -89,3 +89,27 @@ def training_gate(item: ProposalItem) -> list[str]:
         ).values_list("person_id", flat=True)
     )
     return [f"{name} belum tercatat hadir pada Bimtek." for pk, name in required.items() if pk not in attended]
+
+
+def attended(items) -> set[int]:
+    """Of `items` — (item id, person id, group id, budget year id, program) — those whose required people
+    attended Bimtek: the woman (WRSE), or all three officers of the KUBE group (the rule of training_gate,
+    for many items in two queries)."""
+    items = list(items)
+    officers: dict[int, set[int]] = {}
+    for group_id, person_id in KubeMember.objects.filter(
+        group__in={group for _, _, group, _, _ in items if group}, role__in=OFFICER_ROLES
+    ).values_list("group_id", "person_id"):
+        officers.setdefault(group_id, set()).add(person_id)
+    required = {pk: {person} if person else officers.get(group, set()) for pk, person, group, _, _ in items}
+    present = set(
+        Attendance.objects.filter(
+            status=AttendanceStatus.PRESENT, person__in=set().union(*required.values())
+        ).values_list("person_id", "session__budget_year_id", "session__program")
+    )
+    done = set()
+    for pk, person, _, year, program in items:
+        people = required[pk]
+        if len(people) == (1 if person else len(OFFICER_ROLES)) and all((p, year, program) in present for p in people):
+            done.add(pk)
+    return done

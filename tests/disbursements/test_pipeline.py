@@ -30,7 +30,7 @@ def test_each_recipient_shows_how_far_it_came(client, django_assert_max_num_quer
         attendance_mark(attendance=attendance, status="present", actor=None)
     _handover(delivered.allocations.get())
     items = [proposed, approved, allocated, trained, delivered]
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         steps = pipeline(items)
     assert [steps[item.pk] for item in items] == [1, 2, 3, 4, 5]
 
