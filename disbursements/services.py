@@ -205,12 +205,18 @@ def allocations_create(
     return allocations
 
 
-@transaction.atomic
-def allocation_void(*, allocation: Allocation, reason: str, actor) -> Allocation:
-    """Void an active allocation (never deleted): its value returns to the ceiling's remaining amount."""
+def _void_reason(reason: str | None) -> str:
+    """A void's reason, whitespace tidied; refused when empty (allocations and BASTs are never deleted)."""
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationError("Alasan pembatalan wajib diisi.")
+    return reason
+
+
+@transaction.atomic
+def allocation_void(*, allocation: Allocation, reason: str, actor) -> Allocation:
+    """Void an active allocation (never deleted): its value returns to the ceiling's remaining amount."""
+    reason = _void_reason(reason)
     allocation = Allocation.objects.select_for_update().select_related("budget_year").get(pk=allocation.pk)
     if allocation.status != Allocation.Status.ACTIVE:
         raise ValidationError("Alokasi ini sudah dibatalkan.")
@@ -344,9 +350,7 @@ def handover_attach(*, handover: Handover, field: str, upload, actor) -> Handove
 @transaction.atomic
 def handover_void(*, handover: Handover, reason: str, actor) -> Handover:
     """Void a BAST (it keeps its number; never deleted): its value no longer counts as realised."""
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise ValidationError("Alasan pembatalan wajib diisi.")
+    reason = _void_reason(reason)
     handover = Handover.objects.select_for_update().select_related("budget_year").get(pk=handover.pk)
     if handover.status != Handover.Status.DELIVERED:
         raise ValidationError("BAST ini sudah dibatalkan.")

@@ -42,6 +42,16 @@ class Line:
         """Realised ÷ ceiling, in percent (GLOSSARY: Penyerapan Anggaran)."""
         return round(float(self.realised) * 100 / float(self.amount), 2) if self.amount else 0.0
 
+    def add(self, other: "Line") -> None:
+        """Sum `other` into this line (totals per program, per regency, overall)."""
+        self.target += other.target
+        self.amount += other.amount
+        self.committed += other.committed
+        self.realised += other.realised
+        self.has_ceiling = self.has_ceiling or other.has_ceiling
+        for stage in STAGES:
+            self.counts[stage] += other.counts[stage]
+
 
 @dataclass
 class Recap:
@@ -51,28 +61,15 @@ class Recap:
     def total(self, program: str | None = None) -> Line:
         total = Line(regency=None, program=program or "")
         for line in self.lines:
-            if program and line.program != program:
-                continue
-            total.target += line.target
-            total.amount += line.amount
-            total.committed += line.committed
-            total.realised += line.realised
-            for stage in STAGES:
-                total.counts[stage] += line.counts[stage]
+            if not program or line.program == program:
+                total.add(line)
         return total
 
     def per_regency(self) -> list[Line]:
         """Both programs of each regency together."""
         merged: dict[str, Line] = {}
         for line in self.lines:
-            target = merged.setdefault(line.regency.pk, Line(regency=line.regency, program=""))
-            target.target += line.target
-            target.amount += line.amount
-            target.committed += line.committed
-            target.realised += line.realised
-            target.has_ceiling = target.has_ceiling or line.has_ceiling
-            for stage in STAGES:
-                target.counts[stage] += line.counts[stage]
+            merged.setdefault(line.regency.pk, Line(regency=line.regency, program="")).add(line)
         return list(merged.values())
 
     def not_started(self) -> list[Regency]:
