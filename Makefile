@@ -38,9 +38,10 @@ $(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt 2>&1 | { grep -v "is ignored" || true; }
 	@rm -f $(VENV)/.installed-* && touch $@
 
-lint: install
+lint: install ## ruff, and the floors of DESIGN.md (import-linter: no package imports one above it)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -21,7 +21,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from kubeprogram.bulk import bulk_insert_rows
+from core.bulk import bulk_insert_rows
 
 
 @functools.cache

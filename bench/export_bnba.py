@@ -67,7 +67,7 @@ def run_one(kind: str, rows: int) -> dict:
     django.setup()
     from openpyxl import Workbook
 
-    from kubeprogram.excel import Total
+    from core.excel import Total
     from proposals.models import ProposalItem
     from reports.exports import BNBA_WRSE, bnba_wrse
 
@@ -79,7 +79,7 @@ def run_one(kind: str, rows: int) -> dict:
     started = time.perf_counter()
     written = 0
     if kind == "ours":
-        from kubeprogram.excel import ReportWriter
+        from core.excel import ReportWriter
 
         writer = ReportWriter("BNBA Penerima Manfaat WRSE", BNBA_WRSE, filters=[("Bench", str(rows))])
         for row in bnba_wrse(items, mask=lambda nik: nik):

@@ -28,7 +28,7 @@ def run_one(kind: str, rows: int) -> dict:
 
     from beneficiaries.exports import PERSON_COLUMNS, person_rows
     from beneficiaries.models import Person
-    from kubeprogram.excel import ReportWriter
+    from core.excel import ReportWriter
 
     people = Person.objects.current().filter(pk__in=Person.objects.order_by("full_name", "id").values("pk")[:rows])
     target = Path("/tmp") / f"bench-export-{kind}-{rows}.xlsx"

@@ -53,7 +53,7 @@ def main():
     from beneficiaries import synthetic
     from beneficiaries.models import Person
     from beneficiaries.selectors import people_visible_to, person_list
-    from kubeprogram.pagination import keyset_page
+    from core.pagination import keyset_page
 
     call_command("migrate", verbosity=0)
     if not User.objects.filter(username="bench-admin").exists():

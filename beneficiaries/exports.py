@@ -1,4 +1,4 @@
-"""Rows of the registry's Excel exports (the writing itself is kubeprogram.excel.ReportWriter)."""
+"""Rows of the registry's Excel exports (the writing itself is core.excel.ReportWriter)."""
 
 from collections.abc import Iterator
 
@@ -6,7 +6,7 @@ from django.db.models import Count, QuerySet
 
 from beneficiaries.identity import mask_nik
 from beneficiaries.models import KubeGroup, MaritalStatus, MemberRole, Person, Sex
-from kubeprogram.excel import Column
+from core.excel import Column
 
 PERSON_COLUMNS = [
     Column("No", 7, "number"),

@@ -1,13 +1,13 @@
-"""Rows of the budget and allocation workbooks (the writing itself is kubeprogram.excel.ReportWriter)."""
+"""Rows of the budget and allocation workbooks (the writing itself is core.excel.ReportWriter)."""
 
 from collections.abc import Iterator
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
+from core.excel import Column, Total
 from disbursements.models import Allocation, AllocationLine
 from disbursements.selectors import BudgetOverview
-from kubeprogram.excel import Column, Total
 
 ABSORPTION_COLUMNS = [
     Column("Kabupaten/Kota", 24),

@@ -14,7 +14,7 @@ from programs.selectors import ceilings_visible_to
 from proposals.models import ItemStatus, ProposalItem
 from proposals.selectors import proposals_visible_to
 from regions.models import Regency
-from training.selectors import attended, training_gate
+from training.selectors import training_gate
 
 
 def goods_visible_to(user) -> QuerySet[GoodsItem]:
@@ -91,7 +91,7 @@ class CeilingCost:
 
     @property
     def problem(self) -> str:
-        from kubeprogram.formatting import rupiah
+        from core.formatting import rupiah
 
         label = f"{self.program} {self.regency}"
         if self.ceiling is None:
@@ -263,38 +263,3 @@ def handover_blockers(allocation: Allocation) -> list[str]:
 
 def delivered_handover(allocation: Allocation) -> Handover | None:
     return allocation.handovers.filter(status=Handover.Status.DELIVERED).first()
-
-
-PIPELINE = ["Diusulkan", "Disetujui", "Dialokasikan", "Bimtek", "Diserahkan"]
-
-
-def pipeline(items) -> dict[int, int]:
-    """How far each recipient has come: {item id: number of steps done} along proposed → approved →
-    allocated → trained (Bimtek attended: the woman, or a KUBE's three officers) → delivered. At most five
-    queries for any number of items."""
-    items = list(items)
-    ids = [item.pk for item in items]
-    allocated = set(
-        Allocation.objects.filter(item__in=ids, status=Allocation.Status.ACTIVE).values_list("item_id", flat=True)
-    )
-    delivered = set(
-        Handover.objects.filter(allocation__item__in=ids, status=Handover.Status.DELIVERED).values_list(
-            "allocation__item_id", flat=True
-        )
-    )
-    scope = {
-        pk: (year, program)
-        for pk, year, program in ProposalItem.objects.filter(pk__in=ids).values_list(
-            "pk", "proposal__budget_year", "proposal__program"
-        )
-    }
-    trained = attended((item.pk, item.person_id, item.group_id, *scope[item.pk]) for item in items if item.pk in scope)
-    steps = {}
-    for item in items:
-        done = 1
-        if item.status == ItemStatus.APPROVED:
-            done = 2
-            if item.pk in allocated or item.pk in delivered:
-                done = 3 + (item.pk in trained or item.pk in delivered) + (item.pk in delivered)
-        steps[item.pk] = done
-    return steps

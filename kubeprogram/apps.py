@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class KubeprogramConfig(AppConfig):
-    """The project shell: layout, home page, formatting helpers and demo data. No models."""
+    """The roof: settings, URLs, WSGI, the home page, the navbar and `seed_demo`. No models; no app imports it."""
 
     name = "kubeprogram"
     verbose_name = "kubeprogram"

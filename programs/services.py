@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from audit.services import audit_record, snapshot
-from kubeprogram.formatting import rupiah
+from core.formatting import rupiah
 from programs.models import BudgetYear, Ceiling
 
 

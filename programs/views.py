@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from audit.permissions import can_view_audit_log
 from audit.selectors import events_for_object
-from kubeprogram.forms import add_service_errors
+from core.forms import add_service_errors
 from programs import selectors, services
 from programs.forms import BudgetYearForm
 from programs.permissions import can_manage_budget_years, can_view_budget_years

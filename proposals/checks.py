@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from beneficiaries.identity import check_nik
 from beneficiaries.models import KubeMember, Person, Sex
 from beneficiaries.selectors import group_problems
-from kubeprogram.bulk import bulk_set
+from core.bulk import bulk_set
 from programs.models import BudgetYear, Program
 from proposals.models import ProposalItem, ProposedPerson
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from audit.services import audit_record, audit_record_many, snapshot
 from beneficiaries.models import KubeGroup, KubeMember, Person
-from kubeprogram.bulk import bulk_set
+from core.bulk import bulk_set
 from programs.models import BudgetYear, Program
 from proposals import checks
 from proposals.models import ItemStatus, Proposal, ProposalItem, ProposedPerson

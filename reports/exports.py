@@ -1,4 +1,4 @@
-"""The official workbooks' rows (the writing is kubeprogram.excel.ReportWriter: title block, frozen
+"""The official workbooks' rows (the writing is core.excel.ReportWriter: title block, frozen
 header, autofilter, A4 landscape). Row generators stream querysets in chunks: memory stays flat."""
 
 from collections.abc import Iterator
@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from beneficiaries.models import KubeMember
+from core.excel import Column, Total
 from disbursements.models import Allocation, Handover
-from kubeprogram.excel import Column, Total
 from reports.selectors import STAGES, Recap
 
 RECAP_COLUMNS = [

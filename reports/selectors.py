@@ -188,3 +188,40 @@ def recent_activity(*, user, limit: int = 12) -> list[dict]:
         }
         for event in events
     ]
+
+
+# The recipient's journey through a budget year, as far as the apps below record it. Visits and graduation
+# join here when monitoring exists: this is the one place that knows every stage.
+JOURNEY = ["Diusulkan", "Disetujui", "Dialokasikan", "Bimtek", "Diserahkan"]
+
+
+def journey(items) -> dict[int, int]:
+    """How far each recipient (proposal item) has come: {item id: number of steps done} along proposed → approved →
+    allocated → trained (Bimtek attended: the woman, or a KUBE's three officers) → delivered. At most five
+    queries for any number of items."""
+    items = list(items)
+    ids = [item.pk for item in items]
+    allocated = set(
+        Allocation.objects.filter(item__in=ids, status=Allocation.Status.ACTIVE).values_list("item_id", flat=True)
+    )
+    delivered = set(
+        Handover.objects.filter(allocation__item__in=ids, status=Handover.Status.DELIVERED).values_list(
+            "allocation__item_id", flat=True
+        )
+    )
+    scope = {
+        pk: (year, program)
+        for pk, year, program in ProposalItem.objects.filter(pk__in=ids).values_list(
+            "pk", "proposal__budget_year", "proposal__program"
+        )
+    }
+    trained = attended((item.pk, item.person_id, item.group_id, *scope[item.pk]) for item in items if item.pk in scope)
+    steps = {}
+    for item in items:
+        done = 1
+        if item.status == ItemStatus.APPROVED:
+            done = 2
+            if item.pk in allocated or item.pk in delivered:
+                done = 3 + (item.pk in trained or item.pk in delivered) + (item.pk in delivered)
+        steps[item.pk] = done
+    return steps

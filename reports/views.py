@@ -4,10 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
+from audit.exports import audited_export
 from beneficiaries.identity import mask_nik
 from beneficiaries.permissions import can_see_full_nik
-from kubeprogram.access import require
-from kubeprogram.excel import ReportWriter
+from core.access import require
+from core.excel import ReportWriter
 from programs.models import Program
 from programs.selectors import budget_year_chosen
 from proposals.models import ItemStatus, ProposalItem
@@ -74,7 +75,8 @@ def _scope_filters(request, budget_year, **more) -> list[tuple[str, str]]:
 
 def _respond(request, writer: ReportWriter, *, report: str, filename: str, budget_year, **details):
     """Audit the export (who took which data, UU 27/2022), then stream the workbook."""
-    return writer.audited_response(
+    return audited_export(
+        writer,
         user=request.user,
         action=f"report.{report}.export",
         obj=ProposalItem,

@@ -7,11 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
+from audit.exports import audited_export
 from beneficiaries.identity import mask_nik
 from beneficiaries.permissions import can_see_full_nik
-from kubeprogram.access import require
-from kubeprogram.excel import Column, ReportWriter
-from kubeprogram.forms import add_service_errors
+from core.access import require
+from core.excel import Column, ReportWriter
+from core.forms import add_service_errors
 from programs.selectors import budget_year_chosen
 from proposals.workbook.reader import WorkbookRefused
 from training import selectors, services
@@ -181,7 +182,8 @@ def attendance_export(request, pk):
         nik = p.person.nik if full_nik else mask_nik(p.person.nik)
         group = p.item.group.name if p.item.group_id else ""
         writer.append([n, nik, p.person.full_name, group, str(p.person.village), p.get_status_display()])
-    return writer.audited_response(
+    return audited_export(
+        writer,
         user=request.user,
         action="attendance.export",
         obj=session,
@@ -251,7 +253,8 @@ def rates_export(request):
         name = f"{row['regency__kind'].title()} {row['regency__name']}"
         writer.total([f"JUMLAH {name}", "", f"{row['sessions']} sesi", None, "", row["invited"], row["present"],
                       None, None, row["rate"]])  # fmt: skip
-    return writer.audited_response(
+    return audited_export(
+        writer,
         user=request.user,
         action="attendance.export_rates",
         obj=TrainingSession,

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from beneficiaries import selectors, services
 from beneficiaries.forms import MergeForm
 from beneficiaries.permissions import can_review_duplicates
-from kubeprogram.access import require
+from core.access import require
 
 
 @login_required

@@ -1,13 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 
+from audit.exports import audited_export
 from beneficiaries.exports import GROUP_COLUMNS, PERSON_COLUMNS, group_rows, person_rows
 from beneficiaries.models import OFFICER_ROLES, KubeGroup, KubeMember, Person
 from beneficiaries.permissions import can_see_full_nik, can_view_registry
 from beneficiaries.views.groups import group_filterset
 from beneficiaries.views.people import person_filterset
-from kubeprogram.access import require
-from kubeprogram.excel import ReportWriter
+from core.access import require
+from core.excel import ReportWriter
 
 
 @login_required
@@ -17,9 +18,9 @@ def person_export(request):
     filterset = person_filterset(request)
     writer = ReportWriter("Daftar Penduduk", PERSON_COLUMNS, filters=filterset.applied())
     full_nik = can_see_full_nik(request.user)
-    for row in person_rows(filterset.qs, full_nik=full_nik):
-        writer.append(row)
-    return writer.audited_response(
+    return audited_export(
+        writer,
+        person_rows(filterset.qs, full_nik=full_nik),
         user=request.user,
         action="person.export",
         obj=Person,
@@ -39,9 +40,9 @@ def group_export(request):
         to_attr="officers",
     )
     groups = filterset.qs.prefetch_related(officers)
-    for row in group_rows(groups):
-        writer.append(row)
-    return writer.audited_response(
+    return audited_export(
+        writer,
+        group_rows(groups),
         user=request.user,
         action="kube_group.export",
         obj=KubeGroup,

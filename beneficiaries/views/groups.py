@@ -11,11 +11,9 @@ from beneficiaries.filters import KubeGroupFilter
 from beneficiaries.forms import KubeGroupForm, MemberAddForm, MemberRoleForm
 from beneficiaries.models import KubeGroup, KubeMember, MemberRole
 from beneficiaries.permissions import can_edit_registry, can_view_registry
-from disbursements.selectors import pipeline  # composition: the page shows later stages
-from kubeprogram.access import require
-from kubeprogram.forms import add_service_errors
-from kubeprogram.pagination import bounded_count, keyset_page
-from proposals.selectors import group_proposals
+from core.access import require
+from core.forms import add_service_errors
+from core.pagination import bounded_count, keyset_page
 
 
 def group_filterset(request) -> KubeGroupFilter:
@@ -72,10 +70,8 @@ def _members_context(request, group, **extra):
 def group_detail(request, pk):
     require(can_view_registry(request.user))
     group = _get_group(request, pk)
-    proposal_items = list(group_proposals(group=group))
-    context = _members_context(
-        request, group, history=object_history(obj=group), proposal_items=proposal_items, steps=pipeline(proposal_items)
-    )
+    # The proposal history and journey come from the template's {% journey_history %} (reports, above us).
+    context = _members_context(request, group, history=object_history(obj=group))
     return render(request, "beneficiaries/kubegroup_detail.html", context)
 
 

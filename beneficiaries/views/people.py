@@ -11,11 +11,9 @@ from beneficiaries.filters import PersonFilter
 from beneficiaries.forms import PersonForm
 from beneficiaries.models import Person
 from beneficiaries.permissions import can_edit_registry, can_see_full_nik, can_view_registry
-from disbursements.selectors import pipeline  # composition: the page shows later stages
-from kubeprogram.access import require
-from kubeprogram.forms import add_service_errors
-from kubeprogram.pagination import bounded_count, keyset_page, table_estimate
-from proposals.selectors import person_proposals
+from core.access import require
+from core.forms import add_service_errors
+from core.pagination import bounded_count, keyset_page, table_estimate
 
 PAGE_SIZE = 50
 
@@ -70,7 +68,6 @@ def _get_person(request, pk) -> Person:
 def person_detail(request, pk):
     require(can_view_registry(request.user))
     person = _get_person(request, pk)
-    proposal_items = list(person_proposals(person=person))
     return render(
         request,
         "beneficiaries/person_detail.html",
@@ -79,9 +76,6 @@ def person_detail(request, pk):
             "household": selectors.household(user=request.user, person=person).select_related("village"),
             "memberships": selectors.person_memberships(person=person),
             "history": object_history(obj=person),
-            # A later stage shown here by calling the later app's selector (composition, DESIGN.md).
-            "proposal_items": proposal_items,
-            "steps": pipeline(proposal_items),
             "warnings": services.person_warnings(person),
             "can_edit": can_edit_registry(request.user),
             "can_see_full_nik": can_see_full_nik(request.user),

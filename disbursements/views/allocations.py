@@ -9,18 +9,19 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from audit.exports import audited_export
 from audit.permissions import can_view_audit_log
 from audit.selectors import events_for_object
 from beneficiaries.identity import mask_nik
 from beneficiaries.permissions import can_see_full_nik
+from core.access import require
+from core.excel import ReportWriter
+from core.formatting import rupiah
 from disbursements import selectors, services
 from disbursements.exports import ALLOCATION_COLUMNS, allocation_rows
 from disbursements.forms import AllocationForm, VoidForm
 from disbursements.models import Allocation, GoodsItem, Package
 from disbursements.permissions import can_allocate, can_hand_over, can_view_allocations
-from kubeprogram.access import require
-from kubeprogram.excel import ReportWriter
-from kubeprogram.formatting import rupiah
 from programs.models import Ceiling, Program
 from programs.selectors import budget_year_chosen, budget_years_visible_to
 from regions.models import Regency
@@ -65,9 +66,9 @@ def allocation_export(request):
     applied = [(label, value) for label, value in _filters(request).items() if value]
     writer = ReportWriter("Rincian Alokasi Barang Bantuan", ALLOCATION_COLUMNS, filters=applied)
     mask = (lambda nik: nik) if can_see_full_nik(request.user) else mask_nik
-    for row in allocation_rows(queryset, mask=mask):
-        writer.append(row)
-    return writer.audited_response(
+    return audited_export(
+        writer,
+        allocation_rows(queryset, mask=mask),
         user=request.user,
         action="allocation.export",
         obj=Allocation,

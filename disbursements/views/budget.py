@@ -6,12 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
+from audit.exports import audited_export
+from core.access import require
+from core.excel import ReportWriter
+from core.forms import add_service_errors
 from disbursements import selectors
 from disbursements.exports import ABSORPTION_COLUMNS, absorption_rows
 from disbursements.forms import CeilingEditorForm
-from kubeprogram.access import require
-from kubeprogram.excel import ReportWriter
-from kubeprogram.forms import add_service_errors
 from programs.models import BudgetYear, Ceiling
 from programs.permissions import can_set_ceilings, can_view_ceilings
 from programs.selectors import budget_years_visible_to
@@ -86,9 +87,9 @@ def absorption_export(request, year):
     if not request.user.is_provincial:
         scope.append(("Kab/Kota", str(request.user.regency)))
     writer = ReportWriter("Penyerapan Anggaran per Kabupaten/Kota", ABSORPTION_COLUMNS, filters=scope)
-    for row in absorption_rows(overview):
-        writer.append(row)
-    return writer.audited_response(
+    return audited_export(
+        writer,
+        absorption_rows(overview),
         user=request.user,
         action="budget.export",
         obj=Ceiling,

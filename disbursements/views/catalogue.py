@@ -5,11 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
+from core.access import require
+from core.forms import add_service_errors
 from disbursements import selectors, services
 from disbursements.forms import GoodsItemForm, PackageForm, PackageLineFormSet, formset_lines
 from disbursements.permissions import can_manage_catalogue, can_view_catalogue
-from kubeprogram.access import require
-from kubeprogram.forms import add_service_errors
 
 
 @login_required

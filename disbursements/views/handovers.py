@@ -9,17 +9,18 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from audit.exports import audited_export
 from audit.permissions import can_view_audit_log
 from audit.selectors import events_for_object
+from core.access import require
+from core.excel import ReportWriter
+from core.formatting import terbilang
 from disbursements import selectors, services
 from disbursements.exports import HANDOVER_COLUMNS, handover_rows
 from disbursements.forms import AttachmentForm, HandoverForm, VoidForm
 from disbursements.models import Handover
 from disbursements.permissions import can_hand_over, can_view_handovers
 from disbursements.views.allocations import list_context
-from kubeprogram.access import require
-from kubeprogram.excel import ReportWriter
-from kubeprogram.formatting import terbilang
 
 ATTACHMENTS = {"foto": "photo", "pindaian": "signed_scan"}
 
@@ -79,9 +80,9 @@ def handover_export(request):
     ).order_by("regency", "program", "sequence")
     applied = [(label, request.GET[label]) for label in selectors.FILTER_KEYS if request.GET.get(label)]
     writer = ReportWriter("Register Berita Acara Serah Terima (BAST)", HANDOVER_COLUMNS, filters=applied)
-    for row in handover_rows(queryset):
-        writer.append(row)
-    return writer.audited_response(
+    return audited_export(
+        writer,
+        handover_rows(queryset),
         user=request.user,
         action="handover.export",
         obj=Handover,

@@ -42,7 +42,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "axes",
-    # Our apps, in dependency order: each may import from those above it, never below.
+    # Our floors, in dependency order: each may import from those above it, never below (import-linter checks it).
+    # The ground floor: domain-free tools and template tags; it imports no app.
+    "core",
     "regions",
     "accounts",
     "audit",
@@ -52,7 +54,7 @@ INSTALLED_APPS = [
     "training",
     "disbursements",
     "reports",
-    # The project shell (layout, home page, formatting, demo data) composes the apps above.
+    # The roof: settings, URLs, home page, navbar and demo data compose the apps above.
     "kubeprogram",
 ]
 

@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 
 from beneficiaries import selectors as registry
 from beneficiaries.filters import KubeGroupFilter, PersonFilter
-from kubeprogram.access import require
-from kubeprogram.pagination import bounded_count, keyset_page
+from core.access import require
+from core.pagination import bounded_count, keyset_page
 from programs.models import BusinessType, Program
 from proposals import permissions, services
 from proposals.views.common import get_proposal

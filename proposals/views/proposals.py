@@ -6,9 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from audit.selectors import object_history
-from disbursements.selectors import pipeline  # composition: a later app's reads, for display only
-from kubeprogram.access import require
-from kubeprogram.pagination import keyset_page
+from core.access import require
+from core.pagination import keyset_page
 from programs.models import BudgetYear, Program
 from programs.selectors import budget_year_current
 from proposals import permissions, selectors, services
@@ -82,8 +81,6 @@ def proposal_detail(request, pk):
         "can_decide": permissions.can_decide(request.user, proposal),
         "uploads": proposal.uploads.select_related("uploaded_by")[:5],
         "history": object_history(obj=proposal, limit=20),
-        # Composition: how far each recipient of a finalised list has come (allocated, Bimtek, delivered).
-        "steps": pipeline(page) if proposal.status == Proposal.Status.FINALISED else None,
     }
     return render(request, "proposals/proposal_detail.html", context)
 

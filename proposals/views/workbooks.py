@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from kubeprogram.access import require
-from kubeprogram.excel import XLSX
+from core.access import require
+from core.excel import XLSX
 from proposals import imports, permissions
 from proposals.views.common import get_proposal
 from proposals.workbook.errors import mark_problems

@@ -6,9 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from core.formatting import terbilang
 from disbursements.models import Handover
 from disbursements.services import allocations_create, handover_attach, handover_void, package_lines
-from kubeprogram.formatting import terbilang
 from tests.factories import (
     ApprovedItemFactory,
     CeilingFactory,

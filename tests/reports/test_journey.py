@@ -3,8 +3,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from disbursements.selectors import pipeline
 from disbursements.services import allocations_create, package_lines
+from reports.selectors import journey as pipeline
 from tests.factories import (
     ApprovedItemFactory,
     CeilingFactory,

@@ -2,7 +2,7 @@ import pytest
 from django.db import transaction
 
 from audit.models import AuditEvent
-from kubeprogram.bulk import background_copies, bulk_insert_rows
+from core.bulk import background_copies, bulk_insert_rows
 
 COLUMNS = ["action", "object_type", "object_id", "object_repr", "before", "after"]
 

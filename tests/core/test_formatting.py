@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.template import Context, Template
 
-from kubeprogram import formatting
+from core import formatting
 
 
 @pytest.mark.parametrize(

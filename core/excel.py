@@ -8,7 +8,6 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
 from django.http import FileResponse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -16,7 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from kubeprogram.formatting import date_long, time_wita
+from core.formatting import date_long, time_wita
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "DD/MM/YYYY"
@@ -136,22 +135,6 @@ class ReportWriter:
     def save(self, target) -> None:
         self._close_filter()
         self.workbook.save(target)
-
-    def audited_response(
-        self, *, user, action: str, obj, filename: str, after: dict | None = None, regency_id: str | None = None
-    ) -> FileResponse:
-        """Record the export as an audit event — who took which data (UU 27/2022), how many rows — then
-        stream the file as `<filename>-<today>.xlsx`. The event belongs to `regency_id`, by default the
-        user's own regency for an Operator Kab/Kota and none for provincial roles."""
-        from audit.services import audit_record
-
-        if regency_id is None and not user.is_provincial:
-            regency_id = user.regency_id
-        with transaction.atomic():
-            audit_record(
-                actor=user, action=action, obj=obj, regency_id=regency_id, after={**(after or {}), "rows": self.rows}
-            )
-        return self.response(f"{filename}-{timezone.localdate():%Y%m%d}.xlsx")
 
     def response(self, filename: str) -> FileResponse:
         """Save to a temporary file and stream it (the file goes when the response is closed)."""

@@ -1,7 +1,7 @@
 import pytest
 
 from beneficiaries.models import Person
-from kubeprogram.pagination import bounded_count, decode_cursor, encode_cursor, keyset_page
+from core.pagination import bounded_count, decode_cursor, encode_cursor, keyset_page
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_two_step_page_matches_one_step():
 
 def test_bulk_insert_rows_keeps_awkward_text_intact():
     from audit.models import AuditEvent
-    from kubeprogram.bulk import bulk_insert_rows
+    from core.bulk import bulk_insert_rows
 
     awkward = 'Tab\there, new\nline, back\\slash, quote " and \\N'
     bulk_insert_rows(

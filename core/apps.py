@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """The ground floor: domain-free tools and the template tags `indonesia` and `filters_ui`. No models."""
+
+    name = "core"
+    verbose_name = "core"

@@ -1,0 +1,153 @@
+"""Importing a proposal workbook: check every row against the registry and this year's proposals, then
+write people / groups, the proposal items and their audit events in one transaction (all or nothing).
+Uploading the same rows again changes nothing: people are matched by NIK, groups by village and name,
+items by person or group.
+
+The services live here (`upload_check`, `upload_commit`, `import_workbook`); `planning` turns a chunk of rows into
+a plan (people, items, groups, problems) without writing, `writing` writes a clean plan with COPY."""
+
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import audit_record
+from core.bulk import background_copies
+from programs.models import Program
+from proposals.imports.planning import PlanContext, lookups, plan_context, plan_rows
+from proposals.imports.writing import Writer
+from proposals.models import Proposal, ProposalItem, Upload
+from proposals.workbook.reader import WorkbookRefused, _problem, open_workbook
+
+
+def settings_limit() -> int:
+    from django.conf import settings
+
+    return settings.PROPOSAL_WORKBOOK_MAX_BYTES
+
+
+def too_large_message(size: int) -> str:
+    return f"Berkas terlalu besar ({size / 1048576:.1f} MB); maksimal {settings_limit() / 1048576:.0f} MB."
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+CHUNK_ROWS = 2000
+
+
+def _chunks(rows, size=CHUNK_ROWS):
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _file_problems(context: PlanContext, opened_problems: list[dict]) -> list[dict]:
+    """Problems of the file as a whole, known once every row was read."""
+    problems = list(opened_problems)
+    if not context.rows and not problems:
+        message = (
+            "Hanya ada baris contoh; isi data calon penerima mulai baris 3."
+            if context.example_rows
+            else "Tidak ada baris data di bawah judul kolom."
+        )
+        problems.append(_problem(None, None, None, message))
+    return problems
+
+
+def _walk(proposal: Proposal, data: bytes, on_chunk) -> tuple[PlanContext, list[dict]]:
+    """Plan the file chunk by chunk (memory stays flat in the row count), calling `on_chunk(plan,
+    clean_so_far)` for each; returns the context and every problem. KUBE files are planned whole, as a
+    group's rows may lie anywhere in the file."""
+    context = plan_context(proposal)
+    opened = open_workbook(data, program=proposal.program, lookups=lookups(proposal.regency))
+    problems: list[dict] = []
+    chunks = [list(opened.rows)] if proposal.program == Program.KUBE else _chunks(opened.rows, CHUNK_ROWS)
+    for chunk in chunks:
+        plan = plan_rows(proposal, chunk, opened.headers, context)
+        problems.extend(plan.problems)
+        on_chunk(plan, not problems and not opened.problems)
+    return context, _file_problems(context, opened.problems) + problems
+
+
+@transaction.atomic
+def upload_check(*, proposal: Proposal, data: bytes, filename: str, actor) -> Upload:
+    """Store an uploaded workbook and its problems (nothing else is written). Raises WorkbookRefused."""
+    summary = {"new_people": 0, "updated_people": 0, "groups": 0, "already_in_proposal": 0}
+    present = set(ProposalItem.objects.filter(proposal=proposal).values_list("person__nik", flat=True))
+
+    def count(plan, clean):
+        summary["new_people"] += sum(1 for p in plan.people.values() if p.pk is None)
+        summary["updated_people"] += len(plan.changed)
+        summary["groups"] += len(plan.groups)
+        summary["already_in_proposal"] += sum(1 for nik in plan.people if nik in present)
+
+    context, problems = _walk(proposal, data, count)
+    summary["rows"] = context.rows
+    upload = Upload(
+        proposal=proposal,
+        filename=filename[:255],
+        sha256=_sha256(data),
+        row_count=context.rows,
+        problems=problems,
+        summary=summary,
+        uploaded_by=actor,
+    )
+    upload.file.save(f"{proposal.pk}-{upload.sha256[:12]}.xlsx", ContentFile(data), save=False)
+    upload.save()
+    audit_record(
+        actor=actor,
+        action="proposal.upload",
+        obj=upload,
+        regency_id=proposal.regency_id,
+        after={"proposal": proposal.pk, "file": upload.filename, "rows": context.rows, "problems": len(problems)},
+    )
+    return upload
+
+
+@transaction.atomic
+def upload_commit(*, upload: Upload, actor) -> dict:
+    """Write a checked upload: all rows or none. Re-reads the stored file so what is written is exactly
+    what was checked now (the registry may have changed since the preview)."""
+    upload = Upload.objects.select_for_update().get(pk=upload.pk)
+    proposal = Proposal.objects.select_for_update().select_related("budget_year", "regency").get(pk=upload.proposal_id)
+    if proposal.status != Proposal.Status.DRAFT:
+        raise WorkbookRefused(f"Usulan berstatus {proposal.get_status_display()}: daftarnya tidak dapat diubah lagi.")
+    upload.file.open("rb")
+    data = upload.file.read()
+    upload.file.close()
+    return import_workbook(proposal=proposal, data=data, actor=actor, upload=upload)
+
+
+class ImportProblems(WorkbookRefused):
+    def __init__(self, problems: list[dict]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} kesalahan dalam berkas.")
+
+
+def import_workbook(*, proposal: Proposal, data: bytes, actor, upload: Upload | None = None) -> dict:
+    """Parse, check and write in one transaction (what upload_commit does; also the benchmark's entry
+    point), chunk by chunk. Raises WorkbookRefused, or ImportProblems when a row is wrong: then nothing
+    is written, not even the chunks before the bad row."""
+    totals = {"rows": 0, "new_people": 0, "updated_people": 0, "new_items": 0, "groups": 0}
+    with transaction.atomic(), background_copies():
+        writer = Writer(proposal, actor, totals)
+        context, problems = _walk(proposal, data, lambda plan, clean: writer.write(plan) if clean else None)
+        if problems:
+            raise ImportProblems(problems)  # rolls back whatever the clean chunks before it wrote
+        writer.finish()
+        totals["rows"] = context.rows
+        if upload is not None:
+            upload.status, upload.committed_at, upload.summary = Upload.Status.COMMITTED, timezone.now(), totals
+            upload.save(update_fields=["status", "committed_at", "summary"])
+    return totals
+
+
+__all__ = ["WorkbookRefused", "ImportProblems", "upload_check", "upload_commit", "import_workbook"]

@@ -1,0 +1,226 @@
+"""Planning an import: each row of a chunk becomes a person to create or update, a proposal item, a KUBE group
+to create, or a problem with its row, column and reason. Nothing is written here (see `writing`)."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from audit.services import snapshot
+from beneficiaries.identity import check_nik, name_key
+from beneficiaries.models import OFFICER_ROLES, KubeMember, MemberRole, Person
+from programs.models import BusinessType, Program
+from proposals.models import Proposal, ProposedPerson
+from proposals.workbook.columns import COLUMNS, normalise_header
+from proposals.workbook.reader import ParsedRow, _problem
+from regions.models import District, Village
+
+PERSON_FROM_ROW = [
+    "nik",
+    "kk_number",
+    "full_name",
+    "birth_place",
+    "birth_date",
+    "address",
+    "rt",
+    "rw",
+    "phone",
+    "dtks_id",
+    "desil",
+]
+UPDATABLE = [f for f in PERSON_FROM_ROW if f != "nik"] + ["marital_status", "sex", "village", "district", "regency"]
+
+
+class NewPerson(SimpleNamespace):
+    """A person the file adds to the registry: the attributes the checks read, without a model instance
+    (an import of 10,000 rows should not build 10,000 of them); `pk` is set when it is written."""
+
+    pk = None
+    merged_into_id = None
+    last_assisted_year = None
+    occupation = ""
+
+    @property
+    def village_id(self):
+        return self.village.pk
+
+
+@dataclass
+class Plan:
+    """What a clean workbook will do, computed by `plan_rows` and carried out by `_write`."""
+
+    rows: list[ParsedRow]
+    problems: list[dict]
+    people: dict[str, Person]  # NIK -> existing or new (unsaved) person, with the file's values
+    changed: dict[str, dict]  # NIK -> snapshot before, for existing people the file changes
+    groups: dict[str, dict]  # KUBE: normalised name -> {"rows", "village", "business_type", "name"}
+
+
+def lookups(regency) -> dict:
+    return {
+        "district": {normalise_header(d.name): d for d in District.objects.filter(regency=regency)},
+        "business_type": {normalise_header(b.name): b for b in BusinessType.objects.filter(is_active=True)},
+    }
+
+
+def _columns(program):
+    return {spec.field: spec for spec in COLUMNS[program]}
+
+
+@dataclass
+class PlanContext:
+    """What planning keeps across the chunks of one file."""
+
+    villages: dict  # district id -> {normalised village name: Village}
+    seen: dict  # NIK -> the row it first appeared in
+    rows: int = 0  # data rows seen, the template's example row excepted
+    example_rows: int = 0
+
+
+def plan_context(proposal: Proposal) -> PlanContext:
+    villages = defaultdict(dict)
+    for village in Village.objects.filter(district__regency=proposal.regency_id):
+        villages[village.district_id][normalise_header(village.name)] = village
+    return PlanContext(villages=villages, seen={})
+
+
+def plan_rows(proposal: Proposal, rows: list[ParsedRow], headers: dict, context: PlanContext) -> Plan:
+    """Check (a chunk of) rows against the registry and the year's proposals (a fixed number of queries
+    per chunk). New people are plain attribute objects (pk None) until they are written."""
+    specs = _columns(proposal.program)
+    problems = [problem for row in rows for problem in row.problems]
+    kept = [r for r in rows if "(contoh" not in str(r.values.get("full_name", "")).lower()]
+    context.example_rows += len(rows) - len(kept)
+    context.rows += len(kept)
+    rows = kept
+
+    def flag(row, field, message):
+        entry = _problem(row.number, headers.get(field), specs.get(field), message)
+        row.problems.append(entry)
+        problems.append(entry)
+
+    villages, seen = context.villages, context.seen
+    for row in rows:
+        values = row.values
+        district = values.get("district")
+        if district and "village" in headers:
+            raw_village = values.get("village")
+            village = villages[district.pk].get(normalise_header(raw_village)) if raw_village else None
+            if raw_village and village is None:
+                flag(row, "village", f"Desa/Kelurahan “{raw_village}” tidak ada di Kecamatan {district.name}.")
+            values["village_obj"] = village
+        nik = values.get("nik")
+        if nik:
+            if nik in seen:
+                flag(row, "nik", f"NIK ini sudah ada di baris {seen[nik]} berkas ini.")
+            seen.setdefault(nik, row.number)
+            result = check_nik(nik, sex=values.get("sex"), birth_date=values.get("birth_date"))
+            for message in result.errors:
+                field = "sex" if message.startswith("Jenis") and "sex" in specs else "birth_date"
+                flag(row, field if not message.startswith("NIK") else "nik", message)
+            values["sex"] = values.get("sex") or result.encoded_sex
+
+    niks = [r.values["nik"] for r in rows if r.values.get("nik")]
+    existing = {p.nik: p for p in Person.objects.filter(nik__in=niks).select_related("village")}
+    proposed = dict(
+        ProposedPerson.objects.filter(budget_year=proposal.budget_year_id, person__nik__in=niks).values_list(
+            "person__nik", "item__proposal_id"
+        )
+    )
+    people: dict[str, Person] = {}
+    changed: dict[str, dict] = {}
+    for row in rows:
+        values = row.values
+        nik = values.get("nik")
+        if not nik or row.problems:
+            continue
+        person = existing.get(nik)
+        if person is not None and person.merged_into_id:
+            flag(
+                row, "nik", "Data penduduk dengan NIK ini sudah digabungkan ke data lain; hubungi Verifikator Provinsi."
+            )
+            continue
+        if person is not None and person.regency_id != proposal.regency_id:
+            flag(
+                row,
+                "nik",
+                "NIK ini terdaftar di kabupaten/kota lain. Bila penduduk pindah, hubungi Verifikator Provinsi.",
+            )
+            continue
+        where = proposed.get(nik)
+        if where is not None and where != proposal.pk:
+            flag(row, "nik", "NIK ini sudah diusulkan tahun ini (program lain atau kabupaten/kota lain).")
+            continue
+        village = values.get("village_obj")
+        # An empty optional cell is "" for text fields (the registry never stores NULL text).
+        fields = {f: ("" if values[f] is None and f != "desil" else values[f]) for f in PERSON_FROM_ROW if f in values}
+        fields.update(
+            sex=values["sex"],
+            marital_status=values.get("marital_status") or (person.marital_status if person else "kawin"),
+            village=village,
+            district_id=village.district_id,
+            regency_id=proposal.regency_id,
+        )
+        if person is None:
+            person = NewPerson(**fields, name_key=name_key(fields["full_name"]))
+        else:
+            before = snapshot(person)
+            for key, value in fields.items():
+                if value not in (None, "") or key in ("rt", "rw"):
+                    setattr(person, key, value)
+            person.name_key = name_key(person.full_name)
+            if snapshot(person) != before:
+                changed[nik] = before
+        people[nik] = person
+
+    groups: dict[str, dict] = {}
+    if proposal.program == Program.KUBE:
+        groups = _plan_groups(proposal, rows, people, flag)
+    return Plan(rows=rows, problems=problems, people=people, changed=changed, groups=groups)
+
+
+def _plan_groups(proposal, rows, people, flag) -> dict[str, dict]:
+    budget_year = proposal.budget_year
+    groups: dict[str, dict] = {}
+    for row in rows:
+        name = row.values.get("group_name")
+        if not name:
+            continue
+        group = groups.setdefault(normalise_header(name), {"name": name, "rows": []})
+        group["rows"].append(row)
+    person_ids = [p.pk for p in people.values() if p.pk]
+    memberships = {
+        m.person_id: m
+        for m in KubeMember.objects.filter(person_id__in=person_ids, group_active=True).select_related("group")
+    }
+    for key, group in groups.items():
+        first = group["rows"][0]
+        for field in ("business_type", "village_obj"):
+            values = {r.values.get(field) for r in group["rows"]} - {None}
+            if len(values) > 1:
+                label = "Jenis Usaha" if field == "business_type" else "Desa/Kelurahan"
+                flag(first, field.replace("_obj", ""), f"Anggota KUBE “{group['name']}” berbeda {label}; harus sama.")
+        group["business_type"] = first.values.get("business_type")
+        group["village"] = first.values.get("village_obj")
+        size = len(group["rows"])
+        if not budget_year.kube_min_members <= size <= budget_year.kube_max_members:
+            flag(
+                first,
+                "group_name",
+                f"KUBE “{group['name']}” berisi {size} orang; harus {budget_year.kube_min_members}–"
+                f"{budget_year.kube_max_members} orang.",
+            )
+        roles = [r.values.get("role") for r in group["rows"]]
+        for role in OFFICER_ROLES:
+            if roles.count(role) != 1:
+                flag(
+                    first,
+                    "role",
+                    f"KUBE “{group['name']}” harus punya tepat satu {MemberRole(role).label.lower()} "
+                    f"(ada {roles.count(role)}).",
+                )
+        for row in group["rows"]:
+            person = people.get(row.values.get("nik"))
+            membership = memberships.get(person.pk) if person is not None and person.pk else None
+            if membership and normalise_header(membership.group.name) != key:
+                flag(row, "nik", f"Sudah menjadi anggota KUBE aktif “{membership.group.name}”.")
+    return groups

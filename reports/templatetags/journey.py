@@ -1,0 +1,29 @@
+"""The recipient's journey on the pages of lower apps (person, KUBE group, proposal): they load these tags in
+their templates and import nothing from above them (composition, DESIGN.md)."""
+
+from django import template
+
+from proposals.selectors import group_proposals, person_proposals
+from reports.selectors import JOURNEY, journey
+
+register = template.Library()
+
+
+@register.simple_tag
+def journey_steps(items) -> dict[int, int]:
+    """{% journey_steps page as steps %}: how far each of these recipients has come (at most five queries)."""
+    return journey(items)
+
+
+@register.inclusion_tag("reports/partials/journey.html")
+def journey_badges(steps: dict, item):
+    """{% journey_badges steps item %}: the badges of proposed → … → delivered for one recipient."""
+    return {"done": steps.get(item.pk, 0), "labels": JOURNEY}
+
+
+@register.inclusion_tag("reports/partials/journey_history.html")
+def journey_history(*, person=None, group=None):
+    """{% journey_history person=person %} or {% journey_history group=group %}: every year the person or group
+    was proposed, the decision, and how far the journey went."""
+    items = list(person_proposals(person=person) if person is not None else group_proposals(group=group))
+    return {"items": items, "steps": journey(items), "labels": JOURNEY, "for_person": person is not None}
