@@ -114,8 +114,9 @@ def group_members(*, group: KubeGroup) -> QuerySet[KubeMember]:
 def group_problems(
     *, group: KubeGroup, members: list[KubeMember] | None = None, bounds: tuple[int, int] | None = None
 ) -> list[str]:
-    """Why a group is not (yet) complete under a year's size bounds (default: the current year's);
-    empty when it is."""
+    """Why a group is not (yet) complete under a year's size bounds (default: the current year's): too few or
+    too many members, an officer missing or held twice; empty when it is. The one KUBE composition rule, for a
+    saved group and for a group in an uploaded workbook (members then need only a `role`)."""
     members = list(group_members(group=group)) if members is None else members
     minimum, maximum = bounds or kube_size_bounds()
     problems = []
@@ -123,10 +124,13 @@ def group_problems(
         problems.append(f"Anggota baru {len(members)} orang; minimal {minimum}.")
     if len(members) > maximum:
         problems.append(f"Anggota {len(members)} orang; maksimal {maximum}.")
-    held = {m.role for m in members}
+    held = [m.role for m in members]
     for role in OFFICER_ROLES:
+        label = MemberRole(role).label.lower()
         if role not in held:
-            problems.append(f"Belum ada {MemberRole(role).label.lower()}.")
+            problems.append(f"Belum ada {label}.")
+        elif held.count(role) > 1:  # a saved group cannot (one holder per role, by constraint); a workbook can
+            problems.append(f"Ada {held.count(role)} {label}; harus tepat satu.")
     return problems
 
 

@@ -170,7 +170,8 @@ class Upload(models.Model):
     sha256 = models.CharField(max_length=64)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CHECKED)
     row_count = models.PositiveIntegerField(default=0)
-    problems = models.JSONField(default=list, blank=True)  # [{"row", "column", "field", "message"}]
+    # [{"row", "column", "header", "message", "level": "error"|"warning"}]; no level means error (older uploads)
+    problems = models.JSONField(default=list, blank=True)
     summary = models.JSONField(default=dict, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
@@ -182,3 +183,13 @@ class Upload(models.Model):
 
     def __str__(self):
         return self.filename
+
+    @property
+    def errors(self) -> list[dict]:
+        """The problems that keep their rows out of the proposal."""
+        return [p for p in self.problems if p.get("level", "error") == "error"]
+
+    @property
+    def warnings(self) -> list[dict]:
+        """Findings shown to the officer that do not stop a row being saved."""
+        return [p for p in self.problems if p.get("level", "error") != "error"]

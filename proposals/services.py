@@ -256,8 +256,9 @@ def proposal_attach_document(*, proposal: Proposal, field: str, upload, actor) -
 
 @transaction.atomic
 def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
-    """Send a draft to the province: needs at least one candidate and both documents. Returned items go
-    back to pending, and every open item's checks are recomputed."""
+    """Send a draft to the province: needs at least one candidate, both documents, and no open item with an
+    error-level check (recomputed now; the refusal names each such item and its first error). Returned items go
+    back to pending."""
     proposal = _locked(proposal)
     _require_draft(proposal)
     open_items = list(
@@ -270,13 +271,21 @@ def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
         problems.append("Surat pengantar belum diunggah.")
     if not proposal.minutes:
         problems.append("Berita acara musyawarah belum diunggah.")
+    checks.apply(open_items, proposal.budget_year)
+    wrong = [item for item in open_items if item.has_errors]
+    if wrong:
+        named = "; ".join(f"{_item_name(item)}: {_first_error(item)}" for item in wrong[:10])
+        more = f" dan {len(wrong) - 10} lainnya" if len(wrong) > 10 else ""
+        problems.append(
+            f"{len(wrong)} calon penerima masih memiliki kesalahan — {named}{more}. "
+            "Perbaiki datanya atau hapus dari usulan, lalu ajukan lagi."
+        )
     if problems:
         raise ValidationError(problems)
     returned = [item for item in open_items if item.status == ItemStatus.RETURNED]
     for item in returned:
         item.status = ItemStatus.PENDING
     bulk_set(ProposalItem, returned, ["status"])
-    checks.apply(open_items, proposal.budget_year)
     proposal.submitted_by, proposal.submitted_at = _user(actor), timezone.now()
     _move(proposal, Status.SUBMITTED, actor=actor)
     if returned:
@@ -291,12 +300,27 @@ def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
     return proposal
 
 
+def _item_name(item: ProposalItem) -> str:
+    return item.group.name if item.group_id else item.person.full_name
+
+
+def _first_error(item: ProposalItem) -> str:
+    return next((c["message"] for c in item.checks if c["level"] == checks.ERROR), "")
+
+
+def approval_blockers(items: list[ProposalItem]) -> list[tuple[ProposalItem, str]]:
+    """The items that cannot be approved, each with why (its first error-level check)."""
+    return [(item, _first_error(item)) for item in items if item.has_errors]
+
+
 @transaction.atomic
 def items_decide(
     *, proposal: Proposal, items: list[ProposalItem], decision: str, reason: str, actor
 ) -> list[ProposalItem]:
-    """A verifier's decision on one or many items of a submitted proposal. Approval is refused while an
-    error-level check stands; returning and rejecting need a reason. One audit event per item."""
+    """A verifier's decision on one or many items of a submitted proposal; returns the items decided.
+    Approval passes over the items whose error-level check stands ("Setujui terpilih" approves the eligible
+    ones; `approval_blockers` says why the others were not) and is refused only when none is eligible;
+    returning and rejecting need a reason. One audit event per item."""
     if decision not in ITEM_DECISIONS:
         raise ValidationError("Keputusan tidak dikenal.")
     proposal = _locked(proposal)
@@ -309,10 +333,10 @@ def items_decide(
     if not items:
         raise ValidationError("Pilih minimal satu calon penerima.")
     if decision == ItemStatus.APPROVED:
-        blocked = [item for item in items if item.has_errors]
-        if blocked:
+        items = [item for item in items if not item.has_errors]
+        if not items:
             raise ValidationError(
-                f"{len(blocked)} calon penerima masih memiliki kesalahan pemeriksaan dan tidak dapat disetujui."
+                "Calon penerima yang dipilih masih memiliki kesalahan pemeriksaan dan tidak dapat disetujui."
             )
     before = {item.pk: {"status": item.status, "reason": item.reason} for item in items}
     now = timezone.now()

@@ -18,7 +18,7 @@ from programs.models import Program
 from proposals.imports.planning import PlanContext, lookups, plan_context, plan_rows
 from proposals.imports.writing import Writer
 from proposals.models import Proposal, ProposalItem, Upload
-from proposals.workbook.reader import WorkbookRefused, _problem, open_workbook
+from proposals.workbook.reader import WorkbookRefused, _problem, is_error, open_workbook
 
 
 def settings_limit() -> int:
@@ -64,26 +64,32 @@ def _file_problems(context: PlanContext, opened_problems: list[dict]) -> list[di
 
 def _walk(proposal: Proposal, data: bytes, on_chunk) -> tuple[PlanContext, list[dict]]:
     """Plan the file chunk by chunk (memory stays flat in the row count), calling `on_chunk(plan,
-    clean_so_far)` for each; returns the context and every problem. KUBE files are planned whole, as a
-    group's rows may lie anywhere in the file."""
+    clean_so_far)` for each — clean while no error was found so far; returns the context and every problem
+    (errors and warnings). KUBE files are planned whole, as a group's rows may lie anywhere in the file."""
     context = plan_context(proposal)
     opened = open_workbook(data, program=proposal.program, lookups=lookups(proposal.regency))
     problems: list[dict] = []
+    errors = 0
     chunks = [list(opened.rows)] if proposal.program == Program.KUBE else _chunks(opened.rows, CHUNK_ROWS)
     for chunk in chunks:
         plan = plan_rows(proposal, chunk, opened.headers, context)
         problems.extend(plan.problems)
-        on_chunk(plan, not problems and not opened.problems)
-    return context, _file_problems(context, opened.problems) + problems
+        errors += plan.errors
+        on_chunk(plan, not errors and not any(is_error(p) for p in opened.problems))
+    # Problems of the file as a whole (a missing column, too many rows) mean no row can be trusted.
+    whole_file = [{**p, "file": True} for p in _file_problems(context, opened.problems)]
+    return context, whole_file + problems
 
 
 @transaction.atomic
 def upload_check(*, proposal: Proposal, data: bytes, filename: str, actor) -> Upload:
     """Store an uploaded workbook and its problems (nothing else is written). Raises WorkbookRefused."""
-    summary = {"new_people": 0, "updated_people": 0, "groups": 0, "already_in_proposal": 0}
+    summary = {"new_people": 0, "updated_people": 0, "groups": 0, "already_in_proposal": 0, "valid_rows": 0}
     present = set(ProposalItem.objects.filter(proposal=proposal).values_list("person__nik", flat=True))
 
     def count(plan, clean):
+        plan = plan.valid()  # what "Simpan" writes: every row when the file is right, the right rows otherwise
+        summary["valid_rows"] += len(plan.rows)
         summary["new_people"] += sum(1 for p in plan.people.values() if p.pk is None)
         summary["updated_people"] += len(plan.changed)
         summary["groups"] += len(plan.groups)
@@ -91,6 +97,8 @@ def upload_check(*, proposal: Proposal, data: bytes, filename: str, actor) -> Up
 
     context, problems = _walk(proposal, data, count)
     summary["rows"] = context.rows
+    if any(is_error(p) and p.get("file") for p in problems):
+        summary["valid_rows"] = 0  # a problem of the whole file (a missing column): no row can be saved
     upload = Upload(
         proposal=proposal,
         filename=filename[:255],
@@ -107,14 +115,21 @@ def upload_check(*, proposal: Proposal, data: bytes, filename: str, actor) -> Up
         action="proposal.upload",
         obj=upload,
         regency_id=proposal.regency_id,
-        after={"proposal": proposal.pk, "file": upload.filename, "rows": context.rows, "problems": len(problems)},
+        after={
+            "proposal": proposal.pk,
+            "file": upload.filename,
+            "rows": context.rows,
+            "problems": len(upload.errors),
+            "warnings": len(upload.warnings),
+        },
     )
     return upload
 
 
 @transaction.atomic
-def upload_commit(*, upload: Upload, actor) -> dict:
-    """Write a checked upload: all rows or none. Re-reads the stored file so what is written is exactly
+def upload_commit(*, upload: Upload, actor, valid_only: bool = False) -> dict:
+    """Write a checked upload: all rows or none — or, with `valid_only` ("Simpan baris yang benar", an explicit
+    choice of the officer), the rows without an error. Re-reads the stored file so what is written is exactly
     what was checked now (the registry may have changed since the preview)."""
     upload = Upload.objects.select_for_update().get(pk=upload.pk)
     proposal = Proposal.objects.select_for_update().select_related("budget_year", "regency").get(pk=upload.proposal_id)
@@ -123,24 +138,37 @@ def upload_commit(*, upload: Upload, actor) -> dict:
     upload.file.open("rb")
     data = upload.file.read()
     upload.file.close()
-    return import_workbook(proposal=proposal, data=data, actor=actor, upload=upload)
+    return import_workbook(proposal=proposal, data=data, actor=actor, upload=upload, valid_only=valid_only)
 
 
 class ImportProblems(WorkbookRefused):
     def __init__(self, problems: list[dict]):
         self.problems = problems
-        super().__init__(f"{len(problems)} kesalahan dalam berkas.")
+        super().__init__(f"{sum(1 for p in problems if is_error(p))} kesalahan dalam berkas.")
 
 
-def import_workbook(*, proposal: Proposal, data: bytes, actor, upload: Upload | None = None) -> dict:
+def import_workbook(
+    *, proposal: Proposal, data: bytes, actor, upload: Upload | None = None, valid_only: bool = False
+) -> dict:
     """Parse, check and write in one transaction (what upload_commit does; also the benchmark's entry
     point), chunk by chunk. Raises WorkbookRefused, or ImportProblems when a row is wrong: then nothing
-    is written, not even the chunks before the bad row."""
-    totals = {"rows": 0, "new_people": 0, "updated_people": 0, "new_items": 0, "groups": 0}
+    is written, not even the chunks before the bad row. With `valid_only` the right rows are written and the
+    wrong ones counted in `skipped`; a problem of the whole file (a missing column) still writes nothing."""
+    totals = {"rows": 0, "new_people": 0, "updated_people": 0, "new_items": 0, "groups": 0, "skipped": 0}
+
+    def write(plan, clean):
+        if valid_only:
+            valid = plan.valid()
+            totals["skipped"] += len(plan.rows) - len(valid.rows)
+            writer.write(valid)
+        elif clean:
+            writer.write(plan)
+
     with transaction.atomic(), background_copies():
         writer = Writer(proposal, actor, totals)
-        context, problems = _walk(proposal, data, lambda plan, clean: writer.write(plan) if clean else None)
-        if problems:
+        context, problems = _walk(proposal, data, write)
+        errors = [p for p in problems if is_error(p)]
+        if errors and (not valid_only or any(p.get("file") for p in errors)):
             raise ImportProblems(problems)  # rolls back whatever the clean chunks before it wrote
         writer.finish()
         totals["rows"] = context.rows

@@ -7,11 +7,13 @@ from types import SimpleNamespace
 
 from audit.services import snapshot
 from beneficiaries.identity import check_nik, name_key
-from beneficiaries.models import OFFICER_ROLES, KubeMember, MemberRole, Person
+from beneficiaries.models import KubeMember, Person
+from beneficiaries.selectors import group_problems
 from programs.models import BusinessType, Program
+from proposals import checks
 from proposals.models import Proposal, ProposedPerson
 from proposals.workbook.columns import COLUMNS, normalise_header
-from proposals.workbook.reader import ParsedRow, _problem
+from proposals.workbook.reader import ParsedRow, _problem, is_error
 from regions.models import District, Village
 
 PERSON_FROM_ROW = [
@@ -53,6 +55,27 @@ class Plan:
     people: dict[str, Person]  # NIK -> existing or new (unsaved) person, with the file's values
     changed: dict[str, dict]  # NIK -> snapshot before, for existing people the file changes
     groups: dict[str, dict]  # KUBE: normalised name -> {"rows", "village", "business_type", "name"}
+
+    def valid(self) -> "Plan":
+        """The part of the plan that "Simpan baris yang benar" writes: rows without an error, and for KUBE only
+        the groups all of whose rows are right (a group is saved whole or not at all)."""
+        if self.groups:
+            groups = {k: g for k, g in self.groups.items() if not any(r.problems for r in g["rows"])}
+            rows = [r for g in groups.values() for r in g["rows"]]
+        else:
+            groups, rows = {}, [r for r in self.rows if not r.problems and r.values.get("nik") in self.people]
+        niks = {r.values["nik"] for r in rows}
+        return Plan(
+            rows=rows,
+            problems=self.problems,
+            people={nik: p for nik, p in self.people.items() if nik in niks},
+            changed={nik: before for nik, before in self.changed.items() if nik in niks},
+            groups=groups,
+        )
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if is_error(p))
 
 
 def lookups(regency) -> dict:
@@ -97,6 +120,9 @@ def plan_rows(proposal: Proposal, rows: list[ParsedRow], headers: dict, context:
         entry = _problem(row.number, headers.get(field), specs.get(field), message)
         row.problems.append(entry)
         problems.append(entry)
+
+    def warn(row, field, message):
+        problems.append(_problem(row.number, headers.get(field), specs.get(field), message, level="warning"))
 
     villages, seen = context.villages, context.seen
     for row in rows:
@@ -160,6 +186,7 @@ def plan_rows(proposal: Proposal, rows: list[ParsedRow], headers: dict, context:
             district_id=village.district_id,
             regency_id=proposal.regency_id,
         )
+        before = None
         if person is None:
             person = NewPerson(**fields, name_key=name_key(fields["full_name"]))
         else:
@@ -168,14 +195,35 @@ def plan_rows(proposal: Proposal, rows: list[ParsedRow], headers: dict, context:
                 if value not in (None, "") or key in ("rt", "rw"):
                     setattr(person, key, value)
             person.name_key = name_key(person.full_name)
-            if snapshot(person) != before:
-                changed[nik] = before
+        # The rules a saved item gets (proposals.checks), with the file's values: one rule set for both paths.
+        found = checks.person_checks(person, proposal.budget_year, wrse=proposal.program == Program.WRSE)
+        for check in found:
+            report = flag if check["level"] == checks.ERROR else warn
+            report(row, _check_field(check["code"], specs), check["message"])
+        if row.problems:
+            continue
+        if before is not None and snapshot(person) != before:
+            changed[nik] = before
         people[nik] = person
 
     groups: dict[str, dict] = {}
     if proposal.program == Program.KUBE:
         groups = _plan_groups(proposal, rows, people, flag)
+    for row in rows:
+        other = row.values.get("business_type_other")
+        if other:
+            warn(row, "business_type", f"Jenis Usaha “{other}” belum ada di katalog; dicatat sebagai Lainnya: {other}.")
     return Plan(rows=rows, problems=problems, people=people, changed=changed, groups=groups)
+
+
+# Where in the file a check's finding belongs (the WRSE template has no sex column: the sex comes from the NIK).
+CHECK_FIELDS = {"wrse_age": "birth_date", "dtks": "dtks_id", "desil": "desil", "shared_kk": "kk_number"}
+
+
+def _check_field(code: str, specs: dict) -> str:
+    if code == "wrse_woman":
+        return "sex" if "sex" in specs else "nik"
+    return CHECK_FIELDS.get(code, "nik")
 
 
 def _plan_groups(proposal, rows, people, flag) -> dict[str, dict]:
@@ -201,23 +249,11 @@ def _plan_groups(proposal, rows, people, flag) -> dict[str, dict]:
                 flag(first, field.replace("_obj", ""), f"Anggota KUBE “{group['name']}” berbeda {label}; harus sama.")
         group["business_type"] = first.values.get("business_type")
         group["village"] = first.values.get("village_obj")
-        size = len(group["rows"])
-        if not budget_year.kube_min_members <= size <= budget_year.kube_max_members:
-            flag(
-                first,
-                "group_name",
-                f"KUBE “{group['name']}” berisi {size} orang; harus {budget_year.kube_min_members}–"
-                f"{budget_year.kube_max_members} orang.",
-            )
-        roles = [r.values.get("role") for r in group["rows"]]
-        for role in OFFICER_ROLES:
-            if roles.count(role) != 1:
-                flag(
-                    first,
-                    "role",
-                    f"KUBE “{group['name']}” harus punya tepat satu {MemberRole(role).label.lower()} "
-                    f"(ada {roles.count(role)}).",
-                )
+        # The composition rule a saved KUBE item gets (size bounds of the year, one of each officer).
+        members = [SimpleNamespace(role=r.values.get("role")) for r in group["rows"]]
+        bounds = (budget_year.kube_min_members, budget_year.kube_max_members)
+        for problem in group_problems(group=None, members=members, bounds=bounds):
+            flag(first, "role" if "Anggota" not in problem else "group_name", f"KUBE “{group['name']}”: {problem}")
         for row in group["rows"]:
             person = people.get(row.values.get("nik"))
             membership = memberships.get(person.pk) if person is not None and person.pk else None

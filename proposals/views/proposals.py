@@ -113,16 +113,22 @@ def items_decide(request, pk):
     require(permissions.can_decide(request.user, proposal))
     ids = [int(i) for i in request.POST.getlist("item") if i.isdigit()]
     decision = request.POST.get("decision", "")
+    chosen = list(proposal.items.filter(pk__in=ids).select_related("person", "group"))
     try:
         items = services.items_decide(
             proposal=proposal,
-            items=list(proposal.items.filter(pk__in=ids)),
+            items=chosen,
             decision=decision,
             reason=request.POST.get("reason", ""),
             actor=request.user,
         )
     except ValidationError as error:
         return _done(request, proposal, error=error)
+    if decision == ItemStatus.APPROVED:
+        # Those it passed over, by name and why, so the verifier can return them with that reason.
+        for item, why in services.approval_blockers(chosen):
+            name = item.group.name if item.group_id else item.person.full_name
+            messages.warning(request, f"Tidak disetujui — {name}: {why}")
     return _done(request, proposal, f"{len(items)} calon penerima: {ItemStatus(decision).label.lower()}.")
 
 

@@ -57,16 +57,20 @@ def upload_detail(request, pk, upload_pk):
     proposal = get_proposal(request, pk)
     upload = _get_upload(proposal, upload_pk)
     same = proposal.uploads.filter(sha256=upload.sha256, status="committed").exclude(pk=upload.pk).first()
+    can_save = permissions.can_edit_proposal(request.user, proposal) and upload.status == "checked"
+    errors = upload.errors
     return render(
         request,
         "proposals/upload_detail.html",
         {
             "proposal": proposal,
             "upload": upload,
+            "errors": errors,
+            "warnings": upload.warnings,
             "same_file_committed": same,
-            "can_commit": permissions.can_edit_proposal(request.user, proposal)
-            and not upload.problems
-            and upload.status == "checked",
+            "can_commit": can_save and not errors,
+            # "Simpan baris yang benar": an explicit second choice when some rows are wrong and others right.
+            "can_commit_valid": can_save and bool(errors) and upload.summary.get("valid_rows", 0) > 0,
         },
     )
 
@@ -77,8 +81,9 @@ def upload_commit(request, pk, upload_pk):
     proposal = get_proposal(request, pk)
     require(permissions.can_edit_proposal(request.user, proposal))
     upload = _get_upload(proposal, upload_pk)
+    valid_only = request.POST.get("baris") == "benar"
     try:
-        result = imports.upload_commit(upload=upload, actor=request.user)
+        result = imports.upload_commit(upload=upload, actor=request.user, valid_only=valid_only)
     except imports.ImportProblems as error:
         upload.problems = error.problems
         upload.save(update_fields=["problems"])
@@ -87,11 +92,18 @@ def upload_commit(request, pk, upload_pk):
     except WorkbookRefused as error:
         messages.error(request, str(error))
         return redirect(proposal)
-    messages.success(
-        request,
+    saved = (
         f"Tersimpan: {result['new_items']} calon penerima baru, {result['new_people']} penduduk baru, "
-        f"{result['updated_people']} data penduduk diperbarui.",
+        f"{result['updated_people']} data penduduk diperbarui."
     )
+    if result["skipped"]:
+        messages.warning(
+            request,
+            f"{saved} {result['skipped']} baris yang salah tidak disimpan: unduh berkas dengan tanda kesalahan, "
+            "perbaiki baris itu, lalu unggah lagi (baris yang sudah tersimpan tidak akan dobel).",
+        )
+        return redirect("proposals:upload_detail", pk=proposal.pk, upload_pk=upload.pk)
+    messages.success(request, saved)
     return redirect(proposal)
 
 

@@ -52,13 +52,21 @@ class ParsedWorkbook:
         return not self.problems
 
 
-def _problem(row, column_index, spec: ColumnSpec | None, message: str) -> dict:
+def _problem(row, column_index, spec: ColumnSpec | None, message: str, level: str = "error") -> dict:
+    """A finding with its place: Excel row, column letter and header. An "error" keeps the row out of the
+    proposal; a "warning" is shown (and marked in the returned workbook) but the row may be saved."""
     return {
         "row": row,
         "column": get_column_letter(column_index + 1) if column_index is not None else "",
         "header": spec.header if spec else "",
         "message": message,
+        "level": level,
     }
+
+
+def is_error(problem: dict) -> bool:
+    """Problems stored before warnings existed have no level: they were all errors."""
+    return problem.get("level", "error") == "error"
 
 
 def check_container(data: bytes) -> None:

@@ -6,9 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
 from audit.models import AuditEvent
-from beneficiaries.models import MemberRole
+from beneficiaries.models import MemberRole, Person
 from proposals import services
-from proposals.models import ItemStatus, Proposal, ProposedPerson
+from proposals.models import ItemStatus, Proposal, ProposalItem, ProposedPerson
 from tests.factories import (
     BudgetYearFactory,
     KubeGroupFactory,
@@ -145,16 +145,47 @@ def test_submit_and_decide():
     assert event.after == {"status": "returned", "reason": "KTP tidak terbaca"} and event.regency_id == "64.72"
 
 
-def test_approval_is_refused_while_an_error_stands():
+def test_a_proposal_holding_an_item_with_an_error_cannot_be_submitted():
     proposal = ProposalFactory(with_documents=True)
-    [item] = services.proposal_add_people(proposal=proposal, people=[PersonFactory(sex="L")], actor=None)
+    man = PersonFactory(sex="L", full_name="Budi Santoso")
+    services.proposal_add_people(proposal=proposal, people=[PersonFactory(), man], actor=None)
+    with pytest.raises(ValidationError) as error:
+        services.proposal_submit(proposal=proposal, actor=None)
+    assert "1 calon penerima masih memiliki kesalahan — Budi Santoso: WRSE hanya untuk perempuan." in str(error.value)
+    proposal.refresh_from_db()
+    assert proposal.status == "draft"
+
+
+def _submitted_then_wrong(count: int):
+    """A submitted proposal whose last item turns wrong afterwards (the registry was corrected: a man)."""
+    proposal = ProposalFactory(with_documents=True)
+    items = services.proposal_add_people(proposal=proposal, people=PersonFactory.create_batch(count), actor=None)
     services.proposal_submit(proposal=proposal, actor=None)
+    Person.objects.filter(pk=items[-1].person_id).update(sex="L")
+    services.items_recheck(proposal=proposal)
+    return proposal, items
+
+
+def test_approval_is_refused_while_an_error_stands():
+    proposal, [item] = _submitted_then_wrong(1)
     with pytest.raises(ValidationError, match="tidak dapat disetujui"):
         services.items_decide(
             proposal=proposal, items=[item], decision="approved", reason="", actor=VerifikatorFactory()
         )
     item.refresh_from_db()
     assert item.status == ItemStatus.PENDING
+
+
+def test_approving_a_selection_approves_the_eligible_and_names_the_rest():
+    proposal, items = _submitted_then_wrong(3)
+    decided = services.items_decide(
+        proposal=proposal, items=items, decision="approved", reason="", actor=VerifikatorFactory()
+    )
+    assert sorted(i.pk for i in decided) == sorted(i.pk for i in items[:2])
+    fresh = list(ProposalItem.objects.filter(pk__in=[i.pk for i in items]).select_related("person").order_by("pk"))
+    assert [i.status for i in fresh] == ["approved", "approved", "pending"]
+    [(blocked, why)] = services.approval_blockers(fresh)
+    assert blocked.pk == items[2].pk and "Jenis kelamin tidak sesuai NIK" in why
 
 
 def test_return_fix_and_resubmit_only_the_returned():
