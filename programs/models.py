@@ -81,6 +81,12 @@ class BusinessType(models.Model):
     package of goods fits it. Kept as a table so the office can add types without a release."""
 
     name = models.CharField(_("nama"), max_length=100, unique=True)
+    synonyms = models.TextField(
+        _("sinonim"),
+        blank=True,
+        help_text=_("Sebutan lain yang dipakai petugas, satu per baris (mis. gorengan, jajanan). Huruf besar/kecil, "
+                    "spasi dan tanda baca tidak berpengaruh."),
+    )  # fmt: skip
     is_active = models.BooleanField(_("aktif"), default=True)
 
     class Meta:

@@ -92,6 +92,8 @@ class ProposalItem(models.Model):
     business_type = models.ForeignKey(
         "programs.BusinessType", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("jenis usaha")
     )
+    # The officer's own words when the catalogue had no match (business_type is then "Lainnya").
+    business_type_other = models.CharField(_("jenis usaha lainnya"), max_length=100, blank=True)
     note = models.CharField(_("keterangan"), max_length=255, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.PENDING)
     # Automatic checks: [{"code", "level": "error"|"warning", "message"}], recomputed on every change.
@@ -127,6 +129,13 @@ class ProposalItem(models.Model):
 
     def __str__(self):
         return str(self.person or self.group)
+
+    @property
+    def business_type_label(self) -> str:
+        """The jenis usaha as pages show it: "Lainnya: Jual Ikan Bakar" keeps the officer's own words."""
+        if self.business_type_other:
+            return f"Lainnya: {self.business_type_other}"
+        return str(self.business_type) if self.business_type_id else ""
 
     @property
     def subject(self):

@@ -9,6 +9,7 @@ from audit.services import snapshot
 from beneficiaries.identity import check_nik, name_key
 from beneficiaries.models import KubeMember, Person
 from beneficiaries.selectors import group_problems
+from programs import business_types
 from programs.models import BusinessType, Program
 from proposals import checks
 from proposals.models import Proposal, ProposedPerson
@@ -81,7 +82,7 @@ class Plan:
 def lookups(regency) -> dict:
     return {
         "district": {normalise_header(d.name): d for d in District.objects.filter(regency=regency)},
-        "business_type": {normalise_header(b.name): b for b in BusinessType.objects.filter(is_active=True)},
+        "business_type": business_types.catalogue(list(BusinessType.objects.filter(is_active=True))),
     }
 
 
@@ -95,6 +96,7 @@ class PlanContext:
 
     villages: dict  # district id -> {normalised village name: Village}
     seen: dict  # NIK -> the row it first appeared in
+    other_business_type: BusinessType | None = None  # "Lainnya", for a jenis usaha the catalogue does not know
     rows: int = 0  # data rows seen, the template's example row excepted
     example_rows: int = 0
 
@@ -103,7 +105,8 @@ def plan_context(proposal: Proposal) -> PlanContext:
     villages = defaultdict(dict)
     for village in Village.objects.filter(district__regency=proposal.regency_id):
         villages[village.district_id][normalise_header(village.name)] = village
-    return PlanContext(villages=villages, seen={})
+    other = BusinessType.objects.filter(name=business_types.OTHER).first()
+    return PlanContext(villages=villages, seen={}, other_business_type=other)
 
 
 def plan_rows(proposal: Proposal, rows: list[ParsedRow], headers: dict, context: PlanContext) -> Plan:
@@ -127,6 +130,11 @@ def plan_rows(proposal: Proposal, rows: list[ParsedRow], headers: dict, context:
     villages, seen = context.villages, context.seen
     for row in rows:
         values = row.values
+        business_type = values.get("business_type")
+        if isinstance(business_type, business_types.UnlistedBusinessType):
+            if context.other_business_type is None:
+                flag(row, "business_type", f"Jenis Usaha “{business_type}” tidak ada dalam daftar.")
+            values["business_type"], values["business_type_other"] = context.other_business_type, str(business_type)
         district = values.get("district")
         if district and "village" in headers:
             raw_village = values.get("village")
@@ -248,6 +256,7 @@ def _plan_groups(proposal, rows, people, flag) -> dict[str, dict]:
                 label = "Jenis Usaha" if field == "business_type" else "Desa/Kelurahan"
                 flag(first, field.replace("_obj", ""), f"Anggota KUBE “{group['name']}” berbeda {label}; harus sama.")
         group["business_type"] = first.values.get("business_type")
+        group["business_type_other"] = first.values.get("business_type_other") or ""
         group["village"] = first.values.get("village_obj")
         # The composition rule a saved KUBE item gets (size bounds of the year, one of each officer).
         members = [SimpleNamespace(role=r.values.get("role")) for r in group["rows"]]

@@ -48,6 +48,7 @@ ITEM_COLUMNS = [
     "proposal",
     "person",
     "business_type",
+    "business_type_other",
     "note",
     "status",
     "checks",
@@ -145,7 +146,8 @@ class Writer:
             business_type = row.values.get("business_type")
             item_rows.append(
                 (pk, self.proposal.pk, person.pk, business_type.pk if business_type else None,
-                 row.values.get("note") or "", "pending", found, errors, warnings, "", row.number, now, now)
+                 row.values.get("business_type_other") or "", row.values.get("note") or "", "pending", found, errors,
+                 warnings, "", row.number, now, now)
             )  # fmt: skip
             proposed_rows.append((self.budget_year.pk, person.pk, pk))
             audit_rows.append(
@@ -244,7 +246,11 @@ def write_kube_items(proposal, plan, actor) -> list[ProposalItem]:
         if group.pk in present:
             continue
         item = ProposalItem.objects.create(
-            proposal=proposal, group=group, business_type=spec["business_type"], source_row=spec["rows"][0].number
+            proposal=proposal,
+            group=group,
+            business_type=spec["business_type"],
+            business_type_other=spec["business_type_other"],
+            source_row=spec["rows"][0].number,
         )
         ProposedPerson.objects.bulk_create(
             [ProposedPerson(budget_year_id=proposal.budget_year_id, person_id=pid, item=item) for pid in wanted]

@@ -28,7 +28,13 @@ RW = ColumnSpec("RW", "rw", required=False, kind="int", width=6)
 DISTRICT = ColumnSpec("Kecamatan", "district", kind="choice", width=20, help="pilih dari daftar")
 VILLAGE = ColumnSpec("Desa/Kelurahan", "village", width=22, help="pilih dari daftar; dicocokkan dalam kecamatannya")
 PHONE = ColumnSpec("No HP", "phone", required=False, width=16)
-BUSINESS = ColumnSpec("Jenis Usaha", "business_type", kind="choice", width=24, help="pilih dari daftar")
+BUSINESS = ColumnSpec(
+    "Jenis Usaha",
+    "business_type",
+    kind="choice",
+    width=24,
+    help="pilih dari daftar, atau tulis sendiri (mis. Gorengan)",
+)
 DTKS = ColumnSpec("ID DTKS/DTSEN", "dtks_id", required=False, width=18)
 DESIL = ColumnSpec("Desil", "desil", required=False, kind="int", width=7, help="1 (termiskin) sampai 10")
 MARITAL = ColumnSpec("Status Perkawinan", "marital_status", kind="choice", width=16, help="pilih dari daftar")

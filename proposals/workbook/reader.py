@@ -19,6 +19,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from beneficiaries.identity import check_kk, nik_errors, normalize_phone
 from beneficiaries.models import MaritalStatus, MemberRole, Sex
+from programs import business_types
 from proposals.workbook.columns import COLUMNS, ColumnSpec, normalise_header
 from proposals.workbook.template import DATA_SHEET
 
@@ -243,6 +244,10 @@ def cell_parser(spec: ColumnSpec, lookups: dict):
                 return None, str(error)
 
         return text_then(phone)
+    if spec.field == "business_type":
+        # Names and synonyms of the catalogue, spelled any way; an unknown type is kept (planning warns).
+        found = lookups.get("business_type", {})
+        return text_then(lambda text: (business_types.match(text, found), None))
     if spec.kind == "choice":
         options = CHOICES.get(spec.field) or lookups.get(spec.field, {})
 

@@ -96,6 +96,10 @@ def build_template(*, program: str, regency) -> bytes:
             validation.error = "Pilih dari daftar."
             validation.errorTitle = column.header
             validation.showErrorMessage = True
+            if column.field == "business_type":
+                # The officer may type their own words ("Gorengan"): matched to the catalogue, else "Lainnya".
+                validation.errorStyle = "information"
+                validation.error = "Jenis usaha di luar daftar tetap diterima dan dicatat sebagai Lainnya."
             sheet.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
     sheet.freeze_panes = "A2"
@@ -118,7 +122,9 @@ def build_template(*, program: str, regency) -> bytes:
         "2. NIK dan No KK: 16 digit, diketik sebagai teks. Jangan menempel angka dari kolom berformat angka:",
         "   Excel hanya menyimpan 15 digit angka, sehingga digit terakhir NIK hilang. Berkas seperti itu ditolak.",
         "3. Tanggal Lahir: tanggal Excel, atau ketik HH-BB-TTTT (misalnya 17-08-1985).",
-        "4. Kecamatan, Desa/Kelurahan, Jenis Usaha, Status Perkawinan, Jabatan dan Jenis Kelamin: pilih dari daftar.",
+        "4. Kecamatan, Desa/Kelurahan, Status Perkawinan, Jabatan dan Jenis Kelamin: pilih dari daftar.",
+        "   Jenis Usaha: pilih dari daftar atau tulis sendiri (mis. Gorengan, Kue Basah, Menjahit); yang tidak dikenal "
+        "dicatat sebagai “Lainnya: …” dengan peringatan.",
         "5. Urutan kolom boleh diubah dan kolom tambahan diabaikan; judul kolom wajib tetap ada.",
     ]
     if program == Program.KUBE:
