@@ -2,15 +2,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts.forms import LoginForm
+from accounts.views import LoginView
 
 app_name = "accounts"
 
 urlpatterns = [
     path(
         "masuk/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
+        LoginView.as_view(authentication_form=LoginForm),
         name="login",
     ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),

@@ -116,6 +116,11 @@ def check_kk(kk: str) -> list[str]:
     return []
 
 
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    """Full years of age on `day` (a birthday on `day` counts)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
 def mask_nik(nik: str) -> str:
     """'6472015708450001' -> '647201******0001' (UU 27/2022: lists never show a whole NIK)."""
     if not nik or len(nik) < 10:

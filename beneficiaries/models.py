@@ -145,7 +145,9 @@ class Person(models.Model):
 
     def age_on(self, day) -> int:
         """Full years of age on `day`."""
-        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        from beneficiaries.identity import age_on
+
+        return age_on(self.birth_date, day)
 
 
 class KubeGroup(models.Model):

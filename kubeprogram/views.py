@@ -10,6 +10,7 @@ from accounts.roles import Role
 from audit import selectors as audit_selectors
 from audit.permissions import can_view_audit_log
 from programs import selectors as program_selectors
+from proposals import selectors as proposal_selectors
 from regions import selectors as region_selectors
 
 
@@ -17,12 +18,23 @@ from regions import selectors as region_selectors
 def home(request):
     """The per-role home page: what this role works on, and where to go next."""
     user = request.user
+    budget_year = program_selectors.budget_year_current()
     context = {
         "role": user.role,
         "Role": Role,
-        "budget_year": program_selectors.budget_year_current(),
+        "budget_year": budget_year,
         "regencies": list(region_selectors.regency_list(user=user)),
     }
+    if user.role == Role.OPERATOR and budget_year is not None:
+        # The officer's own regency: its pagu and target per program, and its proposals of the year.
+        context["own_ceilings"] = list(
+            program_selectors.ceilings_visible_to(user).filter(budget_year=budget_year).order_by("program")
+        )
+        context["own_proposals"] = list(
+            proposal_selectors.with_counts(
+                proposal_selectors.proposals_visible_to(user).filter(budget_year=budget_year)
+            ).order_by("program")
+        )
     if can_view_audit_log(user):
         context["recent_events"] = audit_selectors.event_list(user=user)[:10]
     return render(request, "home.html", context)

@@ -5,7 +5,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from beneficiaries.identity import check_nik
+from beneficiaries.identity import age_on, check_nik
 from beneficiaries.models import KubeMember, Person, Sex
 from beneficiaries.selectors import group_problems
 from core.bulk import bulk_set
@@ -17,10 +17,6 @@ ERROR, WARNING = "error", "warning"
 
 def _check(code: str, level: str, message: str) -> dict:
     return {"code": code, "level": level, "message": message}
-
-
-def age_on(birth_date: datetime.date, day: datetime.date) -> int:
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 def person_checks(person: Person, budget_year: BudgetYear, *, wrse: bool) -> list[dict]:

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -53,6 +55,18 @@ class Proposal(models.Model):
 
     def get_absolute_url(self):
         return reverse("proposals:proposal_detail", kwargs={"pk": self.pk})
+
+    @property
+    def status_label(self) -> str:
+        """The status as lists show it: a draft that came back from the province with returned items is
+        "Dikembalikan", not "Draf" (uses the `returned_count` of `selectors.with_counts` when present)."""
+        if self.status == self.Status.DRAFT:
+            returned = getattr(self, "returned_count", None)
+            if returned is None:
+                returned = self.items.filter(status=ItemStatus.RETURNED).count()
+            if returned:
+                return str(ItemStatus.RETURNED.label)
+        return self.get_status_display()
 
 
 class ItemStatus(models.TextChoices):
@@ -129,6 +143,13 @@ class ProposalItem(models.Model):
 
     def __str__(self):
         return str(self.person or self.group)
+
+    @property
+    def age(self) -> int | None:
+        """The person's age on 1 January of the budget year (the WRSE rule's reference date)."""
+        if not self.person_id:
+            return None
+        return self.person.age_on(datetime.date(self.proposal.budget_year.year, 1, 1))
 
     @property
     def business_type_label(self) -> str:

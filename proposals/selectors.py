@@ -40,7 +40,7 @@ def inbox(*, user) -> QuerySet[Proposal]:
 def items_of(proposal: Proposal) -> QuerySet[ProposalItem]:
     """A proposal's items with what their rows show (person / group, village, business type)."""
     return proposal.items.select_related(
-        "person", "person__village", "group", "group__village", "business_type", "decided_by"
+        "proposal__budget_year", "person", "person__village", "group", "group__village", "business_type", "decided_by"
     )
 
 

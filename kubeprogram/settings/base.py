@@ -127,6 +127,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
+# Where a role lands after logging in (role value -> URL name); the others land on the home page.
+ROLE_LANDING = {"pimpinan": "reports:dashboard"}
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # A session ends after an hour without a request (shared office computers), and with the browser.

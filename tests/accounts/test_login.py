@@ -22,10 +22,22 @@ def test_login_page_is_indonesian(client):
 
 
 def test_correct_login_reaches_home(client):
-    user = PimpinanFactory()
+    user = OperatorFactory()
     response = _login(client, user.username, PASSWORD)
     assert response.status_code == 302 and response["Location"] == reverse("home")
-    assert "Pimpinan" in client.get(reverse("home")).content.decode()
+    assert "Operator Kab/Kota" in client.get(reverse("home")).content.decode()
+
+
+def test_pimpinan_lands_on_the_dashboard_unless_asked_for_a_page(client):
+    user = PimpinanFactory()
+    response = _login(client, user.username, PASSWORD)
+    assert response.status_code == 302 and response["Location"] == reverse("reports:dashboard")
+    client.logout()
+    asked = client.post(
+        reverse("accounts:login") + "?next=" + reverse("reports:report_index"),
+        {"username": user.username, "password": PASSWORD},
+    )
+    assert asked["Location"] == reverse("reports:report_index")
 
 
 def test_wrong_password_shows_indonesian_error(client):

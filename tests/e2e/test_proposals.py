@@ -84,7 +84,7 @@ def test_officer_uploads_fixes_submits_and_sees_the_verifiers_reason(page, login
     page.get_by_role("button", name="Setujui terpilih").click()
     expect(page.get_by_text("2 calon penerima: disetujui.")).to_be_visible()
     page.get_by_role("button", name="Selesaikan verifikasi").click()
-    expect(page.get_by_test_id("proposal-status")).to_have_text("Draf")
+    expect(page.get_by_test_id("proposal-status")).to_have_text("Dikembalikan")
 
     page.context.clear_cookies()
     login(officer.username, PASSWORD)
