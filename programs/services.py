@@ -100,29 +100,9 @@ def ceilings_set(*, budget_year: BudgetYear, values: dict[tuple[str, str], tuple
     return changed
 
 
-DEFAULT_BUSINESS_TYPES = [
-    "Warung Sembako",
-    "Kuliner / Makanan Olahan",
-    "Kue dan Roti",
-    "Menjahit / Konveksi",
-    "Tata Rias / Salon",
-    "Laundry",
-    "Kerajinan Tangan",
-    "Perikanan Tangkap",
-    "Pengolahan Hasil Perikanan",
-    "Pertanian / Hortikultura",
-    "Peternakan",
-    "Bengkel",
-    "Pedagang Keliling",
-]
-
-
 def business_types_load_defaults() -> int:
-    """Make sure the business types regency offices propose most often exist (idempotent; reference
-    data, so not audited). Returns how many were created."""
+    """Make sure the catalogue of business types (programs.business_types.CATALOGUE) exists, with synonyms."""
+    from programs.business_types import catalogue_load
     from programs.models import BusinessType
 
-    created = 0
-    for name in DEFAULT_BUSINESS_TYPES:
-        created += BusinessType.objects.get_or_create(name=name)[1]
-    return created
+    return catalogue_load(BusinessType)
