@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from audit.services import audit_record, audit_record_many, snapshot
 from beneficiaries.models import MemberRole
+from core.formatting import date_long
 from disbursements.models import (
     Allocation,
     AllocationLine,
@@ -33,7 +34,7 @@ from programs.models import Ceiling
 from programs.services import ensure_year_writable
 from proposals.models import ItemStatus, ProposalItem
 from proposals.services import document_kind
-from training.selectors import training_gate
+from training.selectors import trained_on, training_gate
 
 Lines = Sequence[tuple[GoodsItem, int]]
 
@@ -253,6 +254,22 @@ def _next_sequence(*, budget_year, program: str, regency_id: str) -> int:
     return counter.last
 
 
+def handover_date_problems(day, *, allocation: Allocation, trained) -> list[str]:
+    """Why `day` cannot be a BAST's date: in the future, before the goods were allocated, or before the recipient's
+    Bimtek was done (`trained`, see training.selectors.trained_on). Empty when it can."""
+    if day is None:
+        return []
+    problems = []
+    if day > timezone.localdate():
+        problems.append("Tanggal serah terima tidak boleh di masa depan.")
+    allocated = timezone.localtime(allocation.created_at).date()
+    if day < allocated:
+        problems.append(f"Tanggal serah terima tidak boleh sebelum barang dialokasikan ({date_long(allocated)}).")
+    if trained is not None and day < trained:
+        problems.append(f"Tanggal serah terima tidak boleh sebelum Bimtek penerima selesai ({date_long(trained)}).")
+    return problems
+
+
 @transaction.atomic
 def handover_create(
     *, allocation: Allocation, data: dict[str, Any], conditions: dict[int, str] | None = None, actor
@@ -274,6 +291,9 @@ def handover_create(
     if missing:
         raise ValidationError(["Serah terima hanya setelah Bimtek.", *missing])
     item = allocation.item
+    wrong_day = handover_date_problems(data.get("handed_over_on"), allocation=allocation, trained=trained_on(item))
+    if wrong_day:
+        raise ValidationError({"handed_over_on": wrong_day})
     if item.person_id:
         second_name, second_role = item.person.full_name, f"Penerima Manfaat {allocation.program}"
     else:

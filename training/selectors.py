@@ -1,7 +1,7 @@
 """Reads of Bimtek sessions and attendance, through `sessions_visible_to` (the one door), and the Bimtek
 gate that a handover asks."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
 from beneficiaries.models import OFFICER_ROLES, KubeMember
 from proposals.models import ItemStatus, ProposalItem
@@ -89,6 +89,26 @@ def training_gate(item: ProposalItem) -> list[str]:
         ).values_list("person_id", flat=True)
     )
     return [f"{name} belum tercatat hadir pada Bimtek." for pk, name in required.items() if pk not in attended]
+
+
+def trained_on(item: ProposalItem):
+    """The day the recipient's Bimtek was done: the end of the first attended session of each required person
+    (the woman, or the KUBE's three officers), the latest of those; None while the Bimtek rule does not hold."""
+    required = required_people(item)
+    firsts = dict(
+        Attendance.objects.filter(
+            person__in=required,
+            status=AttendanceStatus.PRESENT,
+            session__budget_year=item.proposal.budget_year_id,
+            session__program=item.proposal.program,
+        )
+        .values("person_id")
+        .annotate(first=Min("session__end_date"))
+        .values_list("person_id", "first")
+    )
+    if not required or set(required) - set(firsts):
+        return None
+    return max(firsts.values())
 
 
 def attended(items) -> set[int]:

@@ -15,6 +15,7 @@ from audit.selectors import events_for_object
 from core.access import require
 from core.excel import ReportWriter
 from core.formatting import terbilang
+from core.forms import add_service_errors
 from disbursements import selectors, services
 from disbursements.exports import HANDOVER_COLUMNS, handover_rows
 from disbursements.forms import AttachmentForm, HandoverForm, VoidForm
@@ -52,7 +53,7 @@ def handover_create(request, pk):
                 allocation=allocation, data=form.handover_data(), conditions=form.conditions(), actor=request.user
             )
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            add_service_errors(form, error)  # a refused date shows on the date field, with why
         else:
             messages.success(request, f"BAST {handover.number} dibuat. Cetak, tandatangani, lalu unggah pindaiannya.")
             return redirect(handover)

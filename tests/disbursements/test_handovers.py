@@ -1,13 +1,15 @@
+import datetime
 import re
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from core.formatting import terbilang
-from disbursements.models import Handover
+from disbursements.models import Allocation, Handover
 from disbursements.services import allocations_create, handover_attach, handover_void, package_lines
 from tests.factories import (
     ApprovedItemFactory,
@@ -106,3 +108,61 @@ def test_register_workbook_lists_the_bast_with_its_attachments(client, handover)
     assert len(data) == 1 and data[0][8] == 4000000 and data[0][9] == "belum" and data[0][10] == "belum"
     assert "Oven" not in data[0][7] and "Kompor Gas" in data[0][7]
     assert rows[-1][1] == "JUMLAH (diserahkan)" and rows[-1][8] == 4000000
+
+
+@pytest.fixture
+def trained_allocation():
+    """An allocation (made today) of a woman who attended the factory's Bimtek of 15–16 July 2024."""
+    CeilingFactory()
+    item = ApprovedItemFactory()
+    [attendance] = participants_invite(session=TrainingSessionFactory(), item_ids=[item.pk], actor=None)
+    attendance_mark(attendance=attendance, status="present", actor=None)
+    package = PackageFactory()
+    [allocation] = allocations_create(item_ids=[item.pk], lines=package_lines(package), actor=None)
+    return allocation
+
+
+def _refusal(allocation, day) -> list[str]:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        _handover(allocation, handed_over_on=day)
+    assert not Handover.objects.exists()
+    return error.value.message_dict["handed_over_on"]
+
+
+def test_a_bast_cannot_be_dated_in_the_future(trained_allocation):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    assert _refusal(trained_allocation, tomorrow) == ["Tanggal serah terima tidak boleh di masa depan."]
+
+
+def test_a_bast_cannot_be_dated_before_the_allocation_nor_before_the_bimtek_ended(trained_allocation):
+    Allocation.objects.filter(pk=trained_allocation.pk).update(
+        created_at=timezone.make_aware(datetime.datetime(2024, 7, 10, 9))
+    )
+    trained_allocation.refresh_from_db()
+    assert _refusal(trained_allocation, datetime.date(2024, 7, 15)) == [
+        "Tanggal serah terima tidak boleh sebelum Bimtek penerima selesai (16 Juli 2024)."
+    ]
+    assert _refusal(trained_allocation, datetime.date(2024, 7, 9)) == [
+        "Tanggal serah terima tidak boleh sebelum barang dialokasikan (10 Juli 2024).",
+        "Tanggal serah terima tidak boleh sebelum Bimtek penerima selesai (16 Juli 2024).",
+    ]
+
+
+def test_the_last_day_of_the_bimtek_is_a_valid_bast_date(trained_allocation):
+    Allocation.objects.filter(pk=trained_allocation.pk).update(
+        created_at=timezone.make_aware(datetime.datetime(2024, 7, 10, 9))
+    )
+    trained_allocation.refresh_from_db()
+    assert _handover(trained_allocation, handed_over_on=datetime.date(2024, 7, 16)).number.endswith("/0001")
+
+
+def test_the_form_says_why_a_date_is_refused(client, trained_allocation):
+    client.force_login(VerifikatorFactory())
+    url = reverse("disbursements:handover_create", args=[trained_allocation.pk])
+    data = {"handed_over_on": "2099-01-01", "place": "Samarinda", "first_party_name": "Rina", "witness_name": "Ahmad",
+            "first_party_position": "Kepala Bidang", "witness_position": "Kepala Dinas",
+            **{f"kondisi_{line.pk}": "baik" for line in trained_allocation.lines.all()}}  # fmt: skip
+    page = client.post(url, data).content.decode()
+    assert "Tanggal serah terima tidak boleh di masa depan." in page and not Handover.objects.exists()

@@ -1,7 +1,7 @@
-import datetime
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from disbursements.models import GoodsItem, Package, PackageLine
 from programs.models import BusinessType
@@ -50,7 +50,7 @@ def _handover(allocation, **fields):
     from disbursements.services import handover_create
 
     data = {
-        "handed_over_on": datetime.date(2024, 8, 1),
+        "handed_over_on": timezone.localdate(),  # allocated today, after the factories' Bimtek of July 2024
         "place": "Kantor Dinas Sosial Kota Samarinda",
         "first_party_name": "Rina Wati, S.Sos",
         "first_party_nip": "198501012010012001",
