@@ -276,6 +276,18 @@ class Handover(models.Model):
     def get_absolute_url(self):
         return reverse("disbursements:handover_detail", kwargs={"pk": self.pk})
 
+    @property
+    def signing_place(self) -> str:
+        """The place of the "<tempat>, <tanggal>" line above the signatures: the regency or city ("Samarinda")."""
+        return self.regency.name
+
+    @property
+    def terbilang(self) -> str:
+        """The value in words, as the BAST states it."""
+        from core.formatting import terbilang
+
+        return terbilang(self.value)
+
 
 class HandoverLine(models.Model):
     """One kind of goods handed over, from the allocation, with its condition on the day."""

@@ -1,5 +1,7 @@
 """Bimtek (bimbingan teknis): the training every recipient attends before the goods are handed over."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -50,6 +52,11 @@ class TrainingSession(models.Model):
 
     def get_absolute_url(self):
         return reverse("training:session_detail", kwargs={"pk": self.pk})
+
+    @property
+    def days(self) -> list:
+        """Each day of the session, first to last (a signature column each on the daftar hadir)."""
+        return [self.start_date + datetime.timedelta(days=n) for n in range((self.end_date - self.start_date).days + 1)]
 
 
 class AttendanceStatus(models.TextChoices):

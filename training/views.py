@@ -1,7 +1,6 @@
 """Bimtek pages: sessions with attendance rates, a session's participants with a tick-to-save checklist
 (htmx), invitations, the printable attendance sheet (daftar hadir), its xlsx and the filled-in import."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -145,16 +144,12 @@ def attendance_mark(request, pk, attendance_pk):
 
 @login_required
 def attendance_sheet(request, pk):
-    """The printable A4 daftar hadir with a signature column."""
+    """The printable A4 daftar hadir: a signature column for each day of the session, and the closing block."""
     session = _session(request, pk)
     return render(
         request,
         "training/attendance_sheet.html",
-        {
-            "session": session,
-            "participants": selectors.participants(session),
-            "office_address": settings.OFFICE_ADDRESS,
-        },
+        {"session": session, "participants": selectors.participants(session), "days": session.days},
     )
 
 

@@ -1,7 +1,6 @@
 """Handovers (BAST): made from an allocation once the Bimtek rule holds; the register, the detail with its
 photo and signed scan, the printable A4 BAST, voiding and the register workbook."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -117,7 +116,7 @@ def handover_print(request, pk):
     return render(
         request,
         "disbursements/handover_print.html",
-        {"handover": handover, "terbilang": terbilang(handover.value), "office_address": settings.OFFICE_ADDRESS},
+        {"handover": handover},
     )
 
 

@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kubeprogram.navigation.navigation",
+                "kubeprogram.context_processors.office",
             ],
         },
     },
@@ -175,8 +176,10 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # The office's name as printed on pages and reports.
 OFFICE_NAME = "Dinas Sosial Provinsi Kalimantan Timur"
 OFFICE_SHORT_NAME = "Dinsos Kaltim"
-# The letterhead's address line on printed pages (BAST, daftar hadir); set it on the server.
-OFFICE_ADDRESS = os.environ.get("OFFICE_ADDRESS", "")
+# The letterhead of printed pages (BAST, daftar hadir): the address line, and an optional logo — a static file
+# path such as "img/logo-kaltim.png" placed under static/ (none is shipped).
+OFFICE_ADDRESS = os.environ.get("OFFICE_ADDRESS", "Jl. Basuki Rahmat No. 92, Samarinda, Kalimantan Timur")
+OFFICE_LOGO = os.environ.get("OFFICE_LOGO", "")
 
 # `manage.py seed_demo` writes well-known passwords; only the production settings turn it off.
 DEMO_DATA_ALLOWED = True

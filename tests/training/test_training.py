@@ -1,3 +1,4 @@
+import datetime
 import io
 from decimal import Decimal
 
@@ -189,3 +190,17 @@ def test_a_kube_handover_goes_to_its_ketua_once_the_three_officers_attended():
     assert handover.number == "BAST/KUBE/64.72/2024/0001"
     assert handover.second_party_name == chair.person.full_name
     assert handover.second_party_role == f"Ketua {group.label}"
+
+
+def test_the_daftar_hadir_has_a_signature_column_per_day_and_a_closing_block(client):
+    items = ApprovedItemFactory.create_batch(2)
+    session = TrainingSessionFactory(start_date=datetime.date(2024, 7, 15), end_date=datetime.date(2024, 7, 17))
+    participants_invite(session=session, item_ids=[i.pk for i in items], actor=None)
+    client.force_login(VerifikatorFactory())
+    sheet = client.get(reverse("training:attendance_sheet", args=[session.pk])).content.decode()
+    assert sheet.count('data-testid="sign-day"') == 3
+    assert "Hari 1 (15/07/2024)" in sheet and "Hari 3 (17/07/2024)" in sheet
+    assert sheet.count('class="sign"') == 2 * 3  # two participants × three days
+    assert "Samarinda, 17 Juli 2024" in sheet and "Panitia Penyelenggara" in sheet and "Mengetahui," in sheet
+    assert f'href="{session.get_absolute_url()}"' in sheet and "Kembali ke sesi Bimtek" in sheet
+    assert items[0].person.masked_nik in sheet and items[0].person.nik not in sheet
