@@ -134,13 +134,12 @@ HANDOVER_COLUMNS = [
 
 def handover_rows(queryset) -> Iterator[list]:
     """One row per BAST (goods listed in one cell), in chunks, then the total of the delivered ones."""
-    from disbursements.models import Handover
 
     total = Decimal(0)
     number = 0
     for handover in queryset.iterator(chunk_size=1000):
         number += 1
-        if handover.status == Handover.Status.DELIVERED:
+        if handover.is_realised:
             total += handover.value
         goods = "; ".join(
             f"{line.quantity} {line.goods.get_unit_display()} {line.goods.name}" for line in handover.lines.all()
@@ -157,6 +156,8 @@ def handover_rows(queryset) -> Iterator[list]:
             handover.value,
             "ada" if handover.photo else "belum",
             "ada" if handover.signed_scan else "belum",
-            handover.get_status_display(),
+            handover.status_label,
         ]
-    yield Total([None, "JUMLAH (diserahkan)", None, None, None, None, None, None, total, None, None, None])
+    yield Total(
+        [None, "JUMLAH (diserahkan, pindaian BAST ada)", None, None, None, None, None, None, total, None, None, None]
+    )

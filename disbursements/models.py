@@ -205,6 +205,20 @@ class Condition(models.TextChoices):
     INCOMPLETE = "kurang", _("Kurang lengkap")
 
 
+class HandoverQuerySet(models.QuerySet):
+    def delivered(self) -> "HandoverQuerySet":
+        """Not voided: the goods were handed over and the BAST signed on paper."""
+        return self.filter(status=Handover.Status.DELIVERED)
+
+    def realised(self) -> "HandoverQuerySet":
+        """Counted as delivered and as realised budget: not voided, and the signed BAST's scan is attached."""
+        return self.delivered().exclude(signed_scan="")
+
+    def awaiting_scan(self) -> "HandoverQuerySet":
+        """Handed over, but the signed BAST's scan is not attached yet ("Menunggu pindaian BAST")."""
+        return self.delivered().filter(signed_scan="")
+
+
 class Handover(models.Model):
     """A Berita Acara Serah Terima (BAST): the goods of an allocation handed to the recipient (or the KUBE's
     ketua), as signed on paper. Delivered counts as realised budget. Voided with a reason, never deleted."""
@@ -249,6 +263,8 @@ class Handover(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    objects = HandoverQuerySet.as_manager()
+
     class Meta:
         ordering = ["-handed_over_on", "-id"]
         verbose_name = _("berita acara serah terima")
@@ -275,6 +291,17 @@ class Handover(models.Model):
 
     def get_absolute_url(self):
         return reverse("disbursements:handover_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_realised(self) -> bool:
+        return self.status == self.Status.DELIVERED and bool(self.signed_scan)
+
+    @property
+    def status_label(self) -> str:
+        """ "Diserahkan" only once the signed scan is attached; before that "Menunggu pindaian BAST"."""
+        if self.status == self.Status.DELIVERED and not self.signed_scan:
+            return "Menunggu pindaian BAST"
+        return self.get_status_display()
 
     @property
     def signing_place(self) -> str:

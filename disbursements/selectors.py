@@ -158,9 +158,7 @@ def budget_overview(*, user, budget_year: BudgetYear) -> BudgetOverview:
     )
     for regency_code, program, n in counts:
         approved[(regency_code, program)] = n
-    delivered = Handover.objects.filter(
-        user.regency_q("regency"), budget_year=budget_year, status=Handover.Status.DELIVERED
-    )
+    delivered = Handover.objects.realised().filter(user.regency_q("regency"), budget_year=budget_year)
     realised = {
         (regency, program): value
         for regency, program, value in delivered.values_list("regency", "program").annotate(value=Sum("value"))

@@ -30,6 +30,9 @@ class Line:
     amount: Decimal = Decimal(0)
     committed: Decimal = Decimal(0)
     realised: Decimal = Decimal(0)
+    # Handed over, signed scan not attached yet: not realised, shown as its own figure.
+    awaiting_scan: int = 0
+    awaiting_value: Decimal = Decimal(0)
     counts: dict = field(default_factory=lambda: dict.fromkeys(STAGES, 0))
     has_ceiling: bool = False
 
@@ -48,6 +51,8 @@ class Line:
         self.amount += other.amount
         self.committed += other.committed
         self.realised += other.realised
+        self.awaiting_scan += other.awaiting_scan
+        self.awaiting_value += other.awaiting_value
         self.has_ceiling = self.has_ceiling or other.has_ceiling
         for stage in STAGES:
             self.counts[stage] += other.counts[stage]
@@ -95,11 +100,16 @@ def recap(*, user, budget_year: BudgetYear) -> Recap:
     ):
         lines[(regency, program)].committed = value
     for regency, program, value in (
-        Handover.objects.filter(scope, status=Handover.Status.DELIVERED)
-        .values_list("regency", "program")
-        .annotate(value=Sum("value"))
+        Handover.objects.realised().filter(scope).values_list("regency", "program").annotate(value=Sum("value"))
     ):
         lines[(regency, program)].realised = value
+    for regency, program, n, value in (
+        Handover.objects.awaiting_scan()
+        .filter(scope)
+        .values_list("regency", "program")
+        .annotate(n=Count("id"), value=Sum("value"))
+    ):
+        lines[(regency, program)].awaiting_scan, lines[(regency, program)].awaiting_value = n, value
 
     items = ProposalItem.objects.filter(user.regency_q("proposal__regency"), proposal__budget_year=budget_year)
     for regency, program, n in items.values_list("proposal__regency", "proposal__program").annotate(n=Count("id")):
@@ -110,9 +120,7 @@ def recap(*, user, budget_year: BudgetYear) -> Recap:
         )
     )
     allocated = set(Allocation.objects.filter(scope, status=Allocation.Status.ACTIVE).values_list("item_id", flat=True))
-    delivered = set(
-        Handover.objects.filter(scope, status=Handover.Status.DELIVERED).values_list("allocation__item_id", flat=True)
-    )
+    delivered = set(Handover.objects.realised().filter(scope).values_list("allocation__item_id", flat=True))
     trained = attended(
         (pk, person_id, group_id, budget_year.pk, program)
         for pk, _, program, person_id, group_id in approved
@@ -205,9 +213,7 @@ def journey(items) -> dict[int, int]:
         Allocation.objects.filter(item__in=ids, status=Allocation.Status.ACTIVE).values_list("item_id", flat=True)
     )
     delivered = set(
-        Handover.objects.filter(allocation__item__in=ids, status=Handover.Status.DELIVERED).values_list(
-            "allocation__item_id", flat=True
-        )
+        Handover.objects.realised().filter(allocation__item__in=ids).values_list("allocation__item_id", flat=True)
     )
     scope = {
         pk: (year, program)

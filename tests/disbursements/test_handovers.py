@@ -105,9 +105,9 @@ def test_register_workbook_lists_the_bast_with_its_attachments(client, handover)
         r for r in load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True)
     ]
     data = [r for r in rows if r[1] and str(r[1]).startswith("BAST/")]
-    assert len(data) == 1 and data[0][8] == 4000000 and data[0][9] == "belum" and data[0][10] == "belum"
-    assert "Oven" not in data[0][7] and "Kompor Gas" in data[0][7]
-    assert rows[-1][1] == "JUMLAH (diserahkan)" and rows[-1][8] == 4000000
+    assert len(data) == 1 and data[0][8] == 4000000 and data[0][9] == "belum" and data[0][10] == "ada"
+    assert "Oven" not in data[0][7] and "Kompor Gas" in data[0][7] and data[0][11] == "Diserahkan"
+    assert rows[-1][1] == "JUMLAH (diserahkan, pindaian BAST ada)" and rows[-1][8] == 4000000
 
 
 @pytest.fixture
@@ -166,3 +166,26 @@ def test_the_form_says_why_a_date_is_refused(client, trained_allocation):
             **{f"kondisi_{line.pk}": "baik" for line in trained_allocation.lines.all()}}  # fmt: skip
     page = client.post(url, data).content.decode()
     assert "Tanggal serah terima tidak boleh di masa depan." in page and not Handover.objects.exists()
+
+
+def test_a_bast_counts_as_delivered_and_realised_only_once_its_signed_scan_is_attached(client, trained_allocation):
+    from reports.selectors import journey, recap
+
+    handover = _handover(trained_allocation, signed=False)
+    budget_year = handover.budget_year
+    verifier = VerifikatorFactory()
+    assert handover.status_label == "Menunggu pindaian BAST"
+    line = recap(user=verifier, budget_year=budget_year).total()
+    assert line.realised == 0 and line.counts["delivered"] == 0
+    assert line.awaiting_scan == 1 and line.awaiting_value == Decimal("4000000")
+    assert journey([trained_allocation.item])[trained_allocation.item.pk] == 4  # allocated and trained, not yet 5
+    client.force_login(verifier)
+    dashboard = client.get(reverse("reports:dashboard")).content.decode()
+    assert "Menunggu pindaian BAST" in dashboard and "1 BAST" in dashboard
+    assert "Menunggu pindaian BAST" in client.get(handover.get_absolute_url()).content.decode()
+
+    scan = SimpleUploadedFile("bast.pdf", b"%PDF-1.4\n%%EOF\n")
+    handover_attach(handover=handover, field="signed_scan", upload=scan, actor=verifier)
+    line = recap(user=verifier, budget_year=budget_year).total()
+    assert line.realised == Decimal("4000000") and line.counts["delivered"] == 1 and line.awaiting_scan == 0
+    assert journey([trained_allocation.item])[trained_allocation.item.pk] == 5

@@ -64,6 +64,17 @@ def test_bimtek_then_handover_then_printable_bast_and_realised_budget(page, logi
     expect(bast.get_by_test_id("bast-terbilang")).to_have_text("Empat juta rupiah")
     bast.screenshot(path=str(tmp_path / "bast.png"), full_page=True)
 
+    # Realised only once the signed BAST's scan is attached.
+    page.goto(f"{live_server.url}/anggaran/{year.year}/pagu/")
+    expect(page.get_by_test_id("realised-total")).to_have_text("Rp0")
+    page.go_back()
+    expect(page.get_by_test_id("awaiting-scan")).to_have_text("Menunggu pindaian BAST")
+    scan = tmp_path / "bast-bertanda-tangan.pdf"
+    scan.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    page.get_by_label("Pindaian BAST").set_input_files(scan)
+    page.get_by_role("button", name="Unggah pindaian").click()
+    expect(page.get_by_role("heading", name="BAST/WRSE/64.72/2024/0001")).to_contain_text("Diserahkan")
+
     page.goto(f"{live_server.url}/anggaran/{year.year}/pagu/")
     expect(page.get_by_test_id("realised-total")).to_have_text("Rp4.000.000")
     expect(row.get_by_test_id("realised")).to_have_text("Rp4.000.000")

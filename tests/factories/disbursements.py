@@ -46,8 +46,14 @@ class ApprovedItemFactory(ProposalItemFactory):
     status = ItemStatus.APPROVED
 
 
-def _handover(allocation, **fields):
-    from disbursements.services import handover_create
+SCAN = b"%PDF-1.4\n% signed BAST\n%%EOF\n"
+
+
+def _handover(allocation, *, signed: bool = True, **fields):
+    """A BAST through the service; `signed` attaches the signed scan too (only then is it realised)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from disbursements.services import handover_attach, handover_create
 
     data = {
         "handed_over_on": timezone.localdate(),  # allocated today, after the factories' Bimtek of July 2024
@@ -60,7 +66,11 @@ def _handover(allocation, **fields):
         "witness_position": "Kepala Dinas Sosial",
         **fields,
     }
-    return handover_create(allocation=allocation, data=data, actor=None)
+    handover = handover_create(allocation=allocation, data=data, actor=None)
+    if signed:
+        scan = SimpleUploadedFile("bast.pdf", SCAN, content_type="application/pdf")
+        handover = handover_attach(handover=handover, field="signed_scan", upload=scan, actor=None)
+    return handover
 
 
 class HandoverFactory:

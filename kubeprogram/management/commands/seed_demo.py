@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,7 @@ from proposals.models import ProposalItem, ProposedPerson
 from regions.models import Regency
 
 DEMO_PASSWORD = "demo-kaltim-2024"
+DEMO_SCAN = b"%PDF-1.4\n% Pindaian BAST bertanda tangan (data contoh)\n%%EOF\n"
 DEMO_PEOPLE = 400
 
 
@@ -286,7 +288,7 @@ class Command(BaseCommand):
         """A Bimtek session in Kota Balikpapan and Kutai Kartanegara with attendance, and BASTs for some of
         the allocated recipients who attended, so the Bimtek, BAST and realised figures show something."""
         from disbursements.models import Allocation
-        from disbursements.services import handover_create
+        from disbursements.services import handover_attach, handover_create
         from training.models import TrainingSession
         from training.services import attendance_mark, participants_invite, session_save
 
@@ -324,8 +326,8 @@ class Command(BaseCommand):
             Allocation.objects.filter(regency__in=["64.71", "64.02", "64.74"]).update(
                 created_at=timezone.make_aware(datetime.datetime(2024, 7, 1, 9))
             )
-            for allocation in allocated:
-                handover_create(
+            for n, allocation in enumerate(allocated):
+                handover = handover_create(
                     allocation=allocation,
                     data={
                         "handed_over_on": datetime.date(2024, 8, day),
@@ -339,3 +341,6 @@ class Command(BaseCommand):
                     },
                     actor=None,
                 )
+                if n == 0:  # the signed BAST came back and was scanned; the other still waits for its scan
+                    scan = SimpleUploadedFile("bast.pdf", DEMO_SCAN, content_type="application/pdf")
+                    handover_attach(handover=handover, field="signed_scan", upload=scan, actor=None)
