@@ -157,5 +157,9 @@ class HandoverForm(forms.Form):
         return {name: self.cleaned_data[name] for name in self.fields if not name.startswith("kondisi_")}
 
 
+class HandoverBatchForm(HandoverForm):
+    """The fields the BASTs of one Bimtek session share (every line is handed over in good condition)."""
+
+
 class AttachmentForm(forms.Form):
     file = forms.FileField(label="Berkas")

@@ -14,7 +14,8 @@ from programs.selectors import ceilings_visible_to
 from proposals.models import ItemStatus, ProposalItem
 from proposals.selectors import proposals_visible_to
 from regions.models import Regency
-from training.selectors import training_gate
+from training.models import Attendance, AttendanceStatus
+from training.selectors import attended, training_gate
 
 
 def goods_visible_to(user) -> QuerySet[GoodsItem]:
@@ -261,3 +262,28 @@ def handover_blockers(allocation: Allocation) -> list[str]:
 
 def delivered_handover(allocation: Allocation) -> Handover | None:
     return allocation.handovers.filter(status=Handover.Status.DELIVERED).first()
+
+
+def session_allocations(session) -> list[Allocation]:
+    """The batch of one Bimtek session: active allocations without a BAST whose recipients were present at
+    `session` and meet the Bimtek rule (a KUBE: its three officers), in primary-key order (a fixed number of
+    queries)."""
+    present = Attendance.objects.filter(session=session, status=AttendanceStatus.PRESENT).values("item_id")
+    allocations = list(
+        Allocation.objects.filter(item__in=present, status=Allocation.Status.ACTIVE)
+        .exclude(handovers__status=Handover.Status.DELIVERED)
+        .select_related("item__person", "item__group", "regency")
+        .order_by("pk")
+    )
+    trained = attended((a.item_id, a.item.person_id, a.item.group_id, a.budget_year_id, a.program) for a in allocations)
+    return [a for a in allocations if a.item_id in trained]
+
+
+PARTY_FIELDS = ["first_party_name", "first_party_nip", "first_party_position", "witness_name", "witness_nip",
+                "witness_position"]  # fmt: skip
+
+
+def remembered_parties(regency) -> dict:
+    """The first party and witness of the regency's latest BAST: what the next batch form starts from."""
+    latest = Handover.objects.filter(regency=regency).order_by("-created_at", "-pk").values(*PARTY_FIELDS).first()
+    return latest or {}

@@ -29,7 +29,7 @@ from disbursements.models import (
     Package,
     PackageLine,
 )
-from disbursements.selectors import costs_per_ceiling
+from disbursements.selectors import costs_per_ceiling, session_allocations
 from programs.models import Ceiling
 from programs.services import ensure_year_writable
 from proposals.models import ItemStatus, ProposalItem
@@ -333,6 +333,28 @@ def handover_create(
     )
     audit_record(actor=actor, action="handover.create", obj=handover, after=snapshot(handover))
     return handover
+
+
+@transaction.atomic
+def handovers_create_for_session(*, session, data: dict[str, Any], actor) -> list[Handover]:
+    """The BASTs of every recipient present at one Bimtek session whose goods are allocated and not yet handed
+    over (`selectors.session_allocations`), all with the same date, place, first party and witness, numbered
+    in turn. All or none: a refusal names the recipient it concerns."""
+    allocations = session_allocations(session)
+    if not allocations:
+        raise ValidationError(
+            "Tidak ada peserta hadir sesi ini yang barangnya sudah dialokasikan dan belum diserahkan."
+        )
+    handovers, problems = [], []
+    for allocation in allocations:
+        try:
+            with transaction.atomic():
+                handovers.append(handover_create(allocation=allocation, data=data, actor=actor))
+        except ValidationError as error:
+            problems += [f"{allocation.item}: {message}" for message in error.messages]
+    if problems:
+        raise ValidationError(problems)  # rolls back the BASTs made before, and their numbers
+    return handovers
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.exports import audited_export
@@ -17,10 +18,11 @@ from core.formatting import terbilang
 from core.forms import add_service_errors
 from disbursements import selectors, services
 from disbursements.exports import HANDOVER_COLUMNS, handover_rows
-from disbursements.forms import AttachmentForm, HandoverForm, VoidForm
+from disbursements.forms import AttachmentForm, HandoverBatchForm, HandoverForm, VoidForm
 from disbursements.models import Handover
 from disbursements.permissions import can_hand_over, can_view_handovers
 from disbursements.views.allocations import list_context
+from training.selectors import sessions_visible_to
 
 ATTACHMENTS = {"foto": "photo", "pindaian": "signed_scan"}
 
@@ -118,6 +120,58 @@ def handover_print(request, pk):
         "disbursements/handover_print.html",
         {"handover": handover},
     )
+
+
+@login_required
+def handover_batch(request, pk):
+    """One form for the BASTs of every recipient present at a Bimtek session whose goods are allocated: the same
+    date, place, first party and witness (remembered from the regency's latest BAST); then one print of all."""
+    require(can_view_handovers(request.user))
+    sessions = sessions_visible_to(request.user).select_related("regency", "budget_year")
+    session = get_object_or_404(sessions, pk=pk)  # another regency's session: 404, as everywhere
+    require(can_hand_over(request.user))
+    allocations = selectors.session_allocations(session)
+    user = request.user
+    initial = {
+        "handed_over_on": timezone.localdate(),
+        "place": session.venue,
+        "first_party_name": user.get_full_name() or user.username,
+        "first_party_nip": user.nip,
+        "first_party_position": user.position,
+        **selectors.remembered_parties(session.regency),
+    }
+    form = HandoverBatchForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            handovers = services.handovers_create_for_session(session=session, data=form.handover_data(), actor=user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            numbers = f"{handovers[0].number} s.d. {handovers[-1].number}"
+            messages.success(
+                request,
+                f"{len(handovers)} BAST dibuat ({numbers}). Cetak semua, tandatangani, lalu unggah pindaiannya.",
+            )
+            query = "&".join(f"id={h.pk}" for h in handovers)
+            return redirect(f"{reverse('disbursements:handover_print_many')}?{query}")
+    return render(
+        request,
+        "disbursements/handover_batch.html",
+        {"session": session, "allocations": allocations, "form": form},
+    )
+
+
+@login_required
+def handover_print_many(request):
+    """Several BASTs in one print, one per A4 page (`?id=1&id=2…`, in number order; only those in scope)."""
+    require(can_view_handovers(request.user))
+    ids = [int(pk) for pk in request.GET.getlist("id") if pk.isdigit()][:500]
+    handovers = list(
+        selectors.handover_list(selectors.handovers_visible_to(request.user)).filter(pk__in=ids).order_by("number")
+    )
+    if not handovers:
+        raise Http404
+    return render(request, "disbursements/handover_print_many.html", {"handovers": handovers})
 
 
 @login_required

@@ -118,6 +118,10 @@ def _handover(ctx, scope):
     return {"pk": ctx["handover"][scope].pk}
 
 
+def _handover_ids(ctx, scope):
+    return {"id": [ctx["handover"][scope].pk]}
+
+
 def _handover_photo(ctx, scope):
     return {"pk": ctx["handover"][scope].pk, "kind": "foto"}
 
@@ -219,6 +223,9 @@ ACCESS: dict[str, Access] = {
     "disbursements:handover_export": Access(),
     "disbursements:handover_detail": Access(kwargs=_handover, scoped=True),
     "disbursements:handover_print": Access(kwargs=_handover, scoped=True),
+    # Several BASTs at once, by ?id=: another regency's are simply not found (404 when none is left).
+    "disbursements:handover_print_many": Access(kwargs=None, data=_handover_ids, scoped=True),
+    "disbursements:handover_batch": Access(allowed=FIELD_STAFF, kwargs=_session, scoped=True),
     "disbursements:handover_attach": Access(
         allowed=FIELD_STAFF, kwargs=_handover_photo, scoped=True, method="post", ok=302
     ),

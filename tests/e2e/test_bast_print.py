@@ -72,3 +72,32 @@ def test_a_bast_of_ten_goods_lines_prints_on_one_a4_page(page, login, live_serve
     pdf = page.pdf(prefer_css_page_size=True, print_background=True)
     (tmp_path / "bast.pdf").write_bytes(pdf)
     assert _pages(pdf) == 1
+
+
+def test_batch_handover_for_a_bimtek_session_prints_one_bast_per_page(page, login, live_server, tmp_path):
+    BudgetYearFactory()
+    CeilingFactory(amount=Decimal("500000000"))
+    items = ApprovedItemFactory.create_batch(3)
+    session = TrainingSessionFactory()
+    attendances = participants_invite(session=session, item_ids=[i.pk for i in items], actor=None)
+    for attendance, status in zip(attendances, ["present", "present", "absent"], strict=True):
+        attendance_mark(attendance=attendance, status=status, actor=None)
+    allocations_create(item_ids=[i.pk for i in items], lines=package_lines(PackageFactory()), actor=None)
+    login(VerifikatorFactory().username, PASSWORD)
+
+    page.goto(live_server.url + session.get_absolute_url())
+    page.get_by_role("link", name="BAST bersama peserta hadir").click()
+    expect(page.get_by_test_id("batch-recipients").locator("tbody tr")).to_have_count(2)
+    expect(page.get_by_test_id("batch-recipients")).not_to_contain_text(items[2].person.full_name)
+    page.get_by_label("Jabatan pihak pertama").fill("Kepala Seksi Pemberdayaan Sosial")
+    page.get_by_label("Nama yang mengetahui").fill("Drs. Ahmad Yani")
+    page.get_by_label("Jabatan yang mengetahui").fill("Kepala Dinas Sosial Kota Samarinda")
+    page.screenshot(path=tmp_path / "batch-form.png", full_page=True)
+    page.get_by_role("button", name="Simpan 2 BAST dan cetak").click()
+
+    expect(page.locator(".bast-page")).to_have_count(2)
+    expect(page.get_by_test_id("bast-number")).to_have_text(["BAST/WRSE/64.72/2024/0001", "BAST/WRSE/64.72/2024/0002"])
+    page.emulate_media(media="print")
+    pdf = page.pdf(prefer_css_page_size=True)
+    (tmp_path / "bast-bersama.pdf").write_bytes(pdf)
+    assert _pages(pdf) == 2
