@@ -4,6 +4,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import mask_numbers_in
+
 
 class AuditEvent(models.Model):
     """One change to one object: who, when, what, and the object's fields before and after.
@@ -69,4 +71,9 @@ class AuditEvent(models.Model):
             }
         except (LookupError, ValueError):
             fields = {}
-        return [(str(fields.get(key, key)), old, new) for key, old, new in self.changed_fields if key != "id"]
+        # NIK and KK are masked here as in every list (UU 27/2022), for every reader of a history or the audit log.
+        return [
+            (str(fields.get(key, key)), mask_numbers_in(old), mask_numbers_in(new))
+            for key, old, new in self.changed_fields
+            if key != "id"
+        ]

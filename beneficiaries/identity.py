@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from stdnum import numdb
 
+from core.formatting import mask_number
+
 KALTIM_PROVINCE_CODE = "64"
 
 
@@ -123,9 +125,7 @@ def age_on(birth_date: datetime.date, day: datetime.date) -> int:
 
 def mask_nik(nik: str) -> str:
     """'6472015708450001' -> '647201******0001' (UU 27/2022: lists never show a whole NIK)."""
-    if not nik or len(nik) < 10:
-        return nik or ""
-    return f"{nik[:6]}{'*' * (len(nik) - 10)}{nik[-4:]}"
+    return mask_number(nik)
 
 
 _PHONE_JUNK = re.compile(r"[\s\-().]")

@@ -136,7 +136,7 @@ def person_update(*, person: Person, data: dict[str, Any], actor) -> Person:
 
 
 def person_nik_viewed(*, person: Person, actor) -> None:
-    """Record that `actor` saw the whole NIK of `person` (UU 27/2022: access to personal data is logged)."""
+    """Record that `actor` saw the whole NIK and KK of `person` (UU 27/2022: access to personal data is logged)."""
     with transaction.atomic():
         audit_record(actor=actor, action="person.view_nik", obj=person)
 

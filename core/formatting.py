@@ -103,3 +103,21 @@ def terbilang(value: int | Decimal) -> str:
     from num2words import num2words
 
     return f"{num2words(int(value), lang='id')} rupiah"
+
+
+def mask_number(number: str) -> str:
+    """'6472015708450001' -> '647201******0001': an identity number (NIK, No. KK) as lists and histories show it."""
+    if not number or len(number) < 10:
+        return number or ""
+    return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}"
+
+
+def mask_numbers_in(value):
+    """`value` (a recorded before/after value: text, number, list or dict) with every 16-digit number masked."""
+    if isinstance(value, str):
+        return mask_number(value) if len(value) == 16 and value.isdigit() else value
+    if isinstance(value, list | tuple):
+        return [mask_numbers_in(v) for v in value]
+    if isinstance(value, dict):
+        return {k: mask_numbers_in(v) for k, v in value.items()}
+    return value

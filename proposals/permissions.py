@@ -1,6 +1,7 @@
 """Who may do what with proposals. Reads are scoped by regency in the selectors."""
 
 from accounts.roles import Role
+from beneficiaries.permissions import can_see_full_nik
 from proposals.models import Proposal
 
 _VIEW = ["proposals.view_proposal", "proposals.view_proposalitem"]
@@ -39,3 +40,9 @@ def can_verify(user) -> bool:
 
 def can_decide(user, proposal: Proposal) -> bool:
     return can_verify(user) and proposal.status in (Proposal.Status.SUBMITTED, Proposal.Status.IN_REVIEW)
+
+
+def can_download_upload(user) -> bool:
+    """An uploaded workbook holds whole NIKs and KKs: only the roles that work with them (the regency's Operator,
+    Verifikator and Admin Provinsi) may take it back, never Pimpinan or Auditor (UU 27/2022)."""
+    return can_see_full_nik(user)

@@ -13,7 +13,7 @@ from beneficiaries.models import KubeGroup, KubeMember, Person
 from core.bulk import bulk_set
 from programs.models import BudgetYear, Program
 from proposals import checks
-from proposals.models import ItemStatus, Proposal, ProposalItem, ProposedPerson
+from proposals.models import ItemStatus, Proposal, ProposalItem, ProposedPerson, Upload
 
 Status = Proposal.Status
 
@@ -379,3 +379,15 @@ def items_recheck(*, proposal: Proposal) -> None:
         proposal.items.filter(status__in=[ItemStatus.PENDING, ItemStatus.RETURNED]).select_related("person", "group")
     )
     checks.apply(items, proposal.budget_year)
+
+
+@transaction.atomic
+def upload_downloaded(*, upload: Upload, actor) -> None:
+    """Record that `actor` took an uploaded workbook back (it holds whole NIKs and KKs: UU 27/2022)."""
+    audit_record(
+        actor=actor,
+        action="proposal.upload_download",
+        obj=upload,
+        regency_id=upload.proposal.regency_id,
+        after={"file": upload.filename, "rows": upload.row_count, "full_nik": True},
+    )

@@ -115,6 +115,8 @@ def person_update(request, pk):
     require(can_edit_registry(request.user))
     person = _get_person(request, pk)
     form = PersonForm(request.POST or None, instance=person, user=request.user)
+    if request.method == "GET":
+        services.person_nik_viewed(person=person, actor=request.user)  # the form shows the whole NIK and KK
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_update(person=person, data=form.cleaned_data, actor=request.user)

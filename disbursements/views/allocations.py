@@ -93,7 +93,6 @@ def allocation_detail(request, pk):
             "history": history,
             "can_void": can_allocate(request.user) and allocation.status == Allocation.Status.ACTIVE,
             "void_form": VoidForm(),
-            "nik": allocation.item.person.nik if allocation.item.person_id and can_see_full_nik(request.user) else None,
             "handover": selectors.delivered_handover(allocation),
             "blockers": selectors.handover_blockers(allocation),
             "can_hand_over": can_hand_over(request.user),

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import require
 from core.excel import XLSX
-from proposals import imports, permissions
+from proposals import imports, permissions, services
 from proposals.views.common import get_proposal
 from proposals.workbook.errors import mark_problems
 from proposals.workbook.reader import WorkbookRefused
@@ -109,9 +109,12 @@ def upload_commit(request, pk, upload_pk):
 
 @login_required
 def upload_errors(request, pk, upload_pk):
-    """The uploaded workbook back, with the bad cells red and commented."""
+    """The uploaded workbook back, with the bad cells red and commented; it holds whole NIKs, so only for the roles
+    that work with them, and every download is audited."""
     proposal = get_proposal(request, pk)
     upload = _get_upload(proposal, upload_pk)
+    require(permissions.can_download_upload(request.user))
+    services.upload_downloaded(upload=upload, actor=request.user)
     with upload.file.open("rb") as handle:
         content = mark_problems(handle.read(), upload.problems)
     name = upload.filename.rsplit(".", 1)[0]

@@ -202,7 +202,8 @@ ACCESS: dict[str, Access] = {
     "proposals:upload_create": Access(allowed=PROPOSAL_EDITORS, kwargs=_proposal, scoped=True, method="post", ok=302),
     "proposals:upload_detail": Access(kwargs=_upload, scoped=True),
     "proposals:upload_commit": Access(allowed=PROPOSAL_EDITORS, kwargs=_upload, scoped=True, method="post", ok=302),
-    "proposals:upload_errors": Access(kwargs=_upload, scoped=True),
+    # The stored workbook holds whole NIKs: never for Pimpinan or Auditor (UU 27/2022).
+    "proposals:upload_errors": Access(allowed=FULL_NIK, kwargs=_upload, scoped=True),
     # Budget: every role sees the year's ceilings (an operator only their regency's rows); Admin sets them.
     "disbursements:budget_overview": Access(kwargs=_year),
     "disbursements:ceiling_edit": Access(allowed=ADMIN, kwargs=_year),

@@ -1,45 +1,15 @@
 import pytest
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.roles import Role
-from disbursements.services import allocations_create, handover_attach, package_lines
 from tests.access.matrix import ACCESS, ANONYMOUS, LOGIN, NAMESPACES, OTHER, OWN, undeclared_url_names, url_names
+from tests.access.objects import Objects
 from tests.factories import (
-    ApprovedItemFactory,
-    BudgetYearFactory,
-    CeilingFactory,
-    HandoverFactory,
-    KubeMemberFactory,
     OperatorFactory,
-    PackageFactory,
-    PersonFactory,
-    ProposalFactory,
-    ProposalItemFactory,
-    TrainingSessionFactory,
-    UploadFactory,
     factory_for_role,
 )
-from training.services import attendance_mark, participants_invite
 
 ROLES = [ANONYMOUS, *[role.value for role in Role]]
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-def _template_bytes():
-    import io
-
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.active.append(["NIK"])
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
-
-
-TEMPLATE = _template_bytes()
 
 
 def _cases():
@@ -66,82 +36,6 @@ def test_declarations_name_real_urls():
 def test_an_undeclared_url_fails_the_matrix(settings):
     settings.ROOT_URLCONF = "tests.access.throwaway_urls"
     assert undeclared_url_names("tests.access.throwaway_urls") == ["throwaway"]
-
-
-class Objects:
-    """The objects a URL is asked about, built the first time its kwargs or data ask for them (a URL needs
-    one kind or none, so most of the matrix's cases build nearly nothing). ctx["person"][OWN] is a person
-    of the operator's regency, ctx["person"][OTHER] one of another; ctx["budget_year"] has no scope."""
-
-    UNSCOPED = {"budget_year", "package", "goods"}
-
-    def __init__(self, regency: dict):
-        self.regency, self.built = regency, {}
-
-    def __getitem__(self, key):
-        if key == "regency":
-            return self.regency
-        if key in self.UNSCOPED:
-            return self._get(key, None)
-        return _PerScope(self, key)
-
-    def _get(self, key, scope):
-        if (key, scope) not in self.built:
-            self.built[(key, scope)] = getattr(self, f"_{key}")(scope)
-        return self.built[(key, scope)]
-
-    def _budget_year(self, _):
-        return BudgetYearFactory()
-
-    def _package(self, _):
-        return PackageFactory()
-
-    def _goods(self, _):
-        return self["package"].lines.first().goods
-
-    def _person(self, scope):
-        return PersonFactory(regency=self.regency[scope])
-
-    def _member(self, scope):
-        return KubeMemberFactory(group__regency=self.regency[scope])
-
-    def _group(self, scope):
-        return self["member"][scope].group
-
-    def _proposal(self, scope):
-        return ProposalFactory(regency=self.regency[scope], with_documents=True)
-
-    def _item(self, scope):
-        return ProposalItemFactory(proposal=self["proposal"][scope])
-
-    def _upload(self, scope):
-        return UploadFactory(proposal=self["proposal"][scope], file=ContentFile(TEMPLATE, name="u.xlsx"))
-
-    def _allocation(self, scope):
-        CeilingFactory(regency=self.regency[scope], budget_year=self["budget_year"])
-        item = ApprovedItemFactory(proposal__regency=self.regency[scope])
-        return allocations_create(item_ids=[item.pk], lines=package_lines(self["package"]), actor=None)[0]
-
-    def _session(self, scope):
-        return TrainingSessionFactory(regency=self.regency[scope])
-
-    def _attendance(self, scope):
-        item_id = self["allocation"][scope].item_id
-        [attendance] = participants_invite(session=self["session"][scope], item_ids=[item_id], actor=None)
-        return attendance_mark(attendance=attendance, status="present", actor=None)
-
-    def _handover(self, scope):
-        self["attendance"][scope]  # the Bimtek rule: attended first
-        handover = HandoverFactory(allocation=self["allocation"][scope])
-        return handover_attach(handover=handover, field="photo", upload=SimpleUploadedFile("f.png", PNG), actor=None)
-
-
-class _PerScope:
-    def __init__(self, objects: Objects, key: str):
-        self.objects, self.key = objects, key
-
-    def __getitem__(self, scope):
-        return self.objects._get(self.key, scope)
 
 
 @pytest.mark.django_db
