@@ -2,6 +2,9 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
+# `make run HOST=0.0.0.0 PORT=8080` serves colleagues on the office LAN too.
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
@@ -10,10 +13,21 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt |
 
 run: setup ## Serve the app on http://127.0.0.1:8000 with the demo data
 	@$(BIN)/python manage.py seed_demo
-	@echo "Buka http://127.0.0.1:8000 — tekan Ctrl+C untuk berhenti."
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@if [ "$(HOST)" = 127.0.0.1 ] || [ "$(HOST)" = localhost ]; then \
+		echo "Buka http://$(HOST):$(PORT) — tekan Ctrl+C untuk berhenti."; \
+	else \
+		echo "Buka http://$$(hostname -I 2>/dev/null | cut -d' ' -f1):$(PORT) dari komputer lain di jaringan kantor — Ctrl+C untuk berhenti."; \
+	fi
+	$(if $(filter 127.0.0.1 localhost,$(HOST)),,ALLOWED_HOSTS="$${ALLOWED_HOSTS:-*}") $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: setup ## Run the whole test suite (browser tests too, when Chromium is installed)
+# The suite makes its own test database; the demo data go only into the embedded SQLite database, never into a
+# database named by DATABASE_URL unless SEED_DEMO=1 asks for it.
+test: install ## Run the whole test suite (browser tests too, when Chromium is installed)
+	@if [ -z "$$DATABASE_URL" ] || [ -n "$$SEED_DEMO" ]; then \
+		$(MAKE) --no-print-directory setup; \
+	else \
+		echo "DATABASE_URL diatur: data demo tidak ditulis ke sana (SEED_DEMO=1 untuk mengisinya)."; \
+	fi
 	$(BIN)/python -m pytest
 
 setup: install

@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.test import Client
 
 from programs.services import business_types_load_defaults
 from regions.models import Regency
@@ -75,3 +76,34 @@ def reference_data(transactional_db):
     skipped once Playwright's event loop runs (Django then hands out another connection object)."""
     reference_data_load()
     business_types_load_defaults()
+
+
+class _ClosingClient(Client):
+    """Django's test client, closing every response at the end of the test: a download (FileResponse) keeps its
+    file open until closed, as the WSGI server would close it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.responses = []
+
+    def request(self, **request):
+        response = super().request(**request)
+        self.responses.append(response)
+        return response
+
+
+@pytest.fixture
+def client():
+    test_client = _ClosingClient()
+    yield test_client
+    for response in test_client.responses:
+        response.close()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The test run's uploaded files live in a throwaway folder (settings.test); remove it."""
+    from django.conf import settings
+
+    media = str(getattr(settings, "MEDIA_ROOT", ""))
+    if os.path.basename(media).startswith("kubeprogram-test-media-"):
+        shutil.rmtree(media, ignore_errors=True)

@@ -77,3 +77,15 @@ def test_sqlite_default_takes_the_write_lock_at_begin(monkeypatch):
     base = _reload("kubeprogram.settings.base")
     assert base.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     assert "transaction_mode" not in base.DATABASES["default"].get("OPTIONS", {})
+
+
+@pytest.mark.usefixtures("fresh_settings_modules")
+def test_healthz_answers_over_plain_http_under_production_settings(monkeypatch, client, settings):
+    monkeypatch.setenv("SECRET_KEY", "x" * 60)
+    monkeypatch.setenv("ALLOWED_HOSTS", "example.go.id")
+    production = _reload("kubeprogram.settings.production")
+    settings.SECURE_SSL_REDIRECT = production.SECURE_SSL_REDIRECT
+    settings.SECURE_REDIRECT_EXEMPT = production.SECURE_REDIRECT_EXEMPT
+    assert client.get("/healthz").status_code == 200
+    home = client.get("/")
+    assert home.status_code == 301 and home["Location"].startswith("https://")
