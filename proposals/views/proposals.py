@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from audit.selectors import object_history
 from core.access import require
 from core.pagination import keyset_page
-from programs.models import BudgetYear, Program
+from programs.models import BudgetYear, Ceiling, Program
 from programs.selectors import budget_year_current
 from proposals import permissions, selectors, services
 from proposals.models import ItemStatus, Proposal
@@ -81,6 +81,10 @@ def proposal_detail(request, pk):
         "can_decide": permissions.can_decide(request.user, proposal),
         "uploads": proposal.uploads.select_related("uploaded_by")[:5],
         "history": object_history(obj=proposal, limit=20),
+        # The regency's Kuota/Target and Pagu for this program and year, as set by the province.
+        "ceiling": Ceiling.objects.filter(
+            budget_year=proposal.budget_year_id, regency=proposal.regency_id, program=proposal.program
+        ).first(),
     }
     return render(request, "proposals/proposal_detail.html", context)
 

@@ -69,3 +69,12 @@ def test_the_way_back_never_names_another_regencys_proposal(client, balikpapan):
     client.force_login(OperatorFactory())
     page = client.get(women[0].get_absolute_url() + f"?usulan={other.pk}").content.decode()
     assert "back-to-proposal" not in page and "Balikpapan" not in page
+
+
+def test_a_proposal_shows_the_regencys_real_target(client):
+    proposal = ProposalFactory()
+    client.force_login(OperatorFactory())
+    assert "belum ditetapkan" in client.get(proposal.get_absolute_url()).content.decode()
+    CeilingFactory(target_count=742, amount=2_100_000_000)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "Kuota/Target: <strong>742</strong> penerima · pagu Rp2.100.000.000" in page

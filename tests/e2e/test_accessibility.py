@@ -1,0 +1,85 @@
+"""axe-core finds no serious or critical violation on any page, for any role (WCAG 2.1 A and AA rules).
+
+axe-core is vendored under tests/e2e/vendor (from the npm registry) and injected by the test; the app never loads
+it. Every GET page of the access matrix that the role may open is checked, with a full set of data behind it."""
+
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from tests.access.matrix import ACCESS, OWN
+from tests.access.objects import Objects
+from tests.factories import PASSWORD, factory_for_role
+
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("reference_data")]
+
+AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
+RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+SERIOUS = {"serious", "critical"}
+
+
+def _pages(ctx, role) -> list[str]:
+    urls = []
+    for name, access in ACCESS.items():
+        if access.method != "get" or access.expected(role, OWN) != 200:
+            continue
+        if name.startswith("admin:") or access.data:
+            continue
+        urls.append(reverse(name, kwargs=access.kwargs(ctx, OWN) if access.kwargs else None))
+    return urls
+
+
+def axe_violations(page) -> list[str]:
+    page.add_script_tag(content=AXE)
+    result = page.evaluate("options => axe.run(document, options)", RULES)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[(n['target'], n['html'][:120]) for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+        if v["impact"] in SERIOUS
+    ]
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_no_serious_accessibility_violation_on_any_page(page, login, live_server, samarinda, balikpapan, role):
+    ctx = Objects({OWN: samarinda, "other": balikpapan})
+    user = factory_for_role(role)(**({"regency": samarinda} if role == Role.OPERATOR else {}))
+    login(user.username, PASSWORD)
+    found = {}
+    checked = 0
+    for url in _pages(ctx, role):
+        head = page.request.get(live_server.url + url)
+        if head.status != 200 or "<html" not in head.text()[:200]:
+            continue  # downloads and htmx fragments (they live inside a checked page)
+        page.goto(live_server.url + url)
+        checked += 1
+        problems = axe_violations(page)
+        if problems:
+            found[url] = problems
+    assert checked > 10
+    assert not found, "\n".join(f"{url}: {p}" for url, problems in found.items() for p in problems)
+
+
+def test_the_operators_pages_fit_a_390_pixel_phone(page, login, live_server, samarinda, balikpapan, tmp_path):
+    ctx = Objects({OWN: samarinda, "other": balikpapan})
+    person, proposal = ctx["person"][OWN], ctx["proposal"][OWN]
+    ctx["item"][OWN]
+    user = factory_for_role(Role.OPERATOR)(regency=samarinda)
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(user.username, PASSWORD)
+    pages = {
+        "beranda": reverse("home"),
+        "penduduk": person.get_absolute_url(),
+        "usulan": proposal.get_absolute_url(),
+        "dasbor": reverse("reports:dashboard"),
+        "daftar-usulan": reverse("proposals:proposal_list"),
+    }
+    too_wide = {}
+    for name, url in pages.items():
+        page.goto(live_server.url + url)
+        page.screenshot(path=tmp_path / f"{name}-390.png", full_page=True)
+        scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if scroll > inner:
+            too_wide[url] = scroll
+    assert not too_wide, f"wider than 390 px: {too_wide}"
