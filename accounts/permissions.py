@@ -23,3 +23,8 @@ ROLE_PERMISSIONS = {
 def has_role(user, *roles: Role) -> bool:
     """True when the (logged-in) user holds one of `roles`."""
     return bool(user.is_authenticated and user.role in roles)
+
+
+def can_manage_users(user) -> bool:
+    """Create accounts, change their role, deactivate, reset passwords, end lockouts: Admin Provinsi."""
+    return user.is_authenticated and user.has_perm("accounts.change_user")

@@ -1,5 +1,7 @@
 """Writes of user accounts and roles."""
 
+import secrets
+
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
@@ -9,6 +11,7 @@ from django.utils.module_loading import import_string
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.signals import user_changed
 
 
 def declared_role_permissions() -> dict[Role, set[str]]:
@@ -58,12 +61,11 @@ def user_create(
     email: str = "",
     nip: str = "",
     position: str = "",
+    actor=None,
 ) -> User:
-    """Create a user in one role. An Operator Kab/Kota must have a regency; provincial roles must not."""
-    if role == Role.OPERATOR and regency is None:
-        raise ValidationError({"regency": "Operator Kab/Kota wajib memiliki kabupaten/kota."})
-    if role != Role.OPERATOR and regency is not None:
-        raise ValidationError({"regency": "Peran provinsi tidak terikat pada satu kabupaten/kota."})
+    """Create a user in one role. An Operator Kab/Kota must have a regency; provincial roles must not. Audited
+    when an `actor` made it (the demo data and createsuperuser have none)."""
+    _check_role_regency(role, regency)
     user = User(
         username=username,
         regency=regency,
@@ -80,4 +82,107 @@ def user_create(
     user.full_clean()
     user.save()
     user.groups.set([Group.objects.get(name=role.label)])
+    if actor is not None:
+        user_changed.send(User, actor=actor, user=user, action="user.create", before=None, after=user_snapshot(user))
     return user
+
+
+def user_snapshot(user: User) -> dict:
+    """What the audit log keeps of an account (never the password)."""
+    role = user.role
+    return {
+        "username": user.username,
+        "name": user.get_full_name(),
+        "role": role.label if role else "",
+        "regency": user.regency_id,
+        "nip": user.nip,
+        "position": user.position,
+        "is_active": user.is_active,
+    }
+
+
+def _check_role_regency(role: Role, regency) -> None:
+    if role == Role.OPERATOR and regency is None:
+        raise ValidationError({"regency": "Operator Kab/Kota wajib memiliki kabupaten/kota."})
+    if role != Role.OPERATOR and regency is not None:
+        raise ValidationError({"regency": "Peran provinsi tidak terikat pada satu kabupaten/kota."})
+
+
+@transaction.atomic
+def user_update(*, user: User, role: Role, regency, data: dict, actor) -> User:
+    """Change an account's role, regency, name, NIP and position (the same role–regency rule as creating)."""
+    _check_role_regency(role, regency)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = user_snapshot(user)
+    user.regency = regency
+    for field in ("first_name", "last_name", "email", "nip", "position"):
+        if field in data:
+            setattr(user, field, data[field])
+    user.full_clean()
+    user.save()
+    user.groups.set([Group.objects.get(name=role.label)])
+    user.__dict__.pop("role", None)
+    user_changed.send(User, actor=actor, user=user, action="user.update", before=before, after=user_snapshot(user))
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, user: User, active: bool, actor) -> User:
+    """Deactivate an account (it can no longer log in; its records keep its name) or activate it again. Nobody
+    deactivates their own account."""
+    if not active and user.pk == actor.pk:
+        raise ValidationError("Akun Anda sendiri tidak dapat dinonaktifkan.")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active == active:
+        return user
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    user_changed.send(
+        User,
+        actor=actor,
+        user=user,
+        action="user.activate" if active else "user.deactivate",
+        before={"is_active": not active},
+        after={"is_active": active},
+    )
+    return user
+
+
+@transaction.atomic
+def user_reset_password(*, user: User, actor) -> str:
+    """Give the account a new random password (returned once, to hand over in person) and end its lockout."""
+    password = secrets.token_urlsafe(9)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    user_unlock(user=user, actor=actor)
+    user_changed.send(User, actor=actor, user=user, action="user.reset_password", before=None, after=None)
+    return password
+
+
+@transaction.atomic
+def user_unlock(*, user: User, actor) -> int:
+    """End a lockout after too many wrong passwords (django-axes), from every address. Returns how many records
+    of failed attempts were removed."""
+    from axes.utils import reset
+
+    removed = reset(username=user.username)
+    if removed:
+        user_changed.send(User, actor=actor, user=user, action="user.unlock", before=None, after={"attempts": removed})
+    return removed
+
+
+def locked_usernames(usernames) -> set[str]:
+    """Of `usernames`, those locked out now (as many failures as AXES_FAILURE_LIMIT within the cool-off time)."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.utils import timezone
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return set(
+        AccessAttempt.objects.filter(
+            username__in=list(usernames),
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=since,
+        ).values_list("username", flat=True)
+    )

@@ -50,6 +50,10 @@ class Access:
         return self.ok
 
 
+def _user(ctx, scope):
+    return {"pk": ctx["account"].pk}
+
+
 def _regency_code(ctx, scope):
     return {"code": ctx["regency"][scope].code}
 
@@ -147,6 +151,12 @@ ACCESS: dict[str, Access] = {
     "accounts:logout": Access(method="post", ok=302, anonymous=302),
     "accounts:password_change": Access(),
     "accounts:password_change_done": Access(),
+    "accounts:user_list": Access(allowed=ADMIN),
+    "accounts:user_create": Access(allowed=ADMIN),
+    "accounts:user_update": Access(allowed=ADMIN, kwargs=_user),
+    "accounts:user_set_active": Access(allowed=ADMIN, kwargs=_user, method="post", ok=302, data={"aktif": "1"}),
+    "accounts:user_reset_password": Access(allowed=ADMIN, kwargs=_user, method="post"),
+    "accounts:user_unlock": Access(allowed=ADMIN, kwargs=_user, method="post", ok=302),
     "regions:regency_list": Access(),
     "regions:regency_detail": Access(kwargs=_regency_code, scoped=True),
     "programs:budgetyear_list": Access(),

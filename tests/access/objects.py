@@ -10,6 +10,7 @@ from tests.factories import (
     CeilingFactory,
     HandoverFactory,
     KubeMemberFactory,
+    OperatorFactory,
     PackageFactory,
     PersonFactory,
     ProposalFactory,
@@ -42,7 +43,7 @@ class Objects:
     one kind or none, so most of the matrix's cases build nearly nothing). ctx["person"][OWN] is a person
     of the operator's regency, ctx["person"][OTHER] one of another; ctx["budget_year"] has no scope."""
 
-    UNSCOPED = {"budget_year", "package", "goods"}
+    UNSCOPED = {"budget_year", "package", "goods", "account"}
 
     def __init__(self, regency: dict):
         self.regency, self.built = regency, {}
@@ -58,6 +59,9 @@ class Objects:
         if (key, scope) not in self.built:
             self.built[(key, scope)] = getattr(self, f"_{key}")(scope)
         return self.built[(key, scope)]
+
+    def _account(self, _):
+        return OperatorFactory(regency=self.regency["own"])
 
     def _budget_year(self, _):
         return BudgetYearFactory()
