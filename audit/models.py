@@ -1,9 +1,12 @@
+import functools
+
 from django.apps import apps
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audit.labels import action_label
 from core.formatting import mask_numbers_in
 
 
@@ -61,19 +64,62 @@ class AuditEvent(models.Model):
         return [(key, before.get(key), after.get(key)) for key in keys if before.get(key) != after.get(key)]
 
     @property
+    def action_label(self) -> str:
+        return action_label(self.action)
+
+    @property
+    def object_kind(self) -> str:
+        """What kind of record it is, in Indonesian ("penduduk", "berita acara serah terima")."""
+        try:
+            return str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return ""
+
+    @property
     def changes_for_display(self) -> list[tuple[str, object, object]]:
-        """Like `changed_fields`, with the field's Indonesian label instead of its code name."""
+        """Like `changed_fields`, as a person reads them: the field's Indonesian label, a choice's label, Ya/Tidak,
+        a region's name, lists as text; NIK and KK masked as in every list (UU 27/2022)."""
         try:
             fields = {
-                f.name: f.verbose_name
-                for f in apps.get_model(self.object_type)._meta.get_fields()
-                if hasattr(f, "verbose_name")
+                f.name: f for f in apps.get_model(self.object_type)._meta.get_fields() if hasattr(f, "verbose_name")
             }
         except (LookupError, ValueError):
             fields = {}
-        # NIK and KK are masked here as in every list (UU 27/2022), for every reader of a history or the audit log.
         return [
-            (str(fields.get(key, key)), mask_numbers_in(old), mask_numbers_in(new))
+            (str(fields[key].verbose_name) if key in fields else key.replace("_", " "),
+             _readable(fields.get(key), old), _readable(fields.get(key), new))
             for key, old, new in self.changed_fields
             if key != "id"
-        ]
+        ]  # fmt: skip
+
+
+def _readable(field, value):
+    value = mask_numbers_in(value)
+    if value is None or value == "":
+        return None if value is None else "—"
+    if isinstance(value, bool):
+        return "Ya" if value else "Tidak"
+    choices = dict(field.flatchoices) if field is not None and getattr(field, "flatchoices", None) else {}
+    if choices and not isinstance(value, list | dict):
+        return str(choices.get(value, value))
+    if field is not None and field.is_relation and field.related_model is not None:
+        return _related_name(field.related_model, value)
+    if isinstance(value, list):
+        return "; ".join(str(_readable(None, v)) for v in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{k.replace('_', ' ')}: {_readable(None, v)}" for k, v in value.items()) or "—"
+    return value
+
+
+@functools.lru_cache(maxsize=4096)
+def _reference_name(label: str, pk: str) -> str:
+    model = apps.get_model(label)
+    found = model._default_manager.filter(pk=pk).first()
+    return str(found) if found is not None else f"(dihapus) {pk}"
+
+
+def _related_name(model, pk) -> str:
+    """A region's name (reference data: cached, so a long history costs no query per row); other records by kind."""
+    if model._meta.app_label == "regions":
+        return _reference_name(model._meta.label, str(pk))
+    return f"{model._meta.verbose_name} no. {pk}"

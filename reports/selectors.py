@@ -146,37 +146,6 @@ def attendance_rate(*, user, budget_year: BudgetYear) -> tuple[int, int, float |
     return counts["present"], counts["invited"], rate
 
 
-ACTIONS = {
-    "allocation.create": "Alokasi dibuat",
-    "allocation.void": "Alokasi dibatalkan",
-    "handover.create": "BAST dibuat",
-    "handover.void": "BAST dibatalkan",
-    "ceiling.set": "Pagu ditetapkan",
-    "proposal.submit": "Usulan diajukan",
-    "proposal_item.approved": "Calon penerima disetujui",
-    "proposal_item.returned": "Calon penerima dikembalikan",
-    "proposal_item.rejected": "Calon penerima ditolak",
-    "attendance.mark": "Kehadiran Bimtek dicatat",
-    "training_session.create": "Sesi Bimtek dibuat",
-    "person.create": "Penduduk didaftarkan",
-    "kube_group.create": "KUBE dibentuk",
-    "kube_member.add": "Anggota KUBE ditambahkan",
-    "person.update": "Data penduduk diubah",
-    "proposal.open": "Usulan dibuka",
-    "proposal.upload": "Berkas usulan diunggah",
-    "proposal_item.create": "Calon penerima diusulkan",
-    "attendance.invite": "Peserta Bimtek diundang",
-    "handover.attach_photo": "Foto serah terima diunggah",
-    "handover.attach_signed_scan": "Pindaian BAST diunggah",
-    "goods_item.create": "Barang ditambahkan ke katalog",
-    "goods_item.update": "Data barang diubah",
-    "package.create": "Paket bantuan dibuat",
-    "package.update": "Paket bantuan diubah",
-    "budget_year.create": "Tahun anggaran dibuat",
-    "budget_year.update": "Tahun anggaran diubah",
-}
-
-
 def recent_activity(*, user, limit: int = 12) -> list[dict]:
     """The latest changes in the user's scope, as a line each (what, which, where, when): the activity
     feed of the dashboard. No before/after values: those stay in the audit log for its readers."""
@@ -189,8 +158,9 @@ def recent_activity(*, user, limit: int = 12) -> list[dict]:
     return [
         {
             "when": event.created_at,
-            "what": ACTIONS.get(event.action, event.action),
-            "which": event.object_repr,
+            "what": event.action_label,
+            # The kind of record, never a recipient's name: the feed is read on the head's dashboard.
+            "which": event.object_kind,
             "where": event.regency,
             "who": event.actor,
         }

@@ -33,7 +33,8 @@ def test_audit_record_writes_who_what_and_the_change():
     assert (event.object_type, event.object_id) == ("programs.budgetyear", str(budget_year.pk))
     assert event.object_repr == "Tahun Anggaran 2024"
     assert event.changed_fields == [("status", "planning", "open")]
-    assert event.changes_for_display == [("status", "planning", "open")]
+    assert event.changes_for_display == [("status", "Perencanaan", "Berjalan")]  # the choices' labels, not codes
+    assert event.action_label == "Tahun anggaran diubah" and event.object_kind == "tahun anggaran"
     event.after["total_ceiling"] = "1"
     assert ("pagu anggaran", None, "1") in event.changes_for_display
 
