@@ -83,3 +83,15 @@ def test_the_operators_pages_fit_a_390_pixel_phone(page, login, live_server, sam
         if scroll > inner:
             too_wide[url] = scroll
     assert not too_wide, f"wider than 390 px: {too_wide}"
+
+
+def test_the_navbar_fits_a_1366_pixel_office_screen_with_a_long_name(page, login, live_server):
+    admin = factory_for_role(Role.ADMIN_PROVINSI)(
+        first_name="Hj. Siti Nurhalizah Rahmawati", last_name="Simanjuntak, S.Sos., M.Si."
+    )
+    page.set_viewport_size({"width": 1366, "height": 768})
+    login(admin.username, PASSWORD)
+    page.goto(live_server.url + reverse("reports:dashboard"))
+    scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    navbar_height = page.evaluate("document.querySelector('nav.navbar').getBoundingClientRect().height")
+    assert scroll <= inner and navbar_height < 70  # one line, no horizontal scroll
