@@ -63,6 +63,13 @@ def date_with_day(value: datetime.date | datetime.datetime | None) -> str:
     return f"{DAYS[value.weekday()]}, {date_long(value)}"
 
 
+def month_year(value: datetime.date | datetime.datetime | None) -> str:
+    """'Agustus 2024'."""
+    if value is None:
+        return ""
+    return f"{MONTHS[value.month - 1]} {value.year}"
+
+
 def date_short(value: datetime.date | datetime.datetime | None) -> str:
     """'15/08/2024' (tables)."""
     if value is None:

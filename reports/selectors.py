@@ -41,6 +41,16 @@ class Line:
         return self.amount - self.committed
 
     @property
+    def committed_percent(self) -> float:
+        """Committed ÷ ceiling, in percent."""
+        return round(float(self.committed) * 100 / float(self.amount), 1) if self.amount else 0.0
+
+    @property
+    def is_idle(self) -> bool:
+        """A ceiling is set but nothing has been proposed yet."""
+        return self.has_ceiling and not self.counts["proposed"]
+
+    @property
     def absorption(self) -> float:
         """Realised ÷ ceiling, in percent (GLOSSARY: Penyerapan Anggaran)."""
         return round(float(self.realised) * 100 / float(self.amount), 2) if self.amount else 0.0
@@ -135,6 +145,28 @@ def recap(*, user, budget_year: BudgetYear) -> Recap:
         if pk in delivered:
             counts["delivered"] += 1
     return Recap(budget_year=budget_year, lines=list(lines.values()))
+
+
+def realisation_by_month(*, user, budget_year: BudgetYear) -> list[dict]:
+    """The year's realised budget (BASTs with their signed scan) month by month of the handover date, in the user's
+    scope, with the running total and its share of the ceilings: [{"month", "value", "cumulative", "percent"}]."""
+    from django.db.models.functions import TruncMonth
+
+    ceiling = ceilings_visible_to(user).filter(budget_year=budget_year).aggregate(total=Sum("amount"))["total"] or 0
+    months = (
+        Handover.objects.realised()
+        .filter(user.regency_q("regency"), budget_year=budget_year)
+        .annotate(month=TruncMonth("handed_over_on"))
+        .values("month")
+        .annotate(value=Sum("value"))
+        .order_by("month")
+    )
+    running, rows = Decimal(0), []
+    for row in months:
+        running += row["value"]
+        percent = round(float(running) * 100 / float(ceiling), 1) if ceiling else 0.0
+        rows.append({"month": row["month"], "value": row["value"], "cumulative": running, "percent": percent})
+    return rows
 
 
 def attendance_rate(*, user, budget_year: BudgetYear) -> tuple[int, int, float | None]:

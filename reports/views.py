@@ -7,6 +7,7 @@ from django.shortcuts import render
 from audit.exports import audited_export
 from beneficiaries.identity import mask_nik
 from beneficiaries.permissions import can_see_full_nik
+from core import formatting
 from core.access import require
 from core.excel import ReportWriter
 from programs.models import Program
@@ -35,19 +36,27 @@ def dashboard(request):
         recap = selectors.recap(user=request.user, budget_year=budget_year)
         per_regency = recap.per_regency()
         present, invited, rate = selectors.attendance_rate(user=request.user, budget_year=budget_year)
+        months = selectors.realisation_by_month(user=request.user, budget_year=budget_year)
         context.update(
             recap=recap,
             total=recap.total(),
             per_program=[recap.total(p) for p in Program.values],
             per_regency=per_regency,
             not_started=recap.not_started(),
+            idle_regencies=[line.regency for line in per_regency if line.is_idle],
             attendance={"present": present, "invited": invited, "rate": rate},
             activity=selectors.recent_activity(user=request.user),
+            months=months,
             chart={
                 "labels": [line.regency.name for line in per_regency],
                 "amount": [int(line.amount) for line in per_regency],
                 "committed": [int(line.committed) for line in per_regency],
                 "realised": [int(line.realised) for line in per_regency],
+                "committed_percent": [line.committed_percent for line in per_regency],
+                "realised_percent": [line.absorption for line in per_regency],
+                "months": [formatting.month_year(m["month"]) for m in months],
+                "month_values": [int(m["value"]) for m in months],
+                "month_percent": [m["percent"] for m in months],
                 "stages": selectors.STAGE_LABELS,
                 "funnel": [recap.total().counts[stage] for stage in selectors.STAGES],
             },

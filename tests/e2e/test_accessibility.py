@@ -64,7 +64,7 @@ def test_no_serious_accessibility_violation_on_any_page(page, login, live_server
 def test_the_operators_pages_fit_a_390_pixel_phone(page, login, live_server, samarinda, balikpapan, tmp_path):
     ctx = Objects({OWN: samarinda, "other": balikpapan})
     person, proposal = ctx["person"][OWN], ctx["proposal"][OWN]
-    ctx["item"][OWN]
+    ctx["item"][OWN], ctx["handover"][OWN]  # a dashboard with money, stages and activity
     user = factory_for_role(Role.OPERATOR)(regency=samarinda)
     page.set_viewport_size({"width": 390, "height": 844})
     login(user.username, PASSWORD)
