@@ -4,6 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from audit.exports import audited_export
@@ -109,6 +110,13 @@ def session_invite(request, pk):
     return redirect(session)
 
 
+def _counter(session) -> dict:
+    counts = session.attendances.aggregate(
+        invited=Count("id"), present=Count("id", filter=Q(status=AttendanceStatus.PRESENT))
+    )
+    return {**counts, "rate": selectors.attendance_rate(counts["present"], counts["invited"])}
+
+
 @login_required
 def attendance_mark(request, pk, attendance_pk):
     """One tick of the checklist: saves at once and answers the row (htmx) or goes back to the page."""
@@ -135,6 +143,7 @@ def attendance_mark(request, pk, attendance_pk):
                 "statuses": AttendanceStatus.choices,
                 "can_run": True,
                 "error": error,
+                "counter": _counter(session),
             },
         )
     if error:

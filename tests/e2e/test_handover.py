@@ -42,8 +42,10 @@ def test_bimtek_then_handover_then_printable_bast_and_realised_budget(page, logi
 
     page.get_by_role("button", name="Undang semua penerima disetujui (1)").click()
     expect(page.get_by_test_id("participants")).to_contain_text(name)
+    expect(page.get_by_test_id("attendance-rate")).to_have_text("0 dari 1 hadir (0,0%)")
     page.get_by_label(f"Hadir {name}", exact=True).check()  # saved at once by htmx
     expect(page.get_by_test_id("saved")).to_be_visible()
+    expect(page.get_by_test_id("attendance-rate")).to_have_text("1 dari 1 hadir (100,0%)")  # no reload
 
     page.goto(f"{live_server.url}/anggaran/{year.year}/pagu/")
     row = page.locator("tr[data-regency='64.72'][data-program='WRSE']")
