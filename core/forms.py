@@ -1,5 +1,7 @@
 """Glue between forms and services shared by every app's views."""
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -11,3 +13,50 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+class RupiahInput(forms.TextInput):
+    """A money box that shows grouped digits ("6.500.000.000") and opens the number keypad on a phone."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "numeric", "autocomplete": "off", "class": "rupiah", **(attrs or {})})
+
+    def format_value(self, value):
+        if value in (None, ""):
+            return ""
+        try:
+            return f"{int(Decimal(str(value))):,}".replace(",", ".")
+        except (InvalidOperation, ValueError):
+            return str(value)
+
+
+class RupiahField(forms.DecimalField):
+    """Whole rupiah as officers type them: "6.500.000.000", "Rp 6.500.000.000", "Rp6.500.000.000,00" and
+    "6500000000" are one amount. Cents other than ,00 are refused (money is whole rupiah)."""
+
+    widget = RupiahInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 15)
+        kwargs.setdefault("decimal_places", 0)
+        kwargs.setdefault("min_value", 0)
+        super().__init__(**kwargs)
+        self.localize = False
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            text = value.strip().lower().removeprefix("rp").replace(" ", "").replace("\u00a0", "")
+            if "," in text:
+                text, cents = text.rsplit(",", 1)
+                if cents.strip("0"):
+                    raise ValidationError("Tulis rupiah tanpa sen, mis. 6.500.000.000.", code="invalid")
+            if text and not text.removeprefix("-").replace(".", "").isdigit():
+                raise ValidationError("Tulis jumlah rupiah dengan angka, mis. 6.500.000.000.", code="invalid")
+            value = text.replace(".", "")
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        for key in ("min", "max", "step"):  # a text box, not a number spinner
+            attrs.pop(key, None)
+        return attrs

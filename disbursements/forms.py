@@ -1,5 +1,8 @@
+from decimal import Decimal
+
 from django import forms
 
+from core.forms import RupiahField
 from disbursements.models import GoodsItem, Package
 from programs.models import Program
 
@@ -9,7 +12,8 @@ class GoodsItemForm(forms.ModelForm):
         model = GoodsItem
         fields = ["name", "unit", "unit_price", "specification", "is_active"]
         widgets = {"specification": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"unit_price": "Rupiah, tanpa titik. Perubahan harga hanya berlaku untuk alokasi berikutnya."}
+        field_classes = {"unit_price": RupiahField}
+        help_texts = {"unit_price": "Rupiah, mis. 2.500.000. Perubahan harga hanya berlaku untuk alokasi berikutnya."}
 
 
 class PackageForm(forms.ModelForm):
@@ -56,17 +60,38 @@ class CeilingEditorForm(forms.Form):
                 target, amount = initial_values.get((regency.pk, program), (0, 0))
                 t_name, a_name = f"t_{regency.pk}_{program}", f"a_{regency.pk}_{program}"
                 self.fields[t_name] = forms.IntegerField(min_value=0, initial=target, label=f"Target {program}")
-                self.fields[a_name] = forms.DecimalField(
-                    min_value=0, max_digits=15, decimal_places=0, initial=amount, label=f"Pagu {program}"
-                )
+                self.fields[a_name] = RupiahField(initial=amount, label=f"Pagu {program}")
+                self.fields[a_name].widget.attrs.update(
+                    {"class": "form-control form-control-sm text-end", "style": "max-width:12rem",
+                     "aria-label": f"Pagu {program} {regency}", "data-pagu": "1"}
+                )  # fmt: skip
                 row["cells"].append((program, t_name, a_name))
             self.rows.append(row)
 
     def bound_rows(self):
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] = (
+                    self.fields[name].widget.attrs.get("class", "") + " is-invalid"
+                )
         return [
             {"regency": row["regency"], "cells": [(p, self[t], self[a]) for p, t, a in row["cells"]]}
             for row in self.rows
         ]
+
+    def totals(self) -> dict:
+        """The target and amount per program and overall as the form holds them (for the totals line)."""
+        totals = {program: [0, Decimal(0)] for program in Program.values}
+        for row in self.rows:
+            for program, t, a in row["cells"]:
+                target, amount = self[t].value(), self[a].value()
+                try:
+                    totals[program][0] += int(target or 0)
+                    totals[program][1] += self.fields[a].clean(amount) if self.is_bound else Decimal(amount or 0)
+                except (ValueError, forms.ValidationError):
+                    pass
+        overall = sum((amount for _, amount in totals.values()), Decimal(0))
+        return {"programs": totals, "amount": overall}
 
     def values(self) -> dict:
         return {

@@ -1,5 +1,6 @@
 from django import forms
 
+from core.forms import RupiahField
 from programs.models import BudgetYear
 
 
@@ -18,6 +19,11 @@ class BudgetYearForm(forms.ModelForm):
             "kube_min_members",
             "kube_max_members",
         ]
+        field_classes = {
+            "total_ceiling": RupiahField,
+            "wrse_package_value": RupiahField,
+            "kube_package_value": RupiahField,
+        }
 
     def clean(self):
         cleaned = super().clean()

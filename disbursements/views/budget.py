@@ -71,10 +71,19 @@ def ceiling_edit(request, year):
         else:
             messages.success(request, f"Pagu {budget_year} disimpan ({changed} baris berubah).")
             return redirect("disbursements:budget_overview", year=budget_year.year)
+    totals = form.totals()
     return render(
         request,
         "disbursements/ceiling_form.html",
-        {"budget_year": budget_year, "form": form, "rows": form.bound_rows(), "suggest": suggest},
+        {
+            "budget_year": budget_year,
+            "form": form,
+            "rows": form.bound_rows(),
+            "suggest": suggest,
+            "totals": totals,
+            "left": budget_year.total_ceiling - totals["amount"],
+            "has_ceilings": any(amount for _, amount in current.values()),
+        },
     )
 
 

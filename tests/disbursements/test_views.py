@@ -167,3 +167,25 @@ def test_goods_price_change_is_audited(client):
     )
     event = AuditEvent.objects.get(action="goods_item.update")
     assert event.before["unit_price"] != event.after["unit_price"]
+
+
+def test_the_ceiling_editor_takes_amounts_as_written_and_shows_the_totals(client):
+    from django.urls import reverse
+
+    from programs.models import Ceiling
+    from tests.factories import AdminProvinsiFactory, BudgetYearFactory
+
+    budget_year = BudgetYearFactory()
+    client.force_login(AdminProvinsiFactory())
+    url = reverse("disbursements:ceiling_edit", args=[budget_year.year])
+    page = client.get(url).content.decode()
+    assert "Rp0</strong> dari pagu tahun anggaran Rp6.500.000.000" in page
+    assert "confirm(" not in page  # nothing to overwrite yet
+    data = {name: "0" for name in client.get(url).context["form"].fields}
+    data.update({"t_64.72_WRSE": "146", "a_64.72_WRSE": "Rp 1.050.000.000", "a_64.71_KUBE": "400.000.000"})
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert Ceiling.objects.get(regency="64.72", program="WRSE").amount == 1_050_000_000
+    page = client.get(url).content.decode()
+    assert 'value="1.050.000.000"' in page and "Rp1.450.000.000</strong> dari pagu tahun anggaran" in page
+    assert "sisa <strong" in page and "Rp5.050.000.000" in page and "confirm(" in page
