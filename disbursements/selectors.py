@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
+from beneficiaries.models import Person
+from beneficiaries.selectors import name_or_nik_q
 from disbursements.models import Allocation, AllocationLine, GoodsItem, Handover, HandoverLine, Package, PackageLine
 from disbursements.permissions import can_view_allocations, can_view_catalogue, can_view_handovers
 from programs.models import BudgetYear, Ceiling, Program
@@ -56,8 +58,11 @@ def allocation_detail(*, user, pk: int) -> Allocation:
     )
 
 
-def recipients_to_allocate(*, user, budget_year: BudgetYear, regency=None, program=None) -> QuerySet[ProposalItem]:
-    """Approved recipients (items) of the year in the user's scope that hold no active allocation yet."""
+def recipients_to_allocate(
+    *, user, budget_year: BudgetYear, regency=None, program=None, query: str = ""
+) -> QuerySet[ProposalItem]:
+    """Approved recipients (items) of the year in the user's scope that hold no active allocation yet; `query`
+    narrows them to a name (a woman's, or a KUBE group's) or a NIK."""
     active = Allocation.objects.filter(item=OuterRef("pk"), status=Allocation.Status.ACTIVE)
     items = ProposalItem.objects.filter(
         proposal__in=proposals_visible_to(user).filter(budget_year=budget_year),
@@ -67,6 +72,11 @@ def recipients_to_allocate(*, user, budget_year: BudgetYear, regency=None, progr
         items = items.filter(proposal__regency=regency)
     if program:
         items = items.filter(proposal__program=program)
+    query = " ".join((query or "").split())
+    if query:
+        items = items.filter(
+            Q(person__in=Person.objects.filter(name_or_nik_q(query)).values("pk")) | Q(group__name__icontains=query)
+        )
     return items.select_related("proposal__regency", "person__village", "group__village", "business_type").order_by(
         "proposal__regency", "proposal__program", "id"
     )
@@ -103,6 +113,18 @@ class CeilingCost:
                 f"(kurang {rupiah(self.cost - self.remaining)})."
             )
         return ""
+
+
+def business_type_mismatches(items, package) -> list[str]:
+    """The recipients whose jenis usaha is not the package's: a warning before allocating (not a refusal)."""
+    if package is None or package.business_type_id is None:
+        return []
+    return [
+        f"{item.person.full_name if item.person_id else item.group.label}: jenis usaha "
+        f"{item.business_type_label or '(kosong)'}, paket untuk {package.business_type}"
+        for item in items
+        if item.business_type_id != package.business_type_id
+    ]
 
 
 def costs_per_ceiling(items, lines, ceilings) -> list[CeilingCost]:

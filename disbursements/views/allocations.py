@@ -1,6 +1,8 @@
 """Allocations: choose approved recipients and a package (or one kind of goods), preview the cost against
 each remaining ceiling, confirm; the list, the detail, voiding and the workbook."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -123,10 +125,14 @@ def allocation_new(request):
     require(can_allocate(request.user))
     params = request.POST if request.method == "POST" else request.GET
     budget_year, years = budget_year_chosen(request.user, params.get("tahun"))
-    regency = params.get("kabkota") or None
+    # An operator has one regency: it is chosen for them.
+    regency = params.get("kabkota") or (request.user.regency_id if not request.user.is_provincial else None)
     program = params.get("program") if params.get("program") in Program.values else None
+    query = params.get("q", "").strip()
     candidates = (
-        selectors.recipients_to_allocate(user=request.user, budget_year=budget_year, regency=regency, program=program)
+        selectors.recipients_to_allocate(
+            user=request.user, budget_year=budget_year, regency=regency, program=program, query=query
+        )
         if budget_year
         else []
     )
@@ -143,6 +149,7 @@ def allocation_new(request):
             "tahun": budget_year.year if budget_year else "",
             "kabkota": regency or "",
             "program": program or "",
+            "q": query,
         },
         "candidates": shown,
         "more": more,
@@ -166,7 +173,9 @@ def allocation_new(request):
             else:
                 total = sum(a.total for a in allocations)
                 messages.success(request, f"{len(allocations)} penerima dialokasikan, senilai {rupiah(total)}.")
-                return redirect(f"{reverse('disbursements:allocation_list')}?tahun={budget_year.year}")
+                # Back to the list with the filters the officer worked with.
+                kept = {"tahun": budget_year.year, "kabkota": regency or "", "program": program or ""}
+                return redirect(f"{reverse('disbursements:allocation_list')}?{urlencode(kept)}")
         keys = {(item.proposal.regency_id, item.proposal.program) for item in chosen}
         ceilings = {
             (c.regency_id, c.program): c
@@ -179,6 +188,7 @@ def allocation_new(request):
             each=sum(goods.unit_price * quantity for goods, quantity in lines),
         )
         context["preview_ok"] = not any(cost.problem for cost in context["preview"])
+        context["mismatches"] = selectors.business_type_mismatches(chosen, form.cleaned_data.get("package"))
         context["preview_total"] = sum(cost.cost for cost in context["preview"])
         return render(request, "disbursements/allocation_preview.html", context)
     return render(request, "disbursements/allocation_form.html", context)

@@ -189,3 +189,24 @@ def test_the_ceiling_editor_takes_amounts_as_written_and_shows_the_totals(client
     page = client.get(url).content.decode()
     assert 'value="1.050.000.000"' in page and "Rp1.450.000.000</strong> dari pagu tahun anggaran" in page
     assert "sisa <strong" in page and "Rp5.050.000.000" in page and "confirm(" in page
+
+
+def test_the_picker_searches_by_name_the_preview_warns_of_another_business_type_and_the_list_keeps_the_filters(client):
+    from programs.models import BusinessType
+
+    CeilingFactory(amount=Decimal("10000000"))
+    package = PackageFactory()  # for "Menjahit / Konveksi"
+    cakes = BusinessType.objects.get(name="Kue dan Roti")
+    siti = ApprovedItemFactory(person__full_name="Siti Aminah", business_type=cakes)
+    ApprovedItemFactory(person__full_name="Rina Wati", business_type=package.business_type)
+    client.force_login(AdminProvinsiFactory())
+    url = reverse("disbursements:allocation_new")
+    page = client.get(url, {"tahun": 2024, "q": "siti"})
+    assert [i.pk for i in page.context["candidates"]] == [siti.pk]
+
+    data = {"tahun": 2024, "kabkota": "64.72", "program": "WRSE", "items": [siti.pk], "package": package.pk}
+    preview = client.post(url, {**data, "langkah": "pratinjau"}).content.decode()
+    assert "Jenis usaha berbeda dengan paket" in preview
+    assert "Siti Aminah: jenis usaha Kue dan Roti, paket untuk Menjahit / Konveksi" in preview
+    done = client.post(url, {**data, "langkah": "simpan"})
+    assert done.status_code == 302 and "kabkota=64.72" in done["Location"] and "program=WRSE" in done["Location"]
