@@ -116,6 +116,7 @@ class AllocationForm(forms.Form):
         label="atau satu barang", queryset=GoodsItem.objects.filter(is_active=True), required=False, empty_label="—"
     )
     quantity = forms.IntegerField(label="Jumlah", min_value=1, required=False, initial=1)
+    matching = forms.BooleanField(label="Paket sesuai jenis usaha masing-masing penerima", required=False)
 
     def __init__(self, *args, item_choices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,8 +124,13 @@ class AllocationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("matching"):
+            cleaned["package"] = cleaned["goods"] = None
+            return cleaned
         if bool(cleaned.get("package")) == bool(cleaned.get("goods")):
-            raise forms.ValidationError("Pilih sebuah paket bantuan, atau satu barang dengan jumlahnya.")
+            raise forms.ValidationError(
+                "Pilih sebuah paket bantuan, satu barang dengan jumlahnya, atau paket sesuai jenis usaha."
+            )
         if cleaned.get("goods") and not cleaned.get("quantity"):
             self.add_error("quantity", "Isi jumlah barang.")
         return cleaned

@@ -115,6 +115,23 @@ class CeilingCost:
         return ""
 
 
+def matching_packages(items) -> tuple[dict[Package, list], list]:
+    """Each recipient's package by its program and jenis usaha (the first active one by name): ({package: items},
+    the items no active package fits). Two queries."""
+    packages: dict[tuple, Package] = {}
+    for package in Package.objects.filter(is_active=True).order_by("name"):
+        packages.setdefault((package.program, package.business_type_id), package)
+    groups: dict[Package, list] = defaultdict(list)
+    unmatched = []
+    for item in items:
+        package = packages.get((item.proposal.program, item.business_type_id))
+        if package is None:
+            unmatched.append(item)
+        else:
+            groups[package].append(item)
+    return dict(groups), unmatched
+
+
 def business_type_mismatches(items, package) -> list[str]:
     """The recipients whose jenis usaha is not the package's: a warning before allocating (not a refusal)."""
     if package is None or package.business_type_id is None:

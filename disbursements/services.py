@@ -29,7 +29,7 @@ from disbursements.models import (
     Package,
     PackageLine,
 )
-from disbursements.selectors import costs_per_ceiling, session_allocations
+from disbursements.selectors import costs_per_ceiling, matching_packages, session_allocations
 from programs.models import Ceiling
 from programs.services import ensure_year_writable
 from proposals.models import ItemStatus, ProposalItem
@@ -102,6 +102,23 @@ def package_save(*, package: Package | None = None, data: dict[str, Any], lines:
 
 def package_lines(package: Package) -> list[tuple[GoodsItem, int]]:
     return [(line.goods, line.quantity) for line in package.lines.select_related("goods")]
+
+
+@transaction.atomic
+def allocations_create_matching(*, item_ids: Sequence[int], actor) -> list[Allocation]:
+    """Allocate to each recipient the package of its program and jenis usaha (several packages in one run), with
+    every rule of `allocations_create`. All or nothing: a recipient no active package fits refuses the run."""
+    items = list(ProposalItem.objects.filter(pk__in=set(item_ids)).select_related("proposal", "person", "group"))
+    groups, unmatched = matching_packages(items)
+    if unmatched:
+        names = "; ".join(f"{item} ({item.business_type_label or 'jenis usaha kosong'})" for item in unmatched[:10])
+        raise ValidationError(f"Tidak ada paket aktif yang sesuai program dan jenis usaha untuk: {names}.")
+    allocations = []
+    for package, group in sorted(groups.items(), key=lambda pair: pair[0].pk):
+        allocations += allocations_create(
+            item_ids=[item.pk for item in group], lines=package_lines(package), package=package, actor=actor
+        )
+    return allocations
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from disbursements.exports import ALLOCATION_COLUMNS, allocation_rows
 from disbursements.forms import AllocationForm, VoidForm
 from disbursements.models import Allocation, GoodsItem, Package
 from disbursements.permissions import can_allocate, can_hand_over, can_view_allocations
+from disbursements.services import package_lines
 from programs.models import Ceiling, Program
 from programs.selectors import budget_year_chosen, budget_years_visible_to
 from regions.models import Regency
@@ -118,6 +119,24 @@ def allocation_void(request, pk):
     return render(request, "disbursements/allocation_void.html", {"allocation": allocation, "form": form})
 
 
+def _merged_costs(groups, ceilings) -> list:
+    """The cost per ceiling of several packages at once: each package's costs, added up per ceiling."""
+    merged: dict = {}
+    for package, items in groups.items():
+        for cost in selectors.costs_per_ceiling(items, package_lines(package), ceilings):
+            key = (cost.regency.pk, cost.program)
+            if key in merged:
+                merged[key].count += cost.count
+                merged[key].cost += cost.cost
+            else:
+                merged[key] = cost
+    return list(merged.values())
+
+
+def package_total(package) -> int:
+    return sum(goods.unit_price * quantity for goods, quantity in package_lines(package))
+
+
 @login_required
 def allocation_new(request):
     """Step 1 (GET): approved recipients without an allocation, filtered; step 2 (POST "pratinjau"): the cost
@@ -159,15 +178,21 @@ def allocation_new(request):
     }
     if request.method == "POST" and form.is_valid() and request.POST.get("langkah") != "ubah":
         chosen = [item for item in shown if item.pk in set(form.cleaned_data["items"])]
-        lines = form.lines()
+        matching = form.cleaned_data.get("matching")
+        lines = [] if matching else form.lines()
         if request.POST.get("langkah") == "simpan":
             try:
-                allocations = services.allocations_create(
-                    item_ids=[item.pk for item in chosen],
-                    lines=lines,
-                    package=form.cleaned_data.get("package"),
-                    actor=request.user,
-                )
+                if matching:
+                    allocations = services.allocations_create_matching(
+                        item_ids=[item.pk for item in chosen], actor=request.user
+                    )
+                else:
+                    allocations = services.allocations_create(
+                        item_ids=[item.pk for item in chosen],
+                        lines=lines,
+                        package=form.cleaned_data.get("package"),
+                        actor=request.user,
+                    )
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
@@ -181,13 +206,25 @@ def allocation_new(request):
             (c.regency_id, c.program): c
             for c in Ceiling.objects.filter(budget_year=budget_year, regency__in={k[0] for k in keys})
         }
-        context.update(
-            preview=selectors.costs_per_ceiling(chosen, lines, ceilings),
-            chosen=chosen,
-            lines=[(goods, quantity, goods.unit_price * quantity) for goods, quantity in lines],
-            each=sum(goods.unit_price * quantity for goods, quantity in lines),
-        )
-        context["preview_ok"] = not any(cost.problem for cost in context["preview"])
+        if matching:
+            groups, unmatched = selectors.matching_packages(chosen)
+            context.update(
+                preview=_merged_costs(groups, ceilings),
+                chosen=chosen,
+                groups=[(package, items, package_total(package)) for package, items in groups.items()],
+                unmatched=unmatched,
+                matching=True,
+                lines=[],
+                each=None,
+            )
+        else:
+            context.update(
+                preview=selectors.costs_per_ceiling(chosen, lines, ceilings),
+                chosen=chosen,
+                lines=[(goods, quantity, goods.unit_price * quantity) for goods, quantity in lines],
+                each=sum(goods.unit_price * quantity for goods, quantity in lines),
+            )
+        context["preview_ok"] = not any(cost.problem for cost in context["preview"]) and not context.get("unmatched")
         context["mismatches"] = selectors.business_type_mismatches(chosen, form.cleaned_data.get("package"))
         context["preview_total"] = sum(cost.cost for cost in context["preview"])
         return render(request, "disbursements/allocation_preview.html", context)

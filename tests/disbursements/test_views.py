@@ -210,3 +210,27 @@ def test_the_picker_searches_by_name_the_preview_warns_of_another_business_type_
     assert "Siti Aminah: jenis usaha Kue dan Roti, paket untuk Menjahit / Konveksi" in preview
     done = client.post(url, {**data, "langkah": "simpan"})
     assert done.status_code == 302 and "kabkota=64.72" in done["Location"] and "program=WRSE" in done["Location"]
+
+
+def test_several_packages_in_one_run_by_matching_business_type(client):
+    from programs.models import BusinessType
+    from tests.factories import GoodsItemFactory
+
+    CeilingFactory(amount=Decimal("100000000"))
+    sewing = PackageFactory()  # Menjahit / Konveksi, Rp4.000.000
+    cakes_type = BusinessType.objects.get(name="Kue dan Roti")
+    cakes = PackageFactory(business_type=cakes_type, lines=[(GoodsItemFactory(name="Oven", unit_price=3_000_000), 1)])
+    tailor = ApprovedItemFactory(business_type=sewing.business_type)
+    baker = ApprovedItemFactory(business_type=cakes_type)
+    farmer = ApprovedItemFactory(business_type=BusinessType.objects.get(name="Peternakan"))
+    client.force_login(AdminProvinsiFactory())
+    url = reverse("disbursements:allocation_new")
+    data = {"tahun": 2024, "kabkota": "", "program": "", "matching": "on", "items": [tailor.pk, baker.pk, farmer.pk]}
+    preview = client.post(url, {**data, "langkah": "pratinjau"}).content.decode()
+    assert "Tidak ada paket aktif yang sesuai" in preview and "Simpan alokasi" not in preview
+    data["items"] = [tailor.pk, baker.pk]
+    preview = client.post(url, {**data, "langkah": "pratinjau"}).content.decode()
+    assert "Rp7.000.000" in preview and "Simpan alokasi" in preview  # 4.000.000 + 3.000.000
+    assert client.post(url, {**data, "langkah": "simpan"}).status_code == 302
+    packages = dict(Allocation.objects.values_list("item_id", "package_id"))
+    assert packages == {tailor.pk: sewing.pk, baker.pk: cakes.pk}
