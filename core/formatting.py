@@ -5,6 +5,7 @@ locale so a page, an Excel report and a printed BAST always agree.
 """
 
 import datetime
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
@@ -47,42 +48,43 @@ def _local(value: datetime.date | datetime.datetime) -> datetime.date | datetime
     return value
 
 
-def date_long(value: datetime.date | datetime.datetime | None) -> str:
-    """'15 Agustus 2024'."""
-    if value is None:
-        return ""
-    value = _local(value)
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+def _dated(format_value):
+    """A date/time format: empty for None, and an aware datetime first in Asia/Makassar (WITA)."""
+
+    @functools.wraps(format_value)
+    def formatted(value) -> str:
+        return "" if value is None else format_value(_local(value))
+
+    return formatted
 
 
-def date_with_day(value: datetime.date | datetime.datetime | None) -> str:
-    """'Kamis, 15 Agustus 2024'."""
-    if value is None:
-        return ""
-    value = _local(value)
-    return f"{DAYS[value.weekday()]}, {date_long(value)}"
-
-
-def month_year(value: datetime.date | datetime.datetime | None) -> str:
+@_dated
+def month_year(value: datetime.date | datetime.datetime) -> str:
     """'Agustus 2024'."""
-    if value is None:
-        return ""
     return f"{MONTHS[value.month - 1]} {value.year}"
 
 
-def date_short(value: datetime.date | datetime.datetime | None) -> str:
+@_dated
+def date_long(value: datetime.date | datetime.datetime) -> str:
+    """'15 Agustus 2024'."""
+    return f"{value.day} {month_year(value)}"
+
+
+@_dated
+def date_with_day(value: datetime.date | datetime.datetime) -> str:
+    """'Kamis, 15 Agustus 2024'."""
+    return f"{DAYS[value.weekday()]}, {date_long(value)}"
+
+
+@_dated
+def date_short(value: datetime.date | datetime.datetime) -> str:
     """'15/08/2024' (tables)."""
-    if value is None:
-        return ""
-    value = _local(value)
     return f"{value.day:02d}/{value.month:02d}/{value.year}"
 
 
-def time_wita(value: datetime.datetime | datetime.time | None) -> str:
+@_dated
+def time_wita(value: datetime.datetime | datetime.time) -> str:
     """'14.05 WITA' (an aware datetime is first converted to Asia/Makassar)."""
-    if value is None:
-        return ""
-    value = _local(value)
     return f"{value.hour:02d}.{value.minute:02d} WITA"
 
 

@@ -74,20 +74,23 @@ def required_people(item: ProposalItem) -> dict[int, str]:
     return {m.person_id: f"{m.person.full_name} ({m.get_role_display().lower()})" for m in officers}
 
 
+def _present(item: ProposalItem, people) -> QuerySet[Attendance]:
+    """`people` present at a Bimtek of the item's year and program (any session: a recipient may attend another)."""
+    return Attendance.objects.filter(
+        person__in=people,
+        status=AttendanceStatus.PRESENT,
+        session__budget_year=item.proposal.budget_year_id,
+        session__program=item.proposal.program,
+    )
+
+
 def training_gate(item: ProposalItem) -> list[str]:
     """Why a recipient may not receive goods yet, as Indonesian sentences (empty: the Bimtek rule holds).
     Attendance counts in any session of the item's year and program."""
     required = required_people(item)
     if item.group_id and len(required) < len(OFFICER_ROLES):
         return ["KUBE ini belum lengkap ketua, sekretaris dan bendaharanya."]
-    attended = set(
-        Attendance.objects.filter(
-            person__in=required,
-            status=AttendanceStatus.PRESENT,
-            session__budget_year=item.proposal.budget_year_id,
-            session__program=item.proposal.program,
-        ).values_list("person_id", flat=True)
-    )
+    attended = set(_present(item, required).values_list("person_id", flat=True))
     return [f"{name} belum tercatat hadir pada Bimtek." for pk, name in required.items() if pk not in attended]
 
 
@@ -96,12 +99,7 @@ def trained_on(item: ProposalItem):
     (the woman, or the KUBE's three officers), the latest of those; None while the Bimtek rule does not hold."""
     required = required_people(item)
     firsts = dict(
-        Attendance.objects.filter(
-            person__in=required,
-            status=AttendanceStatus.PRESENT,
-            session__budget_year=item.proposal.budget_year_id,
-            session__program=item.proposal.program,
-        )
+        _present(item, required)
         .values("person_id")
         .annotate(first=Min("session__end_date"))
         .values_list("person_id", "first")

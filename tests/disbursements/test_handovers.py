@@ -33,14 +33,20 @@ def test_terbilang():
 
 
 @pytest.fixture
-def handover():
+def trained_allocation():
+    """An allocation (made today) of a woman who attended the factory's Bimtek of 15–16 July 2024."""
     CeilingFactory()
     item = ApprovedItemFactory()
     [attendance] = participants_invite(session=TrainingSessionFactory(), item_ids=[item.pk], actor=None)
     attendance_mark(attendance=attendance, status="present", actor=None)
     package = PackageFactory()
     [allocation] = allocations_create(item_ids=[item.pk], lines=package_lines(package), actor=None)
-    return _handover(allocation)
+    return allocation
+
+
+@pytest.fixture
+def handover(trained_allocation):
+    return _handover(trained_allocation)
 
 
 def test_print_page_shows_the_right_figures(client, handover):
@@ -108,18 +114,6 @@ def test_register_workbook_lists_the_bast_with_its_attachments(client, handover)
     assert len(data) == 1 and data[0][8] == 4000000 and data[0][9] == "belum" and data[0][10] == "ada"
     assert "Oven" not in data[0][7] and "Kompor Gas" in data[0][7] and data[0][11] == "Diserahkan"
     assert rows[-1][1] == "JUMLAH (diserahkan, pindaian BAST ada)" and rows[-1][8] == 4000000
-
-
-@pytest.fixture
-def trained_allocation():
-    """An allocation (made today) of a woman who attended the factory's Bimtek of 15–16 July 2024."""
-    CeilingFactory()
-    item = ApprovedItemFactory()
-    [attendance] = participants_invite(session=TrainingSessionFactory(), item_ids=[item.pk], actor=None)
-    attendance_mark(attendance=attendance, status="present", actor=None)
-    package = PackageFactory()
-    [allocation] = allocations_create(item_ids=[item.pk], lines=package_lines(package), actor=None)
-    return allocation
 
 
 def _refusal(allocation, day) -> list[str]:
