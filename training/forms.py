@@ -22,6 +22,9 @@ class SessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["budget_year"].queryset = BudgetYear.objects.exclude(status=BudgetYear.Status.CLOSED)
         self.fields["regency"].queryset = Regency.objects.order_by("code")
+        open_years = list(self.fields["budget_year"].queryset[:2])
+        if len(open_years) == 1 and not self.initial.get("budget_year"):
+            self.initial["budget_year"] = open_years[0].pk  # the only year that can be chosen
 
     def clean(self):
         cleaned = super().clean()

@@ -204,3 +204,12 @@ def test_the_daftar_hadir_has_a_signature_column_per_day_and_a_closing_block(cli
     assert "Samarinda, 17 Juli 2024" in sheet and "Panitia Penyelenggara" in sheet and "Mengetahui," in sheet
     assert f'href="{session.get_absolute_url()}"' in sheet and "Kembali ke sesi Bimtek" in sheet
     assert items[0].person.masked_nik in sheet and items[0].person.nik not in sheet
+
+
+def test_the_only_open_budget_year_is_preselected_on_a_new_session(client):
+    from tests.factories import BudgetYearFactory
+
+    year = BudgetYearFactory()
+    client.force_login(VerifikatorFactory())
+    form = client.get(reverse("training:session_create")).context["form"]
+    assert form["budget_year"].value() == year.pk
