@@ -1,6 +1,7 @@
-"""Importing WRSE proposal workbooks of 1k / 10k / 50k rows end to end on PostgreSQL (parse, every check,
-dedup against the registry — 1,000,000 people in kube_bench after people_list.py — and this year's
-proposals, write people, items and audit events), beside:
+"""Importing WRSE proposal workbooks of 1k / 10k / 50k rows end to end on PostgreSQL, as the officer does it: the
+preview (parse, every check, dedup against the registry — 1,000,000 people in kube_bench after people_list.py —
+and this year's proposals; the file and its problems stored) and the save (the same again, then people, items and
+audit events written), beside:
 
 - floor: python-calamine reading the same file, and openpyxl read-only iterating it;
 - peer: django-import-export importing the same file into the same Person model (default settings;
@@ -97,16 +98,18 @@ def main():
     from openpyxl import load_workbook
     from python_calamine import CalamineWorkbook
 
+    from accounts.models import User
     from beneficiaries.identity import name_key
     from beneficiaries.models import Person
     from programs.models import BudgetYear
-    from proposals.imports import import_workbook
+    from proposals.imports import import_workbook, upload_check
     from proposals.models import Proposal
     from regions.models import Regency, Village
 
     call_command("migrate", verbosity=0)
     year, _ = BudgetYear.objects.get_or_create(year=2024, defaults={"total_ceiling": 6_500_000_000, "status": "open"})
     regency = Regency.objects.get(code="64.72")
+    officer, _ = User.objects.get_or_create(username="bench.operator", defaults={"regency": regency})
     village = Village.objects.get(district__regency=regency, district__name="Samarinda Ulu", name="Jawa")
     existing = list(
         Person.objects.filter(regency=regency, merged_into__isnull=True).select_related("district", "village")[:5000]
@@ -139,10 +142,21 @@ def main():
             instance.name_key = name_key(instance.full_name)
 
     print(f"PostgreSQL {connection.pg_version}; registry: {Person.objects.count():,} people; medians of {args.repeat}")
-    columns = ["ours s", "calamine", "openpyxl", "ours/cal", "import-export", "peak MB"]
+    columns = ["preview", "save", "whole s", "calamine", "openpyxl", "whole/cal", "import-export", "peak MB"]
     print(f"{'rows':>7} " + " ".join(f"{c:>9}" for c in columns))
     for size in args.sizes:
         data = workbook(size, existing)
+
+        def preview(data=data, size=size):
+            try:
+                with transaction.atomic():
+                    proposal = Proposal.objects.create(regency=regency, budget_year=year, program="WRSE")
+                    upload = upload_check(proposal=proposal, data=data, filename="usulan.xlsx", actor=officer)
+                    assert upload.summary["valid_rows"] == size, upload.problems[:3]
+                    upload.file.delete(save=False)
+                    raise Rollback
+            except Rollback:
+                pass
 
         def ours(data=data, size=size):
             try:
@@ -176,6 +190,7 @@ def main():
             except Rollback:
                 pass
 
+        preview_s = median(preview, args.repeat, before=vacuum)
         ours_s = median(ours, args.repeat, before=vacuum)
         vacuum()
         tracemalloc.start()
@@ -185,8 +200,10 @@ def main():
         floor = median(calamine, args.repeat)
         openpyxl_s = median(openpyxl_read, args.repeat)
         peer_s = f"{median(peer, 1, before=vacuum):>14.2f}" if size <= args.peer_max else f"{'(skipped)':>14}"
+        whole = preview_s + ours_s
         print(
-            f"{size:>7,} {ours_s:>8.2f} {floor:>9.3f} {openpyxl_s:>9.2f} {ours_s / floor:>8.0f}x {peer_s} {peak:>8.1f}"
+            f"{size:>7,} {preview_s:>9.2f} {ours_s:>9.2f} {whole:>9.2f} {floor:>9.3f} {openpyxl_s:>9.2f} "
+            f"{whole / floor:>8.0f}x {peer_s} {peak:>8.1f}"
         )
 
 
