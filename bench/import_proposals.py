@@ -111,8 +111,16 @@ def main():
     regency = Regency.objects.get(code="64.72")
     officer, _ = User.objects.get_or_create(username="bench.operator", defaults={"regency": regency})
     village = Village.objects.get(district__regency=regency, district__name="Samarinda Ulu", name="Jawa")
+    # People already in the registry whom a WRSE file may name: women aged 18–59 on 1 January 2024 (the preview
+    # refuses the others now, as the saved item always did).
     existing = list(
-        Person.objects.filter(regency=regency, merged_into__isnull=True).select_related("district", "village")[:5000]
+        Person.objects.filter(
+            regency=regency,
+            merged_into__isnull=True,
+            sex="P",
+            birth_date__gt=datetime.date(1964, 1, 1),
+            birth_date__lte=datetime.date(2006, 1, 1),
+        ).select_related("district", "village")[:5000]
     )
 
     class PersonResource(resources.ModelResource):

@@ -2,6 +2,7 @@
 catalogue, by name or synonym, whatever the case, spacing, punctuation or accents; an unknown type is kept verbatim
 as "Lainnya: <text>" (a warning, never an error)."""
 
+import functools
 import unicodedata
 
 OTHER = "Lainnya"
@@ -44,6 +45,7 @@ class UnlistedBusinessType(str):
     """A jenis usaha the catalogue does not know, as the officer wrote it."""
 
 
+@functools.lru_cache(maxsize=4096)  # a file repeats a few dozen words in thousands of rows
 def business_key(text) -> str:
     """'Kue  Basah', 'kue-basah' and 'Kué Basah' share one key: letters and digits only, accents dropped, casefolded."""
     decomposed = unicodedata.normalize("NFKD", str(text or ""))

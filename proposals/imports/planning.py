@@ -205,6 +205,7 @@ def plan_rows(proposal: Proposal, rows: list[ParsedRow], headers: dict, context:
             person.name_key = name_key(person.full_name)
         # The rules a saved item gets (proposals.checks), with the file's values: one rule set for both paths.
         found = checks.person_checks(person, proposal.budget_year, wrse=proposal.program == Program.WRSE)
+        row.checks = found  # the writer stores these on the item: decided once, for the preview and the save
         for check in found:
             report = flag if check["level"] == checks.ERROR else warn
             report(row, _check_field(check["code"], specs), check["message"])

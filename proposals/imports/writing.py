@@ -138,7 +138,7 @@ class Writer:
             in_file[person.kk_number] += 1
         item_rows, proposed_rows, audit_rows = [], [], []
         for pk, row, person in zip(ids, rows, people, strict=True):
-            found = checks.person_checks(person, self.budget_year, wrse=True)
+            found = list(row.checks)  # planning's verdict (proposals.checks.person_checks), not decided twice
             if person.kk_number in proposed_kk or in_file[person.kk_number] > 1:
                 found.append(checks.shared_kk_check(person))
             errors = any(c["level"] == checks.ERROR for c in found)

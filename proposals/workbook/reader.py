@@ -40,6 +40,7 @@ class ParsedRow:
     number: int  # Excel row number
     values: dict[str, object]
     problems: list[dict] = field(default_factory=list)
+    checks: list[dict] = field(default_factory=list)  # the person checks planning found (the saved item's)
 
 
 @dataclass
