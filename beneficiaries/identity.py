@@ -1,8 +1,10 @@
 """Rules of Indonesian identity data: NIK, No. KK, phone numbers, and a spelling-tolerant name key.
 
 NIK layout (16 digits): PP RR SS DDMMYY XXXX — province, regency, kecamatan of first registration,
-birth date (day + 40 for women), serial. NIKs are lifelong, so one registered outside Kaltim is normal
-for someone who moved here: a warning, not an error.
+birth date (day + 40 for women), serial. The province must exist (python-stdnum), and a Kaltim NIK's regency
+must be one of Kaltim's (regions' reference data). NIKs are lifelong, so one registered outside Kaltim is normal
+for someone who moved here: a warning, not an error (outside Kaltim only the province is checked: stdnum's table
+of regencies misses the newer ones, and a real NIK must not be refused for that).
 """
 
 import datetime
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from stdnum import numdb
 
 from core.formatting import mask_number
+from regions.reference import regency_codes
 
 KALTIM_PROVINCE_CODE = "64"
 
@@ -82,6 +85,13 @@ def _nik_facts(value: str) -> NikCheck:
     day_code, month, year2 = int(value[6:8]), int(value[8:10]), int(value[10:12])
     if not (_is_date(2000 + year2, month, day_code % 40) and _registration_place_known(value[:4])):
         result.errors.append("NIK tidak valid: tanggal lahir atau kode wilayah di dalam NIK tidak mungkin.")
+        return result
+    # stdnum knows the province only for many codes (and not Kaltim's newest regency, Mahakam Ulu 64.11): a Kaltim
+    # NIK's regency must be one of Kaltim's, by the official reference data.
+    if value[:2] == KALTIM_PROVINCE_CODE and value[:4] not in regency_codes():
+        result.errors.append(
+            f"NIK tidak valid: kode kabupaten/kota {value[:2]}.{value[2:4]} tidak ada di Kalimantan Timur."
+        )
         return result
 
     result.encoded_sex = "P" if day_code > 40 else "L"

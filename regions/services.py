@@ -1,16 +1,8 @@
 """Writes of the reference regions: loading the official codes and names shipped in regions/data/."""
 
-import csv
-from pathlib import Path
-
 from django.db import transaction
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-
-
-def _read(name: str) -> list[dict[str, str]]:
-    with open(DATA_DIR / name, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+from regions.reference import read as _read
 
 
 @transaction.atomic

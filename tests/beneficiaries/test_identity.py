@@ -4,6 +4,7 @@ import random
 import pytest
 
 from beneficiaries.identity import check_kk, check_nik, make_nik, mask_nik, name_key, normalize_phone
+from regions.reference import regency_codes
 
 # A Samarinda Ulu (64.72.03) NIK of a man born 17 August 1985, and of a woman born the same day.
 MAN = "6472031708850001"
@@ -67,7 +68,8 @@ def test_century_is_not_encoded_so_only_two_digits_are_compared():
 
 
 def test_nik_validity_is_python_stdnum_s():
-    """check_nik applies stdnum's rules itself (for speed); it must accept and refuse the same NIKs."""
+    """check_nik applies stdnum's rules itself (for speed); it must accept and refuse the same NIKs — except a
+    Kaltim NIK whose regency is not one of Kaltim's, which stdnum lets through and we refuse."""
     from stdnum.id import nik as stdnum_nik
 
     rng = random.Random(2024)
@@ -79,7 +81,21 @@ def test_nik_validity_is_python_stdnum_s():
     ]
     assert {stdnum_nik.is_valid(n) for n in candidates} == {True, False}
     for nik in candidates:
-        assert check_nik(nik).ok == stdnum_nik.is_valid(nik), nik
+        kaltim_regency_unknown = nik.startswith("64") and nik[:4] not in regency_codes()
+        assert check_nik(nik).ok == (stdnum_nik.is_valid(nik) and not kaltim_regency_unknown), nik
+
+
+@pytest.mark.parametrize("prefix", ["6499", "6400", "6404", "6473"])
+def test_a_kaltim_nik_of_a_regency_kaltim_does_not_have_is_refused(prefix):
+    nik = make_nik(f"{prefix}01", datetime.date(1985, 8, 17), "P", 3)
+    result = check_nik(nik, sex="P", birth_date=datetime.date(1985, 8, 17))
+    assert result.errors == [f"NIK tidak valid: kode kabupaten/kota 64.{prefix[2:]} tidak ada di Kalimantan Timur."]
+
+
+@pytest.mark.parametrize("prefix", sorted(regency_codes()))
+def test_every_kaltim_regency_is_accepted_mahakam_ulu_too(prefix):
+    nik = make_nik(f"{prefix}01", datetime.date(1985, 8, 17), "L", 3)
+    assert check_nik(nik, sex="L", birth_date=datetime.date(1985, 8, 17)).ok, prefix
 
 
 def test_nik_from_outside_kaltim_is_only_a_warning():
