@@ -129,6 +129,8 @@ def allocations_create(
     recipient in `item_ids`, at today's unit prices. All or nothing: refuses (ValidationError, every
     reason at once) when a recipient is not approved, already holds an allocation, belongs to a closed
     year or another program than the package, or when a ceiling has no room for its share."""
+    if not item_ids:
+        raise ValidationError("Pilih paling sedikit satu penerima.")
     if not lines:
         raise ValidationError("Pilih paket bantuan atau paling sedikit satu barang.")
     if any(quantity <= 0 for _, quantity in lines):
