@@ -98,6 +98,8 @@ def trained_on(item: ProposalItem):
     """The day the recipient's Bimtek was done: the end of the first attended session of each required person
     (the woman, or the KUBE's three officers), the latest of those; None while the Bimtek rule does not hold."""
     required = required_people(item)
+    if item.group_id and len(required) < len(OFFICER_ROLES):
+        return None  # a KUBE without its three officers is never trained, whoever attended
     firsts = dict(
         _present(item, required)
         .values("person_id")
