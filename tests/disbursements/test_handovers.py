@@ -183,3 +183,35 @@ def test_a_bast_counts_as_delivered_and_realised_only_once_its_signed_scan_is_at
     line = recap(user=verifier, budget_year=budget_year).total()
     assert line.realised == Decimal("4000000") and line.counts["delivered"] == 1 and line.awaiting_scan == 0
     assert journey([trained_allocation.item])[trained_allocation.item.pk] == 5
+
+
+def test_a_handover_is_refused_in_a_closed_budget_year(trained_allocation):
+    from django.core.exceptions import ValidationError
+
+    from programs.models import BudgetYear
+
+    BudgetYear.objects.filter(pk=trained_allocation.budget_year_id).update(status=BudgetYear.Status.CLOSED)
+    with pytest.raises(ValidationError, match="ditutup"):
+        _handover(trained_allocation)
+    assert not Handover.objects.exists()
+
+
+def test_the_handover_audit_event_names_the_actor_and_the_bast(trained_allocation):
+    from disbursements.services import handover_create
+
+    verifier = VerifikatorFactory()
+    data = {"handed_over_on": timezone.localdate(), "place": "Aula", "first_party_name": "Rina",
+            "first_party_position": "Kepala Bidang", "witness_name": "Ahmad",
+            "witness_position": "Kepala Dinas"}  # fmt: skip
+    handover = handover_create(allocation=trained_allocation, data=data, actor=verifier)
+    event = AuditEvent.objects.get(action="handover.create")
+    assert event.actor == verifier and event.object_id == str(handover.pk) and event.regency_id == "64.72"
+    assert event.after["number"] == "BAST/WRSE/64.72/2024/0001" and event.after["value"] == "4000000"
+
+
+def test_the_handover_fields_are_validated(trained_allocation):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        _handover(trained_allocation, place="", first_party_name="")
+    assert {"place", "first_party_name"} <= set(error.value.message_dict) and not Handover.objects.exists()
