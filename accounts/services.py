@@ -87,6 +87,16 @@ def user_create(
     return user
 
 
+@transaction.atomic
+def user_open(*, role: Role, regency, data: dict, actor) -> tuple[User, str]:
+    """An account made by Admin Provinsi, with a one-time password to hand over in person (returned, never stored
+    in the clear). One transaction: the account, its password and its audit event."""
+    password = secrets.token_urlsafe(9)
+    fields = ("username", "first_name", "last_name", "email", "nip", "position")
+    user = user_create(password=password, role=role, regency=regency, actor=actor, **{f: data[f] for f in fields})
+    return user, password
+
+
 def user_snapshot(user: User) -> dict:
     """What the audit log keeps of an account (never the password)."""
     role = user.role

@@ -63,12 +63,9 @@ def user_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.user_create(
-                username=data["username"], password=None, role=Role(data["role"]), regency=data["regency"],
-                first_name=data["first_name"], last_name=data["last_name"], email=data["email"], nip=data["nip"],
-                position=data["position"], actor=request.user,
-            )  # fmt: skip
-            password = services.user_reset_password(user=user, actor=request.user)
+            user, password = services.user_open(
+                role=Role(data["role"]), regency=data["regency"], data=data, actor=request.user
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -116,10 +116,10 @@ class CeilingCost:
 
 
 def matching_packages(items) -> tuple[dict[Package, list], list]:
-    """Each recipient's package by its program and jenis usaha (the first active one by name): ({package: items},
-    the items no active package fits). Two queries."""
+    """Each recipient's package by its program and jenis usaha (the first active one by name, with its `total`):
+    ({package: items}, the items no active package fits). One query."""
     packages: dict[tuple, Package] = {}
-    for package in Package.objects.filter(is_active=True).order_by("name"):
+    for package in Package.objects.with_total().filter(is_active=True).order_by("name"):
         packages.setdefault((package.program, package.business_type_id), package)
     groups: dict[Package, list] = defaultdict(list)
     unmatched = []
@@ -130,6 +130,22 @@ def matching_packages(items) -> tuple[dict[Package, list], list]:
         else:
             groups[package].append(item)
     return dict(groups), unmatched
+
+
+def costs_per_ceiling_by_package(groups: dict, ceilings) -> list[CeilingCost]:
+    """`costs_per_ceiling` of several packages at once ({package: items}): each package's cost, added up per
+    ceiling — what `allocations_create_matching` will take from each."""
+    merged: dict[tuple, CeilingCost] = {}
+    for package, items in groups.items():
+        lines = [(line.goods, line.quantity) for line in package.lines.select_related("goods")]
+        for cost in costs_per_ceiling(items, lines, ceilings):
+            key = (cost.regency.pk, cost.program)
+            if key in merged:
+                merged[key].count += cost.count
+                merged[key].cost += cost.cost
+            else:
+                merged[key] = cost
+    return list(merged.values())
 
 
 def business_type_mismatches(items, package) -> list[str]:

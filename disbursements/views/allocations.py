@@ -24,7 +24,6 @@ from disbursements.exports import ALLOCATION_COLUMNS, allocation_rows
 from disbursements.forms import AllocationForm, VoidForm
 from disbursements.models import Allocation, GoodsItem, Package
 from disbursements.permissions import can_allocate, can_hand_over, can_view_allocations
-from disbursements.services import package_lines
 from programs.models import Ceiling, Program
 from programs.selectors import budget_year_chosen, budget_years_visible_to
 from regions.models import Regency
@@ -119,24 +118,6 @@ def allocation_void(request, pk):
     return render(request, "disbursements/allocation_void.html", {"allocation": allocation, "form": form})
 
 
-def _merged_costs(groups, ceilings) -> list:
-    """The cost per ceiling of several packages at once: each package's costs, added up per ceiling."""
-    merged: dict = {}
-    for package, items in groups.items():
-        for cost in selectors.costs_per_ceiling(items, package_lines(package), ceilings):
-            key = (cost.regency.pk, cost.program)
-            if key in merged:
-                merged[key].count += cost.count
-                merged[key].cost += cost.cost
-            else:
-                merged[key] = cost
-    return list(merged.values())
-
-
-def package_total(package) -> int:
-    return sum(goods.unit_price * quantity for goods, quantity in package_lines(package))
-
-
 @login_required
 def allocation_new(request):
     """Step 1 (GET): approved recipients without an allocation, filtered; step 2 (POST "pratinjau"): the cost
@@ -209,9 +190,9 @@ def allocation_new(request):
         if matching:
             groups, unmatched = selectors.matching_packages(chosen)
             context.update(
-                preview=_merged_costs(groups, ceilings),
+                preview=selectors.costs_per_ceiling_by_package(groups, ceilings),
                 chosen=chosen,
-                groups=[(package, items, package_total(package)) for package, items in groups.items()],
+                groups=[(package, items, package.total) for package, items in groups.items()],
                 unmatched=unmatched,
                 matching=True,
                 lines=[],
