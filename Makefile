@@ -9,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup install lint format bench clean
+.PHONY: run test setup install lint format bench mutation clean
 
 run: setup ## Serve the app on http://127.0.0.1:8000 with the demo data
 	@$(BIN)/python manage.py seed_demo
@@ -56,6 +56,12 @@ lint: install ## ruff, and the floors of DESIGN.md (import-linter: no package im
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+
+# Mutation score of the rule modules (several minutes; not part of CI): writes bench/mutation-report.md and fails
+# when a module is below 90% killed. `make mutation MODULES=identity` runs one (keys in bench/mutation.py).
+mutation: install
+	$(BIN)/python -m pip install --quiet -r bench/requirements.txt 2>&1 | { grep -v "is ignored" || true; }
+	$(BIN)/python bench/mutation.py $(MODULES)
 
 format: install
 	$(BIN)/ruff check --fix .

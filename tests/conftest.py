@@ -107,3 +107,13 @@ def pytest_sessionfinish(session, exitstatus):
     media = str(getattr(settings, "MEDIA_ROOT", ""))
     if os.path.basename(media).startswith("kubeprogram-test-media-"):
         shutil.rmtree(media, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rule_caches():
+    """Each test sees the rules computed afresh: a NIK's facts are cached for the length of an import, and a
+    result cached by an earlier test (or by the unmutated code, under `make mutation`) must not stand in."""
+    from beneficiaries.identity import _nik_facts, _registration_place_known
+
+    _nik_facts.cache_clear()
+    _registration_place_known.cache_clear()

@@ -3,7 +3,16 @@ import random
 
 import pytest
 
-from beneficiaries.identity import check_kk, check_nik, make_nik, mask_nik, name_key, normalize_phone
+from beneficiaries.identity import (
+    age_on,
+    check_kk,
+    check_nik,
+    make_nik,
+    mask_nik,
+    name_key,
+    nik_errors,
+    normalize_phone,
+)
 from regions.reference import regency_codes
 
 # A Samarinda Ulu (64.72.03) NIK of a man born 17 August 1985, and of a woman born the same day.
@@ -42,6 +51,13 @@ def test_women_have_forty_added_to_the_day():
     assert wrong.errors == ["Jenis kelamin tidak sesuai NIK: NIK ini milik seorang perempuan."]
     man_as_woman = check_nik(MAN, sex="P")
     assert "milik seorang laki-laki" in man_as_woman.errors[0]
+
+
+def test_a_woman_born_on_the_first_has_41_in_her_nik():
+    nik = make_nik("647203", datetime.date(1990, 3, 1), "P", 7)
+    assert nik[6:8] == "41"
+    result = check_nik(nik, sex="P", birth_date=datetime.date(1990, 3, 1))
+    assert result.ok and (result.encoded_sex, result.encoded_day) == ("P", 1)
 
 
 def test_birth_date_must_agree():
@@ -124,15 +140,28 @@ def test_mask():
         ("812.3456.7890", "081234567890"),
         ("(0541) 741234", "0541741234"),
         ("", ""),
+        ("081234567", "081234567"),  # 9 digits, the shortest (old landlines)
+        ("08123456789012", "08123456789012"),  # 14, the longest
     ],
 )
 def test_phone_numbers_are_normalised(raw, normal):
     assert normalize_phone(raw) == normal
 
 
-@pytest.mark.parametrize("raw", ["12345", "08abc", "+1 202 555 0101 99"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "12345",
+        "08abc",
+        "+1 202 555 0101 99",
+        "08123456",  # 8 digits
+        "081234567890123",  # 15
+        "1234567890",  # the right length, but not a number that starts with 0, 62 or 8
+        "0812345678x",  # starts right, then a letter
+    ],
+)
 def test_impossible_phone_numbers_are_refused(raw):
-    with pytest.raises(ValueError, match="Nomor HP tidak valid"):
+    with pytest.raises(ValueError, match=r"^Nomor HP tidak valid: tulis seperti 081234567890 atau \+6281234567890\.$"):
         normalize_phone(raw)
 
 
@@ -141,3 +170,42 @@ def test_name_key_folds_spelling_and_titles():
     assert name_key("Djoko Soesilo") == name_key("Joko Susilo")
     assert name_key("Muhammad Yusuf") == name_key("Muhamad Yusup".replace("p", "f"))
     assert name_key("Siti Aminah") != name_key("Siti Aisyah")
+
+
+def test_name_key_is_the_folded_words_one_space_apart():
+    assert name_key("  Hj.  Siti   Noerhaliza ") == "SITI NURHALIZA"
+    assert name_key("Suryani") == name_key("Suriani") == "SURIANI"  # y and i spell one sound
+    assert name_key("") == name_key(None) == ""
+
+
+def test_kk_and_nik_without_a_value():
+    assert check_kk(None) == check_kk("") == ["No. KK hanya boleh berisi angka."]
+    assert check_nik(None).errors == check_nik("").errors == ["NIK hanya boleh berisi angka."]
+    assert nik_errors(None) == nik_errors("") == ("NIK hanya boleh berisi angka.",)
+
+
+def test_nik_errors_without_a_record():
+    assert nik_errors(" " + MAN + " ") == ()
+    assert nik_errors("6472033208850001") == (
+        "NIK tidak valid: tanggal lahir atau kode wilayah di dalam NIK tidak mungkin.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("born", "day", "age"),
+    [
+        (datetime.date(1990, 1, 1), datetime.date(2024, 1, 1), 34),  # a birthday on the day counts
+        (datetime.date(1990, 1, 2), datetime.date(2024, 1, 1), 33),  # the day after does not
+        (datetime.date(1990, 12, 31), datetime.date(2024, 1, 1), 33),
+        (datetime.date(2000, 2, 29), datetime.date(2024, 2, 28), 23),
+        (datetime.date(2000, 2, 29), datetime.date(2024, 2, 29), 24),
+    ],
+)
+def test_age_in_full_years(born, day, age):
+    assert age_on(born, day) == age
+
+
+def test_make_nik_keeps_four_serial_digits():
+    born = datetime.date(1985, 8, 17)
+    assert make_nik("647203", born, "P", 10_000) == "6472035708850000"
+    assert make_nik("647203", born, "L", 12_345) == "6472031708852345"

@@ -123,3 +123,45 @@ def test_the_database_refuses_committed_above_the_ceiling():
     ceiling = CeilingFactory(amount=Decimal("100"))
     with pytest.raises(IntegrityError), transaction.atomic():
         Ceiling.objects.filter(pk=ceiling.pk).update(committed=F("amount") + 1)
+
+
+@pytest.mark.parametrize("reason", [None, "", "  \n "])
+def test_a_void_without_a_reason_is_refused_and_changes_nothing(admin, reason):
+    CeilingFactory()
+    [allocation] = allocations_create(
+        item_ids=[ApprovedItemFactory().pk], lines=package_lines(PackageFactory()), actor=admin
+    )
+    with pytest.raises(ValidationError) as refused:
+        allocation_void(allocation=allocation, reason=reason, actor=admin)
+    assert refused.value.messages == ["Alasan pembatalan wajib diisi."]
+    allocation.refresh_from_db()
+    assert allocation.status == Allocation.Status.ACTIVE
+    assert not AuditEvent.objects.filter(action="allocation.void").exists()
+
+
+def test_a_void_reason_is_kept_tidy(admin):
+    CeilingFactory()
+    [allocation] = allocations_create(
+        item_ids=[ApprovedItemFactory().pk], lines=package_lines(PackageFactory()), actor=admin
+    )
+    allocation_void(allocation=allocation, reason="  Penerima\n pindah   domisili ", actor=admin)
+    allocation.refresh_from_db()
+    assert allocation.void_reason == "Penerima pindah domisili"
+
+
+def test_bast_numbers_run_per_program_regency_and_year():
+    """WRSE and KUBE of one regency and year each start at 0001; another regency or year has its own count."""
+    from disbursements.services import _next_sequence
+
+    year, other_year = BudgetYearFactory(), BudgetYearFactory(year=2025)
+    take = lambda program, regency="64.72", budget_year=year: _next_sequence(  # noqa: E731
+        budget_year=budget_year, program=program, regency_id=regency
+    )
+    assert [take("WRSE"), take("KUBE"), take("WRSE"), take("WRSE", "64.71"), take("WRSE", budget_year=other_year)] == [
+        1,
+        1,
+        2,
+        1,
+        1,
+    ]
+    assert take("KUBE") == 2

@@ -44,3 +44,138 @@ def test_a_nik_that_contradicts_the_sex_or_birth_date_is_an_error():
 def test_a_nik_from_outside_kaltim_is_a_warning_only():
     born = datetime.date(1985, 8, 17)
     assert _codes(_woman(born, nik=make_nik("737101", born, "P", 11))) == [("nik_outside", WARNING)]
+
+
+def test_a_man_is_not_a_wrse_recipient():
+    born = datetime.date(1985, 8, 17)
+    man = _woman(born, sex="L", nik=make_nik("647203", born, "L", 11))
+    assert _codes(man) == [("wrse_woman", ERROR)]
+    assert person_checks(man, BudgetYearFactory(), wrse=True)[0]["message"] == "WRSE hanya untuk perempuan."
+
+
+def test_the_age_message_names_the_age_the_day_and_the_bounds():
+    [check] = person_checks(_woman(datetime.date(2006, 1, 2)), BudgetYearFactory(), wrse=True)
+    assert check["message"] == "Usia 17 tahun pada 1 Januari 2024; WRSE untuk usia 18–59 tahun."
+
+
+def test_kube_members_are_not_judged_by_the_wrse_rules():
+    born = datetime.date(2010, 5, 5)  # 13, a man: both wrong for WRSE, neither a KUBE rule
+    boy = _woman(born, sex="L", nik=make_nik("647203", born, "L", 11))
+    assert person_checks(boy, BudgetYearFactory(), wrse=False) == []
+
+
+def test_missing_dtks_and_earlier_assistance_are_warnings():
+    person = _woman(datetime.date(1985, 8, 17), dtks_id="", last_assisted_year=2023)
+    assert person_checks(person, BudgetYearFactory(), wrse=True) == [
+        {"code": "dtks", "level": WARNING, "message": "Siti: belum ada ID DTKS/DTSEN."},
+        {"code": "assisted", "level": WARNING, "message": "Siti pernah menerima bantuan tahun 2023."},
+    ]
+    # assistance of this very year is the proposal itself, not an earlier one
+    assert _codes(_woman(datetime.date(1985, 8, 17), last_assisted_year=2024)) == []
+
+
+# Checks across items (compute / assign / apply) ----------------------------------------------------------
+
+
+def _item(**kwargs):
+    from tests.factories import ProposalItemFactory
+
+    return ProposalItemFactory(**kwargs)
+
+
+def _compute(items):
+    from proposals.checks import compute
+
+    return compute(items, items[0].proposal.budget_year)
+
+
+def test_a_person_proposed_by_another_regency_or_program_is_flagged(balikpapan):
+    """The first proposal holds the person for the year; another regency's proposal of them is an error."""
+    from tests.factories import PersonFactory, ProposalFactory
+
+    person = PersonFactory(dtks_id="DTKS1")
+    first = _item(person=person)
+    elsewhere = _item(person=person, proposal=ProposalFactory(regency=balikpapan))
+    [checks_first, checks_elsewhere] = _compute([first, elsewhere])
+    assert checks_first == []  # not against itself
+    assert checks_elsewhere == [
+        {"code": "proposed_elsewhere", "level": ERROR,
+         "message": f"{person.full_name} sudah diusulkan tahun ini ({first.proposal.regency.name})."},
+    ]  # fmt: skip
+
+
+def test_a_kube_member_proposed_as_wrse_too_is_in_another_program():
+    from beneficiaries.models import MemberRole
+    from proposals.models import ProposedPerson
+    from tests.factories import KubeGroupFactory, KubeMemberFactory, ProposalFactory
+
+    group = KubeGroupFactory()
+    members = [KubeMemberFactory(group=group, role=r).person for r in ("ketua", "sekretaris", "bendahara")]
+    members += [KubeMemberFactory(group=group, role=MemberRole.MEMBER).person for _ in range(2)]
+    kube = _item(proposal=ProposalFactory(program="KUBE"), person=None, group=group)
+    for person in members:
+        ProposedPerson.objects.create(budget_year=kube.proposal.budget_year, person=person, item=kube)
+    wrse = _item(person=members[0])
+    [kube_checks] = _compute([kube])
+    assert [c for c in kube_checks if c["level"] == ERROR] == []
+    assert [c for c in _compute([wrse])[0] if c["level"] == ERROR] == [
+        {"code": "proposed_elsewhere", "level": ERROR,
+         "message": f"{members[0].full_name} sudah diusulkan tahun ini (program lain)."},
+    ]  # fmt: skip
+
+
+def test_an_incomplete_kube_is_an_error_under_the_items_year_bounds():
+    from tests.factories import KubeGroupFactory, KubeMemberFactory, ProposalFactory
+
+    year = BudgetYearFactory(kube_min_members=3, kube_max_members=3)
+    group = KubeGroupFactory()
+    for role in ("ketua", "sekretaris", "bendahara", "anggota"):
+        KubeMemberFactory(group=group, role=role)
+    item = _item(proposal=ProposalFactory(program="KUBE", budget_year=year), person=None, group=group)
+    assert [c for c in _compute([item])[0] if c["code"] == "kube_composition"] == [
+        {"code": "kube_composition", "level": ERROR, "message": "Anggota 4 orang; maksimal 3."}
+    ]
+
+
+def test_a_family_card_shared_with_another_recipient_is_a_warning():
+    from tests.factories import PersonFactory
+
+    first = _item(person=PersonFactory(kk_number="6472030101200001", dtks_id="D1"))
+    second = _item(person=PersonFactory(kk_number="6472030101200001", dtks_id="D2"))
+    third = _item(person=PersonFactory(kk_number="6472030101209999", dtks_id="D3"))
+    checks = _compute([first, second, third])
+    shared = [[c for c in found if c["code"] == "shared_kk"] for found in checks]
+    assert shared[0] == [
+        {"code": "shared_kk", "level": WARNING,
+         "message": f"{first.person.full_name}: satu KK dengan penerima lain yang diusulkan tahun ini."},
+    ]  # fmt: skip
+    assert len(shared[1]) == 1 and shared[2] == []
+    # A new (unsaved) item sharing the card with an already proposed one is flagged before it is saved.
+    from proposals.models import ProposalItem
+
+    new = ProposalItem(proposal=third.proposal, person=PersonFactory(kk_number="6472030101209999"))
+    assert [c["code"] for c in _compute([new])[0] if c["code"] == "shared_kk"] == ["shared_kk"]
+
+
+def test_assign_sets_the_flags_and_apply_stores_them():
+    from proposals.checks import apply, assign
+    from proposals.models import ProposalItem
+    from tests.factories import PersonFactory
+
+    clean = _item(person=PersonFactory(dtks_id="D1"))
+    warned = _item(person=PersonFactory(dtks_id=""))
+    born = datetime.date(2010, 1, 1)  # 14: too young for WRSE
+    wrong = _item(person=PersonFactory(birth_date=born, dtks_id="D3"))
+    year = clean.proposal.budget_year
+    assign([clean, warned, wrong], year)
+    assert [(i.has_errors, i.has_warnings) for i in (clean, warned, wrong)] == [
+        (False, False),
+        (False, True),
+        (True, False),
+    ]
+    ProposalItem.objects.filter(pk__in=[clean.pk, warned.pk, wrong.pk]).update(checks=[], has_errors=False)
+    apply([clean, warned, wrong], year)
+    stored = {i.pk: (i.has_errors, i.has_warnings, [c["code"] for c in i.checks]) for i in ProposalItem.objects.all()}
+    assert stored[wrong.pk] == (True, False, ["wrse_age"])
+    assert stored[warned.pk] == (False, True, ["dtks"])
+    assert stored[clean.pk] == (False, False, [])

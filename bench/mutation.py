@@ -1,0 +1,320 @@
+"""Mutation score of the rule modules (`make mutation`): mutmut changes one thing at a time in a rule (a flipped
+comparison, a constant ±1, a deleted call…) and runs only that module's own tests; a wrong rule that still passes
+them "survives". Writes bench/mutation-report.md: per module, mutants killed, survivors and why each survivor is
+harmless (the EQUIVALENT list below) or not.
+
+    .venv/bin/python bench/mutation.py            # every rule module (a few minutes)
+    .venv/bin/python bench/mutation.py identity   # one of them, by key
+
+Each module runs in its own copy of the working tree (.mutation/<key>/), so the checkout is never touched and
+the tests of other apps cannot rescue a rule (the disbursements tests must catch a broken Bimtek refusal on
+their own). The copy runs on the embedded SQLite database: removing a `select_for_update()` cannot fail there;
+those mutants are killed by tests/disbursements/test_row_locks.py on PostgreSQL and listed as such.
+"""
+
+import argparse
+import ast
+import datetime
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / ".mutation"
+REPORT = ROOT / "bench" / "mutation-report.md"
+TARGET_SCORE = 0.90
+
+
+@dataclass
+class Module:
+    key: str
+    title: str
+    functions: dict[str, list[str]]  # source file -> functions mutated (empty list: every function of the file)
+    tests: list[str]
+
+
+MODULES = [
+    Module(
+        "identity",
+        "NIK/KK identity checks",
+        {"beneficiaries/identity.py": []},
+        ["tests/beneficiaries/test_identity.py"],
+    ),
+    Module(
+        "checks",
+        "Proposal eligibility checks",
+        {"proposals/checks.py": []},
+        ["tests/proposals/test_checks.py"],
+    ),
+    Module(
+        "kube",
+        "KUBE group rules (size, officers)",
+        {
+            "beneficiaries/selectors.py": ["group_problems"],
+            "beneficiaries/services.py": ["kube_member_add", "kube_member_remove", "kube_member_change_role"],
+            "programs/selectors.py": ["kube_size_bounds"],
+        },
+        ["tests/beneficiaries/test_services.py", "tests/beneficiaries/test_kube_rules.py"],
+    ),
+    Module(
+        "disbursements",
+        "Allocation and handover services",
+        {
+            "disbursements/services.py": [
+                "allocations_create_matching",
+                "allocations_create",
+                "_void_reason",
+                "allocation_void",
+                "handover_number",
+                "_next_sequence",
+                "handover_date_problems",
+                "handover_create",
+                "handovers_create_for_session",
+                "handover_attach",
+                "handover_void",
+            ]
+        },
+        [
+            "tests/disbursements/test_services.py",
+            "tests/disbursements/test_allocation_rules.py",
+            "tests/disbursements/test_handovers.py",
+            "tests/disbursements/test_batch_handover.py",
+            "tests/disbursements/test_handover_numbers.py",
+        ],
+    ),
+    Module(
+        "gate",
+        "Bimtek gate",
+        {"training/selectors.py": ["required_people", "_present", "training_gate", "trained_on", "attended"]},
+        ["tests/training/test_gate.py"],
+    ),
+]
+
+# Survivors that change nothing a user can see, keyed by module, function and the mutated line (whitespace
+# collapsed), with the reason. A survivor not listed here counts against the score.
+_NO_VALUE = 'no value and any other non-digits get the same message ("hanya boleh berisi angka")'
+EQUIVALENT: dict[tuple[str, str, str], str] = {
+    ("identity", "check_kk", 'value = (kk or "XXXX").strip()'): _NO_VALUE,
+    ("identity", "check_nik", 'facts = _nik_facts((nik or "XXXX").strip())'): _NO_VALUE,
+    ("identity", "nik_errors", 'return tuple(_nik_facts((nik or "XXXX").strip()).errors)'): _NO_VALUE,
+    (
+        "identity",
+        "_nik_facts",
+        "if not (_is_date(2000 - year2, month, day_code % 40) and _registration_place_known(value[:4])):",
+    ): ("2000 − yy is a leap year exactly when 2000 + yy is (yy 0–99), so the same birth dates are possible"),
+    (
+        "identity",
+        "_nik_facts",
+        "if not (_is_date(2000 + year2, month, day_code % 40) and _registration_place_known(value[:5])):",
+    ): (
+        "python-stdnum answers from the first two digits (the province) either way; the regency is checked "
+        "against the reference data below"
+    ),
+    ("identity", "_nik_facts", 'result.encoded_sex = "P" if day_code >= 40 else "L"'): (
+        "day code 40 is day 0, refused as an impossible date before this line"
+    ),
+    ("identity", "_nik_facts", "result.encoded_day = day_code - 40 if day_code >= 40 else day_code"): (
+        "day code 40 is day 0, refused as an impossible date before this line"
+    ),
+    ("disbursements", "_next_sequence", "counter.save(update_fields=None)"): (
+        "saving every field of the counter row writes the same values; only `last` changed"
+    ),
+}
+
+
+def export_tree(module: Module) -> Path:
+    """A fresh copy of the checkout's tracked files as they are now (uncommitted edits included)."""
+    target = WORK / module.key
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    files = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    ).stdout.split(b"\0")
+    for name in filter(None, files):
+        source = ROOT / name.decode()
+        if source.is_file():
+            destination = target / name.decode()
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination)
+    sources = list(module.functions)
+    for path in sources:
+        undecorate(target / path)
+    copied = sorted(
+        {p.split("/")[0] for p in (f.decode() for f in files if f) if "/" in p and not p.startswith(".")}
+        | {"manage.py", "pyproject.toml"}
+    )
+    config = [
+        "",
+        "[tool.mutmut]",
+        f"source_paths = {json.dumps(sources)}",
+        f"also_copy = {json.dumps(copied)}",
+        f"pytest_add_cli_args_test_selection = {json.dumps([t for t in module.tests if (target / t).exists()])}",
+        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-x"]',
+        "",
+    ]
+    with open(target / "pyproject.toml", "a") as pyproject:
+        pyproject.write("\n".join(config))
+    return target
+
+
+def undecorate(path: Path) -> None:
+    """mutmut leaves decorated functions alone, and our services are mostly `@transaction.atomic`: in the copy,
+    `@deco def f` becomes `def f` followed by `f = deco(f)` (the same function at run time), so they are mutated."""
+    source = path.read_text()
+    lines = source.splitlines()
+    edits = []  # (first line of the decorators, last line of the decorators, end of the function, assignment)
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef) and node.decorator_list:
+            decorators = [ast.get_source_segment(source, d) for d in node.decorator_list]
+            wrapped = node.name
+            for decorator in reversed(decorators):
+                wrapped = f"{decorator}({wrapped})"
+            edits.append((node.decorator_list[0].lineno, node.lineno - 1, node.end_lineno, f"{node.name} = {wrapped}"))
+    for first, last, end, assignment in reversed(edits):
+        lines[end:end] = [assignment]
+        del lines[first - 1 : last]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def mutant_patterns(module: Module) -> list[str]:
+    patterns = []
+    for path, functions in module.functions.items():
+        dotted = path.removesuffix(".py").replace("/", ".")
+        patterns += [f"{dotted}.x_{name}__mutmut_*" for name in functions] or [f"{dotted}.*"]
+    return patterns
+
+
+def run(module: Module) -> dict:
+    tree = export_tree(module)
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REPLICA_DATABASE_URL"}}
+    env.pop("REQUIRE_E2E", None)
+    env.pop("REQUIRE_POSTGRES", None)
+    started = time.monotonic()
+    process = subprocess.run(
+        [sys.executable, "-m", "mutmut", "run", *mutant_patterns(module)],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    elapsed = time.monotonic() - started
+    if process.returncode:
+        sys.stderr.write(process.stdout[-4000:] + process.stderr[-4000:])
+        raise SystemExit(f"mutmut failed for {module.key}")
+    results = {}
+    for path, functions in module.functions.items():
+        meta = json.loads((tree / "mutants" / (path + ".meta")).read_text())
+        for name, code in meta["exit_code_by_key"].items():
+            function = re.sub(r"__mutmut_\d+$", "", name.rsplit(".", 1)[1]).removeprefix("x_")
+            if functions and function not in functions:
+                continue
+            results[name] = {"path": path, "function": function, "code": code}
+    for name, result in results.items():
+        result["status"] = {1: "killed", 3: "killed", 0: "survived", 33: "no tests", 5: "no tests", 36: "timeout"}.get(
+            result["code"], f"exit {result['code']}"
+        )
+        if result["status"] == "timeout":  # an endless loop caught is a kill
+            result["status"] = "killed"
+        if result["status"] != "killed":
+            diff = subprocess.run(
+                [sys.executable, "-m", "mutmut", "show", name], cwd=tree, env=env, capture_output=True, text=True
+            ).stdout
+            result["diff"] = [line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in {"+++", "---"}]
+            added = " ".join(" ".join(line[1:].split()) for line in result["diff"] if line.startswith("+"))
+            removed = " ".join(" ".join(line[1:].split()) for line in result["diff"] if line.startswith("-"))
+            key = (module.key, result["function"], added or f"(deleted) {removed}")
+            result["key"] = key
+            result["reason"] = EQUIVALENT.get(key)
+    return {"module": module, "results": results, "seconds": elapsed}
+
+
+def summarise(outcome: dict) -> dict:
+    results = outcome["results"].values()
+    total = len(results)
+    killed = sum(r["status"] == "killed" for r in results)
+    equivalent = sum(r["status"] != "killed" and bool(r.get("reason")) for r in results)
+    return {
+        "total": total,
+        "killed": killed,
+        "equivalent": equivalent,
+        "open": total - killed - equivalent,
+        "score": killed / max(total - equivalent, 1),
+        "raw": killed / max(total, 1),
+    }
+
+
+def write_report(outcomes: list[dict]) -> None:
+    lines = [
+        "# Mutation score of the rule modules",
+        "",
+        f"`make mutation` ({datetime.date.today():%Y-%m-%d}; mutmut, each module against its own tests only, "
+        "SQLite). Score = killed / (mutants − equivalent); target ≥ 90% in every module.",
+        "",
+        "| module | mutants | killed | equivalent | open survivors | score | raw (killed / all) | time |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for outcome in outcomes:
+        s = summarise(outcome)
+        lines.append(
+            f"| {outcome['module'].title} | {s['total']} | {s['killed']} | {s['equivalent']} | {s['open']} | "
+            f"{s['score']:.0%} | {s['raw']:.0%} | {outcome['seconds']:.0f} s |"
+        )
+    for outcome in outcomes:
+        module = outcome["module"]
+        survivors = [(n, r) for n, r in sorted(outcome["results"].items()) if r["status"] != "killed"]
+        lines += ["", f"## {module.title}", "", f"Mutated: {', '.join(_describe(module))}.  ", ""]
+        lines[-1] = lines[-1].rstrip() + f" Tests: {', '.join(f'`{t}`' for t in module.tests)}."
+        if not survivors:
+            lines += ["", "Every mutant is killed."]
+            continue
+        lines += ["", "| mutant | change | status | why it is equivalent |", "|---|---|---|---|"]
+        for name, result in survivors:
+            change = "<br>".join(f"`{_cell(line)}`" for line in result["diff"])
+            reason = _cell(result["reason"] or "**open**")
+            lines.append(f"| {name.rsplit('.', 1)[1]} | {change} | {result['status']} | {reason} |")
+    REPORT.write_text("\n".join(lines) + "\n")
+
+
+def _describe(module: Module) -> list[str]:
+    return [f"`{path}`" + (f" ({', '.join(fs)})" if fs else "") for path, fs in module.functions.items()]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")[:160]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("keys", nargs="*", help=f"modules ({', '.join(m.key for m in MODULES)}); default all")
+    parser.add_argument("--keep", action="store_true", help="keep .mutation/ for `mutmut browse`")
+    args = parser.parse_args()
+    chosen = [m for m in MODULES if not args.keys or m.key in args.keys]
+    outcomes = []
+    for module in chosen:
+        print(f"{module.title} …", flush=True)
+        outcome = run(module)
+        s = summarise(outcome)
+        print(f"  {s['killed']}/{s['total']} killed, {s['equivalent']} equivalent, {s['open']} open: {s['score']:.0%}")
+        for name, result in sorted(outcome["results"].items()):
+            if result["status"] != "killed" and not result.get("reason"):
+                print(f"  {result['status']}: {name}  {result['key']}")
+        outcomes.append(outcome)
+    write_report(outcomes)
+    if not args.keep:
+        shutil.rmtree(WORK, ignore_errors=True)
+    print(f"Report: {REPORT.relative_to(ROOT)}")
+    if any(summarise(o)["score"] < TARGET_SCORE for o in outcomes):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
