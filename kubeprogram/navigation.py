@@ -8,6 +8,7 @@ from django.urls import reverse
 from audit.permissions import can_view_audit_log
 from beneficiaries.permissions import can_review_duplicates, can_view_registry
 from disbursements.permissions import can_view_allocations, can_view_catalogue, can_view_handovers
+from monitoring.permissions import can_view_visits
 from programs.permissions import can_view_budget_years
 from proposals.permissions import can_view_proposals
 from reports.permissions import can_view_dashboard, can_view_reports
@@ -38,6 +39,7 @@ NAV_ITEMS = [
     NavItem("Alokasi", "disbursements:allocation_list", can_view_allocations, "/alokasi/", menu=DISTRIBUTION),
     NavItem("Bimtek", "training:session_list", can_view_training, "/bimtek/", menu=DISTRIBUTION),
     NavItem("BAST", "disbursements:handover_list", can_view_handovers, "/bast/", menu=DISTRIBUTION),
+    NavItem("Monev", "monitoring:worklist", can_view_visits, "/monev/", menu=DISTRIBUTION),
     NavItem("Barang & Paket", "disbursements:goods_list", can_view_catalogue, "/barang/", menu=DISTRIBUTION),
     NavItem("Laporan", "reports:report_index", can_view_reports, "/laporan/"),
     NavItem("Wilayah", "regions:regency_list", lambda user: True, "/wilayah/"),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("usulan/", include("proposals.urls")),
     path("bimtek/", include("training.urls")),
     path("", include("disbursements.urls")),
+    path("monev/", include("monitoring.urls")),
     path("", include("reports.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),

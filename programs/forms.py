@@ -18,6 +18,8 @@ class BudgetYearForm(forms.ModelForm):
             "wrse_max_age",
             "kube_min_members",
             "kube_max_members",
+            "visit_months",
+            "graduated_proposal_level",
         ]
         field_classes = {
             "total_ceiling": RupiahField,
@@ -36,3 +38,12 @@ class BudgetYearForm(forms.ModelForm):
         if low is not None and high is not None and low > high:
             self.add_error("kube_max_members", "Anggota maksimum tidak boleh lebih kecil dari anggota minimum.")
         return cleaned
+
+    def clean_visit_months(self):
+        from programs.models import parse_months
+
+        try:
+            months = parse_months(self.cleaned_data["visit_months"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+        return ", ".join(str(m) for m in months)

@@ -7,6 +7,27 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_FUNDING_SOURCE = "APBD Provinsi Kalimantan Timur"
+DEFAULT_VISIT_MONTHS = "3, 6, 12"
+
+
+def parse_months(value: str) -> list[int]:
+    """'3, 6,12' -> [3, 6, 12]: the months after the BAST at which a recipient is visited (monev)."""
+    parts = [p.strip() for p in (value or "").replace(";", ",").split(",") if p.strip()]
+    if not parts or not all(p.isdigit() for p in parts):
+        raise ValueError("Tulis bulan kunjungan sebagai angka dipisah koma, mis. 3, 6, 12.")
+    months = sorted({int(p) for p in parts})
+    if months[0] < 1 or months[-1] > 60:
+        raise ValueError("Bulan kunjungan antara 1 dan 60 bulan setelah serah terima.")
+    return months
+
+
+def validate_months(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        parse_months(value)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
 
 
 class Program(models.TextChoices):
@@ -50,6 +71,20 @@ class BudgetYear(models.Model):
     wrse_max_age = models.PositiveSmallIntegerField(_("usia maksimum WRSE"), default=59)
     kube_min_members = models.PositiveSmallIntegerField(_("anggota KUBE minimum"), default=5)
     kube_max_members = models.PositiveSmallIntegerField(_("anggota KUBE maksimum"), default=10)
+    visit_months = models.CharField(
+        _("bulan kunjungan monev"),
+        max_length=40,
+        default=DEFAULT_VISIT_MONTHS,
+        validators=[validate_months],
+        help_text=_("Bulan ke berapa setelah tanggal BAST penerima dikunjungi, dipisah koma (mis. 3, 6, 12)."),
+    )
+    graduated_proposal_level = models.CharField(
+        _("usulan ulang penerima yang sudah lulus"),
+        max_length=7,
+        choices=[("warning", _("Peringatan (boleh disetujui)")), ("error", _("Kesalahan (tidak dapat disetujui)"))],
+        default="warning",
+        help_text=_("Bagaimana pemeriksaan usulan memperlakukan orang atau KUBE yang sudah lulus (graduasi)."),
+    )
 
     class Meta:
         ordering = ["-year"]
@@ -74,6 +109,14 @@ class BudgetYear(models.Model):
 
     def get_absolute_url(self):
         return reverse("programs:budgetyear_detail", kwargs={"year": self.year})
+
+    @property
+    def months(self) -> list[int]:
+        """The monev visit months, e.g. [3, 6, 12]."""
+        try:
+            return parse_months(self.visit_months)
+        except ValueError:
+            return parse_months(DEFAULT_VISIT_MONTHS)
 
 
 class BusinessType(models.Model):

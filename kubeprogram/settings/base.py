@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "proposals",
     "training",
     "disbursements",
+    "monitoring",
     "reports",
     # The roof: settings, URLs, home page, navbar and demo data compose the apps above.
     "kubeprogram",
@@ -194,6 +195,8 @@ LOGGING = {
 PROPOSAL_DOCUMENT_MAX_BYTES = int(os.environ.get("PROPOSAL_DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024)))
 # Handover photo and signed BAST scan (images or PDF).
 HANDOVER_DOCUMENT_MAX_BYTES = int(os.environ.get("HANDOVER_DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024)))
+# A phone photo before it is shrunk on the server (a HEIC of a 48-MP camera is 4–8 MB).
+VISIT_PHOTO_MAX_BYTES = int(os.environ.get("VISIT_PHOTO_MAX_BYTES", str(15 * 1024 * 1024)))
 PROPOSAL_WORKBOOK_MAX_BYTES = int(os.environ.get("PROPOSAL_WORKBOOK_MAX_BYTES", str(10 * 1024 * 1024)))
 PROPOSAL_WORKBOOK_MAX_ROWS = int(os.environ.get("PROPOSAL_WORKBOOK_MAX_ROWS", "20000"))
 # Uploads up to this size stay in memory; larger ones go to a temporary file.

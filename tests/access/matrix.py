@@ -126,6 +126,18 @@ def _handover_ids(ctx, scope):
     return {"id": [ctx["handover"][scope].pk]}
 
 
+def _handover_for_visit(ctx, scope):
+    return {"handover_pk": ctx["handover"][scope].pk}
+
+
+def _visit(ctx, scope):
+    return {"pk": ctx["visit"][scope].pk}
+
+
+def _visit_photo(ctx, scope):
+    return {"pk": ctx["visit_photo"][scope].pk}
+
+
 def _handover_photo(ctx, scope):
     return {"pk": ctx["handover"][scope].pk, "kind": "foto"}
 
@@ -141,6 +153,7 @@ FULL_NIK = frozenset({Role.ADMIN_PROVINSI, Role.VERIFIKATOR, Role.OPERATOR})
 DUPLICATE_REVIEWERS = frozenset({Role.ADMIN_PROVINSI, Role.VERIFIKATOR})
 ADMIN = frozenset({Role.ADMIN_PROVINSI})
 FIELD_STAFF = frozenset({Role.ADMIN_PROVINSI, Role.VERIFIKATOR})  # run Bimtek and handovers
+VISITORS = FIELD_STAFF | {Role.OPERATOR}  # record monitoring visits (an operator: of their own regency)
 
 
 ACCESS: dict[str, Access] = {
@@ -242,6 +255,14 @@ ACCESS: dict[str, Access] = {
     ),
     "disbursements:handover_file": Access(kwargs=_handover_photo, scoped=True),
     "disbursements:handover_void": Access(allowed=FIELD_STAFF, kwargs=_handover, scoped=True),
+    "monitoring:worklist": Access(),
+    "monitoring:visit_create": Access(allowed=VISITORS, kwargs=_handover_for_visit, scoped=True),
+    "monitoring:visit_detail": Access(kwargs=_visit, scoped=True),
+    "monitoring:visit_update": Access(allowed=VISITORS, kwargs=_visit, scoped=True),
+    "monitoring:visit_void": Access(
+        allowed=VISITORS, kwargs=_visit, scoped=True, method="post", ok=302, data={"reason": "Salah catat"}
+    ),
+    "monitoring:visit_photo": Access(kwargs=_visit_photo, scoped=True),
     "reports:dashboard": Access(),
     "reports:report_index": Access(),
     "reports:recap_export": Access(data=_year_query),

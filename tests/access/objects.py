@@ -21,6 +21,25 @@ from tests.factories import (
 from training.services import attendance_mark, participants_invite
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+VISIT = {
+    "due_month": 3,
+    "visitor_name": "Rina Pendamping",
+    "mode": "kunjungan",
+    "business_status": "berjalan",
+    "turnover": 1_500_000,
+    "net_income": 400_000,
+    "workers": 1,
+}
+
+
+def jpeg(size=(40, 30)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(out, "JPEG")
+    return out.getvalue()
 
 
 def _template_bytes():
@@ -102,6 +121,24 @@ class Objects:
         item_id = self["allocation"][scope].item_id
         [attendance] = participants_invite(session=self["session"][scope], item_ids=[item_id], actor=None)
         return attendance_mark(attendance=attendance, status="present", actor=None)
+
+    def _visit(self, scope):
+        from django.utils import timezone
+
+        from monitoring.services import visit_record
+
+        handover = self["handover"][scope]
+        return visit_record(
+            handover=handover,
+            data=VISIT | {"visited_on": timezone.localdate()},
+            goods={line.pk: "dipakai" for line in handover.lines.all()},
+            actor=None,
+        )
+
+    def _visit_photo(self, scope):
+        from monitoring.services import visit_photo_add
+
+        return visit_photo_add(visit=self["visit"][scope], upload=SimpleUploadedFile("v.jpg", jpeg()), actor=None)
 
     def _handover(self, scope):
         self["attendance"][scope]  # the Bimtek rule: attended first

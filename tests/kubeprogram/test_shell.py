@@ -35,8 +35,8 @@ def test_healthz_fails_when_the_database_does_not(client):
 
 
 NAV = {
-    "Beranda", "Dasbor", "Penduduk", "KUBE", "Data Ganda", "Usulan", "Alokasi", "Bimtek", "BAST", "Barang & Paket",
-    "Laporan", "Wilayah", "Tahun Anggaran",
+    "Beranda", "Dasbor", "Penduduk", "KUBE", "Data Ganda", "Usulan", "Alokasi", "Bimtek", "BAST", "Monev",
+    "Barang & Paket", "Laporan", "Wilayah", "Tahun Anggaran",
     "Jejak Audit",
 }  # fmt: skip
 

@@ -21,6 +21,8 @@ FORM = {
     "wrse_max_age": 59,
     "kube_min_members": 5,
     "kube_max_members": 10,
+    "visit_months": "3, 6, 12",
+    "graduated_proposal_level": "warning",
 }
 
 
@@ -30,6 +32,18 @@ def test_defaults_follow_the_program_rules():
     assert (budget_year.kube_min_members, budget_year.kube_max_members) == (5, 10)
     assert budget_year.funding_source == "APBD Provinsi Kalimantan Timur"
     assert budget_year.status == BudgetYear.Status.PLANNING
+    assert budget_year.months == [3, 6, 12] and budget_year.graduated_proposal_level == "warning"
+
+
+def test_visit_months_are_tidied_or_refused_with_the_reason(client):
+    client.force_login(AdminProvinsiFactory())
+    response = client.post(reverse("programs:budgetyear_create"), FORM | {"visit_months": "12;3, 6,6"})
+    assert response.status_code == 302
+    assert BudgetYear.objects.get(year=2025).visit_months == "3, 6, 12"
+    response = client.post(reverse("programs:budgetyear_create"), FORM | {"year": 2026, "visit_months": "3, enam"})
+    assert response.context["form"].errors["visit_months"] == [
+        "Tulis bulan kunjungan sebagai angka dipisah koma, mis. 3, 6, 12."
+    ]
 
 
 def test_admin_creates_a_budget_year_and_it_is_audited(client):

@@ -1,0 +1,95 @@
+"""When a delivered recipient is visited: derived from the BAST date and the budget year's visit months, never
+stored, so a change of the months (3, 6, 12 …) applies at once to every recipient.
+
+A scheduled visit is
+- "selesai" (done) once a valid visit for that month is recorded;
+- "akan datang" (upcoming) until OPENS_BEFORE days before its date;
+- "jatuh tempo" (due) from then until GRACE_DAYS after its date;
+- "terlambat" (overdue) afterwards.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+OPENS_BEFORE = 14  # days: a visit may be planned two weeks ahead
+GRACE_DAYS = 30  # days after the date before a missing visit counts as overdue
+
+DONE, DUE, OVERDUE, UPCOMING = "selesai", "jatuh_tempo", "terlambat", "akan_datang"
+STATE_LABELS = {DONE: "Selesai", DUE: "Jatuh tempo", OVERDUE: "Terlambat", UPCOMING: "Akan datang"}
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """`day` plus whole months; the 31st becomes the month's last day where it has none (31 Aug + 6 = 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def due_on(handed_over_on: datetime.date, month: int) -> datetime.date:
+    return add_months(handed_over_on, month)
+
+
+def state(due: datetime.date, *, done: bool, today: datetime.date) -> str:
+    if done:
+        return DONE
+    if today < due - datetime.timedelta(days=OPENS_BEFORE):
+        return UPCOMING
+    if today > due + datetime.timedelta(days=GRACE_DAYS):
+        return OVERDUE
+    return DUE
+
+
+def handed_over_by(month: int, *, state_: str, today: datetime.date) -> tuple[datetime.date | None, datetime.date]:
+    """The range of BAST dates (from, to; from None = unbounded) whose visit of `month` is in `state_` today, for
+    counting in SQL with an indexable date filter. Not for DONE (that depends on the visits)."""
+    # due = handed_over_on + month; the bounds on `due` map back through the same month arithmetic (monotonic).
+    if state_ == OVERDUE:
+        return None, _minus_months(today - datetime.timedelta(days=GRACE_DAYS + 1), month)
+    if state_ == DUE:
+        return (
+            _minus_months(today - datetime.timedelta(days=GRACE_DAYS), month, upper=False),
+            _minus_months(today + datetime.timedelta(days=OPENS_BEFORE), month),
+        )
+    raise ValueError(state_)
+
+
+def _minus_months(day: datetime.date, months: int, *, upper: bool = True) -> datetime.date:
+    """The last (upper) or first BAST date whose due date is on or before (upper) / on or after `day`."""
+    candidate = add_months(day, -months)
+    if upper:
+        while add_months(candidate + datetime.timedelta(days=1), months) <= day:
+            candidate += datetime.timedelta(days=1)
+        while add_months(candidate, months) > day:
+            candidate -= datetime.timedelta(days=1)
+    else:
+        while add_months(candidate - datetime.timedelta(days=1), months) >= day:
+            candidate -= datetime.timedelta(days=1)
+        while add_months(candidate, months) < day:
+            candidate += datetime.timedelta(days=1)
+    return candidate
+
+
+@dataclass
+class ScheduledVisit:
+    """One visit a recipient is due for: the BAST, the month, its date, the visit recorded (if any), its state."""
+
+    handover: object
+    month: int
+    due: datetime.date
+    visit: object | None
+    state: str
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+def schedule(handover, months: list[int], visits_by_month: dict, *, today: datetime.date) -> list[ScheduledVisit]:
+    """The scheduled visits of one BAST, in month order."""
+    rows = []
+    for month in months:
+        due = due_on(handover.handed_over_on, month)
+        visit = visits_by_month.get(month)
+        rows.append(ScheduledVisit(handover, month, due, visit, state(due, done=visit is not None, today=today)))
+    return rows

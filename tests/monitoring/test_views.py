@@ -1,0 +1,151 @@
+"""The monitoring pages as officers use them: the worklist, the visit form with photos, scoping."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from monitoring.models import Visit
+from tests.access.objects import jpeg
+from tests.factories import ApprovedItemFactory, OperatorFactory, PimpinanFactory, VerifikatorFactory
+from tests.monitoring.conftest import deliver, kube_item
+
+pytestmark = pytest.mark.django_db
+WORKLIST = reverse("monitoring:worklist")
+
+
+def _form(handover, **changes):
+    data = {
+        "due_month": "3",
+        "visited_on": timezone.localdate().isoformat(),
+        "visitor_name": "Rina Pendamping",
+        "mode": "kunjungan",
+        "business_status": "berjalan",
+        "turnover": "1.500.000",
+        "net_income": "400.000",
+        "workers": "1",
+        "problems": "",
+        "follow_up": "",
+    }
+    data.update({f"goods_{line.pk}": "dipakai" for line in handover.lines.all()})
+    data.update(changes)
+    return data
+
+
+def _days_ago(days):
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def _rows(response):
+    return [(r.handover.pk, r.month, r.state) for r in response.context["page"]]
+
+
+def test_the_worklist_shows_what_needs_a_trip_by_village(client, balikpapan):
+    recent = deliver(ApprovedItemFactory(), handed_over_on=_days_ago(100))  # 3 months: due
+    older = deliver(ApprovedItemFactory(), handed_over_on=_days_ago(200))  # 3: overdue, 6: due
+    deliver(ApprovedItemFactory(proposal__regency=balikpapan), regency=balikpapan, handed_over_on=_days_ago(100))
+    client.force_login(OperatorFactory())
+    response = client.get(WORKLIST)
+    assert sorted(_rows(response)) == sorted(
+        [(recent.pk, 3, "jatuh_tempo"), (older.pk, 3, "terlambat"), (older.pk, 6, "jatuh_tempo")]
+    )
+    assert response.context["counts"] == {"selesai": 0, "jatuh_tempo": 2, "terlambat": 1, "akan_datang": 3}
+    page = response.content.decode()
+    assert "Catat kunjungan" in page and "Terlambat" in page
+    overdue = client.get(WORKLIST, {"status": "terlambat"})
+    assert _rows(overdue) == [(older.pk, 3, "terlambat")]
+    # the query count does not grow with the recipients
+    before = _count(client)
+    for _ in range(3):
+        deliver(ApprovedItemFactory(), handed_over_on=_days_ago(100))
+    assert _count(client) == before < 15
+
+
+def _count(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(WORKLIST)
+    return len(captured)
+
+
+def test_a_recorded_visit_is_done_and_sorted_by_village(client):
+    handover = deliver(ApprovedItemFactory(), handed_over_on=_days_ago(100))
+    client.force_login(OperatorFactory())
+    response = client.post(reverse("monitoring:visit_create", args=[handover.pk]), _form(handover))
+    visit = Visit.objects.get()
+    assert response.status_code == 302 and response["Location"] == visit.get_absolute_url()
+    rows = client.get(WORKLIST, {"status": "selesai"}).context["page"]
+    assert [(r.month, r.visit) for r in rows] == [(3, visit)]
+
+
+def test_the_visit_form_takes_photos_from_the_camera_and_shows_findings(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    handover = deliver(ApprovedItemFactory(), handed_over_on=_days_ago(100))
+    client.force_login(OperatorFactory())
+    url = reverse("monitoring:visit_create", args=[handover.pk]) + "?bulan=3"
+    page = client.get(url).content.decode()
+    assert 'capture="environment"' in page and "multiple" in page
+    assert "Tahap KUBE" not in page and "Saldo dana IKS" not in page  # WRSE
+    line = handover.lines.first()
+    data = _form(handover, **{f"goods_{line.pk}": "dijual"})
+    data["photos"] = [SimpleUploadedFile("a.jpg", jpeg((3200, 2400))), SimpleUploadedFile("b.txt", b"hello")]
+    response = client.post(url, data, follow=True)
+    visit = Visit.objects.get()
+    assert visit.photos.count() == 1
+    page = response.content.decode()
+    assert "Kunjungan dicatat." in page and "Foto tidak disimpan — b.txt" in page
+    assert "Temuan" in page and "Dijual" in page
+    photo = visit.photos.get()
+    served = client.get(reverse("monitoring:visit_photo", args=[photo.pk]))
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    assert b"".join(served.streaming_content)[:2] == b"\xff\xd8"
+
+
+def test_wrong_answers_come_back_by_field(client):
+    handover = deliver(ApprovedItemFactory(), handed_over_on=_days_ago(100))
+    client.force_login(OperatorFactory())
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    data = _form(handover, visited_on=tomorrow, turnover="satu juta")
+    data.pop(f"goods_{handover.lines.first().pk}")
+    response = client.post(reverse("monitoring:visit_create", args=[handover.pk]), data)
+    assert response.status_code == 200 and not Visit.objects.exists()
+    errors = response.context["form"].errors
+    assert "turnover" in errors and f"goods_{handover.lines.first().pk}" in errors
+    data = _form(handover, visited_on=tomorrow)
+    response = client.post(reverse("monitoring:visit_create", args=[handover.pk]), data)
+    assert response.context["form"].errors == {"visited_on": ["Tanggal kunjungan tidak boleh di masa depan."]}
+
+
+def test_a_kube_visit_asks_for_the_stage_and_the_iks_fund(client):
+    handover = deliver(kube_item(), program="KUBE", handed_over_on=_days_ago(100))
+    client.force_login(VerifikatorFactory())
+    url = reverse("monitoring:visit_create", args=[handover.pk])
+    page = client.get(url).content.decode()
+    assert "Tahap KUBE" in page and "Saldo dana IKS" in page and "Mandiri" in page
+    response = client.post(url, _form(handover))
+    assert set(response.context["form"].errors) == {"stage", "iks_balance"}
+    response = client.post(url, _form(handover, stage="tumbuh", iks_balance="250.000"))
+    assert response.status_code == 302
+    assert Visit.objects.get().iks_balance == 250_000
+
+
+def test_another_regencys_recipient_is_not_found(client, balikpapan):
+    other = deliver(
+        ApprovedItemFactory(proposal__regency=balikpapan), regency=balikpapan, handed_over_on=_days_ago(100)
+    )
+    client.force_login(OperatorFactory())
+    assert client.get(reverse("monitoring:visit_create", args=[other.pk])).status_code == 404
+    assert client.post(reverse("monitoring:visit_create", args=[other.pk]), _form(other)).status_code == 404
+    assert not Visit.objects.exists()
+
+
+def test_leadership_reads_but_does_not_record(client):
+    handover = deliver(ApprovedItemFactory(), handed_over_on=_days_ago(100))
+    client.force_login(PimpinanFactory())
+    page = client.get(WORKLIST).content.decode()
+    assert "Catat kunjungan" not in page
+    assert client.get(reverse("monitoring:visit_create", args=[handover.pk])).status_code == 403
