@@ -75,6 +75,13 @@ class Person(models.Model):
         blank=True,
         help_text=_("Diisi otomatis saat penyaluran; isi manual untuk bantuan sebelum sistem ini."),
     )
+    graduated_year = models.PositiveSmallIntegerField(
+        _("tahun lulus (graduasi)"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Diisi saat penilaian graduasi \u201clulus\u201d disetujui provinsi."),
+    )
     name_key = models.CharField(max_length=150, editable=False, db_index=False)
     merged_into = models.ForeignKey(
         "self",
@@ -170,6 +177,9 @@ class KubeGroup(models.Model):
     founded = models.DateField(_("tanggal berdiri"), null=True, blank=True)
     address = models.CharField(_("alamat sekretariat"), max_length=255, blank=True)
     is_active = models.BooleanField(_("aktif"), default=True)
+    graduated_year = models.PositiveSmallIntegerField(
+        _("tahun lulus (graduasi)"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     created_by = models.ForeignKey(

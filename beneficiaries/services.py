@@ -359,3 +359,25 @@ def kube_member_change_role(*, member: KubeMember, role: str, actor) -> KubeMemb
             after=_member_snapshot(holder),
         )
     return member
+
+
+@transaction.atomic
+def graduation_mark(*, person: Person | None = None, group: KubeGroup | None = None, year: int, actor) -> None:
+    """Mark a person (WRSE) or a KUBE group as graduated (lulus) in `year`: they no longer need assistance, and
+    proposing them again is flagged by the proposal checks. Called by monitoring when the province approves."""
+    if (person is None) == (group is None):
+        raise ValueError("graduation_mark: a person or a group")
+    target = person if person is not None else group
+    model = type(target)
+    target = model.objects.select_for_update().get(pk=target.pk)
+    before = target.graduated_year
+    if before == year:
+        return
+    model.objects.filter(pk=target.pk).update(graduated_year=year)
+    audit_record(
+        actor=actor,
+        action="person.graduate" if person is not None else "kube_group.graduate",
+        obj=target,
+        before={"graduated_year": before},
+        after={"graduated_year": year},
+    )

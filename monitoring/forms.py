@@ -2,7 +2,8 @@ from django import forms
 from django.utils import timezone
 
 from core.forms import RupiahField
-from monitoring.models import KUBE_STAGE_HELP, GoodsCondition, KubeStage, Visit
+from monitoring.graduation import ASSESSOR_CHOICES
+from monitoring.models import KUBE_STAGE_HELP, GoodsCondition, KubeStage, Measure, Recommendation, Visit
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -109,3 +110,83 @@ class VisitForm(forms.ModelForm):
 
 class VoidForm(forms.Form):
     reason = forms.CharField(label="Alasan pembatalan", widget=forms.Textarea(attrs={"rows": 3}), max_length=500)
+
+
+class AssessmentForm(forms.Form):
+    """The assessor's part of a graduation assessment: their criteria (`score_<criterion id>`), the decision."""
+
+    decision = forms.ChoiceField(label="Keputusan", choices=Recommendation.choices, widget=forms.RadioSelect)
+    exit_reason = forms.CharField(
+        label="Alasan keluar", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=500
+    )
+    note = forms.CharField(label="Catatan penilai", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assessor_criteria = [c for c in criteria if c.measure == Measure.ASSESSOR]
+        for criterion in self.assessor_criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.ChoiceField(
+                label=criterion.name,
+                choices=[("", "— belum dinilai —"), *ASSESSOR_CHOICES],
+                required=False,
+            )
+
+    @property
+    def score_fields(self):
+        return [self[f"score_{c.pk}"] for c in self.assessor_criteria]
+
+    def assessor_scores(self) -> dict[str, str]:
+        return {str(c.pk): self.cleaned_data.get(f"score_{c.pk}") or "" for c in self.assessor_criteria}
+
+
+class ReviewForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label="Hasil pemeriksaan",
+        choices=[("1", "Setujui"), ("0", "Kembalikan ke kabupaten/kota")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    review_note = forms.CharField(
+        label="Catatan (wajib bila dikembalikan)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(label="Kriteria", max_length=150)
+    measure = forms.ChoiceField(label="Cara menilai", choices=Measure.choices)
+    month = forms.TypedChoiceField(label="Kunjungan bulan ke", coerce=int, empty_value=None, required=False)
+    weight = forms.IntegerField(label="Bobot", min_value=1, max_value=100, initial=1)
+    required = forms.BooleanField(label="Wajib", required=False)
+
+    def __init__(self, *args, months, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = [("", "Terakhir"), *[(m, str(m)) for m in months]]
+        for name, field in self.fields.items():  # shown in a table row: the column heads are the labels
+            css = (
+                "form-check-input"
+                if name == "required"
+                else ("form-select" if isinstance(field, forms.ChoiceField) else "form-control")
+            )
+            field.widget.attrs.update({"class": css, "aria-label": field.label})
+
+
+class _CriteriaFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].widget.attrs.update({"class": "form-check-input", "aria-label": "Hapus kriteria ini"})
+
+
+CriteriaFormSet = forms.formset_factory(CriterionForm, formset=_CriteriaFormSet, extra=2, can_delete=True)
+
+
+class ThresholdForm(forms.Form):
+    """One monthly turnover threshold per regency (`amount_<code>`), blank for none."""
+
+    def __init__(self, *args, regencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.regencies = list(regencies)
+        for regency in self.regencies:
+            self.fields[f"amount_{regency.code}"] = RupiahField(label=str(regency), required=False)
+
+    def values(self) -> dict:
+        return {r.code: self.cleaned_data.get(f"amount_{r.code}") for r in self.regencies}

@@ -3,13 +3,13 @@
 import datetime
 from collections import defaultdict
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from disbursements.models import Handover, HandoverLine
 from disbursements.selectors import handovers_visible_to
 from monitoring import schedule
-from monitoring.models import Visit, VisitGoods, VisitPhoto
+from monitoring.models import Assessment, Visit, VisitGoods, VisitPhoto
 from monitoring.permissions import can_record_visits, can_view_visits
 
 # What the worklist shows by default: what needs a trip.
@@ -142,3 +142,50 @@ def recipient_village(handover: Handover):
 def _village(handover: Handover) -> str:
     village = recipient_village(handover)
     return village.name if village else ""
+
+
+# Graduation -----------------------------------------------------------------------------------------------------
+
+
+def assessments_visible_to(user) -> QuerySet[Assessment]:
+    if not can_view_visits(user):
+        return Assessment.objects.none()
+    return Assessment.objects.filter(user.regency_q("regency"))
+
+
+def assessment_list(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    return queryset.select_related(
+        "regency",
+        "handover__allocation__item__person__village",
+        "handover__allocation__item__group__village",
+    )
+
+
+def assessment_detail(*, user, pk: int) -> Assessment:
+    return assessment_list(assessments_visible_to(user)).select_related("created_by", "reviewed_by").get(pk=pk)
+
+
+def graduation_candidates(*, user, budget_year, regency_id: str | None = None) -> QuerySet[Handover]:
+    """Delivered recipients of the year whose last scheduled visit is recorded and who have no assessment under way
+    or approved: ready to be assessed."""
+    last = max(budget_year.months)
+    handovers = handovers_for_visits(user).filter(budget_year=budget_year)
+    if regency_id:
+        handovers = handovers.filter(regency_id=regency_id)
+    return (
+        handovers.filter(
+            Exists(Visit.objects.valid().filter(handover=OuterRef("pk"), due_month=last)),
+        )
+        .exclude(Exists(Assessment.objects.filter(handover=OuterRef("pk")).exclude(status=Assessment.Status.RETURNED)))
+        .select_related("regency", "allocation__item__person__village", "allocation__item__group__village")
+        .order_by("regency_id", "id")
+    )
+
+
+def assessment_open(handover: Handover) -> Assessment | None:
+    """The assessment of a BAST still being worked on (draft, submitted or returned), if any."""
+    return (
+        Assessment.objects.filter(handover=handover, status__in=["draft", "submitted", "returned"])
+        .order_by("-id")
+        .first()
+    )

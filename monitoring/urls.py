@@ -12,3 +12,10 @@ urlpatterns = [
     path("kunjungan/<int:pk>/batal/", views.visit_void, name="visit_void"),
     path("foto/<int:pk>/", views.visit_photo, name="visit_photo"),
 ]
+
+urlpatterns += [
+    path("graduasi/", views.assessment_list, name="assessment_list"),
+    path("graduasi/bast/<int:handover_pk>/", views.assessment_create, name="assessment_create"),
+    path("graduasi/<int:pk>/", views.assessment_detail, name="assessment_detail"),
+    path("graduasi/kriteria/<int:year>/<str:program>/", views.criteria_edit, name="criteria_edit"),
+]

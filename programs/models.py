@@ -78,6 +78,13 @@ class BudgetYear(models.Model):
         validators=[validate_months],
         help_text=_("Bulan ke berapa setelah tanggal BAST penerima dikunjungi, dipisah koma (mis. 3, 6, 12)."),
     )
+    graduation_min_score = models.PositiveSmallIntegerField(
+        _("skor kesiapan minimal untuk lulus (%)"),
+        default=75,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Penerima direkomendasikan lulus bila skor kesiapannya setidaknya sebesar ini dan semua "
+                    "kriteria wajib terpenuhi."),
+    )  # fmt: skip
     graduated_proposal_level = models.CharField(
         _("usulan ulang penerima yang sudah lulus"),
         max_length=7,

@@ -43,6 +43,8 @@ def person_checks(person: Person, budget_year: BudgetYear, *, wrse: bool) -> lis
             )
     if not person.dtks_id:
         checks.append(_check("dtks", WARNING, f"{person.full_name}: belum ada ID DTKS/DTSEN."))
+    if person.graduated_year:
+        checks.append(graduated_check(person.full_name, person.graduated_year, budget_year))
     if person.last_assisted_year and person.last_assisted_year < budget_year.year:
         checks.append(
             _check(
@@ -50,6 +52,12 @@ def person_checks(person: Person, budget_year: BudgetYear, *, wrse: bool) -> lis
             )
         )
     return checks
+
+
+def graduated_check(name: str, year: int, budget_year: BudgetYear) -> dict:
+    """Proposing again someone who graduated: a warning or an error, as the budget year sets."""
+    level = ERROR if budget_year.graduated_proposal_level == ERROR else WARNING
+    return _check("graduated", level, f"{name} sudah lulus (graduasi) tahun {year}: tidak lagi memerlukan bantuan.")
 
 
 def shared_kk_check(person) -> dict:
@@ -98,6 +106,8 @@ def compute(items: Iterable[ProposalItem], budget_year: BudgetYear) -> list[list
             problems = group_problems(group=item.group, members=members, bounds=(minimum, maximum))
             for problem in problems:
                 checks.append(_check("kube_composition", ERROR, problem))
+            if item.group.graduated_year:
+                checks.append(graduated_check(item.group.name, item.group.graduated_year, budget_year))
         for person in people:
             checks.extend(person_checks(person, budget_year, wrse=item.person_id is not None))
             other = [(program, regency) for iid, program, regency in elsewhere[person.pk] if iid != item.pk]
@@ -108,13 +118,7 @@ def compute(items: Iterable[ProposalItem], budget_year: BudgetYear) -> list[list
                     _check("proposed_elsewhere", ERROR, f"{person.full_name} sudah diusulkan tahun ini ({where}).")
                 )
             if proposed_kk[person.kk_number] - {p.pk for p in people}:
-                checks.append(
-                    _check(
-                        "shared_kk",
-                        WARNING,
-                        f"{person.full_name}: satu KK dengan penerima lain yang diusulkan tahun ini.",
-                    )
-                )
+                checks.append(shared_kk_check(person))
         result.append(checks)
     return result
 

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, Sum
 
 from audit.models import AuditEvent
 from disbursements.models import Allocation, Handover
+from monitoring.models import Assessment, Recommendation, Visit
 from programs.models import BudgetYear, Program
 from programs.selectors import ceilings_visible_to
 from proposals.models import ItemStatus, ProposalItem
@@ -202,13 +203,13 @@ def recent_activity(*, user, limit: int = 12) -> list[dict]:
 
 # The recipient's journey through a budget year, as far as the apps below record it. Visits and graduation
 # join here when monitoring exists: this is the one place that knows every stage.
-JOURNEY = ["Diusulkan", "Disetujui", "Dialokasikan", "Bimtek", "Diserahkan"]
+JOURNEY = ["Diusulkan", "Disetujui", "Dialokasikan", "Bimtek", "Diserahkan", "Dikunjungi", "Lulus"]
 
 
 def journey(items) -> dict[int, int]:
     """How far each recipient (proposal item) has come: {item id: number of steps done} along proposed → approved →
-    allocated → trained (Bimtek attended: the woman, or a KUBE's three officers) → delivered. At most five
-    queries for any number of items."""
+    allocated → trained (Bimtek attended: the woman, or a KUBE's three officers) → delivered → visited (a monitoring
+    visit recorded) → graduated (an approved "lulus" assessment). At most seven queries for any number of items."""
     items = list(items)
     ids = [item.pk for item in items]
     allocated = set(
@@ -224,6 +225,16 @@ def journey(items) -> dict[int, int]:
         )
     }
     trained = attended((item.pk, item.person_id, item.group_id, *scope[item.pk]) for item in items if item.pk in scope)
+    visited = set(
+        Visit.objects.valid()
+        .filter(handover__allocation__item__in=delivered, handover__status=Handover.Status.DELIVERED)
+        .values_list("handover__allocation__item_id", flat=True)
+    )
+    graduated = set(
+        Assessment.objects.filter(
+            handover__allocation__item__in=visited, status=Assessment.Status.APPROVED, decision=Recommendation.GRADUATE
+        ).values_list("handover__allocation__item_id", flat=True)
+    )
     steps = {}
     for item in items:
         done = 1
@@ -231,5 +242,6 @@ def journey(items) -> dict[int, int]:
             done = 2
             if item.pk in allocated or item.pk in delivered:
                 done = 3 + (item.pk in trained or item.pk in delivered) + (item.pk in delivered)
+                done += (item.pk in visited) + (item.pk in graduated)
         steps[item.pk] = done
     return steps

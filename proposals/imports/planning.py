@@ -40,6 +40,7 @@ class NewPerson(SimpleNamespace):
     pk = None
     merged_into_id = None
     last_assisted_year = None
+    graduated_year = None
     occupation = ""
 
     @property

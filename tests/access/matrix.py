@@ -134,6 +134,10 @@ def _visit(ctx, scope):
     return {"pk": ctx["visit"][scope].pk}
 
 
+def _assessment(ctx, scope):
+    return {"pk": ctx["assessment"][scope].pk}
+
+
 def _visit_photo(ctx, scope):
     return {"pk": ctx["visit_photo"][scope].pk}
 
@@ -263,6 +267,12 @@ ACCESS: dict[str, Access] = {
         allowed=VISITORS, kwargs=_visit, scoped=True, method="post", ok=302, data={"reason": "Salah catat"}
     ),
     "monitoring:visit_photo": Access(kwargs=_visit_photo, scoped=True),
+    "monitoring:assessment_list": Access(),
+    "monitoring:assessment_create": Access(allowed=VISITORS, kwargs=_handover_for_visit, scoped=True),
+    "monitoring:assessment_detail": Access(kwargs=_assessment, scoped=True),
+    "monitoring:criteria_edit": Access(
+        allowed=ADMIN, kwargs=lambda ctx, scope: {"year": ctx["budget_year"].year, "program": "WRSE"}
+    ),
     "reports:dashboard": Access(),
     "reports:report_index": Access(),
     "reports:recap_export": Access(data=_year_query),

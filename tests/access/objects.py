@@ -135,6 +135,14 @@ class Objects:
             actor=None,
         )
 
+    def _assessment(self, scope):
+        from monitoring.services import assessment_save
+
+        self["visit"][scope]
+        return assessment_save(
+            handover=self["handover"][scope], assessor_scores={}, decision="perpanjang", submit=True, actor=None
+        )
+
     def _visit_photo(self, scope):
         from monitoring.services import visit_photo_add
 

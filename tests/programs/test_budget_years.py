@@ -22,6 +22,7 @@ FORM = {
     "kube_min_members": 5,
     "kube_max_members": 10,
     "visit_months": "3, 6, 12",
+    "graduation_min_score": 75,
     "graduated_proposal_level": "warning",
 }
 

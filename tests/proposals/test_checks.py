@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def _woman(born: datetime.date, **changes):
     values = {"nik": make_nik("647203", born, "P", 11), "sex": "P", "birth_date": born, "full_name": "Siti",
-              "dtks_id": "DTKS1", "last_assisted_year": None, **changes}  # fmt: skip
+              "dtks_id": "DTKS1", "last_assisted_year": None, "graduated_year": None, **changes}  # fmt: skip
     return SimpleNamespace(**values)
 
 
@@ -179,3 +179,96 @@ def test_assign_sets_the_flags_and_apply_stores_them():
     assert stored[wrong.pk] == (True, False, ["wrse_age"])
     assert stored[warned.pk] == (False, True, ["dtks"])
     assert stored[clean.pk] == (False, False, [])
+
+
+def test_nik_messages_name_the_person():
+    born = datetime.date(1985, 8, 17)
+    wrong = person_checks(_woman(born, birth_date=datetime.date(1985, 8, 18)), BudgetYearFactory(), wrse=True)
+    assert wrong == [
+        {"code": "nik", "level": ERROR,
+         "message": "Siti: Tanggal lahir tidak sesuai NIK: NIK menunjukkan 17-08-..85."},
+    ]  # fmt: skip
+    outside = person_checks(_woman(born, nik=make_nik("737101", born, "P", 11)), BudgetYearFactory(), wrse=True)
+    assert outside[0]["message"] == "Siti: NIK terdaftar di luar Kalimantan Timur (pindahan?). Periksa KTP/KK."
+
+
+def test_other_years_do_not_count_as_proposed_or_sharing_a_card(balikpapan):
+    """Last year's proposal of the same person, or of someone on the same family card, is no conflict this year."""
+    from proposals.models import ProposedPerson
+    from tests.factories import PersonFactory, ProposalFactory
+
+    person = PersonFactory(dtks_id="D1", kk_number="6472030101200077")
+    relative = PersonFactory(dtks_id="D2", kk_number="6472030101200077")
+    last_year = ProposalFactory(budget_year=BudgetYearFactory(year=2023), regency=balikpapan)
+    _item(person=person, proposal=last_year)
+    _item(person=relative, proposal=last_year)
+    assert ProposedPerson.objects.filter(budget_year__year=2023).count() == 2
+    this_year = _item(person=person)
+    assert _compute([this_year]) == [[]]
+
+
+def test_a_kube_is_judged_by_its_own_years_size_bounds_not_the_current_years():
+    from tests.factories import KubeGroupFactory, KubeMemberFactory, ProposalFactory
+
+    old = BudgetYearFactory(year=2024, kube_min_members=3, kube_max_members=3, status="closed")
+    BudgetYearFactory(year=2025, kube_min_members=5, kube_max_members=10)  # the current (open) year
+    group = KubeGroupFactory()
+    for role in ("ketua", "sekretaris", "bendahara"):
+        KubeMemberFactory(group=group, role=role)
+    item = _item(proposal=ProposalFactory(program="KUBE", budget_year=old), person=None, group=group)
+    assert [c for c in _compute([item])[0] if c["code"] == "kube_composition"] == []
+
+
+def test_a_kube_member_already_proposed_as_wrse_is_in_another_program():
+    from beneficiaries.models import MemberRole
+    from tests.factories import KubeGroupFactory, KubeMemberFactory, PersonFactory, ProposalFactory
+
+    group = KubeGroupFactory()
+    chair = PersonFactory(dtks_id="D9")
+    KubeMemberFactory(group=group, person=chair, role=MemberRole.CHAIR)
+    for role in ("sekretaris", "bendahara", "anggota", "anggota"):
+        KubeMemberFactory(group=group, role=role, person__dtks_id="D")
+    _item(person=chair)  # proposed as WRSE first: that proposal holds her for the year
+    kube = _item(proposal=ProposalFactory(program="KUBE"), person=None, group=group)
+    assert [c["message"] for c in _compute([kube])[0] if c["code"] == "proposed_elsewhere"] == [
+        f"{chair.full_name} sudah diusulkan tahun ini (program lain)."
+    ]
+
+
+def test_the_checks_of_many_kube_items_take_a_fixed_number_of_queries(django_assert_num_queries):
+    from tests.factories import KubeGroupFactory, KubeMemberFactory, ProposalFactory
+
+    proposal = ProposalFactory(program="KUBE")
+    items = []
+    for _ in range(3):
+        group = KubeGroupFactory()
+        for role in ("ketua", "sekretaris", "bendahara", "anggota", "anggota"):
+            KubeMemberFactory(group=group, role=role)
+        items.append(_item(proposal=proposal, person=None, group=group))
+    items = list(type(items[0]).objects.filter(pk__in=[i.pk for i in items]).select_related("group"))
+    from proposals.checks import compute
+
+    year = proposal.budget_year
+    with django_assert_num_queries(3):  # members with their people, proposed elsewhere, family cards
+        compute(items, year)
+
+
+def test_the_shared_card_warning():
+    from proposals.checks import shared_kk_check
+
+    assert shared_kk_check(SimpleNamespace(full_name="Siti")) == {
+        "code": "shared_kk",
+        "level": WARNING,
+        "message": "Siti: satu KK dengan penerima lain yang diusulkan tahun ini.",
+    }
+
+
+@pytest.mark.parametrize(("setting", "level"), [("warning", WARNING), ("error", ERROR)])
+def test_a_graduate_proposed_again_is_flagged_as_the_year_sets(setting, level):
+    year = BudgetYearFactory(graduated_proposal_level=setting)
+    [check] = person_checks(_woman(datetime.date(1985, 8, 17), graduated_year=2025), year, wrse=True)
+    assert check == {
+        "code": "graduated",
+        "level": level,
+        "message": "Siti sudah lulus (graduasi) tahun 2025: tidak lagi memerlukan bantuan.",
+    }
