@@ -41,6 +41,13 @@ NAV_ITEMS = [
     NavItem("BAST", "disbursements:handover_list", can_view_handovers, "/bast/", menu=DISTRIBUTION),
     NavItem("Monev", "monitoring:worklist", can_view_visits, "/monev/", menu=DISTRIBUTION),
     NavItem("Graduasi", "monitoring:assessment_list", can_view_visits, "/monev/graduasi/", menu=DISTRIBUTION),
+    NavItem(
+        "Verifikasi Pasca-Penyaluran",
+        "monitoring:sample_list",
+        can_view_visits,
+        "/monev/verifikasi/",
+        menu=DISTRIBUTION,
+    ),
     NavItem("Barang & Paket", "disbursements:goods_list", can_view_catalogue, "/barang/", menu=DISTRIBUTION),
     NavItem("Laporan", "reports:report_index", can_view_reports, "/laporan/"),
     NavItem("Wilayah", "regions:regency_list", lambda user: True, "/wilayah/"),

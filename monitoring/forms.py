@@ -2,8 +2,19 @@ from django import forms
 from django.utils import timezone
 
 from core.forms import RupiahField
+from monitoring import sampling
 from monitoring.graduation import ASSESSOR_CHOICES
-from monitoring.models import KUBE_STAGE_HELP, GoodsCondition, KubeStage, Measure, Recommendation, Visit
+from monitoring.models import (
+    KUBE_STAGE_HELP,
+    GoodsCondition,
+    KubeStage,
+    LineOutcome,
+    Measure,
+    Outcome,
+    Recommendation,
+    SampleMethod,
+    Visit,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -190,3 +201,57 @@ class ThresholdForm(forms.Form):
 
     def values(self) -> dict:
         return {r.code: self.cleaned_data.get(f"amount_{r.code}") for r in self.regencies}
+
+
+class SampleForm(forms.Form):
+    regency = forms.ModelChoiceField(label="Kabupaten/Kota", queryset=None, empty_label=None)
+    method = forms.ChoiceField(label="Cara", choices=SampleMethod.choices, initial=SampleMethod.RANDOM)
+    confidence = forms.TypedChoiceField(
+        label="Tingkat kepercayaan",
+        choices=[(c, f"{c}%") for c in sampling.CONFIDENCE_LEVELS],
+        coerce=int,
+        initial=95,
+    )
+    margin = forms.TypedChoiceField(
+        label="Batas kesalahan", choices=[(m, f"{m}%") for m in sampling.MARGINS], coerce=int, initial=10
+    )
+
+    def __init__(self, *args, regencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regency"].queryset = regencies
+
+
+class VerificationForm(forms.Form):
+    """What the verifier found; one outcome per goods line (`line_<id>`) when the goods came incomplete or damaged."""
+
+    outcome = forms.ChoiceField(label="Hasil", choices=Outcome.choices, widget=forms.RadioSelect)
+    checked_on = forms.DateField(
+        label="Tanggal pemeriksaan", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    note = forms.CharField(label="Catatan", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    photo = forms.FileField(
+        label="Foto",
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/heic,image/heif", "capture": "environment"}
+        ),
+    )
+
+    def __init__(self, *args, handover, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goods_lines = list(handover.lines.all())
+        for line in self.goods_lines:
+            self.fields[f"line_{line.pk}"] = forms.ChoiceField(
+                label=f"{line.goods} ({line.quantity} {line.goods.get_unit_display()})",
+                choices=[("", "—"), *LineOutcome.choices],
+                required=False,
+            )
+
+    @property
+    def line_fields(self):
+        return [self[f"line_{line.pk}"] for line in self.goods_lines]
+
+    def data_for_service(self) -> dict:
+        data = {k: self.cleaned_data.get(k) for k in ("outcome", "checked_on", "note")}
+        data["lines"] = {str(line.pk): self.cleaned_data.get(f"line_{line.pk}") or "" for line in self.goods_lines}
+        return data

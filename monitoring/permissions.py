@@ -3,7 +3,13 @@ records the visits of their own regency, provincial staff any."""
 
 from accounts.roles import Role
 
-_VIEW = ["monitoring.view_visit", "monitoring.view_assessment", "monitoring.view_graduationcriterion"]
+_VIEW = [
+    "monitoring.view_visit",
+    "monitoring.view_assessment",
+    "monitoring.view_graduationcriterion",
+    "monitoring.view_verificationsample",
+]
+_VERIFY = ["monitoring.add_verificationsample", "monitoring.change_verificationresult"]
 _RECORD = [
     "monitoring.add_visit",
     "monitoring.change_visit",
@@ -14,8 +20,8 @@ _REVIEW = ["monitoring.review_assessment"]
 _SETTINGS = ["monitoring.change_graduationcriterion", "monitoring.change_turnoverthreshold"]
 
 ROLE_PERMISSIONS = {
-    Role.ADMIN_PROVINSI: [*_VIEW, *_RECORD, *_REVIEW, *_SETTINGS],
-    Role.VERIFIKATOR: [*_VIEW, *_RECORD, *_REVIEW],
+    Role.ADMIN_PROVINSI: [*_VIEW, *_RECORD, *_REVIEW, *_SETTINGS, *_VERIFY],
+    Role.VERIFIKATOR: [*_VIEW, *_RECORD, *_REVIEW, *_VERIFY],
     Role.OPERATOR: [*_VIEW, *_RECORD],
     Role.PIMPINAN: _VIEW,
     Role.AUDITOR: _VIEW,
@@ -43,3 +49,8 @@ def can_review_assessments(user) -> bool:
 
 def can_set_graduation_criteria(user) -> bool:
     return user.is_authenticated and user.has_perm("monitoring.change_graduationcriterion")
+
+
+def can_verify(user) -> bool:
+    """Draw post-distribution verification samples and record their results (Verifikator and Admin Provinsi)."""
+    return user.is_authenticated and user.has_perm("monitoring.add_verificationsample")

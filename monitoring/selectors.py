@@ -3,13 +3,21 @@
 import datetime
 from collections import defaultdict
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from disbursements.models import Handover, HandoverLine
 from disbursements.selectors import handovers_visible_to
 from monitoring import schedule
-from monitoring.models import Assessment, Visit, VisitGoods, VisitPhoto
+from monitoring.models import (
+    Assessment,
+    Outcome,
+    VerificationResult,
+    VerificationSample,
+    Visit,
+    VisitGoods,
+    VisitPhoto,
+)
 from monitoring.permissions import can_record_visits, can_view_visits
 
 # What the worklist shows by default: what needs a trip.
@@ -189,3 +197,37 @@ def assessment_open(handover: Handover) -> Assessment | None:
         .order_by("-id")
         .first()
     )
+
+
+# Post-distribution verification --------------------------------------------------------------------------------
+
+
+def samples_visible_to(user) -> QuerySet[VerificationSample]:
+    if not can_view_visits(user):
+        return VerificationSample.objects.none()
+    return VerificationSample.objects.filter(user.regency_q("regency"))
+
+
+def sample_summaries(samples) -> list[VerificationSample]:
+    """Samples with their counts per outcome (one query)."""
+    counts = {f"n_{o}": Count("results", filter=Q(results__outcome=o)) for o in Outcome.values}
+    return list(
+        samples.select_related("regency", "budget_year")
+        .annotate(checked=Count("results", filter=~Q(results__outcome="")), **counts)
+        .order_by("regency_id")
+    )
+
+
+def results_visible_to(user) -> QuerySet[VerificationResult]:
+    if not can_view_visits(user):
+        return VerificationResult.objects.none()
+    return VerificationResult.objects.filter(user.regency_q("regency"))
+
+
+def sample_results(sample) -> QuerySet[VerificationResult]:
+    return sample.results.select_related(
+        "handover",
+        "checked_by",
+        "handover__allocation__item__person__village",
+        "handover__allocation__item__group__village",
+    ).order_by("position")

@@ -1,5 +1,6 @@
 """Writes of monitoring: record, edit and void a visit, attach its photos. Each change leaves an audit event."""
 
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -13,13 +14,18 @@ from beneficiaries.services import graduation_mark
 from core import photos
 from core.formatting import date_long
 from disbursements.models import Handover
-from monitoring import graduation
+from monitoring import graduation, sampling
 from monitoring.models import (
     Assessment,
     GoodsCondition,
     GraduationCriterion,
+    LineOutcome,
+    Outcome,
     Recommendation,
+    SampleMethod,
     TurnoverThreshold,
+    VerificationResult,
+    VerificationSample,
     Visit,
     VisitGoods,
     VisitPhoto,
@@ -477,3 +483,133 @@ def assessment_review(*, assessment: Assessment, approve: bool, note: str = "", 
         else:
             graduation_mark(group=item.group, year=year, actor=actor)
     return assessment
+
+
+# Post-distribution verification --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sample_draw(*, budget_year, regency, method: str, confidence: int | None, margin: int | None, actor):
+    """Draw the recipients of a regency and year to verify (all, or a Cochran-sized random sample), once per
+    regency and year; the seed and population are stored so the draw can be redone. Audited."""
+    if method not in SampleMethod.values:
+        raise ValidationError({"method": ["Pilih cara: semua penerima atau sampel acak."]})
+    if method == SampleMethod.RANDOM:
+        problems = {}
+        if confidence not in sampling.CONFIDENCE_LEVELS:
+            problems["confidence"] = ["Pilih tingkat kepercayaan 90, 95 atau 99%."]
+        if margin not in sampling.MARGINS:
+            problems["margin"] = ["Pilih batas kesalahan 5, 10 atau 15%."]
+        if problems:
+            raise ValidationError(problems)
+    else:
+        confidence = margin = None
+    if VerificationSample.objects.filter(budget_year=budget_year, regency=regency).exists():
+        raise ValidationError(f"Sampel {regency} {budget_year} sudah ditarik; sampel tidak ditarik ulang.")
+    population = list(
+        Handover.objects.delivered()
+        .filter(budget_year=budget_year, regency=regency)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    if not population:
+        raise ValidationError(f"Belum ada penerima {regency} {budget_year} yang menerima barang (BAST).")
+    size = len(population) if method == SampleMethod.ALL else sampling.cochran(len(population), confidence, margin)
+    seed = secrets.randbits(48)
+    chosen = population if method == SampleMethod.ALL else sampling.draw(population, size, seed)
+    sample = VerificationSample.objects.create(
+        budget_year=budget_year,
+        regency=regency,
+        method=method,
+        confidence=confidence,
+        margin=margin,
+        population=len(population),
+        size=size,
+        seed=seed,
+        population_ids=population,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    VerificationResult.objects.bulk_create(
+        [
+            VerificationResult(sample=sample, handover_id=pk, regency=regency, position=index)
+            for index, pk in enumerate(chosen, start=1)
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="verification_sample.draw",
+        obj=sample,
+        after={
+            "method": method,
+            "confidence": confidence,
+            "margin": margin,
+            "population": len(population),
+            "size": size,
+            "seed": seed,
+            "chosen": chosen,
+        },
+    )
+    return sample
+
+
+def verification_problems(result: VerificationResult, data: dict[str, Any]) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    outcome, lines = data.get("outcome"), data.get("lines") or {}
+    if outcome not in Outcome.values:
+        problems["outcome"] = ["Pilih hasil pemeriksaan."]
+    day = data.get("checked_on")
+    if day is None:
+        problems["checked_on"] = ["Tanggal pemeriksaan wajib diisi."]
+    elif day > timezone.localdate():
+        problems["checked_on"] = ["Tanggal pemeriksaan tidak boleh di masa depan."]
+    elif day < result.handover.handed_over_on:
+        problems["checked_on"] = [
+            f"Tanggal pemeriksaan tidak boleh sebelum serah terima ({date_long(result.handover.handed_over_on)})."
+        ]
+    if outcome == Outcome.INCOMPLETE:
+        expected = {str(line.pk) for line in result.handover.lines.all()}
+        given = {k: v for k, v in lines.items() if v}
+        if set(given) != expected or any(v not in LineOutcome.values for v in given.values()):
+            problems["lines"] = ["Isi hasil setiap barang bila barang diterima tidak lengkap atau rusak."]
+        elif all(v == LineOutcome.COMPLETE for v in given.values()):
+            problems["lines"] = ["Tandai barang yang kurang, rusak atau tidak ada."]
+    if (
+        outcome in (Outcome.INCOMPLETE, Outcome.NOT_RECEIVED, Outcome.NOT_FOUND)
+        and not (data.get("note") or "").strip()
+    ):
+        problems["note"] = ["Tulis catatan: apa yang ditemukan."]
+    return problems
+
+
+@transaction.atomic
+def verification_record(*, result: VerificationResult, data: dict[str, Any], photo=None, actor) -> VerificationResult:
+    """Record (or correct) what the verifier found for one sampled recipient, with an optional photo. Audited."""
+    result = VerificationResult.objects.select_for_update(of=("self",)).select_related("handover").get(pk=result.pk)
+    problems = verification_problems(result, data)
+    if problems:
+        raise ValidationError(problems)
+    before = snapshot(result, ["outcome", "lines", "note", "checked_on", "photo"]) if result.outcome else None
+    result.outcome = data["outcome"]
+    result.lines = (
+        {k: v for k, v in (data.get("lines") or {}).items() if v} if result.outcome == Outcome.INCOMPLETE else {}
+    )
+    result.note = (data.get("note") or "").strip()
+    result.checked_on = data["checked_on"]
+    result.checked_by = actor if actor is not None and actor.is_authenticated else None
+    if photo is not None:
+        if photo.size > settings.VISIT_PHOTO_MAX_BYTES:
+            raise ValidationError({"photo": ["Foto terlalu besar."]})
+        try:
+            prepared = photos.prepare(photo.read())
+        except photos.PhotoRefused as refused:
+            raise ValidationError({"photo": [str(refused)]}) from None
+        result.photo.save(f"{result.pk}.jpg", ContentFile(prepared.content), save=False)
+    result.save()
+    audit_record(
+        actor=actor,
+        action="verification.record",
+        obj=result,
+        before=before,
+        after=snapshot(result, ["outcome", "lines", "note", "checked_on", "photo"]),
+    )
+    return result

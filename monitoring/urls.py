@@ -19,3 +19,10 @@ urlpatterns += [
     path("graduasi/<int:pk>/", views.assessment_detail, name="assessment_detail"),
     path("graduasi/kriteria/<int:year>/<str:program>/", views.criteria_edit, name="criteria_edit"),
 ]
+
+urlpatterns += [
+    path("verifikasi/", views.sample_list, name="sample_list"),
+    path("verifikasi/<int:pk>/", views.sample_detail, name="sample_detail"),
+    path("verifikasi/hasil/<int:pk>/", views.result_record, name="result_record"),
+    path("verifikasi/hasil/<int:pk>/foto/", views.result_photo, name="result_photo"),
+]

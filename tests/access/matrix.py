@@ -267,6 +267,12 @@ ACCESS: dict[str, Access] = {
         allowed=VISITORS, kwargs=_visit, scoped=True, method="post", ok=302, data={"reason": "Salah catat"}
     ),
     "monitoring:visit_photo": Access(kwargs=_visit_photo, scoped=True),
+    "monitoring:sample_list": Access(),
+    "monitoring:sample_detail": Access(kwargs=lambda ctx, scope: {"pk": ctx["sample"][scope].pk}, scoped=True),
+    "monitoring:result_record": Access(
+        allowed=FIELD_STAFF, kwargs=lambda ctx, scope: {"pk": ctx["result"][scope].pk}, scoped=True
+    ),
+    "monitoring:result_photo": Access(kwargs=lambda ctx, scope: {"pk": ctx["result_photo"][scope].pk}, scoped=True),
     "monitoring:assessment_list": Access(),
     "monitoring:assessment_create": Access(allowed=VISITORS, kwargs=_handover_for_visit, scoped=True),
     "monitoring:assessment_detail": Access(kwargs=_assessment, scoped=True),

@@ -143,6 +143,30 @@ class Objects:
             handover=self["handover"][scope], assessor_scores={}, decision="perpanjang", submit=True, actor=None
         )
 
+    def _sample(self, scope):
+        from monitoring.services import sample_draw
+
+        handover = self["handover"][scope]
+        return sample_draw(
+            budget_year=handover.budget_year, regency=handover.regency, method="semua", confidence=None, margin=None,
+            actor=None,
+        )  # fmt: skip
+
+    def _result(self, scope):
+        return self["sample"][scope].results.get()
+
+    def _result_photo(self, scope):
+        from django.utils import timezone
+
+        from monitoring.services import verification_record
+
+        return verification_record(
+            result=self["result"][scope],
+            data={"outcome": "sesuai", "checked_on": timezone.localdate()},
+            photo=SimpleUploadedFile("v.jpg", jpeg()),
+            actor=None,
+        )
+
     def _visit_photo(self, scope):
         from monitoring.services import visit_photo_add
 

@@ -1,0 +1,201 @@
+"""Post-distribution verification: the sample size (Cochran, finite population), the seeded draw that can be
+redone, and recording what was found."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from audit.models import AuditEvent
+from disbursements.services import handover_void
+from monitoring import sampling, services
+from monitoring.models import VerificationResult, VerificationSample
+from regions.models import Regency
+from tests.access.objects import jpeg
+from tests.factories import ApprovedItemFactory, VerifikatorFactory
+from tests.monitoring.conftest import deliver
+
+
+@pytest.mark.parametrize(
+    ("population", "confidence", "margin", "size"),
+    [
+        (1000, 95, 5, 278),  # n0 = 384.15; 1000·384.15 / 1383.15 = 277.7
+        (100, 95, 5, 80),
+        (50, 90, 10, 29),
+        (10_000, 99, 5, 623),
+        (1, 99, 5, 1),  # never more than the population
+        (5, 99, 5, 5),
+        (0, 95, 5, 0),
+    ],
+)
+def test_cochran_with_finite_population_correction(population, confidence, margin, size):
+    assert sampling.cochran(population, confidence, margin) == size
+
+
+def test_z_comes_from_the_normal_quantile():
+    assert [round(sampling.z_score(c), 4) for c in (90, 95, 99)] == [1.6449, 1.96, 2.5758]
+    with pytest.raises(ValueError):
+        sampling.z_score(100)
+
+
+def test_a_draw_is_the_same_for_the_same_seed_and_population_in_any_order():
+    ids = list(range(1, 501))
+    first = sampling.draw(ids, 20, seed=12345)
+    assert sampling.draw(list(reversed(ids)), 20, seed=12345) == first
+    assert len(set(first)) == 20 and set(first) <= set(ids)
+    assert sampling.draw(ids, 20, seed=12346) != first
+
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def delivered_five():
+    handovers = [deliver(ApprovedItemFactory(), handed_over_on=datetime.date(2025, 1, 10)) for _ in range(5)]
+    handover_void(handover=handovers[-1], reason="Salah penerima", actor=None)  # voided: not in the population
+    return handovers[:4]
+
+
+def test_a_random_sample_is_drawn_stored_and_can_be_redone(delivered_five):
+    samarinda = Regency.objects.get(code="64.72")
+    actor = VerifikatorFactory()
+    sample = services.sample_draw(
+        budget_year=delivered_five[0].budget_year,
+        regency=samarinda,
+        method="acak",
+        confidence=90,
+        margin=15,
+        actor=actor,
+    )
+    assert sample.population == 4 and sample.size == sampling.cochran(4, 90, 15) == 4
+    chosen = list(sample.results.order_by("position").values_list("handover_id", flat=True))
+    assert chosen == sampling.draw(sample.population_ids, sample.size, sample.seed)
+    assert sample.population_ids == [h.pk for h in delivered_five]
+    event = AuditEvent.objects.get(action="verification_sample.draw")
+    assert event.actor == actor and event.after["seed"] == sample.seed and event.after["chosen"] == chosen
+    with pytest.raises(ValidationError, match="sudah ditarik"):
+        services.sample_draw(
+            budget_year=sample.budget_year, regency=samarinda, method="semua", confidence=None, margin=None, actor=actor
+        )
+
+
+def test_the_whole_population_or_nothing_to_draw(delivered_five, balikpapan):
+    year = delivered_five[0].budget_year
+    with pytest.raises(ValidationError, match="Belum ada penerima"):
+        services.sample_draw(
+            budget_year=year, regency=balikpapan, method="semua", confidence=None, margin=None, actor=None
+        )
+    with pytest.raises(ValidationError) as refused:
+        services.sample_draw(budget_year=year, regency=balikpapan, method="acak", confidence=80, margin=1, actor=None)
+    assert refused.value.message_dict == {
+        "confidence": ["Pilih tingkat kepercayaan 90, 95 atau 99%."],
+        "margin": ["Pilih batas kesalahan 5, 10 atau 15%."],
+    }
+    samarinda = Regency.objects.get(code="64.72")
+    sample = services.sample_draw(
+        budget_year=year, regency=samarinda, method="semua", confidence=95, margin=5, actor=None
+    )
+    assert (sample.size, sample.confidence, sample.margin) == (4, None, None)
+    assert list(sample.results.values_list("handover_id", flat=True)) == [h.pk for h in delivered_five]
+    assert VerificationSample.objects.count() == 1
+
+
+def _sampled(delivered_five):
+    sample = services.sample_draw(
+        budget_year=delivered_five[0].budget_year,
+        regency=Regency.objects.get(code="64.72"),
+        method="semua",
+        confidence=None,
+        margin=None,
+        actor=None,
+    )
+    return sample.results.select_related("handover").first()
+
+
+def test_a_finding_is_recorded_per_goods_line_with_a_note_and_photo(delivered_five, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    result = _sampled(delivered_five)
+    lines = [str(pk) for pk in result.handover.lines.values_list("pk", flat=True)]
+    day = datetime.date(2025, 3, 1)
+    with pytest.raises(ValidationError) as refused:
+        services.verification_record(result=result, data={"outcome": "tidak_lengkap", "checked_on": day}, actor=None)
+    assert refused.value.message_dict == {
+        "lines": ["Isi hasil setiap barang bila barang diterima tidak lengkap atau rusak."],
+        "note": ["Tulis catatan: apa yang ditemukan."],
+    }
+    all_fine = dict.fromkeys(lines, "lengkap")
+    with pytest.raises(ValidationError, match="Tandai barang yang kurang"):
+        services.verification_record(
+            result=result,
+            data={"outcome": "tidak_lengkap", "checked_on": day, "lines": all_fine, "note": "x"},
+            actor=None,
+        )
+    data = {
+        "outcome": "tidak_lengkap",
+        "checked_on": day,
+        "lines": all_fine | {lines[0]: "rusak"},
+        "note": "Mesin retak",
+    }
+    recorded = services.verification_record(
+        result=result, data=data, photo=SimpleUploadedFile("f.jpg", jpeg((2400, 1800))), actor=None
+    )
+    assert recorded.is_discrepancy and recorded.lines[lines[0]] == "rusak"
+    assert recorded.photo.name.endswith(".jpg")
+    assert AuditEvent.objects.get(action="verification.record").after["outcome"] == "tidak_lengkap"
+    # corrected later: the event keeps before and after
+    services.verification_record(result=result, data={"outcome": "sesuai", "checked_on": day}, actor=None)
+    corrected = AuditEvent.objects.filter(action="verification.record").latest("id")
+    assert (corrected.before["outcome"], corrected.after["outcome"]) == ("tidak_lengkap", "sesuai")
+    assert VerificationResult.objects.get(pk=result.pk).lines == {}
+
+
+def test_the_check_date_is_between_the_bast_and_today(delivered_five):
+    result = _sampled(delivered_five)
+    for day, message in [
+        (None, "Tanggal pemeriksaan wajib diisi."),
+        (datetime.date(2025, 1, 9), "Tanggal pemeriksaan tidak boleh sebelum serah terima (10 Januari 2025)."),
+        (datetime.date.today() + datetime.timedelta(days=1), "Tanggal pemeriksaan tidak boleh di masa depan."),
+    ]:
+        with pytest.raises(ValidationError) as refused:
+            services.verification_record(result=result, data={"outcome": "sesuai", "checked_on": day}, actor=None)
+        assert refused.value.message_dict == {"checked_on": [message]}
+
+
+def test_the_verifier_draws_and_records_through_the_pages(client, delivered_five, settings, tmp_path):
+    from django.urls import reverse
+
+    from tests.factories import OperatorFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(VerifikatorFactory())
+    url = reverse("monitoring:sample_list")
+    response = client.post(
+        url + "?tahun=2024", {"regency": "64.72", "method": "acak", "confidence": "95", "margin": "10"}
+    )
+    sample = VerificationSample.objects.get()
+    assert response.status_code == 302 and response["Location"] == sample.get_absolute_url()
+    assert sample.size == sampling.cochran(4, 95, 10)
+    result = sample.results.first()
+    record = reverse("monitoring:result_record", args=[result.pk])
+    form = client.get(record).content.decode()
+    assert 'capture="environment"' in form and "Diterima sesuai BAST" in form
+    response = client.post(
+        record,
+        {
+            "outcome": "tidak_diterima",
+            "checked_on": "2025-03-01",
+            "note": "Barang dibawa ketua RT",
+            "photo": SimpleUploadedFile("a.jpg", jpeg()),
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(sample.get_absolute_url()).content.decode()
+    assert "Temuan (1)" in page and "Barang dibawa ketua RT" in page
+    listing = client.get(url, {"tahun": 2024})
+    [summary] = listing.context["samples"]
+    assert (summary.checked, summary.n_tidak_diterima) == (1, 1)
+    # the regency's operator reads it; another regency's does not find it
+    client.force_login(OperatorFactory())
+    assert client.get(sample.get_absolute_url()).status_code == 200
+    assert client.post(url + "?tahun=2024", {"regency": "64.72", "method": "semua"}).status_code == 403
