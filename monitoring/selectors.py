@@ -1,17 +1,28 @@
 """Reads of monitoring: visits in scope, the worklist of scheduled visits, a BAST's schedule."""
 
 import datetime
+import statistics
 from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Aggregate, Count, DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from disbursements.models import Handover, HandoverLine
 from disbursements.selectors import handovers_visible_to
 from monitoring import schedule
 from monitoring.models import (
+    DISCREPANCIES,
+    FINDING_CONDITIONS,
+    KEPT_CONDITIONS,
+    RUNNING_STATUSES,
     Assessment,
+    BusinessStatus,
+    GoodsCondition,
     Outcome,
+    Recommendation,
     VerificationResult,
     VerificationSample,
     Visit,
@@ -19,6 +30,8 @@ from monitoring.models import (
     VisitPhoto,
 )
 from monitoring.permissions import can_record_visits, can_view_visits
+from programs.models import Program
+from regions.selectors import regencies_visible_to
 
 # What the worklist shows by default: what needs a trip.
 OPEN_STATES = (schedule.DUE, schedule.OVERDUE)
@@ -231,3 +244,187 @@ def sample_results(sample) -> QuerySet[VerificationResult]:
         "handover__allocation__item__person__village",
         "handover__allocation__item__group__village",
     ).order_by("position")
+
+
+# Outcomes for the dashboard -------------------------------------------------------------------------------------
+
+
+class Median(Aggregate):
+    """The median (PostgreSQL's percentile_cont); other databases compute it in Python (see outcomes)."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DecimalField(max_digits=15, decimal_places=0)
+
+
+@dataclass
+class RegencyOutcome:
+    regency: object
+    recipients: dict = field(default_factory=dict)  # program -> delivered recipients
+    graduates: dict = field(default_factory=dict)  # program -> approved "lulus"
+    due: int = 0
+    overdue: int = 0
+    done: int = 0
+
+    @property
+    def recipients_total(self) -> int:
+        return sum(self.recipients.values())
+
+    @property
+    def graduates_total(self) -> int:
+        return sum(self.graduates.values())
+
+
+@dataclass
+class MonthOutcome:
+    month: int
+    visits: int = 0
+    running: int = 0
+    growing: int = 0
+    median_turnover: Decimal | None = None
+    stages: dict = field(default_factory=dict)
+
+    @property
+    def running_percent(self):
+        return round(100 * self.running / self.visits) if self.visits else None
+
+    @property
+    def growing_percent(self):
+        return round(100 * self.growing / self.visits) if self.visits else None
+
+
+@dataclass
+class Outcomes:
+    regencies: list[RegencyOutcome]
+    months: list[MonthOutcome]
+    goods: dict  # condition -> goods lines seen at valid visits
+    verification: dict  # outcome -> sampled recipients
+    verification_sampled: int
+
+    @property
+    def goods_total(self) -> int:
+        return sum(self.goods.values())
+
+    @property
+    def goods_kept_percent(self):
+        kept = sum(self.goods.get(c, 0) for c in KEPT_CONDITIONS)
+        return round(100 * kept / self.goods_total) if self.goods_total else None
+
+    @property
+    def findings(self) -> dict:
+        """Goods sold, transferred or lost at visits; goods not received or incomplete at verification."""
+        found = {GoodsCondition(c).label: self.goods.get(c, 0) for c in FINDING_CONDITIONS}
+        found |= {Outcome(o).label: self.verification.get(o, 0) for o in DISCREPANCIES}
+        return found
+
+    @property
+    def done_total(self) -> int:
+        return sum(r.done for r in self.regencies)
+
+    @property
+    def due_total(self) -> int:
+        return sum(r.due for r in self.regencies)
+
+    @property
+    def overdue_total(self) -> int:
+        return sum(r.overdue for r in self.regencies)
+
+    @property
+    def verification_rows(self) -> list[tuple[str, int]]:
+        checked = sum(self.verification.values())
+        rows = [(label, self.verification.get(value, 0)) for value, label in Outcome.choices]
+        return [*rows, ("Belum diperiksa", self.verification_sampled - checked)]
+
+    @property
+    def recipients_total(self) -> int:
+        return sum(r.recipients_total for r in self.regencies)
+
+    @property
+    def graduates_total(self) -> int:
+        return sum(r.graduates_total for r in self.regencies)
+
+
+def outcomes(*, user, budget_year, today: datetime.date | None = None) -> Outcomes:
+    """The monitoring figures of a year in the user's scope, each family in one grouped query (seven in all with the regencies,
+    whatever the number of recipients): visits due / overdue / done per regency, running and growing businesses and
+    the median turnover at each visit month, goods kept, KUBE stages, graduates against recipients, verification."""
+    today = today or timezone.localdate()
+    months = budget_year.months
+    regencies = {r.code: RegencyOutcome(r) for r in regencies_visible_to(user).order_by("code")}
+    handovers = handovers_visible_to(user).delivered().filter(budget_year=budget_year)
+
+    # 1. recipients, and scheduled visits due / overdue (not done) and done, per regency: a date range per month
+    valid = Visit.objects.filter(status=Visit.Status.VALID, handover=OuterRef("pk"))
+    flags = {f"v{m}": Exists(valid.filter(due_month=m)) for m in months}
+    counts = {}
+    for month in months:
+        for state_ in (schedule.DUE, schedule.OVERDUE):
+            low, high = schedule.handed_over_by(month, state_=state_, today=today)
+            window = Q(handed_over_on__lte=high) & (Q(handed_over_on__gte=low) if low else Q())
+            counts[f"{state_}_{month}"] = Count("id", filter=window & Q(**{f"v{month}": False}))
+        counts[f"done_{month}"] = Count("id", filter=Q(**{f"v{month}": True}))
+    for program in Program.values:
+        counts[f"recipients_{program}"] = Count("id", filter=Q(program=program))
+    for row in handovers.annotate(**flags).values("regency_id").annotate(**counts).order_by():
+        line = regencies.get(row["regency_id"])
+        if line is not None:
+            line.recipients = {p: row[f"recipients_{p}"] for p in Program.values if row[f"recipients_{p}"]}
+            line.due = sum(row[f"{schedule.DUE}_{m}"] for m in months)
+            line.overdue = sum(row[f"{schedule.OVERDUE}_{m}"] for m in months)
+            line.done = sum(row[f"done_{m}"] for m in months)
+
+    # 2. business status and turnover at each month
+    visits = visits_visible_to(user).valid().filter(budget_year=budget_year, due_month__in=months)
+    per_month = {m: MonthOutcome(m) for m in months}
+    postgres = connection.vendor == "postgresql"
+    extra = {"median": Median("turnover")} if postgres else {}
+    for row in (
+        visits.values("due_month")
+        .annotate(
+            n=Count("id"),
+            running=Count("id", filter=Q(business_status__in=RUNNING_STATUSES)),
+            growing=Count("id", filter=Q(business_status=BusinessStatus.GROWING)),
+            **extra,
+        )
+        .order_by()
+    ):
+        month = per_month[row["due_month"]]
+        month.visits, month.running, month.growing = row["n"], row["running"], row["growing"]
+        month.median_turnover = row.get("median")
+    if not postgres:  # the embedded SQLite database of `make run`: small, so the median in Python is fine
+        values = defaultdict(list)
+        for month, turnover in visits.values_list("due_month", "turnover"):
+            values[month].append(turnover)
+        for month, found in values.items():
+            per_month[month].median_turnover = statistics.median(found)
+
+    # 3. KUBE stages at each month
+    for row in visits.filter(program="KUBE").exclude(stage="").values("due_month", "stage").annotate(n=Count("id")):
+        per_month[row["due_month"]].stages[row["stage"]] = row["n"]
+
+    # 4. goods conditions at visits
+    goods = dict(
+        VisitGoods.objects.filter(visit__in=visits_visible_to(user).valid().filter(budget_year=budget_year))
+        .values("condition")
+        .annotate(n=Count("id"))
+        .values_list("condition", "n")
+    )
+
+    # 5. graduates per regency and program
+    for row in (
+        assessments_visible_to(user)
+        .filter(budget_year=budget_year, status=Assessment.Status.APPROVED, decision=Recommendation.GRADUATE)
+        .values("regency_id", "program")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        if row["regency_id"] in regencies:
+            regencies[row["regency_id"]].graduates[row["program"]] = row["n"]
+
+    # 6. verification results
+    results = results_visible_to(user).filter(sample__budget_year=budget_year)
+    verification = dict(
+        results.exclude(outcome="").values("outcome").annotate(n=Count("id")).values_list("outcome", "n")
+    )
+    sampled = results.count()
+    return Outcomes(list(regencies.values()), list(per_month.values()), goods, verification, sampled)

@@ -10,6 +10,7 @@ from beneficiaries.permissions import can_see_full_nik
 from core import formatting
 from core.access import require
 from core.excel import ReportWriter
+from monitoring.selectors import outcomes as monitoring_outcomes
 from programs.models import Program
 from programs.selectors import budget_year_chosen
 from proposals.models import ItemStatus, ProposalItem
@@ -46,6 +47,7 @@ def dashboard(request):
             idle_regencies=[line.regency for line in per_regency if line.is_idle],
             attendance={"present": present, "invited": invited, "rate": rate},
             activity=selectors.recent_activity(user=request.user),
+            outcomes=monitoring_outcomes(user=request.user, budget_year=budget_year),
             months=months,
             chart={
                 "labels": [line.regency.name for line in per_regency],
