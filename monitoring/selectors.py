@@ -345,9 +345,10 @@ class Outcomes:
 
 
 def outcomes(*, user, budget_year, today: datetime.date | None = None) -> Outcomes:
-    """The monitoring figures of a year in the user's scope, each family in one grouped query (seven in all with the regencies,
-    whatever the number of recipients): visits due / overdue / done per regency, running and growing businesses and
-    the median turnover at each visit month, goods kept, KUBE stages, graduates against recipients, verification."""
+    """The monitoring figures of a year in the user's scope, each family in one grouped query (seven in all with the
+    regencies, whatever the number of recipients): visits due / overdue / done per regency, running and growing
+    businesses and the median turnover at each visit month, goods kept, KUBE stages, graduates against recipients,
+    verification."""
     today = today or timezone.localdate()
     months = budget_year.months
     regencies = {r.code: RegencyOutcome(r) for r in regencies_visible_to(user).order_by("code")}

@@ -4,7 +4,7 @@ header, autofilter, A4 landscape). Row generators stream querysets in chunks: me
 from collections.abc import Iterator
 from decimal import Decimal
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from beneficiaries.models import KubeMember
 from core.excel import Column, Total
@@ -175,3 +175,190 @@ def attendance_rows(attendances: QuerySet, *, mask) -> Iterator[list]:
                a.person.full_name, mask(a.person.nik), group, a.get_status_display() or "belum dicatat"]  # fmt: skip
     rate = f"{round(present * 100 / total, 1)}% hadir" if total else ""
     yield Total([None, "JUMLAH", None, None, None, f"{total} peserta, {present} hadir", None, None, rate])
+
+
+# Monitoring (monev), graduation and post-distribution verification -------------------------------------------
+
+MONITORING_RECAP_COLUMNS = [
+    Column("Kabupaten/Kota", 24),
+    Column("Penerima WRSE", 10, "number"),
+    Column("Penerima KUBE", 10, "number"),
+    Column("Kunjungan Selesai", 11, "number"),
+    Column("Jatuh Tempo", 10, "number"),
+    Column("Terlambat", 10, "number"),
+    Column("Lulus WRSE", 10, "number"),
+    Column("Lulus KUBE", 10, "number"),
+    Column("% Lulus", 9, "number"),
+]
+
+
+def monitoring_recap_rows(outcomes) -> Iterator[list]:
+    """One row per regency with recipients (the dashboard's figures), then the total."""
+
+    def values(name, recipients, graduates, done, due, overdue):
+        total = sum(recipients.values())
+        share = round(100 * sum(graduates.values()) / total) if total else 0
+        return [name, recipients.get("WRSE", 0), recipients.get("KUBE", 0), done, due, overdue,
+                graduates.get("WRSE", 0), graduates.get("KUBE", 0), share]  # fmt: skip
+
+    recipients, graduates = {"WRSE": 0, "KUBE": 0}, {"WRSE": 0, "KUBE": 0}
+    for line in outcomes.regencies:
+        if not line.recipients_total:
+            continue
+        for program in recipients:
+            recipients[program] += line.recipients.get(program, 0)
+            graduates[program] += line.graduates.get(program, 0)
+        yield values(str(line.regency), line.recipients, line.graduates, line.done, line.due, line.overdue)
+    yield Total(
+        values("JUMLAH", recipients, graduates, outcomes.done_total, outcomes.due_total, outcomes.overdue_total)
+    )
+
+
+VISIT_COLUMNS = [
+    Column("No", 7, "number"),
+    Column("Kabupaten/Kota", 20),
+    Column("Program", 8),
+    Column("Penerima / KUBE", 26),
+    Column("NIK", 19),
+    Column("Desa/Kelurahan", 18),
+    Column("Nomor BAST", 27),
+    Column("Kunjungan", 11),
+    Column("Tanggal Kunjungan", 12, "date"),
+    Column("Petugas", 18),
+    Column("Cara", 16),
+    Column("Status Usaha", 18),
+    Column("Omzet/Bulan", 14, "rupiah"),
+    Column("Pendapatan Bersih/Bulan", 14, "rupiah"),
+    Column("Tenaga Kerja/Anggota Aktif", 10, "number"),
+    Column("Tahap KUBE", 11),
+    Column("Saldo IKS", 13, "rupiah"),
+    Column("Kondisi Barang", 36),
+    Column("Masalah", 30),
+    Column("Tindak Lanjut", 30),
+]
+
+
+def _shout(text: str, finding: bool) -> str:
+    return text.upper() if finding else text
+
+
+def visit_rows(visits: QuerySet, *, mask) -> Iterator[list]:
+    """The visit register: every valid visit, goods conditions written out (findings in capitals)."""
+    from monitoring.models import FINDING_CONDITIONS, VisitGoods
+
+    queryset = (
+        visits.select_related(
+            "regency",
+            "handover",
+            "handover__allocation__item__person__village",
+            "handover__allocation__item__group__village",
+        )
+        .prefetch_related(Prefetch("goods", queryset=VisitGoods.objects.select_related("line__goods")))
+        .order_by("regency_id", "handover_id", "due_month", "visited_on", "pk")
+    )
+    n = 0
+    for n, visit in enumerate(queryset.iterator(2000), 1):
+        item = visit.handover.allocation.item
+        person = item.person if item.person_id else None
+        village = person.village if person else item.group.village
+        goods = "; ".join(
+            f"{g.line.goods.name}: {_shout(g.get_condition_display(), g.condition in FINDING_CONDITIONS)}"
+            for g in visit.goods.all()
+        )
+        yield [n, str(visit.regency), visit.program, person.full_name if person else item.group.name,
+               mask(person.nik) if person else "", village.name if village else "", visit.handover.number,
+               f"Bulan ke-{visit.due_month}" if visit.due_month else "Tambahan", visit.visited_on,
+               visit.visitor_name, visit.get_mode_display(), visit.get_business_status_display(), visit.turnover,
+               visit.net_income, visit.workers, visit.get_stage_display(), visit.iks_balance, goods, visit.problems,
+               visit.follow_up]  # fmt: skip
+    yield _total_line(VISIT_COLUMNS, {1: "JUMLAH", 3: f"{n} kunjungan"})
+
+
+GRADUATION_COLUMNS = [
+    Column("No", 7, "number"),
+    Column("Program", 8),
+    Column("Nama KUBE", 22),
+    Column("Jabatan", 11),
+    *PERSON_HEADERS,
+    Column("Skor Kesiapan (%)", 10, "number"),
+    Column("Nomor BAST", 27),
+    Column("Tanggal Disetujui", 12, "date"),
+]
+
+
+def graduation_rows(assessments: QuerySet, *, mask) -> Iterator[list]:
+    """BNBA of the graduates (approved "lulus"): the woman, or every member of the KUBE group."""
+    from django.utils import timezone
+
+    queryset = assessments.select_related(
+        "handover",
+        "handover__allocation__item__person__village",
+        "handover__allocation__item__person__district",
+        "handover__allocation__item__person__regency",
+        "handover__allocation__item__group",
+    ).order_by("regency_id", "program", "pk")
+    assessments = list(queryset)
+    groups = [a.handover.allocation.item.group_id for a in assessments if a.program == "KUBE"]
+    members: dict[int, list] = {}
+    for m in (
+        KubeMember.objects.filter(group__in=groups)
+        .select_related("person__village", "person__district", "person__regency")
+        .order_by("group", "role", "person__full_name")
+    ):
+        members.setdefault(m.group_id, []).append(m)
+    n, people = 0, 0
+    for assessment in assessments:
+        item = assessment.handover.allocation.item
+        approved = timezone.localtime(assessment.reviewed_at).date() if assessment.reviewed_at else None
+        common = [assessment.readiness_percent, assessment.handover.number, approved]
+        if item.person_id:
+            n += 1
+            people += 1
+            yield [n, assessment.program, "", "", *_person(item.person, mask), *common]
+        else:
+            for m in members.get(item.group_id, []):
+                n += 1
+                people += 1
+                yield [n, assessment.program, item.group.name, m.get_role_display(), *_person(m.person, mask), *common]
+    yield _total_line(GRADUATION_COLUMNS, {1: "JUMLAH", 2: f"{len(assessments)} penerima lulus", 4: f"{people} orang"})
+
+
+POST_VERIFICATION_COLUMNS = [
+    Column("No", 7, "number"),
+    Column("Kabupaten/Kota", 20),
+    Column("Program", 8),
+    Column("Penerima / KUBE", 26),
+    Column("NIK", 19),
+    Column("Nomor BAST", 27),
+    Column("Hasil", 22),
+    Column("Hasil per Barang", 36),
+    Column("Catatan", 36),
+    Column("Tanggal Pemeriksaan", 12, "date"),
+    Column("Pemeriksa", 18),
+]
+
+
+def post_verification_rows(results: QuerySet, *, mask) -> Iterator[list]:
+    from disbursements.models import HandoverLine
+    from monitoring.models import LineOutcome
+
+    queryset = results.select_related(
+        "regency", "checked_by", "handover__allocation__item__person", "handover__allocation__item__group"
+    ).prefetch_related(Prefetch("handover__lines", queryset=HandoverLine.objects.select_related("goods")))
+    outcomes: dict[str, int] = {}
+    n = 0
+    for n, result in enumerate(queryset.order_by("regency_id", "sample_id", "position").iterator(2000), 1):
+        item = result.handover.allocation.item
+        label = result.get_outcome_display() or "Belum diperiksa"
+        outcomes[label] = outcomes.get(label, 0) + 1
+        lines = "; ".join(
+            f"{line.goods.name}: {LineOutcome(result.lines[str(line.pk)]).label}"
+            for line in result.handover.lines.all()
+            if str(line.pk) in result.lines
+        )
+        yield [n, str(result.regency), result.handover.program,
+               item.person.full_name if item.person_id else item.group.name,
+               mask(item.person.nik) if item.person_id else "", result.handover.number, label, lines, result.note,
+               result.checked_on, str(result.checked_by or "")]  # fmt: skip
+    summary = ", ".join(f"{label} {count}" for label, count in sorted(outcomes.items()))
+    yield _total_line(POST_VERIFICATION_COLUMNS, {1: "JUMLAH", 3: f"{n} penerima dalam sampel", 6: summary})

@@ -11,4 +11,8 @@ urlpatterns = [
     path("laporan/bnba/<str:program>/", views.bnba_export, name="bnba_export"),
     path("laporan/hasil-verifikasi/", views.verification_export, name="verification_export"),
     path("laporan/kehadiran-bimtek/", views.attendance_export, name="attendance_export"),
+    path("laporan/rekap-monev/", views.monitoring_recap_export, name="monitoring_recap_export"),
+    path("laporan/kunjungan-monev/", views.visit_register_export, name="visit_register_export"),
+    path("laporan/graduasi/", views.graduation_export, name="graduation_export"),
+    path("laporan/verifikasi-pasca-penyaluran/", views.post_verification_export, name="post_verification_export"),
 ]

@@ -10,6 +10,7 @@ from beneficiaries.permissions import can_see_full_nik
 from core import formatting
 from core.access import require
 from core.excel import ReportWriter
+from monitoring.selectors import assessments_visible_to, results_visible_to, visits_visible_to
 from monitoring.selectors import outcomes as monitoring_outcomes
 from programs.models import Program
 from programs.selectors import budget_year_chosen
@@ -170,3 +171,72 @@ def attendance_export(request):
     for row in exports.attendance_rows(attendances, mask=mask):
         writer.append(row)
     return _respond(request, writer, report="attendance", filename="kehadiran-bimtek", budget_year=budget_year)
+
+
+def _mask(request):
+    return (lambda value: value) if can_see_full_nik(request.user) else mask_nik
+
+
+@login_required
+def monitoring_recap_export(request):
+    """Rekap monev per Kab/Kota: recipients, visits done / due / overdue, graduates (the dashboard's figures)."""
+    budget_year = _report_year(request)
+    writer = ReportWriter(
+        "Rekapitulasi Monitoring dan Graduasi",
+        exports.MONITORING_RECAP_COLUMNS,
+        filters=_scope_filters(request, budget_year),
+    )
+    for row in exports.monitoring_recap_rows(monitoring_outcomes(user=request.user, budget_year=budget_year)):
+        writer.append(row)
+    return _respond(request, writer, report="monitoring_recap", filename="rekap-monev", budget_year=budget_year)
+
+
+@login_required
+def visit_register_export(request):
+    """Register kunjungan monev: every valid visit of the year's recipients."""
+    budget_year = _report_year(request)
+    visits = visits_visible_to(request.user).valid().filter(budget_year=budget_year)
+    writer = ReportWriter(
+        "Register Kunjungan Monev", exports.VISIT_COLUMNS, filters=_scope_filters(request, budget_year)
+    )
+    for row in exports.visit_rows(visits, mask=_mask(request)):
+        writer.append(row)
+    return _respond(
+        request, writer, report="visits", filename="kunjungan-monev", budget_year=budget_year,
+        full_nik=can_see_full_nik(request.user),
+    )  # fmt: skip
+
+
+@login_required
+def graduation_export(request):
+    """Daftar penerima lulus (graduasi), BNBA style."""
+    budget_year = _report_year(request)
+    graduates = assessments_visible_to(request.user).filter(
+        budget_year=budget_year, status="approved", decision="lulus"
+    )
+    writer = ReportWriter(
+        "Daftar Penerima Lulus (Graduasi)", exports.GRADUATION_COLUMNS, filters=_scope_filters(request, budget_year)
+    )
+    for row in exports.graduation_rows(graduates, mask=_mask(request)):
+        writer.append(row)
+    return _respond(
+        request, writer, report="graduation", filename="graduasi", budget_year=budget_year,
+        full_nik=can_see_full_nik(request.user),
+    )  # fmt: skip
+
+
+@login_required
+def post_verification_export(request):
+    """Hasil verifikasi pasca-penyaluran: every sampled recipient and what was found."""
+    budget_year = _report_year(request)
+    results = results_visible_to(request.user).filter(sample__budget_year=budget_year)
+    writer = ReportWriter(
+        "Hasil Verifikasi Pasca-Penyaluran",
+        exports.POST_VERIFICATION_COLUMNS,
+        filters=_scope_filters(request, budget_year),
+    )
+    for row in exports.post_verification_rows(results, mask=_mask(request)):
+        writer.append(row)
+    return _respond(
+        request, writer, report="post_verification", filename="verifikasi-pasca-penyaluran", budget_year=budget_year
+    )
