@@ -102,6 +102,7 @@ _WIDER = "reads every row of the year instead of those of these people: the same
 _SAVED_MEMBERS = (
     "group_problems then reads the saved group's members, the same ones compute read (items are saved groups)"
 )
+_ALL_FIELDS = "saving every field of the row writes the same values: only the one named changed"
 _NO_VALUE = 'no value and any other non-digits get the same message ("hanya boleh berisi angka")'
 EQUIVALENT: dict[tuple[str, str, str], str] = {
     ("identity", "check_kk", 'value = (kk or "XXXX").strip()'): _NO_VALUE,
@@ -145,6 +146,12 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ("checks", "compute", "problems = group_problems(group=item.group, members=None, bounds=(minimum, maximum))"): (
         _SAVED_MEMBERS
     ),
+    ("kube", "kube_member_add", "member = KubeMember.objects.create(group=group, person=person, role=role, )"): (
+        "group_active defaults to true, and an inactive group is refused before this line"
+    ),
+    ("kube", "kube_member_change_role", 'holder = ""'): "an empty string is as false as None: no holder",
+    ("kube", "kube_member_change_role", "holder.save(update_fields=None)"): _ALL_FIELDS,
+    ("kube", "kube_member_change_role", "member.save(update_fields=None)"): _ALL_FIELDS,
     ("disbursements", "_next_sequence", "counter.save(update_fields=None)"): (
         "saving every field of the counter row writes the same values; only `last` changed"
     ),

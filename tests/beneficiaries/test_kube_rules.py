@@ -145,3 +145,70 @@ def test_the_swapped_officer_takes_the_former_role_audited():
     events = {e.object_id: e for e in AuditEvent.objects.filter(action="kube_member.change_role")}
     assert (events[str(chair.pk)].before["role"], events[str(chair.pk)].after["role"]) == ("ketua", "anggota")
     assert (events[str(member.pk)].before["role"], events[str(member.pk)].after["role"]) == ("anggota", "ketua")
+
+
+def test_an_officer_role_already_held_is_refused_with_what_to_do():
+    chair = KubeMemberFactory(role=MemberRole.CHAIR)
+    with pytest.raises(ValidationError) as refused:
+        services.kube_member_add(group=chair.group, person=PersonFactory(), role="ketua", actor=OperatorFactory())
+    assert refused.value.messages == [
+        f"Jabatan ketua sudah dipegang {chair.person.full_name}. Tambahkan sebagai anggota, lalu ubah jabatannya."
+    ]
+
+
+def test_a_concurrent_add_is_refused_with_a_reload_hint():
+    from unittest import mock
+
+    from django.db import IntegrityError
+
+    group, person = KubeGroupFactory(), PersonFactory()
+    with (
+        mock.patch.object(KubeMember.objects, "create", side_effect=IntegrityError),
+        pytest.raises(ValidationError) as e,
+    ):
+        services.kube_member_add(group=group, person=person, role="anggota", actor=OperatorFactory())
+    assert e.value.messages == [f"{person.full_name} tidak dapat ditambahkan: data berubah, muat ulang halaman."]
+
+
+def test_another_regencys_operator_cannot_change_or_remove_members(balikpapan):
+    member = KubeMemberFactory()
+    outsider = OperatorFactory(regency=balikpapan)
+    with pytest.raises(ValidationError, match="di luar wilayah kerja Anda"):
+        services.kube_member_change_role(member=member, role=MemberRole.CHAIR, actor=outsider)
+    with pytest.raises(ValidationError, match="di luar wilayah kerja Anda"):
+        services.kube_member_remove(member=member, actor=outsider)
+    member.refresh_from_db()
+    assert member.role == MemberRole.MEMBER and not AuditEvent.objects.exists()
+
+
+def test_membership_events_carry_the_actor_and_the_groups_regency(django_assert_num_queries):
+    chair = KubeMemberFactory(role=MemberRole.CHAIR)
+    member = KubeMemberFactory(group=chair.group)
+    actor = OperatorFactory()
+    actor.has_perm("x")  # load the permissions cache outside the counted block
+    services.kube_member_change_role(member=member, role=MemberRole.CHAIR, actor=actor)
+    events = list(AuditEvent.objects.filter(action="kube_member.change_role"))
+    assert len(events) == 2
+    assert {(e.actor, e.regency_id) for e in events} == {(actor, chair.group.regency_id)}
+    leaving = KubeMemberFactory(group=chair.group)
+    with django_assert_num_queries(7):  # savepoint, lock with group and person, village, scope, event, delete, release
+        services.kube_member_remove(member=leaving, actor=actor)
+    removed = AuditEvent.objects.get(action="kube_member.remove")
+    assert (removed.actor, removed.regency_id) == (actor, chair.group.regency_id)
+
+
+def test_adding_and_swapping_take_a_fixed_number_of_queries(django_assert_num_queries):
+    """The refusal texts name the other group and the holder: read with the member, not one query each."""
+    chair = KubeMemberFactory(role=MemberRole.CHAIR)
+    elsewhere = KubeMemberFactory()
+    actor = OperatorFactory()
+    with (
+        django_assert_num_queries(8),
+        pytest.raises(ValidationError),
+    ):  # lock, scope, existing membership with its group
+        services.kube_member_add(group=chair.group, person=elsewhere.person, role="anggota", actor=actor)
+    with django_assert_num_queries(15), pytest.raises(ValidationError):  # … the year's size, count, holder with name
+        services.kube_member_add(group=chair.group, person=PersonFactory(), role="ketua", actor=actor)
+    member = KubeMemberFactory(group=chair.group)
+    with django_assert_num_queries(11):
+        services.kube_member_change_role(member=member, role=MemberRole.CHAIR, actor=actor)
