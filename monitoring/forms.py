@@ -6,6 +6,7 @@ from monitoring import sampling
 from monitoring.graduation import ASSESSOR_CHOICES
 from monitoring.models import (
     KUBE_STAGE_HELP,
+    BusinessStatus,
     GoodsCondition,
     KubeStage,
     LineOutcome,
@@ -82,6 +83,8 @@ class VisitForm(forms.ModelForm):
             required=False,
         )
         self.fields["visited_on"].initial = timezone.localdate()
+        self.fields["business_status"].choices = [("", "— pilih —"), *BusinessStatus.choices]
+        self.fields["workers"].help_text = ""
         if handover.program == "KUBE":
             self.fields["stage"].required = True
             self.fields["stage"].choices = [("", "—")] + list(KubeStage.choices)

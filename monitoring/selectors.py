@@ -318,6 +318,10 @@ class Outcomes:
         return found
 
     @property
+    def has_stages(self) -> bool:
+        return any(m.stages for m in self.months)
+
+    @property
     def done_total(self) -> int:
         return sum(r.done for r in self.regencies)
 

@@ -132,6 +132,7 @@ def visit_create(request, handover_pk):
     if not initial:
         open_months = [r.month for r in selectors.handover_schedule(handover) if r.state != schedule.DONE]
         initial = {"due_month": open_months[0]} if open_months else {"due_month": ""}
+    initial["visitor_name"] = request.user.get_full_name() or request.user.get_username()
     form = VisitForm(request.POST or None, request.FILES or None, handover=handover, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

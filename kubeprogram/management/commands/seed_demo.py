@@ -135,6 +135,7 @@ class Command(BaseCommand):
             self._seed_proposals()
             self._seed_budget()
             self._seed_training()
+            self._seed_monitoring()
 
         self.stdout.write(self.style.SUCCESS("Data demo siap. Login demo (kata sandi sama untuk semua):"))
         for username, role, regency_code, *_ in DEMO_USERS:
@@ -344,3 +345,79 @@ class Command(BaseCommand):
                 if n == 0:  # the signed BAST came back and was scanned; the other still waits for its scan
                     scan = SimpleUploadedFile("bast.pdf", DEMO_SCAN, content_type="application/pdf")
                     handover_attach(handover=handover, field="signed_scan", upload=scan, actor=None)
+
+    def _seed_monitoring(self):
+        """Monitoring after the 2024 BASTs (Balikpapan and Kutai Kartanegara): visits at 3, 6 and 12 months for one
+        recipient who then graduated, fewer for the others (some overdue, one with a sold machine), turnover
+        thresholds, and a verification sample of Balikpapan, so the worklist, graduation and dashboard show
+        something."""
+        from disbursements.models import Handover
+        from monitoring import schedule, services
+        from monitoring.models import Visit
+
+        if Visit.objects.exists():
+            return
+        budget_year = BudgetYear.objects.get(year=2024)
+        services.thresholds_save(
+            budget_year=budget_year,
+            values={"64.71": Decimal("2000000"), "64.02": Decimal("1500000"), "64.72": Decimal("2000000")},
+            actor=None,
+        )
+        handovers = list(Handover.objects.delivered().filter(budget_year=budget_year).order_by("regency_id", "pk"))
+        plans = {  # per handover (by position): {month: (status, turnover, net income, sold?)}
+            0: {3: ("berjalan", 1_200_000, 350_000, False), 6: ("berjalan", 1_600_000, 500_000, False)},
+            1: {3: ("berhenti_sementara", 300_000, 50_000, False), 6: ("berhenti_sementara", 0, 0, True)},
+            2: {
+                3: ("berjalan", 1_500_000, 450_000, False),
+                6: ("berkembang", 2_200_000, 700_000, False),
+                12: ("berkembang", 3_100_000, 1_000_000, False),
+            },
+            3: {3: ("berjalan", 900_000, 200_000, False)},
+        }
+        for index, handover in enumerate(handovers):
+            for month, (status, turnover, income, sold) in plans.get(index, {}).items():
+                goods = {line.pk: "dipakai" for line in handover.lines.all()}
+                if sold:
+                    goods[next(iter(goods))] = "dijual"
+                services.visit_record(
+                    handover=handover,
+                    data={
+                        "due_month": month,
+                        "visited_on": schedule.due_on(handover.handed_over_on, month) + datetime.timedelta(days=6),
+                        "visitor_name": "Andi Pratama" if handover.regency_id == "64.71" else "Pendamping Sosial",
+                        "mode": "kunjungan" if month != 6 else "telepon",
+                        "business_status": status,
+                        "turnover": Decimal(turnover),
+                        "net_income": Decimal(income),
+                        "workers": 2 if turnover > 2_000_000 else 1,
+                        "problems": "Mesin jahit dijual untuk biaya berobat." if sold else "",
+                        "follow_up": "Dilaporkan ke Dinsos kabupaten." if sold else "",
+                    },
+                    goods=goods,
+                    actor=None,
+                )
+        graduate = handovers[2] if len(handovers) > 2 else None
+        if graduate is not None:
+            assessment = services.assessment_save(
+                handover=graduate,
+                assessor_scores={},
+                decision="lulus",
+                note="Usaha menjahit berkembang; omzet di atas ambang kabupaten/kota.",
+                submit=True,
+                actor=None,
+            )
+            services.assessment_review(assessment=assessment, approve=True, actor=None)
+            sample = services.sample_draw(
+                budget_year=budget_year,
+                regency=graduate.regency,
+                method="semua",
+                confidence=None,
+                margin=None,
+                actor=None,
+            )
+            first = sample.results.select_related("handover").order_by("position").first()
+            services.verification_record(
+                result=first,
+                data={"outcome": "sesuai", "checked_on": first.handover.handed_over_on + datetime.timedelta(days=30)},
+                actor=None,
+            )
