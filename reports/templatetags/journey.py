@@ -3,6 +3,8 @@ their templates and import nothing from above them (composition, DESIGN.md)."""
 
 from django import template
 
+from monitoring.permissions import can_record_visits, can_view_visits
+from monitoring.selectors import handover_schedule
 from proposals.selectors import group_proposals, person_proposals
 from reports.selectors import JOURNEY, journey
 
@@ -27,3 +29,18 @@ def journey_history(*, person=None, group=None):
     was proposed, the decision, and how far the journey went."""
     items = list(person_proposals(person=person) if person is not None else group_proposals(group=group))
     return {"items": items, "steps": journey(items), "labels": JOURNEY, "for_person": person is not None}
+
+
+@register.inclusion_tag("reports/partials/visit_schedule.html", takes_context=True)
+def visit_schedule(context, handover):
+    """{% visit_schedule handover %}: the BAST's monitoring visits, scheduled and recorded, with the action the user
+    may take (on the handover page of disbursements, which imports nothing from monitoring)."""
+    user = context["request"].user
+    if not can_view_visits(user):
+        return {"rows": None}
+    return {
+        "rows": handover_schedule(handover),
+        "handover": handover,
+        "can_record": can_record_visits(user),
+        "graduation": handover.assessments.order_by("-id").first(),
+    }

@@ -108,3 +108,16 @@ def test_the_admin_sets_criteria_and_thresholds(client, delivered):
     data["kriteria-INITIAL_FORMS"] = "2"  # as the page now says
     response = client.post(url, data)
     assert response.context["problem"] == "Setiap kriteria perlu nama, dan nama tidak boleh kembar."
+
+
+def test_the_bast_and_the_person_show_the_monitoring(client, ready):
+    client.force_login(OperatorFactory())
+    page = client.get(ready.get_absolute_url()).content.decode()
+    assert "Kunjungan monev" in page and page.count("Selesai") >= 3
+    client.post(reverse("monitoring:assessment_create", args=[ready.pk]), {"decision": "lulus", "action": "submit"})
+    client.force_login(VerifikatorFactory())
+    client.post(reverse("monitoring:assessment_detail", args=[Assessment.objects.get().pk]), {"approve": "1"})
+    person = ready.allocation.item.person
+    page = client.get(reverse("beneficiaries:person_detail", args=[person.pk])).content.decode()
+    assert "Lulus (graduasi)" in page
+    assert 'text-bg-success">Dikunjungi' in page and 'text-bg-success">Lulus' in page
