@@ -102,5 +102,5 @@ def test_the_dashboard_shows_the_outcomes(client):
     _visit(handover, 3)
     client.force_login(PimpinanFactory())
     page = client.get(reverse("reports:dashboard"), {"tahun": 2024}).content.decode()
-    assert "Hasil pemantauan" in page and "Kunjungan bulan ke-3" in page
+    assert "Hasil pemantauan" in page and "Bulan ke-3" in page
     assert Regency.objects.get(code="64.72").name in page
