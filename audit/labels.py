@@ -75,6 +75,7 @@ ACTION_LABELS = {
     "verification_sample.draw": "Sampel verifikasi pasca-penyaluran ditarik",
     "visit.add_photo": "Foto kunjungan monev diunggah",
     "visit.create": "Kunjungan monev dicatat",
+    "visit.export_worklist": "Lembar kerja kunjungan monev diunduh",
     "visit.update": "Kunjungan monev diubah",
     "visit.void": "Kunjungan monev dibatalkan",
 }

@@ -258,3 +258,19 @@ class VerificationForm(forms.Form):
         data = {k: self.cleaned_data.get(k) for k in ("outcome", "checked_on", "note")}
         data["lines"] = {str(line.pk): self.cleaned_data.get(f"line_{line.pk}") or "" for line in self.goods_lines}
         return data
+
+
+class WorklistUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Lembar kerja kunjungan yang sudah diisi (.xlsx)",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_file(self):
+        from django.conf import settings
+
+        upload = self.cleaned_data["file"]
+        limit = settings.PROPOSAL_WORKBOOK_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(f"Berkas terlalu besar; maksimal {limit // 1048576} MB.")
+        return upload

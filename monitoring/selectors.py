@@ -116,6 +116,7 @@ def worklist(
     states=OPEN_STATES,
     order: str = "desa",
     today: datetime.date | None = None,
+    with_lines: bool = False,
 ) -> list[schedule.ScheduledVisit]:
     """The scheduled visits of the year's delivered recipients in the user's scope, in `states`, ordered by
     village (to plan a trip) or by date ("tanggal"). Two queries, whatever the number of recipients."""
@@ -125,11 +126,12 @@ def worklist(
         handovers = handovers.filter(regency_id=regency_id)
     if program:
         handovers = handovers.filter(program=program)
-    handovers = list(
-        handovers.select_related(
-            "regency", "allocation__item__person__village", "allocation__item__group__village"
-        ).order_by("id")
-    )
+    handovers = handovers.select_related(
+        "regency", "allocation__item__person__village", "allocation__item__group__village"
+    ).order_by("id")
+    if with_lines:
+        handovers = handovers.prefetch_related(Prefetch("lines", queryset=HandoverLine.objects.select_related("goods")))
+    handovers = list(handovers)
     done = visits_by_month(handovers)
     rows = []
     for handover in handovers:

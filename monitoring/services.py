@@ -613,3 +613,50 @@ def verification_record(*, result: VerificationResult, data: dict[str, Any], pho
         after=snapshot(result, ["outcome", "lines", "note", "checked_on", "photo"]),
     )
     return result
+
+
+# The worklist workbook back from the field ----------------------------------------------------------------------
+
+
+def visits_import_check(*, rows: list, handovers) -> list[dict]:
+    """Every problem of the uploaded rows ({"row", "column", "message"}), judged as the visit form judges one
+    visit; `handovers` are the BASTs the user may record visits for. Empty: the file may be saved."""
+    problems = [p for row in rows for p in row.problems]
+    wanted = {row.handover_id for row in rows if row.handover_id}
+    known = {h.pk: h for h in handovers.filter(pk__in=wanted).select_related("budget_year").prefetch_related("lines")}
+    seen = {}
+    for row in rows:
+        if row.problems or not row.handover_id:
+            continue
+        handover = known.get(row.handover_id)
+        if handover is None:
+            problems.append({"row": row.number, "column": row.column_of("code"),
+                             "message": "Kode tidak dikenal atau bukan penerima di wilayah Anda."})  # fmt: skip
+            continue
+        key = (row.handover_id, row.month)
+        if key in seen:
+            problems.append({"row": row.number, "column": row.column_of("code"),
+                             "message": f"Kunjungan yang sama sudah ada di baris {seen[key]}."})  # fmt: skip
+            continue
+        seen[key] = row.number
+        lines = list(handover.lines.all())
+        goods = {line.pk: c for line, c in zip(lines, row.conditions, strict=False) if c}
+        for name, messages in visit_problems(handover, row.data, goods).items():
+            for message in messages:
+                problems.append({"row": row.number, "column": row.column_of(name), "message": message})
+    return problems
+
+
+@transaction.atomic
+def visits_import(*, rows: list, handovers, actor) -> int:
+    """Record every visit of the uploaded worklist, all or nothing (a problem anywhere saves nothing and raises
+    a ValidationError carrying the problems). Returns how many visits were recorded."""
+    problems = visits_import_check(rows=rows, handovers=handovers)
+    if problems:
+        raise ValidationError(problems)
+    known = {h.pk: h for h in handovers.filter(pk__in={r.handover_id for r in rows}).prefetch_related("lines")}
+    for row in rows:
+        handover = known[row.handover_id]
+        goods = {line.pk: c for line, c in zip(handover.lines.all(), row.conditions, strict=False) if c}
+        visit_record(handover=handover, data=row.data, goods=goods, actor=actor)
+    return len(rows)

@@ -26,3 +26,9 @@ urlpatterns += [
     path("verifikasi/hasil/<int:pk>/", views.result_record, name="result_record"),
     path("verifikasi/hasil/<int:pk>/foto/", views.result_photo, name="result_photo"),
 ]
+
+urlpatterns += [
+    path("unduh/", views.worklist_export, name="worklist_export"),
+    path("unggah/", views.worklist_upload, name="worklist_upload"),
+    path("unggah/kesalahan/", views.worklist_marked, name="worklist_marked"),
+]

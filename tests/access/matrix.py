@@ -262,6 +262,9 @@ ACCESS: dict[str, Access] = {
     "monitoring:worklist": Access(),
     "monitoring:visit_create": Access(allowed=VISITORS, kwargs=_handover_for_visit, scoped=True),
     "monitoring:visit_detail": Access(kwargs=_visit, scoped=True),
+    "monitoring:worklist_export": Access(allowed=VISITORS, data=_year_query),
+    "monitoring:worklist_upload": Access(allowed=VISITORS, method="post", data=_year_query),
+    "monitoring:worklist_marked": Access(allowed=VISITORS, ok=404),  # nothing uploaded in this session
     "monitoring:visit_update": Access(allowed=VISITORS, kwargs=_visit, scoped=True),
     "monitoring:visit_void": Access(
         allowed=VISITORS, kwargs=_visit, scoped=True, method="post", ok=302, data={"reason": "Salah catat"}

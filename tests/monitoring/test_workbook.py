@@ -1,0 +1,137 @@
+"""The worklist workbook for field teams without a connection: download, fill in, upload; all or nothing."""
+
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from audit.models import AuditEvent
+from monitoring.models import Visit, VisitGoods
+from tests.factories import ApprovedItemFactory, OperatorFactory
+from tests.monitoring.conftest import deliver
+
+pytestmark = pytest.mark.django_db
+HEADER_ROW = 4
+
+
+def _days_ago(days):
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+@pytest.fixture
+def due(balikpapan):
+    """Two Samarinda recipients due for their 3-month visit, and one of Balikpapan."""
+    mine = [deliver(ApprovedItemFactory(), handed_over_on=_days_ago(100)) for _ in range(2)]
+    deliver(ApprovedItemFactory(proposal__regency=balikpapan), regency=balikpapan, handed_over_on=_days_ago(100))
+    return mine
+
+
+def _download(client):
+    response = client.get(reverse("monitoring:worklist_export"), {"tahun": 2024})
+    assert response.status_code == 200
+    return load_workbook(io.BytesIO(response.content))
+
+
+def _columns(sheet):
+    return {cell.value: cell.column_letter for cell in sheet[HEADER_ROW] if cell.value}
+
+
+def _fill(sheet, row, **values):
+    columns = _columns(sheet)
+    answers = {"Tanggal Kunjungan": timezone.localdate(), "Petugas": "Rina", "Cara": "Telepon",
+               "Status Usaha": "Berjalan dan berkembang", "Omzet per Bulan": 2500000,
+               "Pendapatan Bersih per Bulan": "750.000", "Tenaga Kerja / Anggota Aktif": 2, **values}  # fmt: skip
+    for header, value in answers.items():
+        sheet[f"{columns[header]}{row}"] = value
+
+
+def _conditions(sheet, row, *conditions):
+    columns = _columns(sheet)
+    for n, condition in enumerate(conditions, start=1):
+        sheet[f"{columns[f'Kondisi Barang {n}']}{row}"] = condition
+
+
+def _upload(client, book):
+    out = io.BytesIO()
+    book.save(out)
+    return client.post(
+        reverse("monitoring:worklist_upload"), {"tahun": 2024, "file": SimpleUploadedFile("isi.xlsx", out.getvalue())}
+    )
+
+
+def test_the_workbook_is_prefilled_with_the_due_visits_of_the_officers_regency(client, due):
+    client.force_login(OperatorFactory())
+    sheet = _download(client)["Kunjungan"]
+    columns = _columns(sheet)
+    codes = sorted(sheet[f"A{r}"].value for r in range(HEADER_ROW + 1, sheet.max_row + 1))
+    assert codes == sorted(f"{h.pk}-3" for h in due)
+    first = next(r for r in range(HEADER_ROW + 1, HEADER_ROW + 3) if sheet[f"A{r}"].value == f"{due[0].pk}-3")
+    assert sheet[f"{columns['Nomor BAST']}{first}"].value == due[0].number
+    goods = [line.goods.name for line in due[0].lines.all()]
+    assert [sheet[f"{columns[f'Barang {n}']}{first}"].value for n in range(1, len(goods) + 1)] == goods
+    dropdowns = {str(v.sqref).split(":")[0][:-1].rstrip("0123456789") for v in sheet.data_validations.dataValidation}
+    assert {columns["Cara"], columns["Status Usaha"], columns["Tahap KUBE"], columns["Kondisi Barang 1"]} <= dropdowns
+    assert AuditEvent.objects.filter(action="visit.export_worklist").count() == 1
+
+
+def test_a_filled_workbook_records_every_visit_once(client, due):
+    client.force_login(OperatorFactory())
+    book = _download(client)
+    sheet = book["Kunjungan"]
+    lines = due[0].lines.count()
+    for row in (HEADER_ROW + 1, HEADER_ROW + 2):
+        _fill(sheet, row)
+        _conditions(sheet, row, "Dijual", *["Dipakai"] * (lines - 1))
+    response = _upload(client, book)
+    assert response.status_code == 302
+    assert Visit.objects.count() == 2 and AuditEvent.objects.filter(action="visit.create").count() == 2
+    visit = Visit.objects.first()
+    assert (visit.mode, visit.business_status, visit.turnover, visit.net_income) == (
+        "telepon",
+        "berkembang",
+        2_500_000,
+        750_000,
+    )
+    assert VisitGoods.objects.filter(condition="dijual").count() == 2
+    # the same file again adds nothing: each month is recorded once
+    response = _upload(client, book)
+    assert response.status_code == 200 and Visit.objects.count() == 2
+    assert "Kunjungan bulan ke-3 sudah dicatat" in response.content.decode()
+
+
+def test_one_wrong_row_saves_nothing_and_says_where(client, due, balikpapan):
+    client.force_login(OperatorFactory())
+    book = _download(client)
+    sheet = book["Kunjungan"]
+    columns = _columns(sheet)
+    lines = due[0].lines.count()
+    _fill(sheet, HEADER_ROW + 1)
+    _conditions(sheet, HEADER_ROW + 1, *["Dipakai"] * lines)
+    _fill(sheet, HEADER_ROW + 2, **{"Status Usaha": "Maju pesat", "Tanggal Kunjungan": "31-02-2025"})
+    _conditions(sheet, HEADER_ROW + 2, "Dipakai")  # the other goods left empty
+    other = deliver(ApprovedItemFactory(proposal__regency=balikpapan), regency=balikpapan, handed_over_on=_days_ago(90))
+    sheet[f"A{HEADER_ROW + 3}"] = f"{other.pk}-3"  # another regency's recipient
+    _fill(sheet, HEADER_ROW + 3)
+    response = _upload(client, book)
+    assert response.status_code == 200 and not Visit.objects.exists()
+    problems = {(p["row"], p["column"], p["message"].split(":")[0]) for p in response.context["problems"]}
+    assert (HEADER_ROW + 2, columns["Status Usaha"], "“Maju pesat” tidak ada dalam pilihan") in problems
+    assert (HEADER_ROW + 2, columns["Tanggal Kunjungan"], "“31-02-2025” bukan tanggal (tulis DD-MM-YYYY).") in problems
+    assert (HEADER_ROW + 3, "A", "Kode tidak dikenal atau bukan penerima di wilayah Anda.") in problems
+    marked = client.get(reverse("monitoring:worklist_marked"))
+    book = load_workbook(io.BytesIO(b"".join(marked.streaming_content)))
+    cell = book["Kunjungan"][f"{columns['Status Usaha']}{HEADER_ROW + 2}"]
+    assert cell.fill.fgColor.rgb.endswith("FFC7CE") and "Maju pesat" in cell.comment.text
+
+
+def test_what_is_not_the_worklist_is_refused(client, due):
+    client.force_login(OperatorFactory())
+    response = client.post(
+        reverse("monitoring:worklist_upload"), {"tahun": 2024, "file": SimpleUploadedFile("x.xlsx", b"bukan excel")}
+    )
+    assert response.status_code == 200 and "upload-refused" in response.content.decode()
+    assert not Visit.objects.exists()
