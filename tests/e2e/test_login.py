@@ -38,7 +38,17 @@ def test_each_role_logs_in_and_sees_its_own_navigation(page, login, factory, rol
     expect(page.get_by_test_id("nav").get_by_role("link")).to_have_text(nav)
     page.get_by_test_id("nav").get_by_role("button", name="Penyaluran").click()
     expect(page.get_by_test_id("nav").get_by_role("link")).to_have_text(
-        [*nav[:3], "Alokasi", "Bimtek", "BAST", "Barang & Paket", *nav[3:]]
+        [
+            *nav[:3],
+            "Alokasi",
+            "Bimtek",
+            "BAST",
+            "Monev",
+            "Graduasi",
+            "Verifikasi Pasca-Penyaluran",
+            "Barang & Paket",
+            *nav[3:],
+        ]  # fmt: skip
     )
     # The regency page is reachable from the navbar; an operator sees only Kota Samarinda there.
     page.get_by_test_id("nav").get_by_role("link", name="Wilayah").click()
