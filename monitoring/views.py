@@ -71,8 +71,11 @@ def worklist(request):
     state = request.GET.get("status", "")
     state = state if state in STATE_FILTERS else ""
     order = "tanggal" if request.GET.get("urut") == "tanggal" else "desa"
-    rows, counts = [], dict.fromkeys(schedule.STATE_LABELS, 0)
-    if budget_year:
+    rows, counts, summary = [], dict.fromkeys(schedule.STATE_LABELS, 0), None
+    if budget_year and not regency and regencies.count() > 1:
+        # The whole province is too long a list to plan a trip with: its regencies, then one regency's visits.
+        summary = selectors.outcomes(user=request.user, budget_year=budget_year).regencies
+    elif budget_year:
         everything = selectors.worklist(
             user=request.user,
             budget_year=budget_year,
@@ -91,6 +94,7 @@ def worklist(request):
         {
             "page": page,
             "counts": counts,
+            "summary": summary,
             "labels": schedule.STATE_LABELS,
             "budget_year": budget_year,
             "years": years.values_list("year", flat=True),

@@ -149,3 +149,14 @@ def test_leadership_reads_but_does_not_record(client):
     page = client.get(WORKLIST).content.decode()
     assert "Catat kunjungan" not in page
     assert client.get(reverse("monitoring:visit_create", args=[handover.pk])).status_code == 403
+
+
+def test_the_province_first_chooses_a_regency(client, balikpapan):
+    mine = deliver(ApprovedItemFactory(), handed_over_on=_days_ago(100))
+    deliver(ApprovedItemFactory(proposal__regency=balikpapan), regency=balikpapan, handed_over_on=_days_ago(100))
+    client.force_login(VerifikatorFactory())
+    response = client.get(WORKLIST)
+    assert [r.regency.code for r in response.context["summary"] if r.recipients_total] == ["64.71", "64.72"]
+    assert "kabupaten=64.72" in response.content.decode()
+    response = client.get(WORKLIST, {"kabupaten": "64.72"})
+    assert response.context["summary"] is None and _rows(response) == [(mine.pk, 3, "jatuh_tempo")]
