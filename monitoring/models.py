@@ -36,6 +36,14 @@ class GoodsCondition(models.TextChoices):
     TRANSFERRED = "dipindahtangankan", _("Dipindahtangankan")
 
 
+GOODS_COUNT_FIELDS = {
+    "dipakai": "goods_used",
+    "rusak": "goods_broken",
+    "dijual": "goods_sold",
+    "hilang": "goods_lost",
+    "dipindahtangankan": "goods_transferred",
+}
+
 # The BAST forbids selling or transferring the goods; lost goods are a finding too.
 FINDING_CONDITIONS = (GoodsCondition.SOLD, GoodsCondition.TRANSFERRED, GoodsCondition.LOST)
 KEPT_CONDITIONS = (GoodsCondition.USED, GoodsCondition.BROKEN)
@@ -108,6 +116,13 @@ class Visit(models.Model):
     stage = models.CharField(_("tahap KUBE"), max_length=10, choices=KubeStage.choices, blank=True)
     problems = models.TextField(_("masalah yang ditemui"), blank=True)
     follow_up = models.TextField(_("tindak lanjut"), blank=True)
+    # How many of the BAST's goods lines were in each condition (kept with the lines by the services), so the
+    # outcomes sum the visits alone instead of joining every goods line.
+    goods_used = models.PositiveSmallIntegerField(default=0, editable=False)
+    goods_broken = models.PositiveSmallIntegerField(default=0, editable=False)
+    goods_sold = models.PositiveSmallIntegerField(default=0, editable=False)
+    goods_lost = models.PositiveSmallIntegerField(default=0, editable=False)
+    goods_transferred = models.PositiveSmallIntegerField(default=0, editable=False)
     status = models.CharField(_("status"), max_length=5, choices=Status.choices, default=Status.VALID)
     void_reason = models.TextField(_("alasan pembatalan"), blank=True)
     voided_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
@@ -157,6 +172,12 @@ class Visit(models.Model):
     @property
     def is_running(self) -> bool:
         return self.business_status in RUNNING_STATUSES
+
+    def count_goods(self, conditions) -> None:
+        """Set the goods_* counts from the lines' conditions."""
+        conditions = list(conditions)
+        for condition in GoodsCondition.values:
+            setattr(self, GOODS_COUNT_FIELDS[condition], conditions.count(condition))
 
 
 class VisitGoods(models.Model):

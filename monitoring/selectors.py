@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Aggregate, Count, DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Aggregate, Count, DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from disbursements.models import Handover, HandoverLine
@@ -16,6 +16,7 @@ from monitoring import schedule
 from monitoring.models import (
     DISCREPANCIES,
     FINDING_CONDITIONS,
+    GOODS_COUNT_FIELDS,
     KEPT_CONDITIONS,
     RUNNING_STATUSES,
     Assessment,
@@ -350,6 +351,11 @@ class Outcomes:
         return sum(r.graduates_total for r in self.regencies)
 
 
+def _window(bounds, field_name: str) -> Q:
+    low, high = bounds
+    return Q(**{f"{field_name}__lte": high}) & (Q(**{f"{field_name}__gte": low}) if low else Q())
+
+
 def outcomes(*, user, budget_year, today: datetime.date | None = None) -> Outcomes:
     """The monitoring figures of a year in the user's scope, each family in one grouped query (seven in all with the
     regencies, whatever the number of recipients): visits due / overdue / done per regency, running and growing
@@ -360,25 +366,38 @@ def outcomes(*, user, budget_year, today: datetime.date | None = None) -> Outcom
     regencies = {r.code: RegencyOutcome(r) for r in regencies_visible_to(user).order_by("code")}
     handovers = handovers_visible_to(user).delivered().filter(budget_year=budget_year)
 
-    # 1. recipients, and scheduled visits due / overdue (not done) and done, per regency: a date range per month
-    valid = Visit.objects.filter(status=Visit.Status.VALID, handover=OuterRef("pk"))
-    flags = {f"v{m}": Exists(valid.filter(due_month=m)) for m in months}
-    counts = {}
+    # 1. recipients, and the BASTs whose visit of each month is due / overdue today, per regency: a range of BAST
+    #    dates per month and state (schedule.handed_over_by), on an indexed column, no subquery per row …
+    windows, counts = {}, {}
     for month in months:
         for state_ in (schedule.DUE, schedule.OVERDUE):
-            low, high = schedule.handed_over_by(month, state_=state_, today=today)
-            window = Q(handed_over_on__lte=high) & (Q(handed_over_on__gte=low) if low else Q())
-            counts[f"{state_}_{month}"] = Count("id", filter=window & Q(**{f"v{month}": False}))
-        counts[f"done_{month}"] = Count("id", filter=Q(**{f"v{month}": True}))
+            windows[(state_, month)] = schedule.handed_over_by(month, state_=state_, today=today)
+            counts[f"{state_}_{month}"] = Count("id", filter=_window(windows[(state_, month)], "handed_over_on"))
     for program in Program.values:
         counts[f"recipients_{program}"] = Count("id", filter=Q(program=program))
-    for row in handovers.annotate(**flags).values("regency_id").annotate(**counts).order_by():
+    for row in handovers.values("regency_id").annotate(**counts).order_by():
         line = regencies.get(row["regency_id"])
         if line is not None:
             line.recipients = {p: row[f"recipients_{p}"] for p in Program.values if row[f"recipients_{p}"]}
             line.due = sum(row[f"{schedule.DUE}_{m}"] for m in months)
             line.overdue = sum(row[f"{schedule.OVERDUE}_{m}"] for m in months)
-            line.done = sum(row[f"done_{m}"] for m in months)
+    # … less the visits already recorded for them, counted on the visits (one per BAST and month, by constraint)
+    done = (
+        visits_visible_to(user)
+        .valid()
+        .filter(budget_year=budget_year, due_month__in=months, handover__status=Handover.Status.DELIVERED)
+    )
+    counts = {"done": Count("id")}
+    for (state_, month), window in windows.items():
+        counts[f"{state_}_{month}"] = Count(
+            "id", filter=Q(due_month=month) & _window(window, "handover__handed_over_on")
+        )
+    for row in done.values("regency_id").annotate(**counts).order_by():
+        line = regencies.get(row["regency_id"])
+        if line is not None:
+            line.done = row["done"]
+            line.due -= sum(row[f"{schedule.DUE}_{m}"] for m in months)
+            line.overdue -= sum(row[f"{schedule.OVERDUE}_{m}"] for m in months)
 
     # 2. business status and turnover at each month
     visits = visits_visible_to(user).valid().filter(budget_year=budget_year, due_month__in=months)
@@ -409,13 +428,14 @@ def outcomes(*, user, budget_year, today: datetime.date | None = None) -> Outcom
     for row in visits.filter(program="KUBE").exclude(stage="").values("due_month", "stage").annotate(n=Count("id")):
         per_month[row["due_month"]].stages[row["stage"]] = row["n"]
 
-    # 4. goods conditions at visits
-    goods = dict(
-        VisitGoods.objects.filter(visit__in=visits_visible_to(user).valid().filter(budget_year=budget_year))
-        .values("condition")
-        .annotate(n=Count("id"))
-        .values_list("condition", "n")
+    # 4. goods conditions at visits (counted on each visit when recorded: no join of every goods line)
+    totals = (
+        visits_visible_to(user)
+        .valid()
+        .filter(budget_year=budget_year)
+        .aggregate(**{condition: Sum(name) for condition, name in GOODS_COUNT_FIELDS.items()})
     )
+    goods = {condition: n for condition, n in totals.items() if n}
 
     # 5. graduates per regency and program
     for row in (
@@ -430,8 +450,7 @@ def outcomes(*, user, budget_year, today: datetime.date | None = None) -> Outcom
 
     # 6. verification results
     results = results_visible_to(user).filter(sample__budget_year=budget_year)
-    verification = dict(
-        results.exclude(outcome="").values("outcome").annotate(n=Count("id")).values_list("outcome", "n")
-    )
-    sampled = results.count()
+    verification = dict(results.values("outcome").annotate(n=Count("id")).order_by().values_list("outcome", "n"))
+    sampled = sum(verification.values())
+    verification.pop("", None)
     return Outcomes(list(regencies.values()), list(per_month.values()), goods, verification, sampled)

@@ -130,6 +130,7 @@ def visit_record(*, handover: Handover, data: dict[str, Any], goods: Goods, acto
         created_by=actor if actor is not None and actor.is_authenticated else None,
         **{name: data.get(name) for name in FIELDS if name in data},
     )
+    visit.count_goods(goods.values())
     visit.full_clean(exclude=["handover", "budget_year", "regency"], validate_constraints=False)
     try:
         with transaction.atomic():
@@ -154,6 +155,7 @@ def visit_update(*, visit: Visit, data: dict[str, Any], goods: Goods, actor) -> 
     for name in FIELDS:
         if name in data:
             setattr(visit, name, data[name])
+    visit.count_goods(goods.values())
     visit.full_clean(exclude=["handover", "budget_year", "regency"], validate_constraints=False)
     visit.save()
     current = {g.line_id: g for g in visit.goods.all()}

@@ -162,6 +162,7 @@ def insert(*, year: int, count: int, seed: int = 2024, visited_share: float = 0.
                         )  # fmt: skip
                     )
                     conditions.append([_pick(rng, CONDITIONS) for _ in lines_of[handover.pk]])
+                    visits[-1].count_goods(conditions[-1])
             visits = Visit.objects.bulk_create(visits)
             VisitGoods.objects.bulk_create(
                 [

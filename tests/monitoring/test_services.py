@@ -236,3 +236,15 @@ def test_a_too_large_photo_is_refused_before_it_is_read(delivered, settings, tmp
         services.visit_photo_add(
             visit=visit, upload=SimpleUploadedFile("x.jpg", jpeg((400, 400)) + b"\0" * 2048), actor=None
         )
+
+
+def test_a_visit_counts_its_goods_conditions_for_the_outcomes(delivered):
+    goods = _goods(delivered)
+    first, *rest = goods
+    goods[first] = "hilang"
+    visit = services.visit_record(handover=delivered, data=ANSWERS, goods=goods, actor=None)
+    assert (visit.goods_lost, visit.goods_used, visit.goods_sold) == (1, len(rest), 0)
+    goods[first] = "dijual"
+    services.visit_update(visit=visit, data=ANSWERS, goods=goods, actor=None)
+    visit.refresh_from_db()
+    assert (visit.goods_lost, visit.goods_sold) == (0, 1)
