@@ -154,6 +154,12 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     (
         "checks",
         "compute",
+        'budget_year=budget_year, ).values_list("person_id", "item_id", "item__proposal__program", '
+        '"item__proposal__regency__name"):',
+    ): _WIDER,
+    (
+        "checks",
+        "compute",
         "for kk, person_id in ProposedPerson.objects.filter(budget_year=budget_year, ).values_list(",
     ): (_WIDER),
     ("checks", "compute", "members = None"): _SAVED_MEMBERS,
@@ -266,11 +272,7 @@ def run(module: Module) -> dict:
                 continue
             results[name] = {"path": path, "function": function, "code": code}
     for name, result in results.items():
-        result["status"] = {1: "killed", 3: "killed", 0: "survived", 33: "no tests", 5: "no tests", 36: "timeout"}.get(
-            result["code"], f"exit {result['code']}"
-        )
-        if result["status"] == "timeout":  # an endless loop caught is a kill
-            result["status"] = "killed"
+        result["status"] = status_of(result["code"])
         if result["status"] != "killed":
             diff = subprocess.run(
                 [sys.executable, "-m", "mutmut", "show", name], cwd=tree, env=env, capture_output=True, text=True
@@ -288,6 +290,14 @@ def run(module: Module) -> dict:
     return outcome
 
 
+def status_of(code) -> str:
+    """mutmut's exit code as our status; a timeout (36, or -24/24/152/255: over mutmut's CPU-time limit) means the
+    mutant did not pass the tests, so it counts as killed."""
+    if code in (1, 3, 36, -24, 24, 152, 255):
+        return "killed"
+    return {0: "survived", 33: "no tests", 5: "no tests"}.get(code, f"exit {code}")
+
+
 def stored_outcomes() -> list[dict]:
     """The last run of every module (bench/results/), in MODULES order, with reasons refreshed from EQUIVALENT."""
     outcomes = []
@@ -297,6 +307,7 @@ def stored_outcomes() -> list[dict]:
             continue
         outcome = json.loads(path.read_text()) | {"module": module}
         for result in outcome["results"].values():
+            result["status"] = status_of(result["code"])
             if result.get("key"):
                 result["key"] = tuple(result["key"])
                 result["reason"] = EQUIVALENT.get(result["key"])
@@ -365,7 +376,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("keys", nargs="*", help=f"modules ({', '.join(m.key for m in MODULES)}); default all")
     parser.add_argument("--keep", action="store_true", help="keep .mutation/ for `mutmut browse`")
+    parser.add_argument("--report", action="store_true", help="only rewrite the report from the stored results")
     args = parser.parse_args()
+    if args.report:
+        write_report(stored_outcomes())
+        return
     chosen = [m for m in MODULES if not args.keys or m.key in args.keys]
     outcomes = []
     for module in chosen:

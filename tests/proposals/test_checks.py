@@ -272,3 +272,19 @@ def test_a_graduate_proposed_again_is_flagged_as_the_year_sets(setting, level):
         "level": level,
         "message": "Siti sudah lulus (graduasi) tahun 2025: tidak lagi memerlukan bantuan.",
     }
+
+
+def test_a_graduated_kube_group_proposed_again_is_flagged_by_name():
+    from tests.factories import KubeGroupFactory, KubeMemberFactory, ProposalFactory
+
+    year = BudgetYearFactory(graduated_proposal_level="error")
+    group = KubeGroupFactory(name="KUBE Mawar Sejahtera")
+    for role in ("ketua", "sekretaris", "bendahara", "anggota", "anggota"):
+        KubeMemberFactory(group=group, role=role, person__dtks_id="D")
+    type(group).objects.filter(pk=group.pk).update(graduated_year=2023)
+    group.refresh_from_db()
+    item = _item(proposal=ProposalFactory(program="KUBE", budget_year=year), person=None, group=group)
+    assert [c for c in _compute([item])[0] if c["code"] == "graduated"] == [
+        {"code": "graduated", "level": ERROR,
+         "message": "KUBE Mawar Sejahtera sudah lulus (graduasi) tahun 2023: tidak lagi memerlukan bantuan."},
+    ]  # fmt: skip
