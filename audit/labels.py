@@ -19,6 +19,8 @@ ACTION_LABELS = {
     "budget_year.import": "Tahun anggaran dimuat",
     "budget_year.update": "Tahun anggaran diubah",
     "ceiling.set": "Pagu ditetapkan",
+    "complaint.create": "Pengaduan dicatat",
+    "complaint.step": "Tindak lanjut pengaduan dicatat",
     "goods_item.create": "Barang ditambahkan ke katalog",
     "goods_item.update": "Data barang diubah",
     "graduation_criteria.set": "Kriteria graduasi ditetapkan",

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from audit.permissions import can_view_audit_log
 from beneficiaries.permissions import can_review_duplicates, can_view_registry
+from complaints.permissions import can_view_complaints
 from disbursements.permissions import can_view_allocations, can_view_catalogue, can_view_handovers
 from monitoring.permissions import can_view_visits
 from programs.permissions import can_view_budget_years
@@ -49,6 +50,7 @@ NAV_ITEMS = [
         menu=DISTRIBUTION,
     ),
     NavItem("Barang & Paket", "disbursements:goods_list", can_view_catalogue, "/barang/", menu=DISTRIBUTION),
+    NavItem("Pengaduan", "complaints:complaint_list", can_view_complaints, "/pengaduan/"),
     NavItem("Laporan", "reports:report_index", can_view_reports, "/laporan/"),
     NavItem("Wilayah", "regions:regency_list", lambda user: True, "/wilayah/"),
     NavItem("Tahun Anggaran", "programs:budgetyear_list", can_view_budget_years, "/anggaran/"),

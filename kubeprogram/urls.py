@@ -18,6 +18,7 @@ urlpatterns = [
     path("bimtek/", include("training.urls")),
     path("", include("disbursements.urls")),
     path("monev/", include("monitoring.urls")),
+    path("pengaduan/", include("complaints.urls")),
     path("", include("reports.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "training",
     "disbursements",
     "monitoring",
+    "complaints",
     "reports",
     # The roof: settings, URLs, home page, navbar and demo data compose the apps above.
     "kubeprogram",

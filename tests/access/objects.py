@@ -143,6 +143,17 @@ class Objects:
             handover=self["handover"][scope], assessor_scores={}, decision="perpanjang", submit=True, actor=None
         )
 
+    def _complaint(self, scope):
+        import datetime
+
+        from complaints.services import complaint_record
+
+        return complaint_record(
+            data={"received_on": datetime.date(2026, 11, 27), "channel": "telepon", "complainant_name": "Pelapor",
+                  "category": "barang", "description": "Barang rusak", "regency": self.regency[scope]},
+            actor=None,
+        )  # fmt: skip
+
     def _sample(self, scope):
         from monitoring.services import sample_draw
 

@@ -15,7 +15,7 @@ from tests.factories import (
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("reference_data")]
 
 # The navbar's own links; the registry and the distribution pages sit in the two menus between them.
-TOP = ["Beranda", "Dasbor", "Usulan", "Laporan", "Wilayah", "Tahun Anggaran"]
+TOP = ["Beranda", "Dasbor", "Usulan", "Pengaduan", "Laporan", "Wilayah", "Tahun Anggaran"]
 
 
 @pytest.mark.parametrize(

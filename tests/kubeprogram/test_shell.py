@@ -37,7 +37,7 @@ def test_healthz_fails_when_the_database_does_not(client):
 NAV = {
     "Beranda", "Dasbor", "Penduduk", "KUBE", "Data Ganda", "Usulan", "Alokasi", "Bimtek", "BAST",
     "Monev", "Graduasi", "Verifikasi Pasca-Penyaluran",
-    "Barang & Paket", "Laporan", "Wilayah", "Tahun Anggaran",
+    "Barang & Paket", "Pengaduan", "Laporan", "Wilayah", "Tahun Anggaran",
     "Jejak Audit",
 }  # fmt: skip
 

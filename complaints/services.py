@@ -1,0 +1,138 @@
+"""Writes of complaints: record one (a gap-free tracking number per year, deadlines in working days) and take it
+through its steps, each with a note and an audit event."""
+
+import secrets
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import audit_record, snapshot
+from complaints.models import (
+    RESOLVE_DAYS,
+    RESPOND_DAYS,
+    SENSITIVE_CATEGORIES,
+    Channel,
+    Complaint,
+    ComplaintCounter,
+    ComplaintStep,
+    Outcome,
+    Status,
+)
+from core.workdays import add_working_days
+
+FIELDS = [
+    "received_on",
+    "channel",
+    "lapor_ticket",
+    "anonymous",
+    "complainant_name",
+    "complainant_contact",
+    "category",
+    "complexity",
+    "description",
+    "regency",
+    "sensitive",
+    "person",
+    "group",
+    "handover",
+]
+# Which steps may follow which: "selesai" is the end.
+NEXT = {
+    Status.NEW: {Status.IN_PROGRESS, Status.WAITING, Status.CLOSED},
+    Status.IN_PROGRESS: {Status.WAITING, Status.CLOSED},
+    Status.WAITING: {Status.IN_PROGRESS, Status.CLOSED},
+    Status.CLOSED: set(),
+}
+
+
+def _next_number(year: int) -> tuple[int, str]:
+    ComplaintCounter.objects.get_or_create(year=year)
+    counter = ComplaintCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last, f"PGD/{year}/{counter.last:04d}"
+
+
+def complaint_problems(data: dict[str, Any]) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    received = data.get("received_on")
+    if received and received > timezone.localdate():
+        problems["received_on"] = ["Tanggal diterima tidak boleh di masa depan."]
+    if data.get("channel") == Channel.LAPOR and not (data.get("lapor_ticket") or "").strip():
+        problems["lapor_ticket"] = ["Nomor tiket LAPOR! wajib diisi untuk pengaduan dari LAPOR!/SP4N."]
+    if not data.get("anonymous") and not (data.get("complainant_name") or "").strip():
+        problems["complainant_name"] = ["Isi nama pelapor, atau tandai pelapor tidak bersedia disebut namanya."]
+    for name in ("person", "group", "handover"):
+        linked = data.get(name)
+        regency = data.get("regency")
+        if linked is not None and regency is not None and linked.regency_id != regency.pk:
+            problems[name] = ["Yang ditautkan harus dari kabupaten/kota pengaduan ini."]
+    return problems
+
+
+@transaction.atomic
+def complaint_record(*, data: dict[str, Any], actor) -> Complaint:
+    """Record a complaint: its tracking number (gap-free per year), the secret for the public status page, and
+    the deadlines (first response in 3 working days; resolution in 5, 14 or 60 by its kind). Extortion is
+    always sensitive."""
+    problems = complaint_problems(data)
+    if problems:
+        raise ValidationError(problems)
+    received = data["received_on"]
+    sequence, number = _next_number(received.year)
+    complaint = Complaint(
+        number=number,
+        year=received.year,
+        sequence=sequence,
+        secret=secrets.token_hex(3).upper(),
+        respond_by=add_working_days(received, RESPOND_DAYS),
+        resolve_by=add_working_days(received, RESOLVE_DAYS[data.get("complexity") or "sederhana"]),
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+        **{name: data[name] for name in FIELDS if name in data},
+    )
+    if complaint.anonymous:
+        complaint.complainant_name = complaint.complainant_contact = ""
+    complaint.sensitive = complaint.sensitive or complaint.category in SENSITIVE_CATEGORIES
+    complaint.full_clean(exclude=["secret"])
+    complaint.save()
+    audit_record(actor=actor, action="complaint.create", obj=complaint, after=snapshot(complaint, FIELDS + ["number"]))
+    return complaint
+
+
+@transaction.atomic
+def complaint_step(*, complaint: Complaint, status: str, note: str, public: bool = False, outcome: str = "", actor):
+    """Take a complaint to its next status with a note (an outcome when it is closed), audited. The first step
+    after "baru" is its first response."""
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    note = (note or "").strip()
+    problems: dict[str, list[str]] = {}
+    if status not in NEXT.get(complaint.status, set()):
+        problems["status"] = [f"Dari “{complaint.get_status_display()}” tidak dapat ke status itu."]
+    if not note:
+        problems["note"] = ["Tulis catatan tindak lanjut."]
+    if status == Status.CLOSED and outcome not in Outcome.values:
+        problems["outcome"] = ["Pilih hasil penanganan untuk menutup pengaduan."]
+    if problems:
+        raise ValidationError(problems)
+    before = {"status": complaint.status, "outcome": complaint.outcome}
+    now = timezone.now()
+    if complaint.responded_at is None:
+        complaint.responded_at = now
+    complaint.status = status
+    if status == Status.CLOSED:
+        complaint.outcome, complaint.closed_at = outcome, now
+    complaint.save(update_fields=["status", "outcome", "responded_at", "closed_at"])
+    step = ComplaintStep.objects.create(
+        complaint=complaint, status=status, note=note, public=public,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+    )  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="complaint.step",
+        obj=complaint,
+        before=before,
+        after={"status": status, "outcome": complaint.outcome, "note": note, "public": public},
+    )
+    return step

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from complaints import views
+
+app_name = "complaints"
+
+urlpatterns = [
+    path("", views.complaint_list, name="complaint_list"),
+    path("tambah/", views.complaint_create, name="complaint_create"),
+    path("<int:pk>/", views.complaint_detail, name="complaint_detail"),
+]

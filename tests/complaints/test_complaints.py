@@ -1,0 +1,114 @@
+"""Complaints: tracking numbers, working-day deadlines, the step flow, scoping and sensitivity."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from complaints import selectors, services
+from complaints.models import Complaint
+from regions.models import Regency
+from tests.factories import (
+    AdminProvinsiFactory,
+    AuditorFactory,
+    OperatorFactory,
+    PimpinanFactory,
+    VerifikatorFactory,
+)
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def _data(**changes):
+    return {
+        "received_on": D(2026, 11, 27),  # a Friday
+        "channel": "whatsapp",
+        "complainant_name": "Pak Rahman",
+        "complainant_contact": "081234567890",
+        "category": "belum_diterima",
+        "complexity": "cek_lapangan",
+        "description": "Tetangga saya terdaftar penerima tetapi barangnya belum datang.",
+        "regency": Regency.objects.get(code="64.72"),
+        **changes,
+    }
+
+
+def test_numbers_run_per_year_without_gaps_and_deadlines_count_working_days():
+    first = services.complaint_record(data=_data(), actor=None)
+    second = services.complaint_record(data=_data(complexity="informasi"), actor=None)
+    next_year = services.complaint_record(data=_data(received_on=D(2025, 12, 31)), actor=None)
+    assert [first.number, second.number, next_year.number] == ["PGD/2026/0001", "PGD/2026/0002", "PGD/2025/0001"]
+    assert first.respond_by == D(2026, 12, 2)  # Friday + 3 working days
+    assert second.resolve_by == D(2026, 12, 4)  # 5 working days
+    assert first.resolve_by > D(2027, 2, 1)  # 60 working days: past the Christmas and New Year holidays
+    assert len(first.secret) == 6 and AuditEvent.objects.filter(action="complaint.create").count() == 3
+
+
+def test_what_a_complaint_needs():
+    with pytest.raises(ValidationError) as refused:
+        services.complaint_record(data=_data(channel="lapor", complainant_name=""), actor=None)
+    assert set(refused.value.message_dict) == {"lapor_ticket", "complainant_name"}
+    anonymous = services.complaint_record(data=_data(anonymous=True, complainant_contact="rahasia"), actor=None)
+    assert (anonymous.complainant_name, anonymous.complainant_contact) == ("", "")
+
+
+def test_the_steps_and_the_overdue_list():
+    complaint = services.complaint_record(data=_data(), actor=None)
+    with pytest.raises(ValidationError) as refused:
+        services.complaint_step(complaint=complaint, status="selesai", note="", actor=None)
+    assert set(refused.value.message_dict) == {"note", "outcome"}
+    services.complaint_step(complaint=complaint, status="ditindaklanjuti", note="Dicek ke desa", actor=None)
+    complaint.refresh_from_db()
+    assert complaint.responded_at is not None
+    assert list(selectors.overdue(Complaint.objects.all(), today=complaint.resolve_by)) == []
+    late = complaint.resolve_by + datetime.timedelta(days=1)
+    assert list(selectors.overdue(Complaint.objects.all(), today=late)) == [complaint]
+    services.complaint_step(
+        complaint=complaint,
+        status="selesai",
+        note="Barang sudah diserahkan",
+        outcome="terbukti",
+        public=True,
+        actor=None,
+    )
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.outcome) == ("selesai", "terbukti") and selectors.time_left(complaint) is None
+    with pytest.raises(ValidationError, match="tidak dapat ke status itu"):
+        services.complaint_step(complaint=complaint, status="ditindaklanjuti", note="lagi", actor=None)
+    assert AuditEvent.objects.filter(action="complaint.step").count() == 2
+
+
+def test_a_sensitive_complaint_is_invisible_to_the_named_regency(client):
+    extortion = services.complaint_record(data=_data(category="pungli"), actor=None)
+    plain = services.complaint_record(data=_data(), actor=None)
+    assert extortion.sensitive
+    operator = OperatorFactory()
+    assert list(selectors.complaints_visible_to(operator)) == [plain]
+    assert set(selectors.complaints_visible_to(VerifikatorFactory())) == {plain}
+    assert set(selectors.complaints_visible_to(PimpinanFactory())) == {plain}
+    assert set(selectors.complaints_visible_to(AdminProvinsiFactory())) == {plain, extortion}
+    assert set(selectors.complaints_visible_to(AuditorFactory())) == {plain, extortion}
+    client.force_login(operator)
+    assert client.get(reverse("complaints:complaint_detail", args=[extortion.pk])).status_code == 404
+    assert extortion.number not in client.get(reverse("complaints:complaint_list")).content.decode()
+
+
+def test_an_operator_records_and_answers_through_the_pages(client, balikpapan):
+    client.force_login(OperatorFactory())
+    response = client.post(
+        reverse("complaints:complaint_create"),
+        {"received_on": "2026-11-27", "channel": "telepon", "complainant_name": "Bu Ani", "regency": "64.72",
+         "category": "barang", "complexity": "sederhana", "description": "Mesin jahit rusak saat diterima."},
+    )  # fmt: skip
+    complaint = Complaint.objects.get()
+    assert response.status_code == 302 and complaint.created_by is not None
+    detail = reverse("complaints:complaint_detail", args=[complaint.pk])
+    response = client.post(detail, {"status": "ditindaklanjuti", "note": "Dijadwalkan cek", "public": "on"})
+    assert response.status_code == 302 and complaint.steps.get().public
+    page = client.get(reverse("complaints:complaint_list")).content.decode()
+    assert complaint.number in page and "hari kerja" in page
+    client.force_login(OperatorFactory(regency=balikpapan))
+    assert client.get(detail).status_code == 404
