@@ -62,7 +62,11 @@ def complaint_problems(data: dict[str, Any]) -> dict[str, list[str]]:
         problems["received_on"] = ["Tanggal diterima tidak boleh di masa depan."]
     if data.get("channel") == Channel.LAPOR and not (data.get("lapor_ticket") or "").strip():
         problems["lapor_ticket"] = ["Nomor tiket LAPOR! wajib diisi untuk pengaduan dari LAPOR!/SP4N."]
-    if not data.get("anonymous") and not (data.get("complainant_name") or "").strip():
+    if (
+        not data.get("anonymous")
+        and not (data.get("complainant_name") or "").strip()
+        and (data.get("channel") != Channel.VERIFICATION)
+    ):
         problems["complainant_name"] = ["Isi nama pelapor, atau tandai pelapor tidak bersedia disebut namanya."]
     for name in ("person", "group", "handover"):
         linked = data.get(name)

@@ -30,6 +30,7 @@ from monitoring.models import (
     VisitGoods,
     VisitPhoto,
 )
+from monitoring.signals import verification_recorded
 
 Goods = dict[int, str]  # handover line id -> condition
 FIELDS = [
@@ -614,6 +615,7 @@ def verification_record(*, result: VerificationResult, data: dict[str, Any], pho
         before=before,
         after=snapshot(result, ["outcome", "lines", "note", "checked_on", "photo"]),
     )
+    verification_recorded.send(sender=VerificationResult, result=result, actor=actor)
     return result
 
 

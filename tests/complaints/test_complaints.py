@@ -112,3 +112,29 @@ def test_an_operator_records_and_answers_through_the_pages(client, balikpapan):
     assert complaint.number in page and "hari kerja" in page
     client.force_login(OperatorFactory(regency=balikpapan))
     assert client.get(detail).status_code == 404
+
+
+def test_a_verification_that_finds_goods_not_received_opens_a_complaint_once():
+    from monitoring import services as monitoring
+    from tests.factories import ApprovedItemFactory
+    from tests.monitoring.conftest import deliver
+
+    handover = deliver(ApprovedItemFactory(), handed_over_on=D(2025, 1, 10))
+    sample = monitoring.sample_draw(
+        budget_year=handover.budget_year, regency=handover.regency, method="semua", confidence=None, margin=None,
+        actor=None,
+    )  # fmt: skip
+    result = sample.results.get()
+    monitoring.verification_record(result=result, data={"outcome": "sesuai", "checked_on": D(2025, 2, 1)}, actor=None)
+    assert not Complaint.objects.exists()
+    data = {"outcome": "tidak_diterima", "checked_on": D(2025, 2, 1), "note": "Dibawa orang lain"}
+    monitoring.verification_record(result=result, data=data, actor=None)
+    monitoring.verification_record(result=result, data=data, actor=None)  # corrected again: still one
+    complaint = Complaint.objects.get()
+    assert (complaint.channel, complaint.category, complaint.handover, complaint.regency_id) == (
+        "verifikasi",
+        "belum_diterima",
+        handover,
+        handover.regency_id,
+    )
+    assert "Dibawa orang lain" in complaint.description
