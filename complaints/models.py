@@ -113,6 +113,8 @@ class Complaint(models.Model):
     responded_at = models.DateTimeField(_("ditanggapi pada"), null=True, blank=True)
     closed_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
     secret = models.CharField(max_length=12, editable=False)  # with the number: the public status check
+    # A keyed hash of the address a public complaint came from (never the address itself): the rate limit.
+    source_address = models.CharField(max_length=32, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -140,3 +140,51 @@ def complaint_step(*, complaint: Complaint, status: str, note: str, public: bool
         after={"status": status, "outcome": complaint.outcome, "note": note, "public": public},
     )
     return step
+
+
+PUBLIC_PER_HOUR = 5  # complaints from one address in an hour through the public page
+
+
+def address_key(address: str) -> str:
+    """A keyed hash of a client address: enough to count, useless to anyone reading the database."""
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    return hmac.new(settings.SECRET_KEY.encode(), (address or "").encode(), hashlib.sha256).hexdigest()[:32]
+
+
+@transaction.atomic
+def complaint_submit_public(*, data: dict[str, Any], address: str) -> Complaint:
+    """A complaint from the public page (no login): at most PUBLIC_PER_HOUR per address, stored as given."""
+    key = address_key(address)
+    hour_ago = timezone.now() - timezone.timedelta(hours=1)
+    if Complaint.objects.filter(source_address=key, created_at__gte=hour_ago).count() >= PUBLIC_PER_HOUR:
+        raise ValidationError("Terlalu banyak pengaduan dari alamat ini dalam satu jam. Silakan coba lagi nanti.")
+    name = (data.get("complainant_name") or "").strip()
+    complaint = complaint_record(
+        data={
+            "received_on": timezone.localdate(),
+            "channel": Channel.WEB,
+            "anonymous": not name,
+            "complainant_name": name,
+            "complainant_contact": (data.get("complainant_contact") or "").strip(),
+            "category": data["category"],
+            "description": data["description"],
+            "regency": data["regency"],
+        },
+        actor=None,
+    )
+    Complaint.objects.filter(pk=complaint.pk).update(source_address=key)
+    return complaint
+
+
+def complaint_lookup(*, number: str, secret: str) -> Complaint | None:
+    """The complaint a member of the public may follow: its number and its secret, both exact."""
+    import hmac
+
+    complaint = Complaint.objects.filter(number=(number or "").strip().upper()).first()
+    if complaint is None or not hmac.compare_digest(complaint.secret, (secret or "").strip().upper()):
+        return None
+    return complaint

@@ -7,11 +7,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
 from complaints import selectors, services
-from complaints.forms import ComplaintForm, StepForm
+from complaints.forms import ComplaintForm, PublicComplaintForm, StatusCheckForm, StepForm
 from complaints.models import Category, Status
 from complaints.permissions import can_handle_complaints, can_view_complaints
 from core.access import require
 from core.forms import add_service_errors
+from regions.models import Regency
 from regions.selectors import regencies_visible_to
 
 
@@ -95,4 +96,48 @@ def complaint_detail(request, pk):
             "days_left": selectors.time_left(complaint),
             "form": form,
         },
+    )
+
+
+# The public page: no login ------------------------------------------------------------------------------------
+
+
+def _client_address(request) -> str:
+    from django.conf import settings
+    from ipware import get_client_ip
+
+    address, _ = get_client_ip(request, proxy_count=settings.AXES_IPWARE_PROXY_COUNT)
+    return address or ""
+
+
+def public_submit(request):
+    """Anyone may complain: no login, rate-limited per address, a honeypot for robots; the answer is the number
+    and a short secret to follow it."""
+    form = PublicComplaintForm(request.POST or None, regencies=Regency.objects.order_by("name"))
+    if request.method == "POST" and form.is_valid():
+        if form.is_robot():  # answered like a success, stored nowhere
+            return render(request, "complaints/public_thanks.html", {"complaint": None})
+        try:
+            complaint = services.complaint_submit_public(data=form.cleaned_data, address=_client_address(request))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return render(request, "complaints/public_thanks.html", {"complaint": complaint})
+    return render(request, "complaints/public_form.html", {"form": form})
+
+
+def public_status(request):
+    """The status of one complaint and its public replies, by number and secret; never personal data."""
+    form = StatusCheckForm(request.GET or None)
+    complaint = steps = None
+    not_found = False
+    if form.is_bound and form.is_valid():
+        complaint = services.complaint_lookup(number=form.cleaned_data["number"], secret=form.cleaned_data["secret"])
+        not_found = complaint is None
+        if complaint is not None:
+            steps = complaint.steps.filter(public=True)
+    return render(
+        request,
+        "complaints/public_status.html",
+        {"form": form, "complaint": complaint, "steps": steps, "not_found": not_found},
     )

@@ -260,6 +260,8 @@ ACCESS: dict[str, Access] = {
     "disbursements:handover_file": Access(kwargs=_handover_photo, scoped=True),
     "disbursements:handover_void": Access(allowed=FIELD_STAFF, kwargs=_handover, scoped=True),
     "complaints:complaint_list": Access(),
+    "complaints:public_submit": Access(anonymous=200),  # anyone, no login
+    "complaints:public_status": Access(anonymous=200),
     "complaints:complaint_create": Access(allowed=VISITORS),
     "complaints:complaint_detail": Access(kwargs=lambda ctx, scope: {"pk": ctx["complaint"][scope].pk}, scoped=True),
     "monitoring:worklist": Access(),

@@ -138,3 +138,39 @@ def test_a_verification_that_finds_goods_not_received_opens_a_complaint_once():
         handover.regency_id,
     )
     assert "Dibawa orang lain" in complaint.description
+
+
+def test_the_public_submits_and_follows_a_complaint_without_personal_data(client):
+    url = reverse("complaints:public_submit")
+    text = "Ada yang meminta uang Rp500.000 agar nama masuk daftar <script>alert(1)</script>"
+    response = client.post(url, {"regency": "64.72", "category": "pungli", "description": text,
+                                 "complainant_name": "Warga", "complainant_contact": "0812000111"})  # fmt: skip
+    complaint = Complaint.objects.get()
+    assert complaint.channel == "web" and complaint.sensitive and complaint.description == text  # stored as given
+    page = response.content.decode()
+    assert complaint.number in page and complaint.secret in page
+    status = client.get(reverse("complaints:public_status"), {"number": complaint.number, "secret": "WRONG1"})
+    assert status.context["not_found"]
+    services.complaint_step(complaint=complaint, status="ditindaklanjuti", note="Internal: cek ke Dinsos", actor=None)
+    services.complaint_step(
+        complaint=complaint, status="menunggu_pelapor", note="Mohon kirim bukti transfer", public=True, actor=None
+    )
+    status = client.get(
+        reverse("complaints:public_status"), {"number": complaint.number.lower(), "secret": complaint.secret.lower()}
+    ).content.decode()
+    assert "Menunggu jawaban pelapor" in status and "Mohon kirim bukti transfer" in status
+    assert "Internal" not in status and "Warga" not in status and "0812000111" not in status
+
+
+def test_the_public_page_keeps_robots_and_floods_out(client):
+    url = reverse("complaints:public_submit")
+    data = {"regency": "64.72", "category": "lainnya", "description": "Pertanyaan"}
+    client.post(url, data | {"website": "http://spam.example"})
+    assert not Complaint.objects.exists()  # the honeypot: answered, not stored
+    for _ in range(services.PUBLIC_PER_HOUR):
+        client.post(url, data)
+    response = client.post(url, data)
+    assert Complaint.objects.count() == services.PUBLIC_PER_HOUR
+    assert "Terlalu banyak pengaduan dari alamat ini" in response.content.decode()
+    page = client.get(reverse("complaints:complaint_detail", args=[Complaint.objects.first().pk]))
+    assert page.status_code == 302  # officers' pages still need a login
