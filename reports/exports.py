@@ -362,3 +362,35 @@ def post_verification_rows(results: QuerySet, *, mask) -> Iterator[list]:
                result.checked_on, str(result.checked_by or "")]  # fmt: skip
     summary = ", ".join(f"{label} {count}" for label, count in sorted(outcomes.items()))
     yield _total_line(POST_VERIFICATION_COLUMNS, {1: "JUMLAH", 3: f"{n} penerima dalam sampel", 6: summary})
+
+
+COMPLAINT_COLUMNS = [
+    Column("No", 7, "number"),
+    Column("Nomor Pengaduan", 16),
+    Column("Tanggal Diterima", 12, "date"),
+    Column("Saluran", 16),
+    Column("Kabupaten/Kota", 22),
+    Column("Kategori", 22),
+    Column("Jenis Penanganan", 22),
+    Column("Status", 18),
+    Column("Hasil", 14),
+    Column("Batas Tanggapan", 12, "date"),
+    Column("Batas Penyelesaian", 12, "date"),
+    Column("Tanggal Selesai", 12, "date"),
+    Column("Terlambat", 9),
+]
+
+
+def complaint_rows(complaints: QuerySet, *, today) -> Iterator[list]:
+    """Every complaint of the year, without the complainant (names and contacts stay in the app)."""
+    from django.utils import timezone
+
+    n = late = 0
+    for n, c in enumerate(complaints.select_related("regency").order_by("year", "sequence").iterator(2000), 1):
+        closed = timezone.localtime(c.closed_at).date() if c.closed_at else None
+        overdue = (closed or today) > c.resolve_by or (c.status == "baru" and today > c.respond_by)
+        late += overdue
+        yield [n, c.number, c.received_on, c.get_channel_display(), str(c.regency), c.get_category_display(),
+               c.get_complexity_display(), c.get_status_display(), c.get_outcome_display(), c.respond_by,
+               c.resolve_by, closed, "Ya" if overdue else ""]  # fmt: skip
+    yield _total_line(COMPLAINT_COLUMNS, {1: "JUMLAH", 2: f"{n} pengaduan", 12: f"{late} terlambat"})

@@ -14,5 +14,6 @@ urlpatterns = [
     path("laporan/rekap-monev/", views.monitoring_recap_export, name="monitoring_recap_export"),
     path("laporan/kunjungan-monev/", views.visit_register_export, name="visit_register_export"),
     path("laporan/graduasi/", views.graduation_export, name="graduation_export"),
+    path("laporan/pengaduan/", views.complaint_export, name="complaint_export"),
     path("laporan/verifikasi-pasca-penyaluran/", views.post_verification_export, name="post_verification_export"),
 ]

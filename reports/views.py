@@ -7,6 +7,8 @@ from django.shortcuts import render
 from audit.exports import audited_export
 from beneficiaries.identity import mask_nik
 from beneficiaries.permissions import can_see_full_nik
+from complaints.selectors import complaints_visible_to
+from complaints.selectors import figures as complaint_figures
 from core import formatting
 from core.access import require
 from core.excel import ReportWriter
@@ -49,6 +51,7 @@ def dashboard(request):
             attendance={"present": present, "invited": invited, "rate": rate},
             activity=selectors.recent_activity(user=request.user),
             outcomes=monitoring_outcomes(user=request.user, budget_year=budget_year),
+            complaints=complaint_figures(user=request.user, year=budget_year.year),
             months=months,
             chart={
                 "labels": [line.regency.name for line in per_regency],
@@ -240,3 +243,16 @@ def post_verification_export(request):
     return _respond(
         request, writer, report="post_verification", filename="verifikasi-pasca-penyaluran", budget_year=budget_year
     )
+
+
+@login_required
+def complaint_export(request):
+    """Rekap pengaduan: every complaint of the year the user may see (sensitive ones only for those who may)."""
+    from django.utils import timezone
+
+    budget_year = _report_year(request)
+    complaints = complaints_visible_to(request.user).filter(year=budget_year.year)
+    writer = ReportWriter("Rekap Pengaduan", exports.COMPLAINT_COLUMNS, filters=_scope_filters(request, budget_year))
+    for row in exports.complaint_rows(complaints, today=timezone.localdate()):
+        writer.append(row)
+    return _respond(request, writer, report="complaints", filename="pengaduan", budget_year=budget_year)

@@ -296,6 +296,7 @@ ACCESS: dict[str, Access] = {
     "reports:monitoring_recap_export": Access(data=_year_query),
     "reports:visit_register_export": Access(data=_year_query),
     "reports:graduation_export": Access(data=_year_query),
+    "reports:complaint_export": Access(data=_year_query),
     "reports:post_verification_export": Access(data=_year_query),
     "training:session_list": Access(),
     "training:rates_export": Access(),

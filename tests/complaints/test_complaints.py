@@ -174,3 +174,25 @@ def test_the_public_page_keeps_robots_and_floods_out(client):
     assert "Terlalu banyak pengaduan dari alamat ini" in response.content.decode()
     page = client.get(reverse("complaints:complaint_detail", args=[Complaint.objects.first().pk]))
     assert page.status_code == 302  # officers' pages still need a login
+
+
+def test_the_dashboard_and_the_workbook_count_the_complaints(client):
+    from tests.factories import BudgetYearFactory
+    from tests.reports.test_reports import _sheet
+
+    BudgetYearFactory(year=2026)
+    late = services.complaint_record(data=_data(received_on=D(2026, 1, 5), complexity="sederhana"), actor=None)
+    done = services.complaint_record(data=_data(received_on=D(2026, 3, 2)), actor=None)
+    services.complaint_step(complaint=done, status="selesai", note="Selesai", outcome="tidak_terbukti", actor=None)
+    services.complaint_record(data=_data(received_on=D(2026, 3, 3), category="pungli"), actor=None)
+    client.force_login(PimpinanFactory())
+    page = client.get(reverse("reports:dashboard"), {"tahun": 2026})
+    figures = page.context["complaints"]
+    assert figures.overdue == 1 and figures.per_status == {"Baru": 1, "Selesai": 1}  # the extortion one is hidden
+    assert figures.per_regency[0]["total"] == 2
+    _, rows = _sheet(client.get(reverse("reports:complaint_export"), {"tahun": 2026}))
+    assert [r[1] for r in rows[:-1]] == [late.number, done.number] and rows[0][12] == "Ya"
+    assert "Pak Rahman" not in str(rows)
+    client.force_login(AdminProvinsiFactory())
+    _, rows = _sheet(client.get(reverse("reports:complaint_export"), {"tahun": 2026}))
+    assert len(rows) == 4

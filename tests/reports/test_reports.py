@@ -93,7 +93,8 @@ def test_dashboard_queries_do_not_grow_with_the_data(client, year_with_activity)
     ApprovedItemFactory.create_batch(10)
     with CaptureQueriesContext(connection) as after:
         client.get(reverse("reports:dashboard"), {"tahun": 2024})
-    assert len(after) == len(before) <= 28  # 20, and the monitoring section's seven (eight on SQLite: the median)
+    # 20; the monitoring section's eight (nine on SQLite: the median); the complaints' four
+    assert len(after) == len(before) <= 34
 
 
 @pytest.mark.parametrize(

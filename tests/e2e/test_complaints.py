@@ -1,0 +1,40 @@
+"""A resident complains on the public page; the regency's officer answers and closes it; the resident follows it."""
+
+import pytest
+from playwright.sync_api import expect
+
+from complaints.models import Complaint
+from tests.factories import PASSWORD, OperatorFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("reference_data")]
+
+
+def test_public_complaint_then_the_regency_handles_it_then_it_is_closed(page, login, live_server, tmp_path):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/pengaduan/lapor/")
+    page.get_by_label("Kabupaten/Kota").select_option(label="Kota Samarinda")
+    page.get_by_label("Jenis pengaduan").select_option(label="Barang kurang atau rusak")
+    page.get_by_label("Uraian pengaduan").fill("Mesin jahit yang diterima ibu saya tidak bisa dipakai.")
+    page.screenshot(path=tmp_path / "public-390.png", full_page=True)
+    page.get_by_role("button", name="Kirim pengaduan").click()
+    receipt = page.get_by_test_id("public-receipt")
+    expect(receipt).to_contain_text("Nomor pengaduan")
+    complaint = Complaint.objects.get()
+    assert complaint.anonymous and complaint.channel == "web"
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    login(OperatorFactory().username, PASSWORD)
+    page.goto(live_server.url + "/pengaduan/")
+    page.get_by_role("link", name=complaint.number).click()
+    page.get_by_label("Status berikutnya").select_option(label="Selesai")
+    page.get_by_label("Hasil (bila selesai)").select_option(label="Terbukti")
+    page.get_by_label("Catatan tindak lanjut").fill("Mesin jahit diganti oleh penyedia pada 30 November.")
+    page.get_by_label("Tampilkan catatan ini kepada pelapor (halaman publik)").check()
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.get_by_text("Tindak lanjut dicatat.")).to_be_visible()
+
+    page.context.clear_cookies()  # the resident again, without an account
+    page.goto(live_server.url + f"/pengaduan/lapor/cek/?number={complaint.number}&secret={complaint.secret}")
+    status = page.get_by_test_id("public-status")
+    expect(status).to_contain_text("Selesai — Terbukti")
+    expect(status).to_contain_text("Mesin jahit diganti oleh penyedia")
