@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from accounts.roles import Role
 from audit import selectors as audit_selectors
 from audit.permissions import can_view_audit_log
+from kubeprogram.todo import tasks_for
 from programs import selectors as program_selectors
 from proposals import selectors as proposal_selectors
 from regions import selectors as region_selectors
@@ -35,6 +36,7 @@ def home(request):
                 proposal_selectors.proposals_visible_to(user).filter(budget_year=budget_year)
             ).order_by("program")
         )
+    context["tasks"] = tasks_for(user, budget_year)
     if can_view_audit_log(user):
         context["recent_events"] = audit_selectors.event_list(user=user)[:10]
     return render(request, "home.html", context)

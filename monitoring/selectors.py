@@ -356,17 +356,13 @@ def _window(bounds, field_name: str) -> Q:
     return Q(**{f"{field_name}__lte": high}) & (Q(**{f"{field_name}__gte": low}) if low else Q())
 
 
-def outcomes(*, user, budget_year, today: datetime.date | None = None) -> Outcomes:
-    """The monitoring figures of a year in the user's scope, each family in one grouped query (seven in all with the
-    regencies, whatever the number of recipients): visits due / overdue / done per regency, running and growing
-    businesses and the median turnover at each visit month, goods kept, KUBE stages, graduates against recipients,
-    verification."""
-    today = today or timezone.localdate()
+def schedule_counts(*, user, budget_year, today: datetime.date, into: dict | None = None) -> dict:
+    """Per regency in the user's sight: recipients per program, and the scheduled visits due / overdue (not yet
+    recorded) and done today, in two grouped queries. {regency code: RegencyOutcome}."""
+    regencies = into if into is not None else {r.code: RegencyOutcome(r) for r in regencies_visible_to(user)}
     months = budget_year.months
-    regencies = {r.code: RegencyOutcome(r) for r in regencies_visible_to(user).order_by("code")}
     handovers = handovers_visible_to(user).delivered().filter(budget_year=budget_year)
-
-    # 1. recipients, and the BASTs whose visit of each month is due / overdue today, per regency: a range of BAST
+    # The recipients, and the BASTs whose visit of each month is due / overdue today, per regency: a range of BAST
     #    dates per month and state (schedule.handed_over_by), on an indexed column, no subquery per row …
     windows, counts = {}, {}
     for month in months:
@@ -398,6 +394,20 @@ def outcomes(*, user, budget_year, today: datetime.date | None = None) -> Outcom
             line.done = row["done"]
             line.due -= sum(row[f"{schedule.DUE}_{m}"] for m in months)
             line.overdue -= sum(row[f"{schedule.OVERDUE}_{m}"] for m in months)
+    return regencies
+
+
+def outcomes(*, user, budget_year, today: datetime.date | None = None) -> Outcomes:
+    """The monitoring figures of a year in the user's scope, each family in one grouped query (seven in all with the
+    regencies, whatever the number of recipients): visits due / overdue / done per regency, running and growing
+    businesses and the median turnover at each visit month, goods kept, KUBE stages, graduates against recipients,
+    verification."""
+    today = today or timezone.localdate()
+    months = budget_year.months
+    regencies = {r.code: RegencyOutcome(r) for r in regencies_visible_to(user).order_by("code")}
+
+    # 1. recipients, and the visits due / overdue / done per regency
+    schedule_counts(user=user, budget_year=budget_year, today=today, into=regencies)
 
     # 2. business status and turnover at each month
     visits = visits_visible_to(user).valid().filter(budget_year=budget_year, due_month__in=months)

@@ -1,0 +1,83 @@
+"""Each role's to-do list on the home page ("Tugas Saya"): what waits for this person, counted and linked, from the
+apps' own selectors (the roof composes; no app knows of the others' work)."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.services import locked_usernames
+from complaints import selectors as complaint_selectors
+from complaints.models import Status as ComplaintStatus
+from disbursements.selectors import handovers_visible_to
+from monitoring import selectors as monitoring_selectors
+from monitoring.models import Assessment
+from programs.models import Ceiling
+from programs.selectors import ceilings_visible_to
+from proposals.models import ItemStatus, Proposal, ProposalItem
+from proposals.selectors import proposals_visible_to
+from regions.models import Regency
+
+
+@dataclass
+class Task:
+    label: str
+    count: int
+    url: str
+    urgent: bool = False
+
+
+def tasks_for(user, budget_year) -> list[Task]:
+    """The to-do list of `user` for the current budget year: only the tasks with something waiting."""
+    if budget_year is None:
+        return []
+    role = user.role
+    found: list[Task] = []
+    proposals = proposals_visible_to(user).filter(budget_year=budget_year)
+    complaints = complaint_selectors.complaints_visible_to(user)
+    overdue_complaints = complaint_selectors.overdue(complaints).count()
+    late_url = reverse("complaints:complaint_list") + "?status=terlambat"
+    if role == Role.OPERATOR:
+        returned = ProposalItem.objects.filter(proposal__in=proposals, status=ItemStatus.RETURNED).count()
+        found.append(Task("Usulan dikembalikan untuk diperbaiki", returned, reverse("proposals:proposal_list")))
+        drafts = proposals.filter(status=Proposal.Status.DRAFT).exclude(items=None).count()
+        found.append(Task("Usulan draf belum diajukan", drafts, reverse("proposals:proposal_list")))
+        scans = handovers_visible_to(user).awaiting_scan().count()
+        found.append(Task("BAST belum ada pindaian bertanda tangan", scans, reverse("disbursements:handover_list")))
+        due = _visits_due(user, budget_year)
+        found.append(Task("Kunjungan monev jatuh tempo atau terlambat", due, reverse("monitoring:worklist"), True))
+        to_answer = complaints.filter(status=ComplaintStatus.NEW).count()
+        found.append(Task("Pengaduan menunggu tanggapan", to_answer, reverse("complaints:complaint_list")))
+    elif role == Role.VERIFIKATOR:
+        waiting = proposals.filter(status__in=[Proposal.Status.SUBMITTED, Proposal.Status.IN_REVIEW]).count()
+        found.append(Task("Usulan menunggu verifikasi", waiting, reverse("proposals:proposal_list")))
+        assessments = monitoring_selectors.assessments_visible_to(user).filter(status=Assessment.Status.SUBMITTED)
+        found.append(Task("Penilaian graduasi menunggu persetujuan", assessments.count(),
+                          reverse("monitoring:assessment_list") + "?status=submitted"))  # fmt: skip
+        found.append(Task("Pengaduan terlambat", overdue_complaints, late_url, urgent=True))
+    elif role == Role.ADMIN_PROVINSI:
+        ceilings = ceilings_visible_to(user).filter(budget_year=budget_year)
+        with_ceiling = set(ceilings.values_list("regency_id", flat=True))
+        proposing = set(proposals.values_list("regency_id", flat=True))
+        idle = len(with_ceiling - proposing)
+        found.append(Task("Kabupaten/kota dengan pagu tanpa usulan", idle, reverse("reports:dashboard")))
+        unset = Regency.objects.exclude(
+            code__in=Ceiling.objects.filter(budget_year=budget_year).values("regency")
+        ).count()
+        overview = reverse("disbursements:budget_overview", args=[budget_year.year])
+        found.append(Task("Kabupaten/kota belum ada pagu", unset, overview))
+        locked = len(locked_usernames(User.objects.values_list("username", flat=True)))
+        found.append(Task("Pengguna terkunci (salah kata sandi)", locked, reverse("accounts:user_list"), True))
+        found.append(Task("Pengaduan terlambat", overdue_complaints, late_url, urgent=True))
+    elif role == Role.PIMPINAN:
+        due = _visits_due(user, budget_year, overdue_only=True)
+        found.append(Task("Kunjungan monev terlambat", due, reverse("monitoring:worklist"), True))
+        found.append(Task("Pengaduan terlambat", overdue_complaints, reverse("reports:dashboard"), True))
+    return [task for task in found if task.count]
+
+
+def _visits_due(user, budget_year, *, overdue_only: bool = False) -> int:
+    lines = monitoring_selectors.schedule_counts(user=user, budget_year=budget_year, today=timezone.localdate())
+    return sum(line.overdue + (0 if overdue_only else line.due) for line in lines.values())
