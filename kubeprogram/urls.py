@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("disbursements.urls")),
     path("monev/", include("monitoring.urls")),
     path("pengaduan/", include("complaints.urls")),
+    path("pemberitahuan/", include("notifications.urls")),
     path("", include("reports.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),

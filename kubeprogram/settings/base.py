@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "regions",
     "accounts",
     "audit",
+    "notifications",
     "programs",
     "beneficiaries",
     "proposals",
@@ -203,3 +204,17 @@ PROPOSAL_WORKBOOK_MAX_ROWS = int(os.environ.get("PROPOSAL_WORKBOOK_MAX_ROWS", "2
 # Uploads up to this size stay in memory; larger ones go to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# E-mail for notifications: an SMTP server when EMAIL_HOST is set, the console otherwise (development). Sending
+# never blocks an action for long (timeout) nor breaks it (notifications.services).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 5
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kubeprogram <noreply@dinsos.kaltimprov.go.id>")
+SITE_URL = os.environ.get("SITE_URL", "")  # e.g. https://kubeprogram.kaltimprov.go.id, for links in e-mails

@@ -260,6 +260,9 @@ ACCESS: dict[str, Access] = {
     "disbursements:handover_file": Access(kwargs=_handover_photo, scoped=True),
     "disbursements:handover_void": Access(allowed=FIELD_STAFF, kwargs=_handover, scoped=True),
     "complaints:complaint_list": Access(),
+    "notifications:notification_list": Access(),
+    "notifications:unread_count": Access(),
+    "notifications:mark_all_read": Access(method="post", ok=302),
     "complaints:public_submit": Access(anonymous=200),  # anyone, no login
     "complaints:public_status": Access(anonymous=200),
     "complaints:complaint_create": Access(allowed=VISITORS),
