@@ -136,6 +136,7 @@ class Command(BaseCommand):
             self._seed_budget()
             self._seed_training()
             self._seed_monitoring()
+            self._seed_complaints()
 
         self.stdout.write(self.style.SUCCESS("Data demo siap. Login demo (kata sandi sama untuk semua):"))
         for username, role, regency_code, *_ in DEMO_USERS:
@@ -421,3 +422,41 @@ class Command(BaseCommand):
                 data={"outcome": "sesuai", "checked_on": first.handover.handed_over_on + datetime.timedelta(days=30)},
                 actor=None,
             )
+
+    def _seed_complaints(self):
+        """A few complaints of Kota Balikpapan at each step, one of them about extortion (sensitive)."""
+        from complaints import services
+        from complaints.models import Complaint
+
+        if Complaint.objects.exists():
+            return
+        balikpapan = Regency.objects.get(code="64.71")
+        today = timezone.localdate()
+        plans = [
+            ("whatsapp", "belum_diterima", "Tetangga saya terdaftar penerima tetapi mesin jahitnya belum datang.", []),
+            ("telepon", "barang", "Kompor yang diterima tidak menyala sejak hari pertama.",
+             [("ditindaklanjuti", "Dijadwalkan cek ke rumah penerima pekan ini.", True)]),
+            ("langsung", "tidak_tepat_sasaran", "Penerima di RT 05 memiliki toko besar; mohon diperiksa.",
+             [("ditindaklanjuti", "Pendamping memeriksa ke lokasi.", False),
+              ("selesai", "Hasil pemeriksaan: penerima memenuhi syarat (desil 1).", True)]),
+            ("web", "pungli", "Ada oknum meminta uang Rp300.000 agar nama dimasukkan ke daftar.", []),
+        ]  # fmt: skip
+        for days_ago, (channel, category, description, steps) in zip((2, 9, 30, 4), plans, strict=True):
+            complaint = services.complaint_record(
+                data={
+                    "received_on": today - datetime.timedelta(days=days_ago),
+                    "channel": channel,
+                    "anonymous": channel == "web",
+                    "complainant_name": "" if channel == "web" else "Warga Balikpapan Selatan",
+                    "category": category,
+                    "complexity": "cek_lapangan" if category == "tidak_tepat_sasaran" else "sederhana",
+                    "description": description,
+                    "regency": balikpapan,
+                },
+                actor=None,
+            )
+            for status, note, public in steps:
+                outcome = "tidak_terbukti" if status == "selesai" else ""
+                services.complaint_step(
+                    complaint=complaint, status=status, note=note, public=public, outcome=outcome, actor=None
+                )
