@@ -25,11 +25,43 @@ class ComplaintForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 5}),
         }
 
-    def __init__(self, *args, regencies, **kwargs):
+    nik = forms.CharField(
+        label="NIK penerima yang diadukan (bila ada)", max_length=16, required=False,
+        help_text="Menautkan pengaduan ke data penduduk; bila terbukti, usulannya ditandai perlu ditinjau.",
+    )  # fmt: skip
+    bast_number = forms.CharField(
+        label="Nomor BAST (bila ada)", max_length=40, required=False,
+        help_text="Mis. BAST/WRSE/64.72/2024/0001; bila terbukti, BAST diberi catatan pengaduan.",
+    )  # fmt: skip
+
+    def __init__(self, *args, regencies, people, handovers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["regency"].queryset = regencies
         self.fields["regency"].empty_label = None if regencies.count() == 1 else "— pilih —"
         self.fields["received_on"].initial = timezone.localdate()
+        self.people, self.handovers = people, handovers
+
+    def clean_nik(self):
+        nik = self.cleaned_data["nik"].strip()
+        if not nik:
+            return None
+        person = self.people.filter(nik=nik).first()
+        if person is None:
+            raise forms.ValidationError("NIK ini tidak ditemukan di data penduduk wilayah Anda.")
+        return person
+
+    def clean_bast_number(self):
+        number = self.cleaned_data["bast_number"].strip().upper()
+        if not number:
+            return None
+        handover = self.handovers.filter(number=number).first()
+        if handover is None:
+            raise forms.ValidationError("Nomor BAST ini tidak ditemukan di wilayah Anda.")
+        return handover
+
+    def data_for_service(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("nik", "bast_number")}
+        return data | {"person": self.cleaned_data.get("nik"), "handover": self.cleaned_data.get("bast_number")}
 
 
 class StepForm(forms.Form):

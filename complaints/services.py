@@ -139,7 +139,34 @@ def complaint_step(*, complaint: Complaint, status: str, note: str, public: bool
         before=before,
         after={"status": status, "outcome": complaint.outcome, "note": note, "public": public},
     )
+    if status == Status.CLOSED and outcome in PROVEN:
+        _record_on_linked(complaint, note, actor)
     return step
+
+
+PROVEN = (Outcome.PROVEN, Outcome.PARTLY)
+
+
+def _record_on_linked(complaint: Complaint, note: str, actor) -> None:
+    """A proven complaint leaves its finding on the record it names, through that record's own service: a BAST
+    gets a note; a person proposed this year (not targeted, wrong data) gets their item flagged for review."""
+    from disbursements.services import handover_flag
+    from proposals.models import ItemStatus, ProposalItem
+    from proposals.services import item_flag_for_review
+
+    reason = f"Pengaduan {complaint.number} {complaint.get_outcome_display().lower()}: {note}"
+    if complaint.handover_id:
+        handover_flag(handover=complaint.handover, reason=reason, actor=actor)
+    if complaint.person_id or complaint.group_id:
+        items = ProposalItem.objects.filter(
+            status__in=[ItemStatus.PENDING, ItemStatus.APPROVED, ItemStatus.RETURNED],
+            proposal__budget_year__status__in=["planning", "open"],  # a closed year's data no longer change
+        )
+        items = (
+            items.filter(person=complaint.person_id) if complaint.person_id else items.filter(group=complaint.group_id)
+        )
+        for item in items.select_related("proposal"):
+            item_flag_for_review(item=item, reason=reason, actor=actor)
 
 
 PUBLIC_PER_HOUR = 5  # complaints from one address in an hour through the public page

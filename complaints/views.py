@@ -6,12 +6,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
+from beneficiaries.selectors import people_visible_to
 from complaints import selectors, services
 from complaints.forms import ComplaintForm, PublicComplaintForm, StatusCheckForm, StepForm
 from complaints.models import Category, Status
 from complaints.permissions import can_handle_complaints, can_view_complaints
 from core.access import require
 from core.forms import add_service_errors
+from disbursements.selectors import handovers_visible_to
 from regions.models import Regency
 from regions.selectors import regencies_visible_to
 
@@ -52,10 +54,15 @@ def complaint_list(request):
 @login_required
 def complaint_create(request):
     require(can_handle_complaints(request.user))
-    form = ComplaintForm(request.POST or None, regencies=regencies_visible_to(request.user))
+    form = ComplaintForm(
+        request.POST or None,
+        regencies=regencies_visible_to(request.user),
+        people=people_visible_to(request.user),
+        handovers=handovers_visible_to(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            complaint = services.complaint_record(data=form.cleaned_data, actor=request.user)
+            complaint = services.complaint_record(data=form.data_for_service(), actor=request.user)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -427,3 +427,21 @@ def handover_void(*, handover: Handover, reason: str, actor) -> Handover:
         after={"status": Handover.Status.VOID, "reason": reason},
     )
     return handover
+
+
+@transaction.atomic
+def handover_flag(*, handover: Handover, reason: str, actor) -> Handover:
+    """Note on a BAST what a proven complaint found (goods not received, incomplete), audited; the BAST stands
+    until someone voids it with its own reason."""
+    handover = Handover.objects.select_for_update().get(pk=handover.pk)
+    before = handover.review_flag
+    handover.review_flag = f"{before}\n{reason.strip()}".strip()
+    handover.save(update_fields=["review_flag"])
+    audit_record(
+        actor=actor,
+        action="handover.flag",
+        obj=handover,
+        before={"review_flag": before},
+        after={"review_flag": handover.review_flag},
+    )
+    return handover

@@ -391,3 +391,22 @@ def upload_downloaded(*, upload: Upload, actor) -> None:
         regency_id=upload.proposal.regency_id,
         after={"file": upload.filename, "rows": upload.row_count, "full_nik": True},
     )
+
+
+@transaction.atomic
+def item_flag_for_review(*, item: ProposalItem, reason: str, actor) -> ProposalItem:
+    """Mark a recipient for review (a complaint proved them ineligible): the note shows on the item, audited.
+    Nothing else changes here: the province decides what follows."""
+    item = ProposalItem.objects.select_for_update().get(pk=item.pk)
+    before = item.review_flag
+    item.review_flag = f"{before}\n{reason.strip()}".strip()
+    item.save(update_fields=["review_flag"])
+    audit_record(
+        actor=actor,
+        action="proposal_item.flag",
+        obj=item,
+        regency_id=item.proposal.regency_id,
+        before={"review_flag": before},
+        after={"review_flag": item.review_flag},
+    )
+    return item

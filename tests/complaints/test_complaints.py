@@ -196,3 +196,43 @@ def test_the_dashboard_and_the_workbook_count_the_complaints(client):
     client.force_login(AdminProvinsiFactory())
     _, rows = _sheet(client.get(reverse("reports:complaint_export"), {"tahun": 2026}))
     assert len(rows) == 4
+
+
+def test_a_proven_complaint_leaves_its_finding_on_the_bast_and_the_item(client):
+    from tests.factories import ApprovedItemFactory
+    from tests.monitoring.conftest import deliver
+
+    handover = deliver(ApprovedItemFactory(), handed_over_on=D(2025, 1, 10))
+    person = handover.allocation.item.person
+    client.force_login(OperatorFactory())
+    response = client.post(
+        reverse("complaints:complaint_create"),
+        {"received_on": "2026-11-27", "channel": "telepon", "complainant_name": "Bu Ani", "regency": "64.72",
+         "category": "belum_diterima", "complexity": "cek_lapangan", "description": "Barang tidak pernah sampai.",
+         "nik": person.nik, "bast_number": handover.number.lower()},
+    )  # fmt: skip
+    complaint = Complaint.objects.get()
+    assert response.status_code == 302 and (complaint.person, complaint.handover) == (person, handover)
+    services.complaint_step(complaint=complaint, status="selesai", note="Benar, belum diterima", outcome="terbukti",
+                            actor=None)  # fmt: skip
+    handover.refresh_from_db()
+    item = handover.allocation.item
+    item.refresh_from_db()
+    assert handover.review_flag == f"Pengaduan {complaint.number} terbukti: Benar, belum diterima"
+    assert item.review_flag == handover.review_flag
+    assert AuditEvent.objects.filter(action__in=["handover.flag", "proposal_item.flag"]).count() == 2
+    assert "Catatan pengaduan" in client.get(handover.get_absolute_url()).content.decode()
+
+
+def test_an_unknown_nik_or_bast_is_refused_on_its_field(client, balikpapan):
+    client.force_login(OperatorFactory())
+    response = client.post(
+        reverse("complaints:complaint_create"),
+        {"received_on": "2026-11-27", "channel": "telepon", "complainant_name": "Bu Ani", "regency": "64.72",
+         "category": "barang", "complexity": "sederhana", "description": "x", "nik": "6471010101010001",
+         "bast_number": "BAST/WRSE/64.71/2024/0001"},
+    )  # fmt: skip
+    errors = response.context["form"].errors
+    assert errors["nik"] == ["NIK ini tidak ditemukan di data penduduk wilayah Anda."]
+    assert errors["bast_number"] == ["Nomor BAST ini tidak ditemukan di wilayah Anda."]
+    assert not Complaint.objects.exists()
