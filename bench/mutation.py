@@ -348,6 +348,10 @@ def write_report(outcomes: list[dict]) -> None:
             f"{s['open']} | "
             f"{s['score']:.0%} | {s['raw']:.0%} | {outcome['seconds']:.0f} s |"
         )
+    done = {outcome["module"].key for outcome in outcomes}
+    for module in MODULES:
+        if module.key not in done:
+            lines.append(f"| {module.title} | not run yet (`make mutation MODULES={module.key}`) | | | | | | | |")
     for outcome in outcomes:
         module = outcome["module"]
         survivors = [(n, r) for n, r in sorted(outcome["results"].items()) if r["status"] != "killed"]

@@ -259,7 +259,10 @@ class Handover(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     review_flag = models.TextField(
-        _("catatan pengaduan"), blank=True, help_text=_("Dicatat dari pengaduan yang terbukti (barang tidak diterima).")
+        _("catatan pengaduan"),
+        blank=True,
+        db_default="",
+        help_text=_("Dicatat dari pengaduan yang terbukti (barang tidak diterima)."),
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     created_by = models.ForeignKey(

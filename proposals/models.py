@@ -116,7 +116,10 @@ class ProposalItem(models.Model):
     has_warnings = models.BooleanField(_("ada peringatan"), default=False)
     reason = models.TextField(_("alasan"), blank=True)
     review_flag = models.TextField(
-        _("perlu ditinjau"), blank=True, help_text=_("Dicatat dari pengaduan yang terbukti (tidak tepat sasaran).")
+        _("perlu ditinjau"),
+        blank=True,
+        db_default="",
+        help_text=_("Dicatat dari pengaduan yang terbukti (tidak tepat sasaran)."),
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
