@@ -205,7 +205,6 @@ def visit_detail(request, pk):
             "recipient": selectors.recipient_name(visit.handover),
             "village": selectors.recipient_village(visit.handover),
             "can_record": can_record_visits(request.user),
-            "void_form": VoidForm(),
         },
     )
 

@@ -100,6 +100,11 @@ def _respond(request, writer: ReportWriter, *, report: str, filename: str, budge
     )
 
 
+def _mask(request):
+    """Whole NIKs for the roles that may see them, masked for everyone else (UU 27/2022)."""
+    return (lambda value: value) if can_see_full_nik(request.user) else mask_nik
+
+
 def _report_year(request):
     require(can_view_reports(request.user))
     budget_year, _ = _budget_year(request)
@@ -131,7 +136,7 @@ def bnba_export(request, program):
         raise Http404
     budget_year = _report_year(request)
     full_nik = can_see_full_nik(request.user)
-    mask = (lambda value: value) if full_nik else mask_nik
+    mask = _mask(request)
     items = _items(request, budget_year).filter(status=ItemStatus.APPROVED, proposal__program=program)
     columns, rows = (
         (exports.BNBA_WRSE, exports.bnba_wrse(items, mask=mask))
@@ -151,8 +156,7 @@ def bnba_export(request, program):
 def verification_export(request):
     """Hasil verifikasi: every proposed item with its status, reason and check results."""
     budget_year = _report_year(request)
-    full_nik = can_see_full_nik(request.user)
-    mask = (lambda value: value) if full_nik else mask_nik
+    mask = _mask(request)
     writer = ReportWriter(
         "Hasil Verifikasi dan Validasi", exports.VERIFICATION_COLUMNS, filters=_scope_filters(request, budget_year)
     )
@@ -165,8 +169,7 @@ def verification_export(request):
 def attendance_export(request):
     """Kehadiran Bimtek: every participant of the year's sessions with their attendance."""
     budget_year = _report_year(request)
-    full_nik = can_see_full_nik(request.user)
-    mask = (lambda value: value) if full_nik else mask_nik
+    mask = _mask(request)
     attendances = Attendance.objects.filter(
         session__in=sessions_visible_to(request.user).filter(budget_year=budget_year)
     )
@@ -174,10 +177,6 @@ def attendance_export(request):
     for row in exports.attendance_rows(attendances, mask=mask):
         writer.append(row)
     return _respond(request, writer, report="attendance", filename="kehadiran-bimtek", budget_year=budget_year)
-
-
-def _mask(request):
-    return (lambda value: value) if can_see_full_nik(request.user) else mask_nik
 
 
 @login_required
