@@ -2,6 +2,22 @@ from django import forms
 from django.utils import timezone
 
 from complaints.models import Category, Complaint, Outcome, Status
+from core.forms import FilesField, MultipleFileInput
+
+ATTACHMENT_ACCEPT = "application/pdf,image/jpeg,image/png,image/heic,image/heif"
+
+
+def attachments_field(help_text: str) -> FilesField:
+    return FilesField(
+        label="Lampiran (foto atau surat)",
+        required=False,
+        help_text=help_text,
+        widget=MultipleFileInput(attrs={"accept": ATTACHMENT_ACCEPT}),
+    )
+
+
+# The records a complaint may name, as the query parameters of the "Catat pengaduan" buttons on their pages.
+LINK_PARAMETERS = {"penduduk": "person", "kube": "group", "usulan": "item", "alokasi": "allocation", "bast": "handover"}
 
 
 class ComplaintForm(forms.ModelForm):
@@ -34,12 +50,43 @@ class ComplaintForm(forms.ModelForm):
         help_text="Mis. BAST/WRSE/64.72/2024/0001; bila terbukti, BAST diberi catatan pengaduan.",
     )  # fmt: skip
 
-    def __init__(self, *args, regencies, people, handovers, **kwargs):
+    attachments = attachments_field("Foto (JPEG, PNG, HEIC) atau surat PDF; boleh lebih dari satu.")
+
+    def __init__(self, *args, regencies, records, **kwargs):
+        """`records`: the querysets the user may link to, by service name (person, group, item, allocation,
+        handover); a linked record outside them is refused like a missing one."""
         super().__init__(*args, **kwargs)
         self.fields["regency"].queryset = regencies
         self.fields["regency"].empty_label = None if regencies.count() == 1 else "— pilih —"
         self.fields["received_on"].initial = timezone.localdate()
-        self.people, self.handovers = people, handovers
+        self.people, self.handovers = records["person"], records["handover"]
+        for parameter, name in LINK_PARAMETERS.items():
+            self.fields[parameter] = forms.ModelChoiceField(
+                queryset=records[name], required=False, widget=forms.HiddenInput,
+                error_messages={"invalid_choice": "Data yang ditautkan tidak ditemukan di wilayah Anda."},
+            )  # fmt: skip
+
+    def linked(self) -> list:
+        """The records this complaint names through the buttons of their pages (shown above the form)."""
+        found = []
+        for parameter in LINK_PARAMETERS:
+            value = self[parameter].value()
+            if value and str(value).isdigit():
+                record = self.fields[parameter].queryset.filter(pk=value).first()
+                if record is not None:
+                    found.append((self.fields[parameter].queryset.model._meta.verbose_name, record))
+        return found
+
+    def clean(self):
+        cleaned = super().clean()
+        for parameter in LINK_PARAMETERS:  # a hidden field's error belongs on top of the form
+            if parameter in self.errors:
+                self.add_error(None, self.errors.pop(parameter))
+        for typed, parameter in (("nik", "penduduk"), ("bast_number", "bast")):
+            given, linked = cleaned.get(typed), cleaned.get(parameter)
+            if given is not None and linked is not None and given != linked:
+                self.add_error(typed, "Berbeda dengan data yang ditautkan di atas; kosongkan isian ini.")
+        return cleaned
 
     def clean_nik(self):
         nik = self.cleaned_data["nik"].strip()
@@ -60,8 +107,13 @@ class ComplaintForm(forms.ModelForm):
         return handover
 
     def data_for_service(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k not in ("nik", "bast_number")}
-        return data | {"person": self.cleaned_data.get("nik"), "handover": self.cleaned_data.get("bast_number")}
+        skip = {"nik", "bast_number", "attachments", *LINK_PARAMETERS}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in skip}
+        for parameter, name in LINK_PARAMETERS.items():
+            data[name] = self.cleaned_data.get(parameter)
+        data["person"] = data["person"] or self.cleaned_data.get("nik")
+        data["handover"] = data["handover"] or self.cleaned_data.get("bast_number")
+        return data
 
 
 class StepForm(forms.Form):
@@ -88,6 +140,7 @@ class PublicComplaintForm(forms.Form):
     complainant_contact = forms.CharField(
         label="Nomor HP atau e-mail (boleh dikosongkan)", max_length=150, required=False
     )
+    attachments = attachments_field("Foto atau surat PDF, paling banyak 3 berkas (boleh dikosongkan).")
     website = forms.CharField(
         required=False,
         label="Jangan diisi",
@@ -105,3 +158,7 @@ class PublicComplaintForm(forms.Form):
 class StatusCheckForm(forms.Form):
     number = forms.CharField(label="Nomor pengaduan", max_length=20)
     secret = forms.CharField(label="Kode rahasia", max_length=12)
+
+
+class AttachForm(forms.Form):
+    attachments = attachments_field("Foto atau surat PDF; boleh lebih dari satu.")

@@ -102,6 +102,14 @@ class Complaint(models.Model):
         "beneficiaries.KubeGroup", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("KUBE"),
     )  # fmt: skip
+    item = models.ForeignKey(
+        "proposals.ProposalItem", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("usulan penerima"),
+    )  # fmt: skip
+    allocation = models.ForeignKey(
+        "disbursements.Allocation", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("alokasi"),
+    )  # fmt: skip
     handover = models.ForeignKey(
         "disbursements.Handover", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("BAST"),
@@ -166,3 +174,40 @@ class ComplaintStep(models.Model):
 
     def __str__(self):
         return f"{self.complaint}: {self.get_status_display()}"
+
+
+class AttachmentKind(models.TextChoices):
+    PHOTO = "foto", _("Foto")
+    LETTER = "surat", _("Surat/dokumen (PDF)")
+
+
+def _attachment_path(attachment, filename):
+    return f"pengaduan/{attachment.complaint.year}/{filename}"
+
+
+class ComplaintAttachment(models.Model):
+    """A photo or a letter given with a complaint: checked by content, stored under our own name, served only to
+    those who may see the complaint."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("jenis"), max_length=5, choices=AttachmentKind.choices)
+    file = models.FileField(_("berkas"), upload_to=_attachment_path)
+    original_name = models.CharField(_("nama berkas asal"), max_length=150, blank=True)
+    size = models.PositiveIntegerField(_("ukuran (byte)"))
+    from_public = models.BooleanField(_("dari halaman publik"), default=False)
+    uploaded_at = models.DateTimeField(_("diunggah pada"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["complaint", "uploaded_at", "id"]
+        verbose_name = _("lampiran pengaduan")
+        verbose_name_plural = _("lampiran pengaduan")
+
+    def __str__(self):
+        return f"{self.complaint}: {self.get_kind_display()} {self.original_name}"
+
+    @property
+    def content_type(self) -> str:
+        return "application/pdf" if self.kind == AttachmentKind.LETTER else "image/jpeg"

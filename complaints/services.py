@@ -1,10 +1,14 @@
 """Writes of complaints: record one (a gap-free tracking number per year, deadlines in working days) and take it
 through its steps, each with a note and an audit event."""
 
+import os
 import secrets
+import unicodedata
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,13 +17,16 @@ from complaints.models import (
     RESOLVE_DAYS,
     RESPOND_DAYS,
     SENSITIVE_CATEGORIES,
+    AttachmentKind,
     Channel,
     Complaint,
+    ComplaintAttachment,
     ComplaintCounter,
     ComplaintStep,
     Outcome,
     Status,
 )
+from core import photos
 from core.workdays import add_working_days
 
 FIELDS = [
@@ -36,8 +43,11 @@ FIELDS = [
     "sensitive",
     "person",
     "group",
+    "item",
+    "allocation",
     "handover",
 ]
+LINKS = ("person", "group", "item", "allocation", "handover")
 # Which steps may follow which: "selesai" is the end.
 NEXT = {
     Status.NEW: {Status.IN_PROGRESS, Status.WAITING, Status.CLOSED},
@@ -68,11 +78,47 @@ def complaint_problems(data: dict[str, Any]) -> dict[str, list[str]]:
         and (data.get("channel") != Channel.VERIFICATION)
     ):
         problems["complainant_name"] = ["Isi nama pelapor, atau tandai pelapor tidak bersedia disebut namanya."]
-    for name in ("person", "group", "handover"):
+    for name, message in _link_problems(data).items():
+        problems.setdefault(name, []).append(message)
+    return problems
+
+
+def derive_links(data: dict[str, Any]) -> dict[str, Any]:
+    """Fill the links a complaint implies: a BAST names its allocation, an allocation its proposal item, an item
+    its person or KUBE group. What was given stays as given (a mismatch is a problem, see complaint_problems)."""
+    data = dict(data)
+    if data.get("handover") is not None and data.get("allocation") is None:
+        data["allocation"] = data["handover"].allocation
+    if data.get("allocation") is not None and data.get("item") is None:
+        data["item"] = data["allocation"].item
+    item = data.get("item")
+    if item is not None:
+        if item.person_id and data.get("person") is None:
+            data["person"] = item.person
+        if item.group_id and data.get("group") is None:
+            data["group"] = item.group
+    return data
+
+
+def _link_problems(data: dict[str, Any]) -> dict[str, str]:
+    problems = {}
+    handover, allocation, item = data.get("handover"), data.get("allocation"), data.get("item")
+    if handover is not None and allocation is not None and handover.allocation_id != allocation.pk:
+        problems["handover"] = "BAST ini bukan serah terima alokasi yang ditautkan."
+    if allocation is not None and item is not None and allocation.item_id != item.pk:
+        problems["allocation"] = "Alokasi ini bukan milik usulan penerima yang ditautkan."
+    if item is not None:
+        person, group = data.get("person"), data.get("group")
+        if person is not None and item.person_id != person.pk or group is not None and item.group_id != group.pk:
+            problems["item"] = "Usulan ini bukan milik penduduk atau KUBE yang ditautkan."
+    regency = data.get("regency")
+    for name in LINKS:
         linked = data.get(name)
-        regency = data.get("regency")
-        if linked is not None and regency is not None and linked.regency_id != regency.pk:
-            problems[name] = ["Yang ditautkan harus dari kabupaten/kota pengaduan ini."]
+        if linked is None or regency is None or name in problems:
+            continue
+        linked_regency = linked.proposal.regency_id if name == "item" else linked.regency_id
+        if linked_regency != regency.pk:
+            problems[name] = "Yang ditautkan harus dari kabupaten/kota pengaduan ini."
     return problems
 
 
@@ -80,7 +126,8 @@ def complaint_problems(data: dict[str, Any]) -> dict[str, list[str]]:
 def complaint_record(*, data: dict[str, Any], actor) -> Complaint:
     """Record a complaint: its tracking number (gap-free per year), the secret for the public status page, and
     the deadlines (first response in 3 working days; resolution in 5, 14 or 60 by its kind). Extortion is
-    always sensitive."""
+    always sensitive. Links are completed upwards (BAST → allocation → item → person or group)."""
+    data = derive_links(data)
     problems = complaint_problems(data)
     if problems:
         raise ValidationError(problems)
@@ -149,24 +196,31 @@ PROVEN = (Outcome.PROVEN, Outcome.PARTLY)
 
 def _record_on_linked(complaint: Complaint, note: str, actor) -> None:
     """A proven complaint leaves its finding on the record it names, through that record's own service: a BAST
-    gets a note; a person proposed this year (not targeted, wrong data) gets their item flagged for review."""
-    from disbursements.services import handover_flag
+    gets a note, else an allocation (goods never handed over); the proposal item named, else the person's or
+    group's items of a year still open, are flagged for review."""
+    from disbursements.services import allocation_flag, handover_flag
     from proposals.models import ItemStatus, ProposalItem
     from proposals.services import item_flag_for_review
 
     reason = f"Pengaduan {complaint.number} {complaint.get_outcome_display().lower()}: {note}"
     if complaint.handover_id:
         handover_flag(handover=complaint.handover, reason=reason, actor=actor)
-    if complaint.person_id or complaint.group_id:
-        items = ProposalItem.objects.filter(
-            status__in=[ItemStatus.PENDING, ItemStatus.APPROVED, ItemStatus.RETURNED],
-            proposal__budget_year__status__in=["planning", "open"],  # a closed year's data no longer change
-        )
-        items = (
-            items.filter(person=complaint.person_id) if complaint.person_id else items.filter(group=complaint.group_id)
-        )
-        for item in items.select_related("proposal"):
-            item_flag_for_review(item=item, reason=reason, actor=actor)
+    elif complaint.allocation_id:
+        allocation_flag(allocation=complaint.allocation, reason=reason, actor=actor)
+    items = ProposalItem.objects.filter(
+        status__in=[ItemStatus.PENDING, ItemStatus.APPROVED, ItemStatus.RETURNED],
+        proposal__budget_year__status__in=["planning", "open"],  # a closed year's data no longer change
+    )
+    if complaint.item_id:
+        items = items.filter(pk=complaint.item_id)
+    elif complaint.person_id:
+        items = items.filter(person=complaint.person_id)
+    elif complaint.group_id:
+        items = items.filter(group=complaint.group_id)
+    else:
+        return
+    for item in items.select_related("proposal"):
+        item_flag_for_review(item=item, reason=reason, actor=actor)
 
 
 PUBLIC_PER_HOUR = 5  # complaints from one address in an hour through the public page
@@ -182,9 +236,72 @@ def address_key(address: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), (address or "").encode(), hashlib.sha256).hexdigest()[:32]
 
 
+ATTACHMENTS_PER_COMPLAINT = 10
+ATTACHMENTS_FROM_PUBLIC = 3
+
+
 @transaction.atomic
-def complaint_submit_public(*, data: dict[str, Any], address: str) -> Complaint:
-    """A complaint from the public page (no login): at most PUBLIC_PER_HOUR per address, stored as given."""
+def complaint_attach(*, complaint: Complaint, upload, actor, from_public: bool = False) -> ComplaintAttachment:
+    """Keep a photo or a letter with a complaint, checked by content like every other document: a PDF is kept as
+    it is; a photo (JPEG, PNG, HEIC) is opened, turned upright, shrunk and kept as JPEG; anything else, or a file
+    above settings.COMPLAINT_ATTACHMENT_MAX_BYTES, is refused with the file's name in the message."""
+    from proposals.services import document_kind
+
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    name = _safe_name(getattr(upload, "name", "") or "")
+    limit = settings.COMPLAINT_ATTACHMENT_MAX_BYTES
+    if complaint.is_closed:
+        raise ValidationError("Pengaduan yang sudah selesai tidak dapat diberi lampiran.")
+    count = complaint.attachments.count()
+    if count >= ATTACHMENTS_PER_COMPLAINT:
+        raise ValidationError(f"Satu pengaduan paling banyak {ATTACHMENTS_PER_COMPLAINT} lampiran.")
+    if upload.size > limit:
+        raise ValidationError(
+            f"{name}: berkas terlalu besar ({upload.size / 1048576:.1f} MB); maksimal {limit / 1048576:.0f} MB."
+        )
+    data = upload.read()
+    if document_kind(data[:16]) == "PDF":
+        kind, content, extension = AttachmentKind.LETTER, data, "pdf"
+    else:
+        try:
+            content, kind, extension = photos.prepare(data).content, AttachmentKind.PHOTO, "jpg"
+        except photos.PhotoRefused:
+            raise ValidationError(
+                f"{name}: bukan foto (JPEG, PNG, HEIC) atau surat PDF, atau berkasnya rusak."
+            ) from None
+    attachment = ComplaintAttachment(
+        complaint=complaint,
+        kind=kind,
+        original_name=name,
+        size=len(content),
+        from_public=from_public,
+        uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    stored = f"{complaint.number.replace('/', '-')}-{count + 1}-{secrets.token_hex(4)}.{extension}"
+    attachment.file.save(stored, ContentFile(content), save=False)
+    attachment.save()
+    audit_record(
+        actor=actor,
+        action="complaint.attach",
+        obj=complaint,
+        after={"file": attachment.file.name, "kind": kind, "name": name, "size": len(content)},
+    )
+    return attachment
+
+
+def _safe_name(name: str) -> str:
+    """The name the sender gave, for display only: no folders, no control characters, at most 150 characters."""
+    name = os.path.basename(name.replace("\\", "/"))
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    return name[:150] or "lampiran"
+
+
+@transaction.atomic
+def complaint_submit_public(*, data: dict[str, Any], address: str, files=()) -> Complaint:
+    """A complaint from the public page (no login): at most PUBLIC_PER_HOUR per address, stored as given, with
+    at most ATTACHMENTS_FROM_PUBLIC attachments; a refused attachment saves nothing."""
+    if len(files) > ATTACHMENTS_FROM_PUBLIC:
+        raise ValidationError(f"Paling banyak {ATTACHMENTS_FROM_PUBLIC} lampiran.")
     key = address_key(address)
     hour_ago = timezone.now() - timezone.timedelta(hours=1)
     if Complaint.objects.filter(source_address=key, created_at__gte=hour_ago).count() >= PUBLIC_PER_HOUR:
@@ -204,6 +321,8 @@ def complaint_submit_public(*, data: dict[str, Any], address: str) -> Complaint:
         actor=None,
     )
     Complaint.objects.filter(pk=complaint.pk).update(source_address=key)
+    for upload in files:
+        complaint_attach(complaint=complaint, upload=upload, actor=None, from_public=True)
     return complaint
 
 

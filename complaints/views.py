@@ -4,16 +4,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from beneficiaries.selectors import people_visible_to
+from beneficiaries.selectors import kube_groups_visible_to, people_visible_to
 from complaints import selectors, services
-from complaints.forms import ComplaintForm, PublicComplaintForm, StatusCheckForm, StepForm
-from complaints.models import Category, Status
+from complaints.forms import LINK_PARAMETERS, AttachForm, ComplaintForm, PublicComplaintForm, StatusCheckForm, StepForm
+from complaints.models import Category, ComplaintAttachment, Status
 from complaints.permissions import can_handle_complaints, can_view_complaints
 from core.access import require
 from core.forms import add_service_errors
-from disbursements.selectors import handovers_visible_to
+from disbursements.selectors import allocations_visible_to, handovers_visible_to
+from proposals.models import ProposalItem
+from proposals.selectors import proposals_visible_to
 from regions.models import Regency
 from regions.selectors import regencies_visible_to
 
@@ -51,30 +56,59 @@ def complaint_list(request):
     )
 
 
+def _records(user) -> dict:
+    return {
+        "person": people_visible_to(user),
+        "group": kube_groups_visible_to(user),
+        "item": ProposalItem.objects.filter(proposal__in=proposals_visible_to(user)),
+        "allocation": allocations_visible_to(user),
+        "handover": handovers_visible_to(user),
+    }
+
+
 @login_required
 def complaint_create(request):
+    """Record a complaint; opened from a person's, KUBE's, proposal item's, allocation's or BAST's page it names
+    that record (the query parameters of LINK_PARAMETERS)."""
     require(can_handle_complaints(request.user))
+    initial = {k: v for k, v in request.GET.items() if k in LINK_PARAMETERS and v.isdigit()}
+    regencies = regencies_visible_to(request.user)
     form = ComplaintForm(
-        request.POST or None,
-        regencies=regencies_visible_to(request.user),
-        people=people_visible_to(request.user),
-        handovers=handovers_visible_to(request.user),
-    )
+        request.POST or None, request.FILES or None, initial=initial, regencies=regencies,
+        records=_records(request.user),
+    )  # fmt: skip
+    linked = form.linked()
+    if not form.is_bound and linked:  # the regency of the record named, preselected
+        form.initial["regency"] = _regency_of(linked[-1][1])
     if request.method == "POST" and form.is_valid():
         try:
-            complaint = services.complaint_record(data=form.data_for_service(), actor=request.user)
+            with transaction.atomic():
+                complaint = services.complaint_record(data=form.data_for_service(), actor=request.user)
+                for upload in form.cleaned_data["attachments"]:
+                    services.complaint_attach(complaint=complaint, upload=upload, actor=request.user)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, f"Pengaduan {complaint.number} dicatat.")
             return redirect(complaint)
-    return render(request, "complaints/complaint_form.html", {"form": form})
+    return render(request, "complaints/complaint_form.html", {"form": form, "linked": linked})
+
+
+def _regency_of(record) -> int | None:
+    if hasattr(record, "proposal"):
+        return record.proposal.regency_id
+    return getattr(record, "regency_id", None)
 
 
 @login_required
 def complaint_detail(request, pk):
     require(can_view_complaints(request.user))
-    complaint = get_object_or_404(selectors.complaint_list(selectors.complaints_visible_to(request.user)), pk=pk)
+    complaint = get_object_or_404(
+        selectors.complaint_list(selectors.complaints_visible_to(request.user)).select_related(
+            "person", "group", "item__proposal__regency", "item__proposal__budget_year", "allocation", "handover"
+        ),
+        pk=pk,
+    )
     allowed = services.NEXT[complaint.status]
     form = StepForm(request.POST or None, allowed=allowed) if can_handle_complaints(request.user) and allowed else None
     if request.method == "POST":
@@ -102,8 +136,47 @@ def complaint_detail(request, pk):
             "steps": complaint.steps.select_related("actor"),
             "days_left": selectors.time_left(complaint),
             "form": form,
+            "attachments": complaint.attachments.all(),
+            "attach_form": AttachForm() if can_handle_complaints(request.user) else None,
         },
     )
+
+
+@login_required
+@require_POST
+def complaint_attach(request, pk):
+    require(can_handle_complaints(request.user))
+    complaint = get_object_or_404(selectors.complaints_visible_to(request.user), pk=pk)
+    form = AttachForm(request.POST, request.FILES)
+    if not form.is_valid() or not form.cleaned_data["attachments"]:
+        messages.error(request, "Pilih berkas yang akan dilampirkan.")
+        return redirect(complaint)
+    try:
+        with transaction.atomic():
+            for upload in form.cleaned_data["attachments"]:
+                services.complaint_attach(complaint=complaint, upload=upload, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages) + " Tidak ada lampiran yang disimpan.")
+    else:
+        messages.success(request, "Lampiran disimpan.")
+    return redirect(complaint)
+
+
+@login_required
+def attachment_file(request, pk):
+    """An attachment, after the same scope check as its complaint (sensitive ones included)."""
+    require(can_view_complaints(request.user))
+    attachment = get_object_or_404(
+        ComplaintAttachment.objects.filter(complaint__in=selectors.complaints_visible_to(request.user)), pk=pk
+    )
+    extension = attachment.file.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        filename=f"lampiran-{attachment.pk}.{extension}",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # The public page: no login ------------------------------------------------------------------------------------
@@ -120,12 +193,14 @@ def _client_address(request) -> str:
 def public_submit(request):
     """Anyone may complain: no login, rate-limited per address, a honeypot for robots; the answer is the number
     and a short secret to follow it."""
-    form = PublicComplaintForm(request.POST or None, regencies=Regency.objects.order_by("name"))
+    form = PublicComplaintForm(request.POST or None, request.FILES or None, regencies=Regency.objects.order_by("name"))
     if request.method == "POST" and form.is_valid():
         if form.is_robot():  # answered like a success, stored nowhere
             return render(request, "complaints/public_thanks.html", {"complaint": None})
         try:
-            complaint = services.complaint_submit_public(data=form.cleaned_data, address=_client_address(request))
+            complaint = services.complaint_submit_public(
+                data=form.cleaned_data, address=_client_address(request), files=form.cleaned_data["attachments"]
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

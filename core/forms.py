@@ -60,3 +60,20 @@ class RupiahField(forms.DecimalField):
         for key in ("min", "max", "step"):  # a text box, not a number spinner
             attrs.pop(key, None)
         return attrs
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Several files in one input (photos of a visit, a complaint's attachments); each is checked by content in
+    the service that stores it."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []

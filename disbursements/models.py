@@ -132,6 +132,12 @@ class Allocation(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    review_flag = models.TextField(
+        _("catatan pengaduan"),
+        blank=True,
+        db_default="",
+        help_text=_("Dicatat dari pengaduan yang terbukti (barang belum diterima)."),
+    )
 
     objects = AllocationQuerySet.as_manager()
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from audit.services import audit_record, audit_record_many, snapshot
 from beneficiaries.models import MemberRole
 from core.formatting import date_long
+from core.notes import append_note
 from disbursements.models import (
     Allocation,
     AllocationLine,
@@ -429,19 +430,26 @@ def handover_void(*, handover: Handover, reason: str, actor) -> Handover:
     return handover
 
 
-@transaction.atomic
+def allocation_flag(*, allocation: Allocation, reason: str, actor) -> Allocation:
+    """Note on an allocation what a proven complaint found (goods not received), audited; the allocation stands
+    until someone voids it with its own reason."""
+    return _flag(allocation, reason, actor, "allocation.flag")
+
+
 def handover_flag(*, handover: Handover, reason: str, actor) -> Handover:
     """Note on a BAST what a proven complaint found (goods not received, incomplete), audited; the BAST stands
     until someone voids it with its own reason."""
-    handover = Handover.objects.select_for_update().get(pk=handover.pk)
-    before = handover.review_flag
-    handover.review_flag = f"{before}\n{reason.strip()}".strip()
-    handover.save(update_fields=["review_flag"])
+    return _flag(handover, reason, actor, "handover.flag")
+
+
+@transaction.atomic
+def _flag(record, reason: str, actor, action: str):
+    record, before = append_note(type(record), record.pk, "review_flag", reason)
     audit_record(
         actor=actor,
-        action="handover.flag",
-        obj=handover,
+        action=action,
+        obj=record,
         before={"review_flag": before},
-        after={"review_flag": handover.review_flag},
+        after={"review_flag": record.review_flag},
     )
-    return handover
+    return record

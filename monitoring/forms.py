@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from core.forms import RupiahField
+from core.forms import FilesField, MultipleFileInput, RupiahField
 from monitoring import sampling
 from monitoring.graduation import ASSESSOR_CHOICES
 from monitoring.models import (
@@ -18,29 +18,13 @@ from monitoring.models import (
 )
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Several photos in one input; each is checked by content in the service."""
-
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
 class VisitForm(forms.ModelForm):
     """A monitoring visit's answers; one condition field per goods line of the BAST (`goods_<line id>`)."""
 
     turnover = RupiahField(label="Omzet rata-rata per bulan (Rp)")
     net_income = RupiahField(label="Pendapatan bersih per bulan (Rp)", min_value=None)
     iks_balance = RupiahField(label="Saldo dana IKS (Rp)", required=False)
-    photos = PhotosField(
+    photos = FilesField(
         label="Foto kunjungan",
         required=False,
         help_text="JPEG, PNG atau HEIC; boleh lebih dari satu. Foto diperkecil otomatis.",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from audit.services import audit_record, audit_record_many, snapshot
 from beneficiaries.models import KubeGroup, KubeMember, Person
 from core.bulk import bulk_set
+from core.notes import append_note
 from programs.models import BudgetYear, Program
 from proposals import checks
 from proposals.models import ItemStatus, Proposal, ProposalItem, ProposedPerson, Upload
@@ -397,10 +398,7 @@ def upload_downloaded(*, upload: Upload, actor) -> None:
 def item_flag_for_review(*, item: ProposalItem, reason: str, actor) -> ProposalItem:
     """Mark a recipient for review (a complaint proved them ineligible): the note shows on the item, audited.
     Nothing else changes here: the province decides what follows."""
-    item = ProposalItem.objects.select_for_update().get(pk=item.pk)
-    before = item.review_flag
-    item.review_flag = f"{before}\n{reason.strip()}".strip()
-    item.save(update_fields=["review_flag"])
+    item, before = append_note(ProposalItem, item.pk, "review_flag", reason)
     audit_record(
         actor=actor,
         action="proposal_item.flag",

@@ -199,6 +199,8 @@ PROPOSAL_DOCUMENT_MAX_BYTES = int(os.environ.get("PROPOSAL_DOCUMENT_MAX_BYTES", 
 HANDOVER_DOCUMENT_MAX_BYTES = int(os.environ.get("HANDOVER_DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024)))
 # A phone photo before it is shrunk on the server (a HEIC of a 48-MP camera is 4–8 MB).
 VISIT_PHOTO_MAX_BYTES = int(os.environ.get("VISIT_PHOTO_MAX_BYTES", str(15 * 1024 * 1024)))
+# A complaint's photo or letter (before a photo is shrunk).
+COMPLAINT_ATTACHMENT_MAX_BYTES = int(os.environ.get("COMPLAINT_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 PROPOSAL_WORKBOOK_MAX_BYTES = int(os.environ.get("PROPOSAL_WORKBOOK_MAX_BYTES", str(10 * 1024 * 1024)))
 PROPOSAL_WORKBOOK_MAX_ROWS = int(os.environ.get("PROPOSAL_WORKBOOK_MAX_ROWS", "20000"))
 # Uploads up to this size stay in memory; larger ones go to a temporary file.

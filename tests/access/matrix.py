@@ -267,6 +267,16 @@ ACCESS: dict[str, Access] = {
     "complaints:public_status": Access(anonymous=200),
     "complaints:complaint_create": Access(allowed=VISITORS),
     "complaints:complaint_detail": Access(kwargs=lambda ctx, scope: {"pk": ctx["complaint"][scope].pk}, scoped=True),
+    "complaints:complaint_attach": Access(
+        allowed=VISITORS,
+        kwargs=lambda ctx, scope: {"pk": ctx["complaint"][scope].pk},
+        scoped=True,
+        method="post",
+        ok=302,
+    ),  # fmt: skip
+    "complaints:attachment_file": Access(
+        kwargs=lambda ctx, scope: {"pk": ctx["complaint_attachment"][scope].pk}, scoped=True
+    ),
     "monitoring:worklist": Access(),
     "monitoring:visit_create": Access(allowed=VISITORS, kwargs=_handover_for_visit, scoped=True),
     "monitoring:visit_detail": Access(kwargs=_visit, scoped=True),

@@ -154,6 +154,12 @@ class Objects:
             actor=None,
         )  # fmt: skip
 
+    def _complaint_attachment(self, scope):
+        from complaints.services import complaint_attach
+
+        upload = SimpleUploadedFile("foto.jpg", jpeg())
+        return complaint_attach(complaint=self["complaint"][scope], upload=upload, actor=None)
+
     def _sample(self, scope):
         from monitoring.services import sample_draw
 

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from complaints.models import Complaint
+from tests.access.objects import jpeg
 from tests.factories import PASSWORD, OperatorFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("reference_data")]
@@ -15,6 +16,8 @@ def test_public_complaint_then_the_regency_handles_it_then_it_is_closed(page, lo
     page.get_by_label("Kabupaten/Kota").select_option(label="Kota Samarinda")
     page.get_by_label("Jenis pengaduan").select_option(label="Barang kurang atau rusak")
     page.get_by_label("Uraian pengaduan").fill("Mesin jahit yang diterima ibu saya tidak bisa dipakai.")
+    photo = {"name": "mesin-jahit.jpg", "mimeType": "image/jpeg", "buffer": jpeg((800, 600))}
+    page.get_by_label("Lampiran (foto atau surat)").set_input_files([photo])
     page.screenshot(path=tmp_path / "public-390.png", full_page=True)
     page.get_by_role("button", name="Kirim pengaduan").click()
     receipt = page.get_by_test_id("public-receipt")
@@ -26,6 +29,11 @@ def test_public_complaint_then_the_regency_handles_it_then_it_is_closed(page, lo
     login(OperatorFactory().username, PASSWORD)
     page.goto(live_server.url + "/pengaduan/")
     page.get_by_role("link", name=complaint.number).click()
+    expect(page.get_by_test_id("attachments")).to_contain_text("mesin-jahit.jpg")
+    thumbnail = page.get_by_role("img", name="Foto mesin-jahit.jpg")
+    expect(thumbnail).to_be_visible()
+    assert thumbnail.evaluate("img => img.naturalWidth") == 800  # served to the regency's officer
+    page.screenshot(path=tmp_path / "complaint-detail.png", full_page=True)
     page.get_by_label("Status berikutnya").select_option(label="Selesai")
     page.get_by_label("Hasil (bila selesai)").select_option(label="Terbukti")
     page.get_by_label("Catatan tindak lanjut").fill("Mesin jahit diganti oleh penyedia pada 30 November.")
