@@ -157,6 +157,9 @@ def test_attended_in_bulk_follows_the_same_rule():
     for person in _officers(incomplete).values():
         _present(incomplete, person)
 
-    items = [wrse_present, wrse_absent, wrse_other_year, wrse_other_program, complete, partial, incomplete]
+    no_officers = _kube_item([MemberRole.MEMBER] * 5)  # nobody holds an office: nobody can have attended for it
+    _present(no_officers, no_officers.group.members.first().person)
+
+    items = [wrse_present, wrse_absent, wrse_other_year, wrse_other_program, complete, partial, incomplete, no_officers]
     assert attended(_row(i) for i in items) == {wrse_present.pk, complete.pk}
     assert attended([]) == set()
