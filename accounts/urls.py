@@ -13,7 +13,7 @@ urlpatterns = [
         LoginView.as_view(authentication_form=LoginForm),
         name="login",
     ),
-    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("keluar/", views.LogoutView.as_view(), name="logout"),
     path("pengguna/", views.user_list, name="user_list"),
     path("pengguna/tambah/", views.user_create, name="user_create"),
     path("pengguna/<int:pk>/ubah/", views.user_update, name="user_update"),

@@ -29,6 +29,17 @@ class LoginView(auth_views.LoginView):
         return resolve_url(settings.ROLE_LANDING.get(role, settings.LOGIN_REDIRECT_URL))
 
 
+class LogoutView(auth_views.LogoutView):
+    """Signing out also empties what this browser keeps for field work (the pages taken along, the queue of
+    unsent actions, the service worker's caches): a lost phone cannot act, or show data, after logout. The
+    page warns first when actions are still unsent (static/field/field.js)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
 def _manageable(request, pk) -> User:
     require(can_manage_users(request.user))
     return get_object_or_404(User, pk=pk)

@@ -42,6 +42,8 @@ class AuditEvent(models.Model):
     )
     before = models.JSONField(_("sebelum"), null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(_("sesudah"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    # Work done on a phone without a signal and sent later: when it was done there (created_at: when it arrived).
+    done_at = models.DateTimeField(_("dilakukan di perangkat pada"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

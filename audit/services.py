@@ -8,6 +8,8 @@ def budget_year_update(*, budget_year, data, actor):
                  before=before, after=snapshot(budget_year))
 """
 
+import contextlib
+import contextvars
 import datetime
 import decimal
 import functools
@@ -59,10 +61,25 @@ def _regency_id_of(obj: models.Model) -> str | None:
     return None if isinstance(obj, type) else getattr(obj, "regency_id", None)
 
 
+_done_at: contextvars.ContextVar[datetime.datetime | None] = contextvars.ContextVar("audit_done_at", default=None)
+
+
+@contextlib.contextmanager
+def done_on_device(at: datetime.datetime | None):
+    """The events written inside record that the work was done at `at` on a phone (sent later, when it had a
+    signal); their created_at stays the time they reached the server."""
+    token = _done_at.set(at)
+    try:
+        yield
+    finally:
+        _done_at.reset(token)
+
+
 def _event(*, actor, action, obj, regency_id, before, after) -> AuditEvent:
     # `obj` may be a model class for an action on many rows at once (an export, a search).
     whole_model = isinstance(obj, type)
     return AuditEvent(
+        done_at=_done_at.get(),
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         object_type=obj._meta.label_lower,

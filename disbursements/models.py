@@ -281,6 +281,7 @@ class Handover(models.Model):
         ordering = ["-handed_over_on", "-id"]
         verbose_name = _("berita acara serah terima")
         verbose_name_plural = _("berita acara serah terima")
+        permissions = [("attach_handover", "Melampirkan foto serah terima dan pindaian BAST (juga di lapangan)")]
         constraints = [
             models.UniqueConstraint(
                 fields=["budget_year", "program", "regency", "sequence"], name="handover_sequence_unique"

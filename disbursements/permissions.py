@@ -9,7 +9,7 @@ _VIEW = [
     "disbursements.view_allocation",
     "disbursements.view_handover",
 ]
-_HANDOVER = ["disbursements.add_handover", "disbursements.change_handover"]
+_HANDOVER = ["disbursements.add_handover", "disbursements.change_handover", "disbursements.attach_handover"]
 _CATALOGUE = [
     "disbursements.add_goodsitem",
     "disbursements.change_goodsitem",
@@ -26,7 +26,7 @@ ROLE_PERMISSIONS = {
         "disbursements.change_allocation",
     ],
     Role.VERIFIKATOR: [*_VIEW, *_HANDOVER],
-    Role.OPERATOR: _VIEW,
+    Role.OPERATOR: [*_VIEW, "disbursements.attach_handover"],  # their regency's BASTs (handovers_visible_to)
     Role.PIMPINAN: _VIEW,
     Role.AUDITOR: _VIEW,
 }
@@ -56,3 +56,9 @@ def can_view_handovers(user) -> bool:
 def can_hand_over(user) -> bool:
     """Record handovers (BAST), attach their photo and scan, void them (Verifikator and Admin Provinsi)."""
     return user.is_authenticated and user.has_perm("disbursements.add_handover")
+
+
+def can_attach_handover(user) -> bool:
+    """Attach a BAST's photo and signed scan, at the handover or later from a phone (the regency's operator too,
+    for the BASTs of their regency)."""
+    return user.is_authenticated and user.has_perm("disbursements.attach_handover")

@@ -385,6 +385,8 @@ def handover_attach(*, handover: Handover, field: str, upload, actor) -> Handove
     if field not in allowed:
         raise ValidationError("Jenis lampiran tidak dikenal.")
     handover = Handover.objects.select_for_update().get(pk=handover.pk)
+    if handover.status != Handover.Status.DELIVERED:
+        raise ValidationError("BAST ini sudah dibatalkan; lampiran tidak dapat ditambahkan.")
     limit = settings.HANDOVER_DOCUMENT_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(

@@ -8,12 +8,21 @@ from django.urls import reverse
 from audit.permissions import can_view_audit_log
 from beneficiaries.permissions import can_review_duplicates, can_view_registry
 from complaints.permissions import can_view_complaints
-from disbursements.permissions import can_view_allocations, can_view_catalogue, can_view_handovers
-from monitoring.permissions import can_view_visits
+from disbursements.permissions import (
+    can_attach_handover,
+    can_view_allocations,
+    can_view_catalogue,
+    can_view_handovers,
+)
+from monitoring.permissions import can_record_visits, can_view_visits
 from programs.permissions import can_view_budget_years
 from proposals.permissions import can_view_proposals
 from reports.permissions import can_view_dashboard, can_view_reports
-from training.permissions import can_view_training
+from training.permissions import can_mark_attendance, can_view_training
+
+
+def can_do_field_work(user) -> bool:
+    return can_mark_attendance(user) or can_attach_handover(user) or can_record_visits(user)
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,7 @@ NAV_ITEMS = [
         "/monev/verifikasi/",
         menu=DISTRIBUTION,
     ),
+    NavItem("Kerja Lapangan", "fieldwork:home", can_do_field_work, "/lapangan/", menu=DISTRIBUTION),
     NavItem("Barang & Paket", "disbursements:goods_list", can_view_catalogue, "/barang/", menu=DISTRIBUTION),
     NavItem("Pengaduan", "complaints:complaint_list", can_view_complaints, "/pengaduan/"),
     NavItem("Laporan", "reports:report_index", can_view_reports, "/laporan/"),

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from fieldwork import views as fieldwork_views
 from kubeprogram import views
 
 admin.site.site_header = "kubeprogram — Dinsos Kaltim"
@@ -20,6 +21,9 @@ urlpatterns = [
     path("monev/", include("monitoring.urls")),
     path("pengaduan/", include("complaints.urls")),
     path("pemberitahuan/", include("notifications.urls")),
+    path("lapangan/", include("fieldwork.urls")),
+    path("sw.js", fieldwork_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", fieldwork_views.manifest, name="manifest"),
     path("", include("reports.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),

@@ -29,7 +29,7 @@ class VisitForm(forms.ModelForm):
         required=False,
         help_text="JPEG, PNG atau HEIC; boleh lebih dari satu. Foto diperkecil otomatis.",
         widget=MultipleFileInput(
-            attrs={"accept": "image/jpeg,image/png,image/heic,image/heif", "capture": "environment"}
+            attrs={"accept": "image/jpeg,image/png,image/heic,image/heif", "capture": "environment", "data-shrink": ""}
         ),
     )
 
@@ -220,7 +220,7 @@ class VerificationForm(forms.Form):
         label="Foto",
         required=False,
         widget=forms.ClearableFileInput(
-            attrs={"accept": "image/jpeg,image/png,image/heic,image/heif", "capture": "environment"}
+            attrs={"accept": "image/jpeg,image/png,image/heic,image/heif", "capture": "environment", "data-shrink": ""}
         ),
     )
 

@@ -86,6 +86,7 @@ class Attendance(models.Model):
         ordering = ["session", "id"]
         verbose_name = _("kehadiran")
         verbose_name_plural = _("daftar hadir")
+        permissions = [("mark_attendance", "Menandai kehadiran Bimtek (juga di lapangan)")]
         constraints = [models.UniqueConstraint(fields=["session", "person"], name="attendance_once_per_session")]
         indexes = [models.Index(fields=["person", "status"], name="attendance_person_idx")]
 

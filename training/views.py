@@ -19,7 +19,7 @@ from training import selectors, services
 from training.forms import AttendanceUploadForm, SessionForm
 from training.imports import read_attendance
 from training.models import TOPICS, AttendanceStatus, TrainingSession
-from training.permissions import can_run_training, can_view_training
+from training.permissions import can_mark_attendance, can_run_training, can_view_training
 
 
 def _session(request, pk) -> TrainingSession:
@@ -84,6 +84,7 @@ def session_detail(request, pk):
             "rate": selectors.attendance_rate(present, len(participants)),
             "statuses": AttendanceStatus.choices,
             "can_run": can_run,
+            "can_mark": can_mark_attendance(request.user),
             "invitable": list(selectors.invitable_items(session)[:500]) if can_run else [],
             "upload_form": AttendanceUploadForm(),
         },
@@ -121,7 +122,7 @@ def _counter(session) -> dict:
 def attendance_mark(request, pk, attendance_pk):
     """One tick of the checklist: saves at once and answers the row (htmx) or goes back to the page."""
     session = _session(request, pk)
-    require(can_run_training(request.user) and request.method == "POST")
+    require(can_mark_attendance(request.user) and request.method == "POST")
     attendance = get_object_or_404(
         session.attendances.select_related("person__village", "item__group"), pk=attendance_pk
     )
@@ -141,7 +142,7 @@ def attendance_mark(request, pk, attendance_pk):
                 "p": attendance,
                 "session": session,
                 "statuses": AttendanceStatus.choices,
-                "can_run": True,
+                "can_mark": True,
                 "error": error,
                 "counter": _counter(session),
             },

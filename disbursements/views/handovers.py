@@ -20,7 +20,7 @@ from disbursements import selectors, services
 from disbursements.exports import HANDOVER_COLUMNS, handover_rows
 from disbursements.forms import AttachmentForm, HandoverBatchForm, HandoverForm, VoidForm
 from disbursements.models import Handover
-from disbursements.permissions import can_hand_over, can_view_handovers
+from disbursements.permissions import can_attach_handover, can_hand_over, can_view_handovers
 from disbursements.views.allocations import list_context
 from training.selectors import sessions_visible_to
 
@@ -97,7 +97,8 @@ def handover_export(request):
 def handover_detail(request, pk):
     handover = _handover(request, pk)
     history = events_for_object(user=request.user, obj=handover)[:20] if can_view_audit_log(request.user) else []
-    can_edit = can_hand_over(request.user) and handover.status == Handover.Status.DELIVERED
+    delivered = handover.status == Handover.Status.DELIVERED
+    can_edit = can_hand_over(request.user) and delivered
     return render(
         request,
         "disbursements/handover_detail.html",
@@ -105,6 +106,7 @@ def handover_detail(request, pk):
             "handover": handover,
             "history": history,
             "can_edit": can_edit,
+            "can_attach": can_attach_handover(request.user) and delivered,
             "void_form": VoidForm(),
             "attachment_form": AttachmentForm(),
             "terbilang": terbilang(handover.value),
@@ -177,7 +179,7 @@ def handover_print_many(request):
 @login_required
 def handover_attach(request, pk, kind):
     handover = _handover(request, pk)
-    require(can_hand_over(request.user) and request.method == "POST")
+    require(can_attach_handover(request.user) and request.method == "POST")
     if kind not in ATTACHMENTS:
         raise Http404
     form = AttachmentForm(request.POST, request.FILES)

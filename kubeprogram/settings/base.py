@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "disbursements",
     "monitoring",
     "complaints",
+    "fieldwork",
     "reports",
     # The roof: settings, URLs, home page, navbar and demo data compose the apps above.
     "kubeprogram",

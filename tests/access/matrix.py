@@ -163,6 +163,14 @@ VISITORS = FIELD_STAFF | {Role.OPERATOR}  # record monitoring visits (an operato
 ACCESS: dict[str, Access] = {
     "home": Access(),
     "healthz": Access(anonymous=200),
+    # The installable web app: its manifest and service worker are public files (they hold no data).
+    "manifest": Access(anonymous=200),
+    "service_worker": Access(anonymous=200),
+    "fieldwork:home": Access(),
+    "fieldwork:session": Access(kwargs=_session, scoped=True),
+    "fieldwork:handover": Access(kwargs=_handover, scoped=True),
+    "fieldwork:sync": Access(anonymous=401),  # GET: a fresh CSRF token; the phone is told to sign in again
+    "fieldwork:offline": Access(anonymous=200),
     # Logged-in users are sent on from the login page; anonymous visitors see it.
     "accounts:login": Access(ok=302, anonymous=200),
     "accounts:logout": Access(method="post", ok=302, anonymous=302),
@@ -255,7 +263,7 @@ ACCESS: dict[str, Access] = {
     "disbursements:handover_print_many": Access(kwargs=None, data=_handover_ids, scoped=True),
     "disbursements:handover_batch": Access(allowed=FIELD_STAFF, kwargs=_session, scoped=True),
     "disbursements:handover_attach": Access(
-        allowed=FIELD_STAFF, kwargs=_handover_photo, scoped=True, method="post", ok=302
+        allowed=VISITORS, kwargs=_handover_photo, scoped=True, method="post", ok=302
     ),
     "disbursements:handover_file": Access(kwargs=_handover_photo, scoped=True),
     "disbursements:handover_void": Access(allowed=FIELD_STAFF, kwargs=_handover, scoped=True),
@@ -318,7 +326,7 @@ ACCESS: dict[str, Access] = {
     "training:session_update": Access(allowed=FIELD_STAFF, kwargs=_session, scoped=True),
     "training:session_invite": Access(allowed=FIELD_STAFF, kwargs=_session, scoped=True, method="post", ok=302),
     "training:attendance_mark": Access(
-        allowed=FIELD_STAFF, kwargs=_attendance, scoped=True, method="post", ok=302, data={"status": "present"}
+        allowed=VISITORS, kwargs=_attendance, scoped=True, method="post", ok=302, data={"status": "present"}
     ),
     "training:attendance_sheet": Access(kwargs=_session, scoped=True),
     "training:attendance_export": Access(kwargs=_session, scoped=True),

@@ -46,6 +46,7 @@ def test_each_role_logs_in_and_sees_its_own_navigation(page, login, factory, rol
             "Monev",
             "Graduasi",
             "Verifikasi Pasca-Penyaluran",
+            *(["Kerja Lapangan"] if factory in (AdminProvinsiFactory, VerifikatorFactory, OperatorFactory) else []),
             "Barang & Paket",
             *nav[3:],
         ]  # fmt: skip

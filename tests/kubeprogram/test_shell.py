@@ -36,7 +36,7 @@ def test_healthz_fails_when_the_database_does_not(client):
 
 NAV = {
     "Beranda", "Dasbor", "Penduduk", "KUBE", "Data Ganda", "Usulan", "Alokasi", "Bimtek", "BAST",
-    "Monev", "Graduasi", "Verifikasi Pasca-Penyaluran",
+    "Monev", "Graduasi", "Verifikasi Pasca-Penyaluran", "Kerja Lapangan",
     "Barang & Paket", "Pengaduan", "Laporan", "Wilayah", "Tahun Anggaran",
     "Jejak Audit",
 }  # fmt: skip
@@ -48,8 +48,8 @@ NAV = {
         (AdminProvinsiFactory, NAV),
         (VerifikatorFactory, NAV - {"Jejak Audit"}),
         (OperatorFactory, NAV - {"Jejak Audit", "Data Ganda"}),
-        (PimpinanFactory, NAV - {"Jejak Audit", "Data Ganda"}),
-        (AuditorFactory, NAV - {"Data Ganda"}),
+        (PimpinanFactory, NAV - {"Jejak Audit", "Data Ganda", "Kerja Lapangan"}),
+        (AuditorFactory, NAV - {"Data Ganda", "Kerja Lapangan"}),
     ],
 )
 def test_navbar_shows_only_what_the_role_may_open(client, factory, expected):

@@ -1,0 +1,108 @@
+"""Field work on a phone (390×844) with and without a signal: attendance and a BAST photo are kept on the phone,
+survive a reload without a signal, and are sent once when the signal returns; a refusal comes back with its
+reason."""
+
+import datetime
+import io
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+from playwright.sync_api import expect
+
+from disbursements.models import Handover
+from disbursements.services import handover_void
+from fieldwork.models import FieldAction
+from tests.factories import PASSWORD, ApprovedItemFactory, OperatorFactory
+from tests.factories.training import TrainingSessionFactory
+from tests.monitoring.conftest import deliver
+from training.models import Attendance
+from training.services import participants_invite
+
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("reference_data")]
+
+
+def _photo() -> dict:
+    out = io.BytesIO()
+    Image.new("RGB", (3000, 2000), "green").save(out, "JPEG")  # a phone camera's size: shrunk before sending
+    return {"name": "serah-terima.jpg", "mimeType": "image/jpeg", "buffer": out.getvalue()}
+
+
+def _setup():
+    today = timezone.localdate()
+    session = TrainingSessionFactory(start_date=today, end_date=today, topic="Bimtek Menjahit")
+    items = [ApprovedItemFactory() for _ in range(4)]
+    attendances = participants_invite(session=session, item_ids=[i.pk for i in items], actor=None)
+    handover = deliver(ApprovedItemFactory(), handed_over_on=today - datetime.timedelta(days=1))
+    return session, attendances, handover
+
+
+def _take_along(page, live_server, handover):
+    page.goto(live_server.url + "/lapangan/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now under the service worker
+    page.get_by_role("checkbox", name=f"Bawa {handover.number}").check()
+    page.get_by_test_id("take-along").click()
+    expect(page.get_by_text("halaman tersimpan di perangkat")).to_be_visible()
+
+
+def test_attendance_and_a_photo_without_a_signal_are_sent_once_when_it_returns(page, login, live_server, tmp_path):
+    page.set_viewport_size({"width": 390, "height": 844})
+    session, attendances, handover = _setup()
+    operator = OperatorFactory()
+    login(operator.username, PASSWORD)
+    _take_along(page, live_server, handover)
+    page.screenshot(path=tmp_path / "field-home-390.png", full_page=True)
+
+    page.get_by_role("link", name="Bimtek Menjahit").click()
+    status = page.get_by_test_id("field-status")
+    rows = page.get_by_test_id("field-participant")
+    rows.nth(0).get_by_role("button", name="Hadir", exact=True).click()  # online: sent at once
+    expect(status).to_contain_text("1 tindakan terkirim")
+    assert Attendance.objects.get(pk=rows.nth(0).get_attribute("data-action-target").split(":")[1]).status == "present"
+
+    page.context.set_offline(True)
+    for n in (1, 2, 3):
+        rows.nth(n).get_by_role("button", name="Hadir", exact=True).click()
+    expect(status).to_contain_text("Tersimpan di perangkat, belum terkirim (3)")
+    page.screenshot(path=tmp_path / "field-session-offline-390.png", full_page=True)
+    page.goto(live_server.url + f"/lapangan/bast/{handover.pk}/")  # taken along: opens without a signal
+    page.get_by_label("Foto serah terima").set_input_files([_photo()])
+    expect(status).to_contain_text("belum terkirim (4)")
+    page.reload()  # the browser closed and opened again, still without a signal: nothing is lost
+    expect(page.get_by_test_id("field-status")).to_contain_text("belum terkirim (4)")
+    page.screenshot(path=tmp_path / "field-handover-offline-390.png", full_page=True)
+    assert Attendance.objects.filter(session=session, status="present").count() == 1
+    assert not FieldAction.objects.filter(kind="foto_bast")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390  # no horizontal scroll on a phone
+
+    page.context.set_offline(False)  # the signal returns: sent by themselves
+    expect(page.get_by_test_id("field-status")).to_contain_text("4 tindakan terkirim", timeout=15000)
+    expect(page.get_by_test_id("field-status")).to_contain_text("Semua sudah terkirim.")
+    assert Attendance.objects.filter(session=session, status="present").count() == 4
+    handover.refresh_from_db()
+    assert handover.photo and Image.open(handover.photo.open("rb")).size == (1600, 1067)  # shrunk on the phone
+    assert FieldAction.objects.count() == 5 and FieldAction.objects.filter(result="diterapkan").count() == 5
+    expect(page.get_by_text("Kirim sekarang")).to_be_hidden()  # nothing left to send
+
+
+def test_what_the_server_refuses_comes_back_with_its_reason(page, login, live_server):
+    page.set_viewport_size({"width": 390, "height": 844})
+    _, _, handover = _setup()
+    login(OperatorFactory().username, PASSWORD)
+    _take_along(page, live_server, handover)
+    page.goto(live_server.url + f"/lapangan/bast/{handover.pk}/")
+    page.context.set_offline(True)
+    page.get_by_label("Foto serah terima").set_input_files([_photo()])
+    status = page.get_by_test_id("field-status")
+    expect(status).to_contain_text("belum terkirim (1)")
+    handover_void(handover=Handover.objects.get(pk=handover.pk), reason="Penerima meninggal", actor=None)
+    page.context.set_offline(False)
+    page.get_by_role("button", name="Kirim sekarang").click()
+    refused = page.get_by_test_id("refused")
+    expect(refused).to_contain_text("ditolak — BAST ini sudah dibatalkan")
+    page.reload()
+    expect(refused).to_have_count(1)  # stays until dismissed
+    refused.get_by_role("button", name="Tutup").click()
+    expect(refused).to_have_count(0)
