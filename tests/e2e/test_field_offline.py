@@ -106,3 +106,43 @@ def test_what_the_server_refuses_comes_back_with_its_reason(page, login, live_se
     expect(refused).to_have_count(1)  # stays until dismissed
     refused.get_by_role("button", name="Tutup").click()
     expect(refused).to_have_count(0)
+
+
+COUNT_STORED = """() => new Promise((resolve) => {
+  const request = indexedDB.open("kubeprogram-lapangan", 1);
+  request.onupgradeneeded = () => request.result.createObjectStore("actions", { keyPath: "id" });
+  request.onsuccess = () => {
+    const count = request.result.transaction("actions").objectStore("actions").count();
+    count.onsuccess = () => resolve(count.result);
+  };
+})"""
+
+
+def test_signing_out_warns_about_unsent_work_then_leaves_nothing_on_the_phone(page, login, live_server):
+    page.set_viewport_size({"width": 390, "height": 844})
+    _, _, handover = _setup()
+    login(OperatorFactory().username, PASSWORD)
+    _take_along(page, live_server, handover)
+    page.route("**/lapangan/kirim/", lambda route: route.abort())  # the signal is too weak to send
+    page.goto(live_server.url + f"/lapangan/bast/{handover.pk}/")
+    page.get_by_label("Foto serah terima").set_input_files([_photo()])
+    expect(page.get_by_test_id("field-status")).to_contain_text("belum terkirim (1)")
+    warnings = []
+
+    def answer(dialog, accept):
+        warnings.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, False))
+    page.get_by_role("button", name="Buka menu").click()
+    page.get_by_test_id("user-menu").click()
+    page.get_by_role("button", name="Keluar").click()
+    expect(page.get_by_test_id("field-status")).to_contain_text("belum terkirim (1)")  # stayed: nothing lost
+    assert "Ada 1 tindakan lapangan yang belum terkirim" in warnings[0]
+    page.once("dialog", lambda dialog: answer(dialog, True))
+    if not page.get_by_role("button", name="Keluar").is_visible():
+        page.get_by_test_id("user-menu").click()
+    page.get_by_role("button", name="Keluar").click()
+    expect(page).to_have_url(f"{live_server.url}/akun/masuk/")
+    assert page.evaluate(COUNT_STORED) == 0
+    assert page.evaluate("caches.keys().then((keys) => keys.filter((k) => k === 'lapangan-halaman'))") == []
