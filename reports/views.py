@@ -12,6 +12,7 @@ from complaints.selectors import figures as complaint_figures
 from core import formatting
 from core.access import require
 from core.excel import ReportWriter
+from core.replica import reads_from_replica
 from monitoring.selectors import assessments_visible_to, results_visible_to, visits_visible_to
 from monitoring.selectors import outcomes as monitoring_outcomes
 from programs.models import Program
@@ -32,6 +33,7 @@ def _budget_year(request):
 
 
 @login_required
+@reads_from_replica
 def dashboard(request):
     require(can_view_dashboard(request.user))
     budget_year, years = _budget_year(request)
@@ -114,6 +116,7 @@ def _report_year(request):
 
 
 @login_required
+@reads_from_replica
 def recap_export(request):
     """Rekapitulasi per Kab/Kota: the dashboard's figures, the same numbers."""
     budget_year = _report_year(request)
@@ -130,6 +133,7 @@ def recap_export(request):
 
 
 @login_required
+@reads_from_replica
 def bnba_export(request, program):
     """BNBA (by name by address) of the approved recipients of one program."""
     if program not in Program.values:
@@ -153,6 +157,7 @@ def bnba_export(request, program):
 
 
 @login_required
+@reads_from_replica
 def verification_export(request):
     """Hasil verifikasi: every proposed item with its status, reason and check results."""
     budget_year = _report_year(request)
@@ -166,6 +171,7 @@ def verification_export(request):
 
 
 @login_required
+@reads_from_replica
 def attendance_export(request):
     """Kehadiran Bimtek: every participant of the year's sessions with their attendance."""
     budget_year = _report_year(request)
@@ -180,6 +186,7 @@ def attendance_export(request):
 
 
 @login_required
+@reads_from_replica
 def monitoring_recap_export(request):
     """Rekap monev per Kab/Kota: recipients, visits done / due / overdue, graduates (the dashboard's figures)."""
     budget_year = _report_year(request)
@@ -194,6 +201,7 @@ def monitoring_recap_export(request):
 
 
 @login_required
+@reads_from_replica
 def visit_register_export(request):
     """Register kunjungan monev: every valid visit of the year's recipients."""
     budget_year = _report_year(request)
@@ -210,6 +218,7 @@ def visit_register_export(request):
 
 
 @login_required
+@reads_from_replica
 def graduation_export(request):
     """Daftar penerima lulus (graduasi), BNBA style."""
     budget_year = _report_year(request)
@@ -228,6 +237,7 @@ def graduation_export(request):
 
 
 @login_required
+@reads_from_replica
 def post_verification_export(request):
     """Hasil verifikasi pasca-penyaluran: every sampled recipient and what was found."""
     budget_year = _report_year(request)
@@ -245,6 +255,7 @@ def post_verification_export(request):
 
 
 @login_required
+@reads_from_replica
 def complaint_export(request):
     """Rekap pengaduan: every complaint of the year the user may see (sensitive ones only for those who may)."""
     from django.utils import timezone

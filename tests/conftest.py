@@ -35,6 +35,8 @@ def pytest_collection_modifyitems(config, items):
     """Browser tests skip (with the reason) where Chromium is missing, PostgreSQL tests on SQLite."""
     from django.db import connection
 
+    from core.replica import replica_configured
+
     chromium = shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)
     postgres = connection.vendor == "postgresql"
     for item in items:
@@ -42,6 +44,8 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM} (apt-get install chromium)"))
         if "postgres" in item.keywords and not postgres:
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://…)"))
+        if "replica" in item.keywords and not replica_configured():
+            item.add_marker(pytest.mark.skip(reason="needs REPLICA_DATABASE_URL (CI sets it)"))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -117,3 +121,11 @@ def _fresh_rule_caches():
 
     _nik_facts.cache_clear()
     _registration_place_known.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _replica_routing_off(monkeypatch):
+    """Reads stay on the test database's own connection; tests/reports/test_replica.py turns the routing on."""
+    from core import replica
+
+    monkeypatch.setitem(replica.routing, "enabled", False)

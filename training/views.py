@@ -13,6 +13,7 @@ from beneficiaries.permissions import can_see_full_nik
 from core.access import require
 from core.excel import Column, ReportWriter
 from core.forms import add_service_errors
+from core.replica import reads_from_replica
 from programs.selectors import budget_year_chosen
 from proposals.workbook.reader import WorkbookRefused
 from training import selectors, services
@@ -238,6 +239,7 @@ RATE_COLUMNS = [
 
 
 @login_required
+@reads_from_replica
 def rates_export(request):
     """Attendance per session and per regency of a budget year (in the user's scope) as xlsx."""
     require(can_view_training(request.user))

@@ -9,9 +9,11 @@ from beneficiaries.views.groups import group_filterset
 from beneficiaries.views.people import person_filterset
 from core.access import require
 from core.excel import ReportWriter
+from core.replica import reads_from_replica
 
 
 @login_required
+@reads_from_replica
 def person_export(request):
     """The filtered people list as xlsx (streamed). Whole NIKs only for roles that may see them; audited."""
     require(can_view_registry(request.user))
@@ -30,6 +32,7 @@ def person_export(request):
 
 
 @login_required
+@reads_from_replica
 def group_export(request):
     require(can_view_registry(request.user))
     filterset = group_filterset(request)

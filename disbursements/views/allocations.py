@@ -19,6 +19,7 @@ from beneficiaries.permissions import can_see_full_nik
 from core.access import require
 from core.excel import ReportWriter
 from core.formatting import rupiah
+from core.replica import reads_from_replica
 from disbursements import selectors, services
 from disbursements.exports import ALLOCATION_COLUMNS, allocation_rows
 from disbursements.forms import AllocationForm, VoidForm
@@ -59,6 +60,7 @@ def allocation_list(request):
 
 
 @login_required
+@reads_from_replica
 def allocation_export(request):
     """The filtered allocations as xlsx, one row per goods line (streamed in chunks); audited."""
     require(can_view_allocations(request.user))

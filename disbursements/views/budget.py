@@ -10,6 +10,7 @@ from audit.exports import audited_export
 from core.access import require
 from core.excel import ReportWriter
 from core.forms import add_service_errors
+from core.replica import reads_from_replica
 from disbursements import selectors
 from disbursements.exports import ABSORPTION_COLUMNS, absorption_rows
 from disbursements.forms import CeilingEditorForm
@@ -88,6 +89,7 @@ def ceiling_edit(request, year):
 
 
 @login_required
+@reads_from_replica
 def absorption_export(request, year):
     """Budget absorption per regency × program as xlsx, in the user's scope; audited."""
     budget_year = _year(request, year)

@@ -16,6 +16,7 @@ from core.access import require
 from core.excel import ReportWriter
 from core.formatting import terbilang
 from core.forms import add_service_errors
+from core.replica import reads_from_replica
 from disbursements import selectors, services
 from disbursements.exports import HANDOVER_COLUMNS, handover_rows
 from disbursements.forms import AttachmentForm, HandoverBatchForm, HandoverForm, VoidForm
@@ -74,6 +75,7 @@ def handover_list(request):
 
 
 @login_required
+@reads_from_replica
 def handover_export(request):
     """The BAST register as xlsx (number, date, recipient, goods, value, photo and scan present)."""
     require(can_view_handovers(request.user))
