@@ -145,6 +145,15 @@ LOGIN_REDIRECT_URL = "home"
 ROLE_LANDING = {"pimpinan": "reports:dashboard"}
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Several app servers share one cache: Redis when REDIS_URL is set (redis://127.0.0.1:6379/1). Sessions are then
+# read from it and written through to the database ("cached_db"), so a request no longer pays a session query and
+# a Redis restart logs nobody out. Without Redis: the per-process memory cache, and sessions in the database only
+# (a per-process cache in front of them would let a logout on one server be missed by another).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # A session ends after an hour without a request (shared office computers), and with the browser.
 # accounts.middleware.IdleTimeoutMiddleware renews the expiry of an active session once a minute.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", "3600"))
