@@ -26,10 +26,19 @@ def audited_export(
     Operator Kab/Kota and none for provincial roles; it carries the row count."""
     for row in rows:
         writer.append(row)
+    export_record(writer, user=user, action=action, obj=obj, after=after, regency_id=regency_id)
+    return writer.response(export_filename(filename))
+
+
+def export_filename(filename: str) -> str:
+    return f"{filename}-{timezone.localdate():%Y%m%d}.xlsx"
+
+
+def export_record(writer: ReportWriter, *, user, action: str, obj, after=None, regency_id=None) -> None:
+    """The export's audit event (also for one prepared in the background): who, what, how many rows."""
     if regency_id is None and not user.is_provincial:
         regency_id = user.regency_id
     with transaction.atomic():
         audit_record(
             actor=user, action=action, obj=obj, regency_id=regency_id, after={**(after or {}), "rows": writer.rows}
         )
-    return writer.response(f"{filename}-{timezone.localdate():%Y%m%d}.xlsx")

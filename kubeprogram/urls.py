@@ -22,6 +22,7 @@ urlpatterns = [
     path("pengaduan/", include("complaints.urls")),
     path("pemberitahuan/", include("notifications.urls")),
     path("lapangan/", include("fieldwork.urls")),
+    path("pekerjaan/", include("jobs.urls")),
     path("sw.js", fieldwork_views.service_worker, name="service_worker"),
     path("manifest.webmanifest", fieldwork_views.manifest, name="manifest"),
     path("", include("reports.urls")),

@@ -1,11 +1,12 @@
 """The leadership dashboard and the reports page with its workbooks (each in the user's scope, audited)."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from audit.exports import audited_export
-from beneficiaries.identity import mask_nik
 from beneficiaries.permissions import can_see_full_nik
 from complaints.selectors import complaints_visible_to
 from complaints.selectors import figures as complaint_figures
@@ -13,13 +14,14 @@ from core import formatting
 from core.access import require
 from core.excel import ReportWriter
 from core.replica import reads_from_replica
+from jobs.services import job_start
 from monitoring.selectors import assessments_visible_to, results_visible_to, visits_visible_to
 from monitoring.selectors import outcomes as monitoring_outcomes
 from programs.models import Program
 from programs.selectors import budget_year_chosen
-from proposals.models import ItemStatus, ProposalItem
-from proposals.selectors import proposals_visible_to
+from proposals.models import ProposalItem
 from reports import exports, selectors
+from reports.jobs import bnba_items, bnba_writer, items_of, nik_mask, scope_filters
 from reports.permissions import can_view_dashboard, can_view_reports
 from training.models import Attendance
 from training.selectors import sessions_visible_to
@@ -80,14 +82,11 @@ def report_index(request):
 
 
 def _items(request, budget_year):
-    return ProposalItem.objects.filter(proposal__in=proposals_visible_to(request.user).filter(budget_year=budget_year))
+    return items_of(request.user, budget_year)
 
 
 def _scope_filters(request, budget_year, **more) -> list[tuple[str, str]]:
-    filters = [("Tahun Anggaran", str(budget_year.year))]
-    if not request.user.is_provincial:
-        filters.append(("Kab/Kota", str(request.user.regency)))
-    return filters + [(label, value) for label, value in more.items() if value]
+    return scope_filters(request.user, budget_year, **more)
 
 
 def _respond(request, writer: ReportWriter, *, report: str, filename: str, budget_year, **details):
@@ -103,8 +102,7 @@ def _respond(request, writer: ReportWriter, *, report: str, filename: str, budge
 
 
 def _mask(request):
-    """Whole NIKs for the roles that may see them, masked for everyone else (UU 27/2022)."""
-    return (lambda value: value) if can_see_full_nik(request.user) else mask_nik
+    return nik_mask(request.user)
 
 
 def _report_year(request):
@@ -135,25 +133,24 @@ def recap_export(request):
 @login_required
 @reads_from_replica
 def bnba_export(request, program):
-    """BNBA (by name by address) of the approved recipients of one program."""
+    """BNBA (by name by address) of the approved recipients of one program; a large one is prepared in the
+    background (reports.jobs.bnba_workbook, the same code), with a progress bar."""
     if program not in Program.values:
         raise Http404
     budget_year = _report_year(request)
-    full_nik = can_see_full_nik(request.user)
-    mask = _mask(request)
-    items = _items(request, budget_year).filter(status=ItemStatus.APPROVED, proposal__program=program)
-    columns, rows = (
-        (exports.BNBA_WRSE, exports.bnba_wrse(items, mask=mask))
-        if program == Program.WRSE
-        else (exports.BNBA_KUBE, exports.bnba_kube(items, mask=mask))
-    )
-    writer = ReportWriter(f"BNBA Penerima Manfaat {program}", columns, filters=_scope_filters(request, budget_year))
-    for row in rows:
-        writer.append(row)
-    return _respond(
-        request, writer, report="bnba", filename=f"bnba-{program.lower()}", budget_year=budget_year,
-        program=program, full_nik=full_nik,
-    )  # fmt: skip
+    rows = bnba_items(request.user, budget_year, program).count()
+    if rows > settings.BACKGROUND_EXPORT_ROWS:
+        job = job_start(
+            user=request.user,
+            title=f"BNBA {program} {budget_year.year} ({rows:,} baris)".replace(",", "."),
+            function="reports.jobs.bnba_workbook",
+            params={"year": budget_year.year, "program": program},
+            back_url=reverse("reports:report_index") + f"?tahun={budget_year.year}",
+        )
+        return redirect("jobs:job_detail", pk=job.pk)
+    writer, details = bnba_writer(request.user, budget_year, program)
+    return _respond(request, writer, report="bnba", filename=f"bnba-{program.lower()}", budget_year=budget_year,
+                    **details)  # fmt: skip
 
 
 @login_required

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "regions",
     "accounts",
     "audit",
+    "jobs",
     "notifications",
     "programs",
     "beneficiaries",
@@ -153,6 +154,14 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Background jobs (jobs app) on Celery with a Redis broker; without CELERY_BROKER_URL they run inline.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_IGNORE_RESULT = True  # the Job row keeps the state and the file
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ACKS_LATE = True
+# Exports with more rows than this are prepared in the background, with a progress bar.
+BACKGROUND_EXPORT_ROWS = int(os.environ.get("BACKGROUND_EXPORT_ROWS", "5000"))
 
 # A session ends after an hour without a request (shared office computers), and with the browser.
 # accounts.middleware.IdleTimeoutMiddleware renews the expiry of an active session once a minute.

@@ -6,7 +6,8 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
 
+import os  # noqa: E402
 import tempfile  # noqa: E402
 
-# Uploaded files of the test run go to a throwaway folder.
-MEDIA_ROOT = tempfile.mkdtemp(prefix="kubeprogram-test-media-")
+# Uploaded files of the test run go to a throwaway folder (one shared with CI's Celery worker when given).
+MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="kubeprogram-test-media-")

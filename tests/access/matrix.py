@@ -166,6 +166,11 @@ ACCESS: dict[str, Access] = {
     # The installable web app: its manifest and service worker are public files (they hold no data).
     "manifest": Access(anonymous=200),
     "service_worker": Access(anonymous=200),
+    # A background job is its requester's alone: for anyone else (every role here) it does not exist.
+    **{
+        f"jobs:{name}": Access(kwargs=lambda ctx, scope: {"pk": ctx["job"][OWN].pk}, ok=404)
+        for name in ("job_detail", "job_status", "job_download")
+    },
     "fieldwork:home": Access(),
     "fieldwork:session": Access(kwargs=_session, scoped=True),
     "fieldwork:handover": Access(kwargs=_handover, scoped=True),

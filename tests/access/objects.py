@@ -154,6 +154,11 @@ class Objects:
             actor=None,
         )  # fmt: skip
 
+    def _job(self, scope):
+        from jobs.models import Job
+
+        return Job.objects.create(user=OperatorFactory(regency=self.regency[scope]), title="BNBA", function="x")
+
     def _complaint_attachment(self, scope):
         from complaints.services import complaint_attach
 

@@ -129,20 +129,31 @@ def test_signing_out_warns_about_unsent_work_then_leaves_nothing_on_the_phone(pa
     expect(page.get_by_test_id("field-status")).to_contain_text("belum terkirim (1)")
     warnings = []
 
-    def answer(dialog, accept):
+    def answer(dialog, accept: bool):
         warnings.append(dialog.message)
         dialog.accept() if accept else dialog.dismiss()
 
     page.once("dialog", lambda dialog: answer(dialog, False))
+    logout = page.get_by_role("button", name="Keluar")
     page.get_by_role("button", name="Buka menu").click()
-    page.get_by_test_id("user-menu").click()
-    page.get_by_role("button", name="Keluar").click()
-    expect(page.get_by_test_id("field-status")).to_contain_text("belum terkirim (1)")  # stayed: nothing lost
-    assert "Ada 1 tindakan lapangan yang belum terkirim" in warnings[0]
-    page.once("dialog", lambda dialog: answer(dialog, True))
-    if not page.get_by_role("button", name="Keluar").is_visible():
+    for _ in range(3):  # the collapsed navbar slides open first; the user menu opens on a click after that
+        expect(page.get_by_test_id("user-menu")).to_be_visible()
+        page.wait_for_timeout(400)
         page.get_by_test_id("user-menu").click()
-    page.get_by_role("button", name="Keluar").click()
+        if logout.is_visible():
+            break
+    logout.click()
+    for _ in range(100):  # the warning comes once the phone's queue has been counted
+        if warnings:
+            break
+        page.wait_for_timeout(100)
+    assert "Ada 1 tindakan lapangan yang belum terkirim" in warnings[0]
+    expect(page.get_by_test_id("field-status")).to_contain_text("belum terkirim (1)")  # stayed: nothing lost
+    assert page.evaluate(COUNT_STORED) == 1
+    page.once("dialog", lambda dialog: answer(dialog, True))
+    if not logout.is_visible():
+        page.get_by_test_id("user-menu").click()
+    logout.click()
     expect(page).to_have_url(f"{live_server.url}/akun/masuk/")
     assert page.evaluate(COUNT_STORED) == 0
     assert page.evaluate("caches.keys().then((keys) => keys.filter((k) => k === 'lapangan-halaman'))") == []
