@@ -256,6 +256,11 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         for save in ("save=None", "", "save=True")
     },
     ("disbursements", "handover_attach", "handover.save(update_fields=None)"): _ALL_FIELDS,
+    (
+        "disbursements",
+        "handover_attach",
+        'kind = {"PDF": "pdf", "JPEG": "jpg", "PNG": "png"}.get(document_kind(data[:17]) or "")',
+    ): "the signatures document_kind knows are at most 8 bytes long: 16 or 17 bytes read, the same kind",
     ("disbursements", "allocation_void", "allocation.save(update_fields=None)"): _ALL_FIELDS,
     ("disbursements", "handover_void", "handover.save(update_fields=None)"): _ALL_FIELDS,
     ("disbursements", "_next_sequence", "counter.save(update_fields=None)"): (

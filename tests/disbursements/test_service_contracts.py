@@ -138,6 +138,12 @@ def test_matching_gives_each_recipient_the_package_of_its_business_and_refuses_t
     assert {tuple(a.lines.values_list("goods", flat=True)) for a in made} == {
         tuple(p.lines.values_list("goods", flat=True)) for p in (sewing, cooking)
     }
+    more = [ApprovedItemFactory(business_type=sewing.business_type) for _ in range(3)]
+    one = _count(lambda: allocations_create_matching(item_ids=[more[0].pk], actor=None))
+    assert _count(lambda: allocations_create_matching(item_ids=[m.pk for m in more[1:]], actor=None)) == one
+    strays = [ApprovedItemFactory(business_type=None), kube_item(), ApprovedItemFactory(business_type=None)]
+    one = _count(lambda: allocations_create_matching(item_ids=[strays[0].pk, strays[1].pk], actor=None))
+    assert _count(lambda: allocations_create_matching(item_ids=[i.pk for i in strays], actor=None)) == one
     nobody = ApprovedItemFactory(business_type=None)
     other = ApprovedItemFactory(business_type=BusinessType.objects.get_or_create(name="Bengkel")[0])
     messages = _messages(lambda: allocations_create_matching(item_ids=[nobody.pk, other.pk], actor=admin))
@@ -145,7 +151,7 @@ def test_matching_gives_each_recipient_the_package_of_its_business_and_refuses_t
         f"Tidak ada paket aktif yang sesuai program dan jenis usaha untuk: {nobody} (jenis usaha kosong); "
         f"{other} (Bengkel)."
     ]
-    assert Allocation.objects.count() == 2
+    assert Allocation.objects.count() == 5
 
 
 def test_voiding_an_allocation_records_who_and_why_and_refuses_twice(django_assert_num_queries):
@@ -226,8 +232,12 @@ def test_a_kube_handover_names_the_ketua_as_second_party_and_fields_are_validate
     with pytest.raises(ValidationError) as refused:
         _handover(allocation, first_party_position="")
     assert refused.value.message_dict == {"first_party_position": ["Field ini tidak boleh kosong."]}
-    handover = _handover(allocation, signed=False)
+    data = DATA | {"handed_over_on": datetime.date.today()}
+    queries = _count(lambda: handover_create(allocation=allocation, data=data, actor=AnonymousUser()))
+    handover = allocation.handovers.get()
+    assert handover.created_by is None
     assert (handover.second_party_name, handover.second_party_role) == (chair.full_name, f"Ketua {item.group.label}")
+    assert queries == 30  # a KUBE's: the woman's 27, the three officers' attendance and the ketua in one query
     assert handover.photo.name == "" and handover.signed_scan.name == ""
 
 
@@ -289,6 +299,12 @@ def test_attachments_are_checked_by_kind_size_and_content_and_audited(allocation
             handover=handover, field="signed_scan", upload=SimpleUploadedFile("x", b"GIF89a" * 4), actor=None
         )  # fmt: skip
     ) == ["Isi berkas bukan PDF, JPEG atau PNG."]
+    voided = _handover(allocations_create(item_ids=[_trained(ApprovedItemFactory()).pk],
+                                          lines=package_lines(PackageFactory()), actor=None)[0])  # fmt: skip
+    handover_void(handover=voided, reason="Salah", actor=None)
+    assert _messages(
+        lambda: handover_attach(handover=voided, field="photo", upload=SimpleUploadedFile("f.png", PNG), actor=None)
+    ) == ["BAST ini sudah dibatalkan; lampiran tidak dapat ditambahkan."]
     settings.HANDOVER_DOCUMENT_MAX_BYTES = 3 * 1048576
     exactly = SimpleUploadedFile("pas.png", PNG)
     exactly.size = 3 * 1048576  # at the limit: accepted
