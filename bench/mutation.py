@@ -104,6 +104,7 @@ MODULES = [
             "tests/monitoring/test_graduation.py",
             "tests/monitoring/test_verification.py",
             "tests/monitoring/test_services.py",
+            "tests/monitoring/test_rule_edges.py",
         ],
     ),
     Module(

@@ -52,3 +52,16 @@ def delivered():
 @pytest.fixture
 def kube_delivered():
     return deliver(kube_item(), program="KUBE", handed_over_on=datetime.date(2025, 1, 10))
+
+
+@pytest.fixture
+def graduating(delivered):
+    """The delivered WRSE BAST visited at 3, 6 and 12 months, doing well, with Samarinda's turnover threshold."""
+    from decimal import Decimal
+
+    from monitoring.models import TurnoverThreshold
+    from tests.monitoring.test_graduation import _visited
+
+    TurnoverThreshold.objects.create(budget_year=delivered.budget_year, regency_id="64.72", amount=Decimal(2_000_000))
+    _visited(delivered, 3, 6, 12)
+    return delivered

@@ -185,13 +185,6 @@ def _visited(handover, *months, **answers):
         )
 
 
-@pytest.fixture
-def graduating(delivered):
-    TurnoverThreshold.objects.create(budget_year=delivered.budget_year, regency_id="64.72", amount=D(2_000_000))
-    _visited(delivered, 3, 6, 12)
-    return delivered
-
-
 def test_proposed_approved_and_marked_in_the_registry(graduating):
     operator, verifier = OperatorFactory(), VerifikatorFactory()
     assessment = services.assessment_save(handover=graduating, assessor_scores={}, decision="lulus", actor=operator)

@@ -1,0 +1,133 @@
+"""The monitoring rules at their edges, as an officer meets them: today and the BAST day are allowed days, nothing
+is not negative, a finding needs its note, criteria names are compared as people read them, and saving the same
+criteria again is no change."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from audit.models import AuditEvent
+from monitoring import services
+from monitoring.models import Assessment, GraduationCriterion, Measure, Visit
+from regions.models import Regency
+from tests.factories import ApprovedItemFactory
+from tests.monitoring.conftest import deliver
+from tests.monitoring.test_services import ANSWERS, _goods, _refusal
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date.today()
+
+
+def test_a_visit_today_with_no_turnover_is_allowed(delivered):
+    visit = services.visit_record(
+        handover=delivered, data=ANSWERS | {"visited_on": TODAY, "turnover": Decimal(0)}, goods=_goods(delivered),
+        actor=None,
+    )  # fmt: skip
+    assert (visit.visited_on, visit.turnover) == (TODAY, 0)
+
+
+def test_a_visit_edited_keeps_its_own_month(delivered):
+    visit = services.visit_record(handover=delivered, data=ANSWERS, goods=_goods(delivered), actor=None)
+    services.visit_update(visit=visit, data=ANSWERS | {"problems": "Pasar sepi"}, goods=_goods(delivered), actor=None)
+    assert Visit.objects.get().problems == "Pasar sepi"
+
+
+def test_goods_of_another_bast_are_named_before_missing_ones(delivered):
+    goods = _goods(delivered)
+    first = next(iter(goods))
+    wrong = {k: v for k, v in goods.items() if k != first} | {999999: "dipakai"}
+    assert _refusal(delivered, goods=wrong) == {"goods": ["Barang yang dinilai bukan barang BAST ini."]}
+    assert _refusal(delivered, goods={first: "dimakan"}) == {
+        "goods": ["Kondisi setiap barang wajib diisi.", "Kondisi barang tidak dikenal."]
+    }
+
+
+def test_several_wrong_answers_are_all_named_at_once(delivered):
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    assert _refusal(delivered, visited_on=tomorrow, due_month=4, turnover=Decimal(-1), stage="mandiri") == {
+        "visited_on": ["Tanggal kunjungan tidak boleh di masa depan."],
+        "due_month": ["Kunjungan terjadwal Tahun Anggaran 2024 hanya bulan ke-3, 6, 12."],
+        "stage": ["Tahap KUBE hanya untuk KUBE."],
+        "turnover": ["Omzet tidak boleh negatif."],
+    }
+
+
+@pytest.fixture
+def result():
+    handover = deliver(ApprovedItemFactory(), handed_over_on=datetime.date(2025, 1, 10))
+    sample = services.sample_draw(
+        budget_year=handover.budget_year, regency=Regency.objects.get(code="64.72"), method="semua", confidence=None,
+        margin=None, actor=None,
+    )  # fmt: skip
+    return sample.results.get()
+
+
+def _problems(result, **data):
+    return services.verification_problems(result, {"outcome": "sesuai", "checked_on": TODAY} | data)
+
+
+def test_a_check_on_the_bast_day_or_today_is_allowed(result):
+    assert _problems(result) == {}
+    assert _problems(result, checked_on=datetime.date(2025, 1, 10)) == {}
+
+
+def test_a_check_needs_an_outcome_and_a_finding_needs_a_note(result):
+    assert _problems(result, outcome="") == {"outcome": ["Pilih hasil pemeriksaan."]}
+    for outcome in ("tidak_diterima", "tidak_ditemui"):
+        assert _problems(result, outcome=outcome) == {"note": ["Tulis catatan: apa yang ditemukan."]}
+        assert _problems(result, outcome=outcome, note="   ") == {"note": ["Tulis catatan: apa yang ditemukan."]}
+        assert _problems(result, outcome=outcome, note="Pindah ke Balikpapan") == {}
+
+
+def test_an_incomplete_delivery_names_each_line_with_a_known_result(result):
+    lines = [str(pk) for pk in result.handover.lines.values_list("pk", flat=True)]
+    every = dict.fromkeys(lines, "lengkap") | {lines[0]: "rusak"}
+    base = {"outcome": "tidak_lengkap", "note": "Kompor penyok"}
+    assert _problems(result, **base, lines=every) == {}
+    missing = {"lines": ["Isi hasil setiap barang bila barang diterima tidak lengkap atau rusak."]}
+    assert _problems(result, **base, lines=every | {lines[1]: ""}) == missing  # an empty answer is no answer
+    assert _problems(result, **base, lines=every | {lines[1]: "hilang-entah"}) == missing
+    assert _problems(result, **base, lines=every | {"999999": "rusak"}) == missing
+
+
+def test_criteria_names_are_compared_as_people_read_them(graduating):
+    year = graduating.budget_year
+    row = {"name": "  Usaha   berjalan ", "measure": Measure.RUNNING, "month": 6, "weight": 2, "required": True}
+    [saved] = services.criteria_save(budget_year=year, program="WRSE", rows=[row], actor=None)
+    assert (saved.name, saved.month, saved.weight, saved.required) == ("Usaha berjalan", 6, 2, True)
+    twins = [row, row | {"name": "USAHA BERJALAN"}]
+    blank = [row | {"name": "   "}]
+    no_weight = [row | {"weight": None}]
+    for rows, message in [(twins, "nama tidak boleh kembar"), (blank, "Setiap kriteria perlu nama"),
+                          (no_weight, "Bobot setiap kriteria minimal 1.")]:  # fmt: skip
+        with pytest.raises(ValidationError, match=message):
+            services.criteria_save(budget_year=year, program="WRSE", rows=rows, actor=None)
+    anytime = row | {"month": None, "required": None}
+    [saved] = services.criteria_save(budget_year=year, program="WRSE", rows=[anytime], actor=None)
+    assert (saved.month, saved.required) == (None, False)
+
+
+def test_saving_the_same_criteria_again_is_no_change_and_a_returned_assessment_does_not_freeze_them(graduating):
+    year = graduating.budget_year
+    rows = [
+        {"name": "Usaha berjalan", "measure": Measure.RUNNING, "month": 6, "weight": 1, "required": True},
+        {"name": "Omzet", "measure": Measure.TURNOVER, "month": 12, "weight": 3, "required": False},
+    ]
+    services.criteria_save(budget_year=year, program="WRSE", rows=rows, actor=None)
+    services.criteria_save(budget_year=year, program="WRSE", rows=rows, actor=None)
+    [event] = AuditEvent.objects.filter(action="graduation_criteria.set")
+    assert [c["name"] for c in event.after["criteria"]] == ["Usaha berjalan", "Omzet"]
+    assert event.after["program"] == "WRSE" and event.before == {"program": "WRSE", "criteria": []}
+    assert list(GraduationCriterion.objects.filter(budget_year=year).values_list("name", "order")) == [
+        ("Usaha berjalan", 0),
+        ("Omzet", 1),
+    ]
+    assessment = services.assessment_save(
+        handover=graduating, assessor_scores={}, decision="perpanjang", submit=True, actor=None
+    )
+    Assessment.objects.filter(pk=assessment.pk).update(status="returned")
+    services.criteria_save(budget_year=year, program="WRSE", rows=rows[:1], actor=None)  # returned: may change
+    assert GraduationCriterion.objects.filter(budget_year=year).count() == 1
+    services.criteria_save(budget_year=year, program="KUBE", rows=rows, actor=None)  # another program: free
