@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -159,6 +160,14 @@ if REDIS_URL:
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_IGNORE_RESULT = True  # the Job row keeps the state and the file
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "Asia/Makassar"
+# Run by `celery -A kubeprogram beat` (one per installation); without a broker: `manage.py notify_overdue` by cron.
+CELERY_BEAT_SCHEDULE = {
+    "complaints-overdue-every-morning": {
+        "task": "complaints.notify_overdue",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 CELERY_TASK_ACKS_LATE = True
 # Exports with more rows than this are prepared in the background, with a progress bar.
 BACKGROUND_EXPORT_ROWS = int(os.environ.get("BACKGROUND_EXPORT_ROWS", "5000"))

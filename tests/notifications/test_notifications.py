@@ -63,6 +63,20 @@ def test_overdue_complaints_are_notified_once():
     assert list(Notification.objects.values_list("user", "key")) == [(operator.pk, f"complaint.overdue:{complaint.pk}")]
 
 
+def test_the_morning_reminder_is_scheduled_and_runs_the_same_command(settings):
+    from celery.schedules import crontab
+
+    from complaints.tasks import notify_overdue
+
+    [entry] = settings.CELERY_BEAT_SCHEDULE.values()
+    assert (entry["task"], entry["schedule"]) == (notify_overdue.name, crontab(hour=7, minute=0))
+    operator = OperatorFactory()
+    complaint = _complaint()
+    Notification.objects.all().delete()
+    assert notify_overdue() == "1 pemberitahuan pengaduan terlambat."
+    assert list(Notification.objects.values_list("user", "key")) == [(operator.pk, f"complaint.overdue:{complaint.pk}")]
+
+
 def test_a_mail_server_down_does_not_break_the_action(django_capture_on_commit_callbacks):
     OperatorFactory(email="siti@example.org")
     with mock.patch("notifications.services.send_mail", side_effect=OSError("down")):

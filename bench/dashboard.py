@@ -1,0 +1,123 @@
+"""The dashboard at 100,000 recipients (all allocated and handed over, budget year 2097 of bench/monitoring.py):
+the recap (reports.selectors.recap, the figures of the dashboard and the recap workbook) now counted in SQL,
+beside the way it was counted before in the same run (every approved recipient read into Python and the Bimtek
+rule applied there: the peer), the whole dashboard page, the recap workbook, and the floor: the recap's grouped
+stage query alone on the cursor. Medians of 5 runs after a warm-up; fresh statistics first.
+
+    .venv/bin/python bench/monitoring.py      # seeds the 100,000 recipients once (kube_bench)
+    .venv/bin/python bench/dashboard.py
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", "postgres://kube:kube@127.0.0.1:5432/kube_bench")
+os.environ["DJANGO_SETTINGS_MODULE"] = "kubeprogram.settings.test"
+YEAR = 2097
+
+
+def timed(function, runs=5) -> float:
+    function()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def old_stage_counts(user, budget_year):
+    """The counting the recap did before (kept here as the peer): approved items into Python, then attended()."""
+    from disbursements.models import Allocation, Handover
+    from proposals.models import ItemStatus, ProposalItem
+    from training.selectors import attended
+
+    items = ProposalItem.objects.filter(user.regency_q("proposal__regency"), proposal__budget_year=budget_year)
+    approved = list(
+        items.filter(status=ItemStatus.APPROVED).values_list(
+            "pk", "proposal__regency", "proposal__program", "person_id", "group_id"
+        )
+    )
+    allocated = set(
+        Allocation.objects.filter(budget_year=budget_year, status="active").values_list("item_id", flat=True)
+    )
+    delivered = set(
+        Handover.objects.realised().filter(budget_year=budget_year).values_list("allocation__item_id", flat=True)
+    )
+    trained = attended(
+        (pk, person, group, budget_year.pk, program)
+        for pk, _, program, person, group in approved
+        if pk in allocated or pk in delivered
+    )
+    counts = {}
+    for pk, regency, program, _, _ in approved:
+        line = counts.setdefault((regency, program), [0, 0, 0, 0])
+        line[0] += 1
+        if pk in allocated or pk in delivered:
+            line[1] += 1
+            line[2] += pk in trained or pk in delivered
+        line[3] += pk in delivered
+    return counts
+
+
+def main():
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from accounts.models import User
+    from programs.models import BudgetYear
+    from proposals.models import ItemStatus, ProposalItem
+    from reports.selectors import recap
+
+    subprocess.run(["psql", os.environ["DATABASE_URL"], "-qc", "SET client_min_messages = error; ANALYZE"], check=True)
+    budget_year = BudgetYear.objects.get(year=YEAR)
+    user = User.objects.filter(groups__name="Pimpinan").first() or User.objects.get(username="pimpinan")
+    approved = ProposalItem.objects.filter(proposal__budget_year=budget_year, status=ItemStatus.APPROVED).count()
+    print(f"budget year {YEAR}: {approved:,} approved recipients")
+
+    new = {
+        (line.regency.pk, line.program): [line.counts[k] for k in ("approved", "allocated", "trained", "delivered")]
+        for line in recap(user=user, budget_year=budget_year).lines
+        if line.counts["approved"]
+    }
+    assert new == old_stage_counts(user, budget_year), "the SQL and the Python counts differ"
+
+    def floor():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT p.regency_id, p.program, count(*) FROM proposals_proposalitem i "
+                "JOIN proposals_proposal p ON p.id = i.proposal_id WHERE p.budget_year_id = %s AND i.status = %s "
+                "GROUP BY 1, 2",
+                [budget_year.pk, ItemStatus.APPROVED],
+            )
+            cursor.fetchall()
+
+    client = Client()
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/dasbor/", {"tahun": YEAR})
+    results = [
+        ("recap, stages in SQL (ours)", timed(lambda: recap(user=user, budget_year=budget_year))),
+        ("stages counted in Python (before)", timed(lambda: old_stage_counts(user, budget_year))),
+        ("dashboard page, whole request", timed(lambda: client.get("/dasbor/", {"tahun": YEAR}))),
+        ("recap workbook, whole request", timed(lambda: client.get(reverse("reports:recap_export"), {"tahun": YEAR}))),
+        ("floor: approved per regency, cursor", timed(floor)),
+    ]
+    for name, ms in results:
+        print(f"{name:<40}{ms:>9.0f} ms")
+    print(f"dashboard queries: {len(queries)}")
+
+
+if __name__ == "__main__":
+    main()
