@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from beneficiaries.identity import name_key
 from beneficiaries.models import MaritalStatus, Person
+from core.bulk import analyze
 from regions.models import Regency, Village
 
 FEMALE = (
@@ -193,9 +194,7 @@ def insert(count: int, *, seed: int = 2024, chunk: int = 100_000, progress=None)
     finally:
         if dropped:
             _rebuild(dropped)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {Person._meta.db_table}")
+    analyze(Person)
     return done
 
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, connections, models, router
+from django.db import connection, connections, models, router, transaction
 from django.utils import timezone
 
 
@@ -141,6 +141,7 @@ def bulk_insert_rows(model: type[models.Model], fields: Sequence[str], rows: Seq
         write("\t".join([convert(value) for convert, value in zip(converters, row, strict=True)]))
         write("\n")
     buffer.seek(0)
+    analyze_after_commit(conn, meta.db_table, len(rows))
     names = ", ".join(f'"{field.column}"' for field in columns)
     sql = f'COPY "{meta.db_table}" ({names}) FROM STDIN'
     copier = _COPIER.get()
@@ -245,3 +246,29 @@ def next_ids(model: type[models.Model], count: int) -> list[int]:
         cursor.execute(f'SELECT COALESCE(MAX("{meta.pk.column}"), 0) FROM "{meta.db_table}"')
         start = cursor.fetchone()[0]
         return list(range(start + 1, start + 1 + count))
+
+
+# After a bulk load the planner's statistics are stale until autovacuum gets round to the table: a BNBA export
+# took 265 s instead of 27 s right after 100,000 rows were loaded. A COPY of this many rows or more is followed,
+# once its transaction commits, by ANALYZE of the table.
+ANALYZE_AFTER_ROWS = 10_000
+
+
+def analyze_after_commit(conn, table: str, rows: int) -> None:
+    if conn.vendor != "postgresql" or rows < ANALYZE_AFTER_ROWS:
+        return
+
+    def analyze():
+        with conn.cursor() as cursor:
+            cursor.execute(f'ANALYZE "{table}"')
+
+    transaction.on_commit(analyze, using=conn.alias)
+
+
+def analyze(*models_: type[models.Model]) -> None:
+    """Fresh planner statistics for these tables now (PostgreSQL; nothing elsewhere): after a bulk load."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models_:
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from beneficiaries.models import Person
+from core.bulk import analyze
 from disbursements.models import Allocation, AllocationLine, GoodsItem, Handover, HandoverLine, Package, PackageLine
 from monitoring.models import BusinessStatus, GoodsCondition, Visit, VisitGoods
 from monitoring.schedule import due_on
@@ -176,4 +177,5 @@ def insert(*, year: int, count: int, seed: int = 2024, visited_share: float = 0.
         made["visits"] += len(visits)
         if progress:
             progress(made)
+    analyze(ProposalItem, Allocation, AllocationLine, Handover, HandoverLine, Visit, VisitGoods)
     return made
