@@ -5,7 +5,7 @@ realised money; everything through the user's scope."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 
 from audit.models import AuditEvent
 from disbursements.models import Allocation, Handover
@@ -15,7 +15,7 @@ from programs.selectors import ceilings_visible_to
 from proposals.models import ItemStatus, ProposalItem
 from regions.models import Regency
 from training.models import Attendance, AttendanceStatus
-from training.selectors import attended, with_training
+from training.selectors import attended, trained_condition
 
 STAGES = ["proposed", "approved", "allocated", "trained", "delivered"]
 STAGE_LABELS = ["Diusulkan", "Disetujui", "Dialokasikan", "Bimtek", "Diserahkan"]
@@ -125,26 +125,26 @@ def recap(*, user, budget_year: BudgetYear) -> Recap:
     items = ProposalItem.objects.filter(user.regency_q("proposal__regency"), proposal__budget_year=budget_year)
     for regency, program, n in items.values_list("proposal__regency", "proposal__program").annotate(n=Count("id")):
         lines[(regency, program)].counts["proposed"] = n
-    # The approved recipients' stages, counted in SQL (one grouped query, whatever the number of recipients).
-    approved, trained = with_training(items.filter(status=ItemStatus.APPROVED), budget_year)
-    delivered = Q(is_delivered=True)
-    allocated = Q(is_allocated=True) | delivered
-    stages = approved.alias(
-        is_allocated=Exists(Allocation.objects.filter(item=OuterRef("pk"), status=Allocation.Status.ACTIVE)),
-        is_delivered=Exists(Handover.objects.realised().filter(allocation__item=OuterRef("pk"))),
-    )
-    for regency, program, *numbers in (
-        stages.order_by()
+    # The approved recipients' stages in one grouped query: the sets of allocated and delivered items are IN
+    # (subquery), which PostgreSQL hashes once. Allocated = delivered + allocated not yet delivered ("pending");
+    # trained = delivered + pending whose Bimtek is attended (the rule of training.selectors.attended).
+    delivered = Q(pk__in=Handover.objects.realised().filter(scope).values("allocation__item"))
+    pending = Q(pk__in=Allocation.objects.filter(scope, status=Allocation.Status.ACTIVE).values("item")) & ~delivered
+    stages = (
+        items.filter(status=ItemStatus.APPROVED)
+        .order_by()
         .values_list("proposal__regency", "proposal__program")
         .annotate(
             approved=Count("id"),
-            allocated=Count("id", filter=allocated),
-            trained=Count("id", filter=allocated & (trained | delivered)),
             delivered=Count("id", filter=delivered),
+            pending=Count("id", filter=pending),
+            pending_trained=Count("id", filter=pending & trained_condition(budget_year)),
         )
-    ):
+    )
+    for regency, program, approved, done, waiting, waiting_trained in stages:
         counts = lines[(regency, program)].counts
-        counts["approved"], counts["allocated"], counts["trained"], counts["delivered"] = numbers
+        counts["approved"], counts["delivered"] = approved, done
+        counts["allocated"], counts["trained"] = done + waiting, done + waiting_trained
     return Recap(budget_year=budget_year, lines=list(lines.values()))
 
 

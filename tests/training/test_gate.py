@@ -7,7 +7,7 @@ from beneficiaries.selectors import group_problems
 from proposals.models import ProposalItem
 from tests.factories import KubeGroupFactory, KubeMemberFactory, ProposalFactory, ProposalItemFactory
 from tests.factories.training import TrainingSessionFactory
-from training.selectors import trained_on, training_gate, with_training
+from training.selectors import trained_condition, trained_on, training_gate
 from training.services import attendance_mark, participants_invite
 
 pytestmark = pytest.mark.django_db
@@ -165,7 +165,7 @@ def test_attended_in_bulk_follows_the_same_rule():
     assert attended(_row(i) for i in items) == {wrse_present.pk, complete.pk}
     # the same rule in SQL (the dashboard counts with it): the same answer for every kind of item
     for budget_year in {i.proposal.budget_year for i in items}:
-        queryset, trained = with_training(ProposalItem.objects.filter(pk__in=[i.pk for i in items]), budget_year)
-        in_sql = set(queryset.filter(trained).values_list("pk", flat=True))
+        queryset = ProposalItem.objects.filter(pk__in=[i.pk for i in items])
+        in_sql = set(queryset.filter(trained_condition(budget_year)).values_list("pk", flat=True))
         assert in_sql == {i.pk for i in items if i.proposal.budget_year == budget_year} & {wrse_present.pk, complete.pk}
     assert attended([]) == set()
