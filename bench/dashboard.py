@@ -2,17 +2,15 @@
 the recap (reports.selectors.recap, the figures of the dashboard and the recap workbook) now counted in SQL,
 beside the way it was counted before in the same run (every approved recipient read into Python and the Bimtek
 rule applied there: the peer), the whole dashboard page, the recap workbook, and the floor: the recap's grouped
-stage query alone on the cursor. Medians of 5 runs after a warm-up; fresh statistics first.
+stage query alone on the cursor. Medians of 7 runs after a warm-up; fresh statistics first.
 
     .venv/bin/python bench/monitoring.py      # seeds the 100,000 recipients once (kube_bench)
     .venv/bin/python bench/dashboard.py
 """
 
 import os
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,14 +20,10 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "kubeprogram.settings.test"
 YEAR = 2097
 
 
-def timed(function, runs=5) -> float:
-    function()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
+def timed(function) -> float:
+    from bench.monitoring import timed as median_ms  # warm-up, then the median of 7 runs
+
+    return median_ms(function)
 
 
 def old_stage_counts(user, budget_year):
