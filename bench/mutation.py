@@ -131,6 +131,7 @@ MODULES = [
             "tests/core/test_workdays.py",
             "tests/complaints/test_complaints.py",
             "tests/complaints/test_links_and_attachments.py",
+            "tests/complaints/test_rules.py",
         ],
     ),
     Module(
@@ -264,6 +265,51 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ): "the signatures document_kind knows are at most 8 bytes long: 16 or 17 bytes read, the same kind",
     ("disbursements", "allocation_void", "allocation.save(update_fields=None)"): _ALL_FIELDS,
     ("disbursements", "handover_void", "handover.save(update_fields=None)"): _ALL_FIELDS,
+    ("complaints", "_next_number", "counter.save(update_fields=None)"): _ALL_FIELDS,
+    ("complaints", "complaint_step", "complaint.save(update_fields=None)"): _ALL_FIELDS,
+    **{
+        ("complaints", "complaint_record", f"complaint.full_clean(exclude={exclude})"): (
+            "the secret is always set before this line: validating it too gives the same answer"
+        )
+        for exclude in ("None", '["XXsecretXX"]', '["SECRET"]')
+    },
+    (
+        "complaints",
+        "complaint_step",
+        "def complaint_step(*, complaint: Complaint, status: str, note: str, public: bool = False, "
+        'outcome: str = "XXXX", actor):',
+    ): "the outcome is read only when closing, and closing without one is refused either way",
+    ("complaints", "complaint_step", "if status not in NEXT.get(complaint.status, ):"): (
+        "every status has its entry in NEXT: the default is never used"
+    ),
+    ("complaints", "_record_on_linked", "for item in items.select_related(None):"): (
+        "item_flag_for_review reads the item again under its lock: the same flags, the same queries"
+    ),
+    (
+        "complaints",
+        "complaint_lookup",
+        'complaint = Complaint.objects.filter(number=(number or "XXXX").strip().upper()).first()',
+    ): ("no number and a number no complaint has both find nothing"),
+    (
+        "complaints",
+        "complaint_lookup",
+        'if complaint is None or not hmac.compare_digest(complaint.secret, (secret or "XXXX").strip().upper()):',
+    ): "no secret and a wrong secret are both refused (secrets are hexadecimal: never XXXX)",
+    ("complaints", "derive_links", 'if item.group_id or data.get("group") is None:'): (
+        "for a person's item it writes group = None where no group was given: the same complaint"
+    ),
+    ("complaints", "complaint_attach", 'name = _safe_name(getattr(upload, "name", None) or "")'): (
+        "a missing name and None both become the empty name"
+    ),
+    ("complaints", "complaint_attach", 'if document_kind(data[:17]) == "PDF":'): (
+        "the signatures document_kind knows are at most 8 bytes long: 16 or 17 bytes read, the same kind"
+    ),
+    **{
+        ("complaints", "complaint_attach", f"attachment.file.save(stored, ContentFile(content), {save})"): (
+            "saving the row as well when the file is stored writes the same values the next line saves"
+        )
+        for save in ("save=None", "", "save=True")
+    },
     ("disbursements", "_next_sequence", "counter.save(update_fields=None)"): (
         "saving every field of the counter row writes the same values; only `last` changed"
     ),

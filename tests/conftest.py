@@ -118,9 +118,11 @@ def _fresh_rule_caches():
     """Each test sees the rules computed afresh: a NIK's facts are cached for the length of an import, and a
     result cached by an earlier test (or by the unmutated code, under `make mutation`) must not stand in."""
     from beneficiaries.identity import _nik_facts, _registration_place_known
+    from core.workdays import _holidays
 
     _nik_facts.cache_clear()
     _registration_place_known.cache_clear()
+    _holidays.cache_clear()
 
 
 @pytest.fixture(autouse=True)
