@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORK = ROOT / ".mutation"
+WORK = Path(os.environ.get("MUTATION_WORK", ROOT / ".mutation"))  # each module in WORK/<key>/
 REPORT = ROOT / "bench" / "mutation-report.md"
 RESULTS = ROOT / "bench" / "results"  # one JSON per module (committed), so a module can be re-run alone
 TARGET_SCORE = 0.90
@@ -577,8 +577,9 @@ def main() -> None:
                 print(f"  {result['status']}: {name}  {result['key']}")
         outcomes.append(outcome)
     write_report(stored_outcomes())
-    if not args.keep:
-        shutil.rmtree(WORK, ignore_errors=True)
+    if not args.keep:  # only the trees of this run: another run may be working beside it
+        for module in chosen:
+            shutil.rmtree(WORK / module.key, ignore_errors=True)
     print(f"Report: {REPORT.relative_to(ROOT)}")
     if any(summarise(o)["score"] < TARGET_SCORE for o in outcomes):
         sys.exit(1)
