@@ -265,6 +265,22 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ): "the signatures document_kind knows are at most 8 bytes long: 16 or 17 bytes read, the same kind",
     ("disbursements", "allocation_void", "allocation.save(update_fields=None)"): _ALL_FIELDS,
     ("disbursements", "handover_void", "handover.save(update_fields=None)"): _ALL_FIELDS,
+    (
+        "monitoring",
+        "handed_over_by",
+        "_minus_months(today - datetime.timedelta(days=GRACE_DAYS), month, upper=None),",
+    ): ("None is as false as False: the first BAST date of the range either way"),
+    ("monitoring", "handed_over_by", "raise ValueError(None)"): (
+        "the message of a programming error (a state that has no range); no user reaches it"
+    ),
+    **{
+        (
+            "monitoring",
+            "criteria_save",
+            f"for index, (name, row) in enumerate(zip(names, rows, {strict}))",
+        ): "names is built from rows, one per row: the lengths always agree"
+        for strict in ("strict=None", "", "strict=False")
+    },
     ("complaints", "_next_number", "counter.save(update_fields=None)"): _ALL_FIELDS,
     ("complaints", "complaint_step", "complaint.save(update_fields=None)"): _ALL_FIELDS,
     **{

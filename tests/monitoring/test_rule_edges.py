@@ -12,7 +12,7 @@ from audit.models import AuditEvent
 from monitoring import services
 from monitoring.models import Assessment, GraduationCriterion, Measure, Visit
 from regions.models import Regency
-from tests.factories import ApprovedItemFactory
+from tests.factories import AdminProvinsiFactory, ApprovedItemFactory, BudgetYearFactory
 from tests.monitoring.conftest import deliver
 from tests.monitoring.test_services import ANSWERS, _goods, _refusal
 
@@ -131,3 +131,33 @@ def test_saving_the_same_criteria_again_is_no_change_and_a_returned_assessment_d
     services.criteria_save(budget_year=year, program="WRSE", rows=rows[:1], actor=None)  # returned: may change
     assert GraduationCriterion.objects.filter(budget_year=year).count() == 1
     services.criteria_save(budget_year=year, program="KUBE", rows=rows, actor=None)  # another program: free
+    later = BudgetYearFactory(year=2025)
+    services.criteria_save(budget_year=later, program="WRSE", rows=rows, actor=None)
+    services.criteria_save(budget_year=year, program="WRSE", rows=rows, actor=None)  # replaces only its own
+    assert GraduationCriterion.objects.filter(program="KUBE").count() == 2
+    assert GraduationCriterion.objects.filter(budget_year=later).count() == 2
+    Assessment.objects.filter(pk=assessment.pk).update(status="submitted")
+    with pytest.raises(ValidationError) as frozen:
+        services.criteria_save(budget_year=year, program="WRSE", rows=rows, actor=None)
+    assert frozen.value.messages == [
+        "Kriteria tidak dapat diubah: sudah ada penilaian graduasi tahun ini untuk program ini."
+    ]
+    services.criteria_save(budget_year=later, program="WRSE", rows=rows[:1], actor=None)  # another year: free
+
+
+def test_each_refused_criteria_set_reads_exactly(graduating):
+    year = graduating.budget_year
+    row = {"name": "Usaha berjalan", "measure": Measure.RUNNING, "month": 6, "weight": 1, "required": True}
+    for rows, message in [
+        ([], "Isi setidaknya satu kriteria."),
+        ([row, row], "Setiap kriteria perlu nama, dan nama tidak boleh kembar."),
+        ([row | {"name": None}], "Setiap kriteria perlu nama, dan nama tidak boleh kembar."),
+        ([row | {"weight": 0}], "Bobot setiap kriteria minimal 1."),
+        ([row | {"month": 9}], "Bulan kunjungan kriteria harus salah satu dari 3, 6, 12."),
+    ]:
+        with pytest.raises(ValidationError) as refused:
+            services.criteria_save(budget_year=year, program="WRSE", rows=rows, actor=None)
+        assert refused.value.messages == [message]
+    actor = AdminProvinsiFactory()
+    services.criteria_save(budget_year=year, program="WRSE", rows=[row], actor=actor)
+    assert AuditEvent.objects.get(action="graduation_criteria.set").actor == actor

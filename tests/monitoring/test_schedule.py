@@ -47,8 +47,9 @@ def test_a_schedule_lists_each_month_with_its_visit():
     class Handover:
         handed_over_on = D(2024, 8, 31)
 
-    visit = object()
-    rows = schedule.schedule(Handover(), [3, 6, 12], {6: visit}, today=D(2025, 3, 15))
+    visit, handover = object(), Handover()
+    rows = schedule.schedule(handover, [3, 6, 12], {6: visit}, today=D(2025, 3, 15))
+    assert all(r.handover is handover for r in rows)
     assert [(r.month, r.due, r.visit, r.state) for r in rows] == [
         (3, D(2024, 11, 30), None, schedule.OVERDUE),
         (6, D(2025, 2, 28), visit, schedule.DONE),
@@ -69,6 +70,21 @@ def test_the_sql_ranges_of_bast_dates_agree_with_the_state_of_each_day(month, to
         for state_, (low, high) in ranges.items():
             inside = (low is None or low <= day) and day <= high
             assert inside == (expected == state_), (day, state_, expected)
+        day += datetime.timedelta(days=1)
+
+
+@pytest.mark.parametrize("months", [1, 3, 6, 12])
+def test_the_month_arithmetic_back_from_a_due_date_is_exact_on_every_day(months):
+    """_minus_months: the last BAST date due on or before a day, and the first due on or after it — checked on every
+    day of two years, month ends and 29 February included."""
+    day = D(2024, 1, 1)
+    while day <= D(2025, 12, 31):
+        last = schedule._minus_months(day, months)
+        assert schedule.add_months(last, months) <= day < schedule.add_months(last + datetime.timedelta(days=1), months)
+        first = schedule._minus_months(day, months, upper=False)
+        assert (
+            schedule.add_months(first - datetime.timedelta(days=1), months) < day <= schedule.add_months(first, months)
+        )
         day += datetime.timedelta(days=1)
 
 
