@@ -281,6 +281,15 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         ): "names is built from rows, one per row: the lengths always agree"
         for strict in ("strict=None", "", "strict=False")
     },
+    ("monitoring", "percent", "return int((Decimal(readiness) * 100).quantize(Decimal(2), rounding=ROUND_HALF_UP))"): (
+        "quantize reads only the exponent of its argument: Decimal(2) and Decimal(1) round the same"
+    ),
+    **{
+        ("monitoring", "assessment_save", f"result = assessment_compute(handover, assessor_scores, {arg})"): (
+            "without the criteria, assessment_compute reads the year's criteria: the ones just ensured"
+        )
+        for arg in ("None", "")
+    },
     ("complaints", "_next_number", "counter.save(update_fields=None)"): _ALL_FIELDS,
     ("complaints", "complaint_step", "complaint.save(update_fields=None)"): _ALL_FIELDS,
     **{

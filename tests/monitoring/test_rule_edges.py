@@ -161,3 +161,48 @@ def test_each_refused_criteria_set_reads_exactly(graduating):
     actor = AdminProvinsiFactory()
     services.criteria_save(budget_year=year, program="WRSE", rows=[row], actor=actor)
     assert AuditEvent.objects.get(action="graduation_criteria.set").actor == actor
+
+
+def test_an_assessment_keeps_each_criterions_score_as_shown_and_only_the_assessors_real_answers(delivered):
+    from tests.monitoring.test_graduation import _visited
+
+    _visited(delivered, 3, 6, 12)
+    line = delivered.lines.first()
+    extra = services.visit_record(  # a visit outside the schedule: named by its date
+        handover=delivered,
+        data=ANSWERS | {"due_month": None, "visited_on": datetime.date(2025, 5, 2)},
+        goods=_goods(delivered) | {line.pk: "rusak"},
+        actor=None,
+    )
+    assessor = AdminProvinsiFactory()
+    assessment = services.assessment_save(
+        handover=delivered, assessor_scores={"999999": "1", "": "1"}, decision="perpanjang", actor=assessor
+    )
+    assert AuditEvent.objects.get(action="graduation_criteria.set").actor == assessor  # the defaults, written now
+    assert assessment.assessor_scores == {} and assessment.note == "" and assessment.exit_reason == ""
+    kept = next(s for s in assessment.scores if s["name"] == "Barang bantuan dipakai dan terjaga")
+    criterion = GraduationCriterion.objects.get(name=kept["name"], budget_year=delivered.budget_year)
+    assert kept == {
+        "criterion": criterion.pk,
+        "name": "Barang bantuan dipakai dan terjaga",
+        "weight": 2,
+        "required": True,
+        "score": "0.5",
+        "detail": f"Terjaga tetapi rusak — {line.goods.name}: rusak ({extra.visited_on:%d/%m/%Y})",
+    }
+
+
+def test_an_assessor_criterion_left_blank_is_not_judged_yet(graduating):
+    year = graduating.budget_year
+    rows = [{"name": "Pembukuan", "measure": Measure.ASSESSOR, "month": None, "weight": 1, "required": False}]
+    [criterion] = services.criteria_save(budget_year=year, program="WRSE", rows=rows, actor=None)
+    assessment = services.assessment_save(
+        handover=graduating, assessor_scores={str(criterion.pk): ""}, decision="perpanjang", actor=None
+    )
+    assert assessment.assessor_scores == {}
+    assert assessment.scores == [{"criterion": criterion.pk, "name": "Pembukuan", "weight": 1, "required": False,
+                                  "score": None, "detail": "Belum dinilai."}]  # fmt: skip
+    assessment = services.assessment_save(
+        handover=graduating, assessor_scores={str(criterion.pk): "1"}, decision="lulus", note="Rapi", actor=None
+    )
+    assert (assessment.scores[0]["score"], assessment.note) == ("1", "Rapi")
