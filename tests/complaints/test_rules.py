@@ -282,6 +282,12 @@ def test_attachment_limits_at_their_edges(settings, tmp_path):
     assert _refused(lambda: services.complaint_attach(complaint=complaint, upload=big, actor=None)) == [
         "besar.pdf: berkas terlalu besar (3.1 MB); maksimal 3 MB."
     ]
+    settings.COMPLAINT_ATTACHMENT_MAX_BYTES = 2621441  # 2.5000 MB: shown rounded, like the size
+    odd = SimpleUploadedFile("ganjil.pdf", PDF)
+    odd.size = 3303015  # 3.15 MB
+    assert _refused(lambda: services.complaint_attach(complaint=complaint, upload=odd, actor=None)) == [
+        "ganjil.pdf: berkas terlalu besar (3.2 MB); maksimal 3 MB."
+    ]
     services.complaint_step(complaint=complaint, status="selesai", note="x", outcome="tidak_terbukti", actor=None)
     assert _refused(
         lambda: services.complaint_attach(complaint=complaint, upload=SimpleUploadedFile("a.pdf", PDF), actor=None)
@@ -324,6 +330,8 @@ def test_a_public_complaint_keeps_the_name_and_contact_as_given_without_spaces()
     unnamed = services.complaint_submit_public(data=form | {"complainant_name": None, "complainant_contact": None},
                                                address="10.0.0.9")  # fmt: skip
     assert (unnamed.anonymous, unnamed.complainant_contact) == (True, "")
+    no_contact = services.complaint_submit_public(data=form | {"complainant_contact": None}, address="10.0.0.9")
+    assert (no_contact.complainant_name, no_contact.complainant_contact) == ("Bu Siti", "")
 
 
 def test_the_status_check_takes_number_and_secret_as_people_type_them():
