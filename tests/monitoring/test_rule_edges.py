@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 
 from audit.models import AuditEvent
@@ -206,3 +207,53 @@ def test_an_assessor_criterion_left_blank_is_not_judged_yet(graduating):
         handover=graduating, assessor_scores={str(criterion.pk): "1"}, decision="lulus", note="Rapi", actor=None
     )
     assert (assessment.scores[0]["score"], assessment.note) == ("1", "Rapi")
+
+
+def test_an_assessment_refused_names_what_is_missing_exactly(graduating):
+    year = graduating.budget_year
+    rows = [
+        {"name": "Pembukuan", "measure": Measure.ASSESSOR, "month": None, "weight": 1, "required": False},
+        {"name": "Tabungan", "measure": Measure.ASSESSOR, "month": None, "weight": 1, "required": False},
+        {"name": "Usaha berjalan", "measure": Measure.RUNNING, "month": 6, "weight": 1, "required": True},
+    ]
+    services.criteria_save(budget_year=year, program="WRSE", rows=rows, actor=None)
+    with pytest.raises(ValidationError) as refused:
+        services.assessment_save(handover=graduating, assessor_scores={}, decision="lulus", submit=True, actor=None)
+    assert refused.value.message_dict == {
+        "decision": ["Belum dapat lulus — belum dinilai: Pembukuan, Tabungan."],
+        "__all__": ["Nilai dulu kriteria: Pembukuan, Tabungan."],
+    }
+
+
+def test_an_assessment_is_created_updated_and_submitted_with_its_author_and_audit(graduating):
+    from tests.factories import OperatorFactory
+
+    operator = OperatorFactory()
+    first = services.assessment_save(handover=graduating, assessor_scores={}, decision="keluar",
+                                     exit_reason="  Usaha   tutup ", actor=operator)  # fmt: skip
+    assert (first.created_by, first.exit_reason, first.status, first.submitted_at) == (
+        operator, "Usaha tutup", "draft", None
+    )  # fmt: skip
+    second = services.assessment_save(handover=graduating, assessor_scores={}, decision="perpanjang",
+                                      exit_reason="lupa dihapus", submit=True, actor=operator)  # fmt: skip
+    assert second.pk == first.pk and second.exit_reason == "" and second.submitted_at is not None
+    events = list(AuditEvent.objects.filter(object_id=str(first.pk), action__startswith="assessment.").order_by("id"))
+    assert [(e.action, e.actor) for e in events] == [("assessment.create", operator), ("assessment.submit", operator)]
+    assert events[0].before is None and events[1].before["decision"] == "keluar"
+    assert events[1].after["decision"] == "perpanjang"
+    with pytest.raises(ValidationError) as refused:
+        services.assessment_save(handover=graduating, assessor_scores={}, decision="perpanjang", actor=operator)
+    assert refused.value.messages == ["Penilaian ini sudah diajukan dan sedang diperiksa provinsi."]
+    other = deliver(ApprovedItemFactory(), handed_over_on=datetime.date(2025, 1, 10))
+    theirs = services.assessment_save(handover=other, assessor_scores={}, decision="perpanjang", actor=AnonymousUser())
+    assert theirs.pk != first.pk and theirs.created_by is None  # each recipient has their own
+
+
+def test_a_draft_saved_again_is_an_update_with_before_and_after(graduating):
+    draft = services.assessment_save(handover=graduating, assessor_scores={}, decision="perpanjang", actor=None)
+    services.assessment_save(handover=graduating, assessor_scores={}, decision="keluar", exit_reason="Pindah",
+                             note="Pindah ke Jawa", actor=None)  # fmt: skip
+    event = AuditEvent.objects.get(action="assessment.update", object_id=str(draft.pk))
+    assert (event.before["decision"], event.after["decision"], event.after["note"]) == (
+        "perpanjang", "keluar", "Pindah ke Jawa"
+    )  # fmt: skip
