@@ -140,6 +140,13 @@ def test_each_contradicting_link_is_named_exactly():
         "item": "Usulan ini bukan milik penduduk atau KUBE yang ditautkan."
     }
     assert services._link_problems({"item": item, "person": item.person, "group": None, "regency": regency}) == {}
+    from tests.monitoring.conftest import kube_item
+
+    kube, other_group = kube_item(), kube_item().group
+    assert services._link_problems({"item": kube, "group": other_group}) == {
+        "item": "Usulan ini bukan milik penduduk atau KUBE yang ditautkan."
+    }
+    assert services._link_problems({"item": kube, "group": kube.group}) == {}
 
 
 def test_a_link_from_another_regency_is_named_for_each_kind(balikpapan):
