@@ -257,3 +257,40 @@ def test_a_draft_saved_again_is_an_update_with_before_and_after(graduating):
     assert (event.before["decision"], event.after["decision"], event.after["note"]) == (
         "perpanjang", "keluar", "Pindah ke Jawa"
     )  # fmt: skip
+
+
+def _score(result, name):
+    return next((s.score, s.detail) for s in result.scores if s.name == name)
+
+
+def test_each_criterion_explains_its_score_in_words(delivered):
+    from monitoring import graduation
+
+    rows = [
+        {"name": "Pembukuan", "measure": Measure.ASSESSOR, "month": None, "weight": 1, "required": True},
+        {"name": "Barang", "measure": Measure.GOODS_KEPT, "month": None, "weight": 1, "required": False},
+    ]
+    criteria = services.criteria_save(budget_year=delivered.budget_year, program="WRSE", rows=rows, actor=None)
+    pk = str(criteria[0].pk)
+    result = services.assessment_compute(delivered, {pk: ""}, criteria)
+    assert _score(result, "Pembukuan") == (None, "Belum dinilai.")
+    assert _score(result, "Barang") == (0, "Belum ada kunjungan.")
+    assert _score(services.assessment_compute(delivered, {pk: "0.5"}, criteria), "Pembukuan") == (
+        Decimal("0.5"), "Sebagian"
+    )  # fmt: skip
+    assert _score(services.assessment_compute(delivered, {pk: "0.75"}, criteria), "Pembukuan")[1] == "0.75"
+    first, second = delivered.lines.order_by("id")
+    for month, goods in ((3, {first.pk: "dijual", second.pk: "hilang"}), (6, {first.pk: "rusak", second.pk: "rusak"})):
+        services.visit_record(handover=delivered, data=ANSWERS | {"due_month": month, "visited_on": TODAY},
+                              goods=goods, actor=None)  # fmt: skip
+    score, detail = _score(services.assessment_compute(delivered, {pk: "0"}, criteria), "Barang")
+    assert score == 0 and detail.count("; ") == 1 and "(bulan ke-3)" in detail  # the two findings of month 3
+    result = services.assessment_compute(delivered, {}, criteria)
+    assert graduation.decision_problems(result, "keluar", None) == {"exit_reason": ["Alasan keluar wajib diisi."]}
+    assert graduation.decision_problems(result, "lulus", "")["decision"] == [
+        "Belum dapat lulus — kriteria wajib belum terpenuhi: Pembukuan; belum dinilai: Pembukuan."
+    ]
+    fresh = deliver(ApprovedItemFactory(), handed_over_on=datetime.date(2025, 1, 10))
+    services.visit_record(handover=fresh, data=ANSWERS, goods=_goods(fresh, "rusak"), actor=None)
+    score, detail = _score(services.assessment_compute(fresh, {}, criteria), "Barang")
+    assert score == Decimal("0.5") and detail.startswith("Terjaga tetapi rusak — ") and detail.count("; ") == 1
