@@ -290,6 +290,9 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         )
         for arg in ("None", "")
     },
+    ("monitoring", "cochran", "if population < 0:"): (
+        "an empty population gives 0 either way: its sample is min(0, …) = 0"
+    ),
     ("complaints", "_next_number", "counter.save(update_fields=None)"): _ALL_FIELDS,
     ("complaints", "complaint_step", "complaint.save(update_fields=None)"): _ALL_FIELDS,
     **{

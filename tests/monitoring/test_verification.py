@@ -199,3 +199,19 @@ def test_the_verifier_draws_and_records_through_the_pages(client, delivered_five
     client.force_login(OperatorFactory())
     assert client.get(sample.get_absolute_url()).status_code == 200
     assert client.post(url + "?tahun=2024", {"regency": "64.72", "method": "semua"}).status_code == 403
+
+
+def test_confidence_and_margin_are_refused_outside_their_open_ranges():
+    from monitoring import sampling
+
+    for confidence in (0, 100, 101):
+        with pytest.raises(ValueError, match=str(confidence)):
+            sampling.z_score(confidence)
+    assert sampling.z_score(1) > 0 and sampling.z_score(99) > sampling.z_score(95)
+    for margin in (0, 100, 101):
+        with pytest.raises(ValueError, match=str(margin)):
+            sampling.cochran(50, 95, margin)
+    assert sampling.cochran(50, 95, 1) == 50 and sampling.cochran(10_000, 95, 99) == 1
+    assert sampling.cochran(0, 95, 5) == 0 and sampling.cochran(1, 95, 5) == 1
+    assert sampling.cochran(9, 90, 10) == 9  # N·n0 / (n0 + N − 1): the correction for a finite population
+    assert sampling.cochran(1_000, 95, 5) == 278
