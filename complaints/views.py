@@ -17,8 +17,7 @@ from complaints.permissions import can_handle_complaints, can_view_complaints
 from core.access import require
 from core.forms import add_service_errors
 from disbursements.selectors import allocations_visible_to, handovers_visible_to
-from proposals.models import ProposalItem
-from proposals.selectors import proposals_visible_to
+from proposals.selectors import items_visible_to
 from regions.models import Regency
 from regions.selectors import regencies_visible_to
 
@@ -60,7 +59,7 @@ def _records(user) -> dict:
     return {
         "person": people_visible_to(user),
         "group": kube_groups_visible_to(user),
-        "item": ProposalItem.objects.filter(proposal__in=proposals_visible_to(user)),
+        "item": items_visible_to(user),
         "allocation": allocations_visible_to(user),
         "handover": handovers_visible_to(user),
     }

@@ -37,6 +37,12 @@ def inbox(*, user) -> QuerySet[Proposal]:
     ).order_by("submitted_at", "pk")
 
 
+def items_visible_to(user) -> QuerySet[ProposalItem]:
+    """The proposal items of the proposals the user may see (one door for items, as proposals_visible_to is for
+    proposals)."""
+    return ProposalItem.objects.filter(proposal__in=proposals_visible_to(user))
+
+
 def items_of(proposal: Proposal) -> QuerySet[ProposalItem]:
     """A proposal's items with what their rows show (person / group, village, business type)."""
     return proposal.items.select_related(

@@ -13,7 +13,7 @@ from jobs.services import JobResult, background_job
 from programs.models import Program
 from programs.selectors import budget_year_chosen
 from proposals.models import ItemStatus, ProposalItem
-from proposals.selectors import proposals_visible_to
+from proposals.selectors import items_visible_to
 from reports import exports
 from reports.permissions import can_view_reports
 
@@ -21,7 +21,7 @@ PROGRESS_EVERY = 500  # rows
 
 
 def items_of(user, budget_year):
-    return ProposalItem.objects.filter(proposal__in=proposals_visible_to(user).filter(budget_year=budget_year))
+    return items_visible_to(user).filter(proposal__budget_year=budget_year)
 
 
 def scope_filters(user, budget_year, **more) -> list[tuple[str, str]]:
