@@ -55,16 +55,15 @@ def handed_over_by(month: int, *, state_: str, today: datetime.date) -> tuple[da
 
 
 def _minus_months(day: datetime.date, months: int, *, upper: bool = True) -> datetime.date:
-    """The last (upper) or first BAST date whose due date is on or before (upper) / on or after `day`."""
+    """The last (upper) or first BAST date whose due date is on or before (upper) / on or after `day`.
+
+    The first guess, `day` less the months, is never after either answer (a month's end only clamps a date
+    earlier: 31 May - 3 = 28 Feb), so the walk goes forward only, at most three days."""
     candidate = add_months(day, -months)
     if upper:
         while add_months(candidate + datetime.timedelta(days=1), months) <= day:
             candidate += datetime.timedelta(days=1)
-        while add_months(candidate, months) > day:
-            candidate -= datetime.timedelta(days=1)
     else:
-        while add_months(candidate - datetime.timedelta(days=1), months) >= day:
-            candidate -= datetime.timedelta(days=1)
         while add_months(candidate, months) < day:
             candidate += datetime.timedelta(days=1)
     return candidate

@@ -432,7 +432,8 @@ def assessment_save(
     assessment.failed_required = result.failed_required
     assessment.recommendation = result.recommendation
     assessment.decision = decision
-    assessment.exit_reason = " ".join((exit_reason or "").split()) if decision == Recommendation.EXIT else ""
+    # keluar without a reason was refused above (decision_problems)
+    assessment.exit_reason = " ".join(exit_reason.split()) if decision == Recommendation.EXIT else ""
     assessment.note = note or ""
     assessment.status = Assessment.Status.SUBMITTED if submit else Assessment.Status.DRAFT
     assessment.submitted_at = timezone.now() if submit else None

@@ -169,6 +169,48 @@ def test_the_decision_follows_the_rule():
     ]
 
 
+def test_no_criteria_is_no_readiness_and_no_graduation():
+    result = _assess([_visit(12)], [])
+    assert (result.readiness, result.recommendation) == (D(0), "perpanjang")
+
+
+def test_a_readiness_exactly_at_the_minimum_graduates():
+    three_of_four = [_criterion(1, Measure.RUNNING, weight=3, required=True), _criterion(2, Measure.TURNOVER)]
+    result = _assess([_visit(12, turnover=0)], three_of_four, min_score=75)
+    assert (result.readiness, result.recommendation) == (D("0.7500"), "lulus")
+
+
+def test_the_last_scheduled_visit_decides_exit_else_the_latest_visit():
+    unscheduled = _visit(12, status="berjalan")
+    unscheduled.due_month, unscheduled.visited_on = None, datetime.date(2026, 2, 1)  # after the month-12 visit
+    stopped_at_twelve = _assess([_visit(12, status="berhenti"), unscheduled])
+    assert stopped_at_twelve.recommendation == "keluar"  # the scheduled last visit, not the later extra one
+    assert _assess([_visit(3), _visit(6, status="berhenti")]).recommendation == "keluar"  # no month 12: the latest
+    assert _assess([_visit(6, status="berhenti"), unscheduled]).recommendation == "perpanjang"
+
+
+def test_several_findings_and_failures_are_each_named():
+    result = _assess([_visit(12, status="berhenti_sementara", goods=("dijual", "hilang"))])
+    assert result.scores[2].detail == "Barang 0: dijual (bulan ke-12); Barang 1: hilang (bulan ke-12)"
+    assert graduation.decision_problems(result, "lulus", "")["decision"] == [
+        "Belum dapat lulus — kriteria wajib belum terpenuhi: Usaha berjalan, Barang terjaga."
+    ]
+    broken = _assess([_visit(12, goods=("rusak", "rusak"))])
+    assert (
+        broken.scores[2].detail == "Terjaga tetapi rusak — Barang 0: rusak (bulan ke-12); Barang 1: rusak (bulan ke-12)"
+    )
+
+
+def test_a_kube_stage_not_yet_given_reads_so():
+    result = _assess([_visit(12, stage="")], [_criterion(1, Measure.KUBE_INDEPENDENT)])
+    assert (result.scores[0].score, result.scores[0].detail) == (0, "Tahap bulan ke-12: belum diisi.")
+
+
+def test_an_unknown_measure_is_a_programming_error_that_names_it():
+    with pytest.raises(ValueError, match="^tebakan$"):
+        _assess([_visit(12)], [_criterion(1, "tebakan")])
+
+
 # Through the services ------------------------------------------------------------------------------------------
 
 

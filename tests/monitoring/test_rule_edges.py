@@ -294,3 +294,61 @@ def test_each_criterion_explains_its_score_in_words(delivered):
     services.visit_record(handover=fresh, data=ANSWERS, goods=_goods(fresh, "rusak"), actor=None)
     score, detail = _score(services.assessment_compute(fresh, {}, criteria), "Barang")
     assert score == Decimal("0.5") and detail.startswith("Terjaga tetapi rusak — ") and detail.count("; ") == 1
+
+
+def test_an_incomplete_delivery_needs_at_least_one_line_not_complete(result):
+    lines = [str(pk) for pk in result.handover.lines.values_list("pk", flat=True)]
+    all_complete = dict.fromkeys(lines, "lengkap")
+    assert _problems(result, outcome="tidak_lengkap", note="Dicek", lines=all_complete) == {
+        "lines": ["Tandai barang yang kurang, rusak atau tidak ada."]
+    }
+
+
+def test_keluar_without_a_reason_is_refused_when_none_is_given(graduating):
+    with pytest.raises(ValidationError) as refused:
+        services.assessment_save(handover=graduating, assessor_scores={}, decision="keluar", actor=None)
+    assert refused.value.message_dict == {"exit_reason": ["Alasan keluar wajib diisi."]}
+    assert not Assessment.objects.exists()
+
+
+def test_an_approved_assessment_stands_and_a_new_one_follows_it(graduating):
+    first = services.assessment_save(handover=graduating, assessor_scores={}, decision="perpanjang", actor=None)
+    Assessment.objects.filter(pk=first.pk).update(status="approved")
+    second = services.assessment_save(handover=graduating, assessor_scores={}, decision="keluar", exit_reason="Pindah",
+                                      actor=None)  # fmt: skip
+    assert second.pk != first.pk
+    first.refresh_from_db()
+    assert (first.status, first.decision) == ("approved", "perpanjang")
+
+
+def test_an_assessment_made_meanwhile_by_another_officer_is_refused_with_a_reason(graduating, monkeypatch):
+    """Two officers assess the same recipient at once: the other's draft lands between this one's lookup and its
+    insert (here in the same transaction, so it is rolled back with the refusal; in life it was committed by the
+    other request); the one-open-assessment constraint refuses the second, in words, and records nothing."""
+    real_save = Assessment.save
+
+    def other_officer_first(self, *args, **kwargs):
+        if self.pk is None:
+            Assessment.objects.bulk_create([Assessment(
+                handover=self.handover, budget_year_id=self.budget_year_id, program=self.program,
+                regency_id=self.regency_id, scores=[], assessor_scores={}, readiness_score=0, failed_required=[],
+                recommendation="perpanjang", decision="perpanjang", status="draft",
+            )])  # fmt: skip
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Assessment, "save", other_officer_first)
+    with pytest.raises(ValidationError) as refused:
+        services.assessment_save(handover=graduating, assessor_scores={}, decision="keluar", exit_reason="Pindah",
+                                 actor=None)  # fmt: skip
+    assert refused.value.messages == ["Penilaian penerima ini baru saja dibuat petugas lain; muat ulang halaman."]
+    assert not AuditEvent.objects.filter(action__startswith="assessment.").exists()
+
+
+def test_a_submitted_assessment_of_one_program_leaves_the_other_programs_criteria_free(graduating):
+    year = graduating.budget_year
+    services.assessment_save(handover=graduating, assessor_scores={}, decision="perpanjang", submit=True, actor=None)
+    row = {"name": "Usaha kelompok berjalan", "measure": Measure.RUNNING, "month": 6, "weight": 1, "required": True}
+    [saved] = services.criteria_save(budget_year=year, program="KUBE", rows=[row], actor=None)
+    assert saved.program == "KUBE"
+    with pytest.raises(ValidationError):
+        services.criteria_save(budget_year=year, program="WRSE", rows=[row], actor=None)
