@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 
+from core.storage import media_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -207,6 +209,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploads on S3-compatible storage (core/storage.py): s3://bucket/prefix?endpoint_url=…; MEDIA_ROOT otherwise.
+MEDIA_STORAGE_URL = os.environ.get("MEDIA_STORAGE_URL", "")
+if MEDIA_STORAGE_URL:
+    STORAGES["default"] = media_storage(MEDIA_STORAGE_URL)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
