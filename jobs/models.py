@@ -27,6 +27,7 @@ class Job(models.Model):
     result = models.FileField(_("hasil"), upload_to="jobs/", blank=True)
     result_name = models.CharField(max_length=200, blank=True)
     back_url = models.CharField(max_length=500, blank=True)
+    result_url = models.CharField(max_length=500, blank=True)  # the page that shows the result (an import's check)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

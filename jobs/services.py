@@ -24,9 +24,20 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class JobResult:
-    content: bytes
-    filename: str
+    """What a job leaves for its user: a file to download, and/or the page that shows the result (`url`)."""
+
+    content: bytes | None = None
+    filename: str = ""
     message: str = ""
+    url: str = ""
+
+
+class JobRefused(ValidationError):
+    """A job that ends refused, with the page where the user sees why (e.g. an import's list of errors)."""
+
+    def __init__(self, message: str, *, url: str = ""):
+        super().__init__(message)
+        self.url = url
 
 
 def background_job(function: Callable) -> Callable:
@@ -76,10 +87,13 @@ def job_run(job_id) -> Job:
         if not getattr(function, "background_job", False):
             raise ImportError(f"{job.function} is not a background job")
         result = function(user=job.user, progress=Progress(job), **job.params)
-        job.result.save(f"{job.pk}/{result.filename}", ContentFile(result.content), save=False)
+        if result.content is not None:
+            job.result.save(f"{job.pk}/{result.filename}", ContentFile(result.content), save=False)
         job.status, job.result_name, job.message = Job.Status.DONE, result.filename, result.message
+        job.result_url = result.url
     except ValidationError as refused:
         job.status, job.message = Job.Status.FAILED, " ".join(refused.messages)
+        job.result_url = getattr(refused, "url", "")
     except Exception:
         logger.exception("job %s (%s) failed", job.pk, job.function)
         job.status = Job.Status.FAILED

@@ -7,9 +7,20 @@ from django.shortcuts import get_object_or_404, render
 
 from jobs.models import Job
 
+JOB_LIST_SIZE = 30
+
 
 def _own(request, pk) -> Job:
     return get_object_or_404(Job, pk=pk, user=request.user)
+
+
+@login_required
+def job_list(request):
+    """The user's own recent jobs (exports, imports), newest first: where a file waits after the page was left."""
+    jobs = Job.objects.filter(user=request.user).only(
+        "id", "title", "status", "done", "total", "result_name", "created_at", "finished_at"
+    )[:JOB_LIST_SIZE]
+    return render(request, "jobs/job_list.html", {"jobs": jobs, "size": JOB_LIST_SIZE})
 
 
 @login_required
@@ -19,7 +30,11 @@ def job_detail(request, pk):
 
 @login_required
 def job_status(request, pk):
-    return render(request, "jobs/partials/job_status.html", {"job": _own(request, pk)})
+    job = _own(request, pk)
+    response = render(request, "jobs/partials/job_status.html", {"job": job})
+    if job.status == Job.Status.DONE and job.result_url and request.htmx:
+        response["HX-Redirect"] = job.result_url  # an import's check: straight on to its page
+    return response
 
 
 @login_required

@@ -173,6 +173,8 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_TASK_ACKS_LATE = True
 # Exports with more rows than this are prepared in the background, with a progress bar.
 BACKGROUND_EXPORT_ROWS = int(os.environ.get("BACKGROUND_EXPORT_ROWS", "5000"))
+# A proposal workbook of more rows is checked, and saved, in the background with a progress bar.
+BACKGROUND_IMPORT_ROWS = int(os.environ.get("BACKGROUND_IMPORT_ROWS", "5000"))
 
 # A session ends after an hour without a request (shared office computers), and with the browser.
 # accounts.middleware.IdleTimeoutMiddleware renews the expiry of an active session once a minute.

@@ -62,10 +62,11 @@ def _file_problems(context: PlanContext, opened_problems: list[dict]) -> list[di
     return problems
 
 
-def _walk(proposal: Proposal, data: bytes, on_chunk) -> tuple[PlanContext, list[dict]]:
+def _walk(proposal: Proposal, data: bytes, on_chunk, progress=None) -> tuple[PlanContext, list[dict]]:
     """Plan the file chunk by chunk (memory stays flat in the row count), calling `on_chunk(plan,
     clean_so_far)` for each — clean while no error was found so far; returns the context and every problem
-    (errors and warnings). KUBE files are planned whole, as a group's rows may lie anywhere in the file."""
+    (errors and warnings). KUBE files are planned whole, as a group's rows may lie anywhere in the file.
+    `progress(done, total)`, when given, hears of each chunk (a background job's progress bar)."""
     context = plan_context(proposal)
     opened = open_workbook(data, program=proposal.program, lookups=lookups(proposal.regency))
     problems: list[dict] = []
@@ -76,13 +77,15 @@ def _walk(proposal: Proposal, data: bytes, on_chunk) -> tuple[PlanContext, list[
         problems.extend(plan.problems)
         errors += plan.errors
         on_chunk(plan, not errors and not any(is_error(p) for p in opened.problems))
+        if progress is not None:
+            progress(context.rows, max(opened.total, context.rows))
     # Problems of the file as a whole (a missing column, too many rows) mean no row can be trusted.
     whole_file = [{**p, "file": True} for p in _file_problems(context, opened.problems)]
     return context, whole_file + problems
 
 
 @transaction.atomic
-def upload_check(*, proposal: Proposal, data: bytes, filename: str, actor) -> Upload:
+def upload_check(*, proposal: Proposal, data: bytes, filename: str, actor, progress=None) -> Upload:
     """Store an uploaded workbook and its problems (nothing else is written). Raises WorkbookRefused."""
     summary = {"new_people": 0, "updated_people": 0, "groups": 0, "already_in_proposal": 0, "valid_rows": 0}
     present = set(ProposalItem.objects.filter(proposal=proposal).values_list("person__nik", flat=True))
@@ -95,7 +98,7 @@ def upload_check(*, proposal: Proposal, data: bytes, filename: str, actor) -> Up
         summary["groups"] += len(plan.groups)
         summary["already_in_proposal"] += sum(1 for nik in plan.people if nik in present)
 
-    context, problems = _walk(proposal, data, count)
+    context, problems = _walk(proposal, data, count, progress)
     summary["rows"] = context.rows
     if any(is_error(p) and p.get("file") for p in problems):
         summary["valid_rows"] = 0  # a problem of the whole file (a missing column): no row can be saved
@@ -127,7 +130,7 @@ def upload_check(*, proposal: Proposal, data: bytes, filename: str, actor) -> Up
 
 
 @transaction.atomic
-def upload_commit(*, upload: Upload, actor, valid_only: bool = False) -> dict:
+def upload_commit(*, upload: Upload, actor, valid_only: bool = False, progress=None) -> dict:
     """Write a checked upload: all rows or none — or, with `valid_only` ("Simpan baris yang benar", an explicit
     choice of the officer), the rows without an error. Re-reads the stored file so what is written is exactly
     what was checked now (the registry may have changed since the preview)."""
@@ -138,7 +141,9 @@ def upload_commit(*, upload: Upload, actor, valid_only: bool = False) -> dict:
     upload.file.open("rb")
     data = upload.file.read()
     upload.file.close()
-    return import_workbook(proposal=proposal, data=data, actor=actor, upload=upload, valid_only=valid_only)
+    return import_workbook(
+        proposal=proposal, data=data, actor=actor, upload=upload, valid_only=valid_only, progress=progress
+    )
 
 
 class ImportProblems(WorkbookRefused):
@@ -148,7 +153,13 @@ class ImportProblems(WorkbookRefused):
 
 
 def import_workbook(
-    *, proposal: Proposal, data: bytes, actor, upload: Upload | None = None, valid_only: bool = False
+    *,
+    proposal: Proposal,
+    data: bytes,
+    actor,
+    upload: Upload | None = None,
+    valid_only: bool = False,
+    progress=None,
 ) -> dict:
     """Parse, check and write in one transaction (what upload_commit does; also the benchmark's entry
     point), chunk by chunk. Raises WorkbookRefused, or ImportProblems when a row is wrong: then nothing
@@ -166,7 +177,7 @@ def import_workbook(
 
     with transaction.atomic(), background_copies():
         writer = Writer(proposal, actor, totals)
-        context, problems = _walk(proposal, data, write)
+        context, problems = _walk(proposal, data, write, progress)
         errors = [p for p in problems if is_error(p)]
         if errors and (not valid_only or any(p.get("file") for p in errors)):
             raise ImportProblems(problems)  # rolls back whatever the clean chunks before it wrote

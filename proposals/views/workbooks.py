@@ -1,5 +1,10 @@
+import uuid
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -7,10 +12,12 @@ from django.views.decorators.http import require_POST
 
 from core.access import require
 from core.excel import XLSX
+from jobs.services import job_start
 from proposals import imports, permissions, services
+from proposals.jobs import STAGED
 from proposals.views.common import get_proposal
 from proposals.workbook.errors import mark_problems
-from proposals.workbook.reader import WorkbookRefused
+from proposals.workbook.reader import WorkbookRefused, data_row_count
 from proposals.workbook.template import build_template
 
 
@@ -40,8 +47,20 @@ def upload_create(request, pk):
     if upload.size > imports.settings_limit():
         messages.error(request, imports.too_large_message(upload.size))
         return redirect(proposal)
+    data = upload.read()
     try:
-        checked = imports.upload_check(proposal=proposal, data=upload.read(), filename=upload.name, actor=request.user)
+        if data_row_count(data) > settings.BACKGROUND_IMPORT_ROWS:
+            # A large file is checked in the background, with a progress bar; the job ends on its preview.
+            staged = default_storage.save(f"{STAGED}{uuid.uuid4().hex}.xlsx", ContentFile(data))
+            job = job_start(
+                user=request.user,
+                title=f"Pemeriksaan {upload.name[:150]}",
+                function="proposals.jobs.workbook_check",
+                params={"proposal": proposal.pk, "staged": staged, "filename": upload.name},
+                back_url=proposal.get_absolute_url(),
+            )
+            return redirect("jobs:job_detail", pk=job.pk)
+        checked = imports.upload_check(proposal=proposal, data=data, filename=upload.name, actor=request.user)
     except WorkbookRefused as error:
         messages.error(request, str(error))
         return redirect(proposal)
@@ -82,6 +101,15 @@ def upload_commit(request, pk, upload_pk):
     require(permissions.can_edit_proposal(request.user, proposal))
     upload = _get_upload(proposal, upload_pk)
     valid_only = request.POST.get("baris") == "benar"
+    if upload.row_count > settings.BACKGROUND_IMPORT_ROWS:
+        job = job_start(
+            user=request.user,
+            title=f"Penyimpanan {upload.filename[:150]}",
+            function="proposals.jobs.workbook_commit",
+            params={"proposal": proposal.pk, "upload": upload.pk, "valid_only": valid_only},
+            back_url=proposal.get_absolute_url(),
+        )
+        return redirect("jobs:job_detail", pk=job.pk)
     try:
         result = imports.upload_commit(upload=upload, actor=request.user, valid_only=valid_only)
     except imports.ImportProblems as error:

@@ -271,6 +271,7 @@ class OpenedSheet:
     headers: dict[str, int]
     problems: list[dict]
     rows: Iterator[ParsedRow]
+    total: int = 0  # the sheet's rows below the header, empty ones included: for a progress bar only
 
 
 def open_workbook(data: bytes, *, program: str, lookups: dict) -> OpenedSheet:
@@ -313,7 +314,22 @@ def open_workbook(data: bytes, *, program: str, lookups: dict) -> OpenedSheet:
         headers=headers,
         problems=problems,
         rows=_rows(rows_iter, specs, headers, start_row, start_column, uncalculated, lookups, problems),
+        total=max(sheet.height - start_row - 1, 0),
     )
+
+
+def data_row_count(data: bytes) -> int:
+    """The rows below the header of the data sheet (empty ones included), read cheaply before the check, to
+    decide whether it runs in the background. Raises WorkbookRefused for a file that cannot be read at all."""
+    check_container(data)
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = workbook.sheet_names
+        sheet = workbook.get_sheet_by_index(names.index(DATA_SHEET) if DATA_SHEET in names else 0)
+    except (CalamineError, ValueError, IndexError) as error:
+        raise WorkbookRefused(f"Berkas tidak dapat dibaca sebagai .xlsx ({error}).") from None
+    start_row = (sheet.start or (0, 0))[0]
+    return max(sheet.height - start_row - 1, 0)
 
 
 def _rows(rows_iter, specs, headers, start_row, start_column, uncalculated, lookups, problems) -> Iterator[ParsedRow]:

@@ -167,6 +167,7 @@ ACCESS: dict[str, Access] = {
     "manifest": Access(anonymous=200),
     "service_worker": Access(anonymous=200),
     # A background job is its requester's alone: for anyone else (every role here) it does not exist.
+    "jobs:job_list": Access(),  # each user's own jobs only
     **{
         f"jobs:{name}": Access(kwargs=lambda ctx, scope: {"pk": ctx["job"][OWN].pk}, ok=404)
         for name in ("job_detail", "job_status", "job_download")
