@@ -41,6 +41,7 @@ ACTION_LABELS = {
     "kube_member.remove": "Anggota KUBE dikeluarkan",
     "package.create": "Paket bantuan dibuat",
     "package.update": "Paket bantuan diubah",
+    "person.synthetic": "Penduduk sintetis dibuat",
     "person.create": "Penduduk didaftarkan",
     "person.export": "Daftar penduduk diunduh",
     "person.graduate": "Penerima lulus (graduasi)",

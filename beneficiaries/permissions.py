@@ -38,3 +38,11 @@ def can_see_full_nik(user) -> bool:
 
 def can_review_duplicates(user) -> bool:
     return user.is_authenticated and user.has_perm("beneficiaries.merge_person")
+
+
+def can_seed_synthetic(user) -> bool:
+    """Synthetic people for a training or test server: Admin Provinsi only, never where real data lives (the
+    production settings turn DEMO_DATA_ALLOWED off)."""
+    from django.conf import settings
+
+    return user.is_authenticated and user.role == Role.ADMIN_PROVINSI and settings.DEMO_DATA_ALLOWED

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from beneficiaries.views import duplicates, exports, groups, people
+from beneficiaries.views import duplicates, exports, groups, people, synthetic
 
 app_name = "beneficiaries"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("penduduk/cari/", people.person_search, name="person_search"),
     path("penduduk/unduh/", exports.person_export, name="person_export"),
     path("penduduk/duplikat/", duplicates.duplicate_list, name="duplicate_list"),
+    path("penduduk/sintetis/", synthetic.synthetic_create, name="synthetic_create"),
     path("penduduk/duplikat/bukan/", duplicates.duplicate_dismiss, name="duplicate_dismiss"),
     path("penduduk/duplikat/gabung/", duplicates.duplicate_merge, name="duplicate_merge"),
     path("penduduk/<int:pk>/", people.person_detail, name="person_detail"),

@@ -205,6 +205,8 @@ ACCESS: dict[str, Access] = {
     "beneficiaries:person_create": Access(allowed=REGISTRY_EDITORS),
     "beneficiaries:person_update": Access(allowed=REGISTRY_EDITORS, kwargs=_person, scoped=True),
     "beneficiaries:person_reveal_nik": Access(allowed=FULL_NIK, kwargs=_person, scoped=True, method="post"),
+    # Synthetic people (training/test servers): Admin Provinsi only; absent (404) for everyone else.
+    "beneficiaries:synthetic_create": Access(allowed=ADMIN, denied=404),
     "beneficiaries:duplicate_list": Access(allowed=DUPLICATE_REVIEWERS),
     # Without a valid pair the POST is refused; the merge/dismiss themselves are tested in tests/beneficiaries.
     "beneficiaries:duplicate_dismiss": Access(allowed=DUPLICATE_REVIEWERS, method="post", ok=403),

@@ -1,6 +1,8 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from beneficiaries import synthetic
 
@@ -11,8 +13,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--people", type=int, required=True, help="jumlah penduduk yang ditambahkan")
         parser.add_argument("--seed", type=int, default=2024)
+        parser.add_argument(
+            "--background",
+            metavar="USERNAME",
+            help="jalankan sebagai pekerjaan latar atas nama Admin Provinsi ini (kemajuan di /pekerjaan/<id>/)",
+        )
 
-    def handle(self, *args, people, seed, **options):
+    def handle(self, *args, people, seed, background=None, **options):
+        if background:
+            return self._start(people, seed, background)
         started = time.perf_counter()
 
         def progress(done):
@@ -23,3 +32,19 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"{count:,} penduduk sintetis dibuat dalam {elapsed:.1f} s.".replace(",", "."))
         )
+
+    def _start(self, people, seed, username):
+        from jobs.services import job_start
+
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"Pengguna {username!r} tidak ada atau tidak aktif.")
+        with transaction.atomic():
+            job = job_start(
+                user=user,
+                title=f"Penduduk sintetis ({people:,})".replace(",", "."),
+                function="beneficiaries.jobs.synthetic_people",
+                params={"people": people, "seed": seed},
+            )
+        job.refresh_from_db()
+        self.stdout.write(f"Pekerjaan latar /pekerjaan/{job.pk}/: {job.get_status_display()} {job.message}".rstrip())
