@@ -2,9 +2,11 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.exports import audited_export
 from beneficiaries.permissions import can_see_full_nik
@@ -34,6 +36,46 @@ def _budget_year(request):
     return budget_year, years.values_list("year", flat=True)
 
 
+def _dashboard_figures(user, budget_year) -> dict:
+    """Every figure of the dashboard (aggregated in SQL), as plain values that may be cached."""
+    recap = selectors.recap(user=user, budget_year=budget_year)
+    per_regency = recap.per_regency()
+    present, invited, rate = selectors.attendance_rate(user=user, budget_year=budget_year)
+    months = selectors.realisation_by_month(user=user, budget_year=budget_year)
+    return dict(
+        recap=recap,
+        total=recap.total(),
+        per_program=[recap.total(p) for p in Program.values],
+        per_regency=per_regency,
+        not_started=recap.not_started(),
+        idle_regencies=[line.regency for line in per_regency if line.is_idle],
+        attendance={"present": present, "invited": invited, "rate": rate},
+        outcomes=monitoring_outcomes(user=user, budget_year=budget_year),
+        complaints=complaint_figures(user=user, year=budget_year.year),
+        months=months,
+        chart={
+            "labels": [line.regency.name for line in per_regency],
+            "amount": [int(line.amount) for line in per_regency],
+            "committed": [int(line.committed) for line in per_regency],
+            "realised": [int(line.realised) for line in per_regency],
+            "committed_percent": [line.committed_percent for line in per_regency],
+            "realised_percent": [line.absorption for line in per_regency],
+            "months": [formatting.month_year(m["month"]) for m in months],
+            "month_values": [int(m["value"]) for m in months],
+            "month_percent": [m["percent"] for m in months],
+            "stages": selectors.STAGE_LABELS,
+            "funnel": [recap.total().counts[stage] for stage in selectors.STAGES],
+        },
+        as_of=timezone.now(),
+    )
+
+
+def dashboard_cache_key(user, budget_year) -> str:
+    """One cached copy per budget year and per what a user may see: the role (complaint figures differ by role:
+    sensitive ones) and the regency (an operator sees theirs only). Never shared across scopes."""
+    return f"dashboard:v1:{budget_year.pk}:{user.role or '-'}:{user.regency_id or '-'}"
+
+
 @login_required
 @reads_from_replica
 def dashboard(request):
@@ -41,36 +83,14 @@ def dashboard(request):
     budget_year, years = _budget_year(request)
     context = {"budget_year": budget_year, "years": years, "stages": selectors.STAGE_LABELS}
     if budget_year:
-        recap = selectors.recap(user=request.user, budget_year=budget_year)
-        per_regency = recap.per_regency()
-        present, invited, rate = selectors.attendance_rate(user=request.user, budget_year=budget_year)
-        months = selectors.realisation_by_month(user=request.user, budget_year=budget_year)
-        context.update(
-            recap=recap,
-            total=recap.total(),
-            per_program=[recap.total(p) for p in Program.values],
-            per_regency=per_regency,
-            not_started=recap.not_started(),
-            idle_regencies=[line.regency for line in per_regency if line.is_idle],
-            attendance={"present": present, "invited": invited, "rate": rate},
-            activity=selectors.recent_activity(user=request.user),
-            outcomes=monitoring_outcomes(user=request.user, budget_year=budget_year),
-            complaints=complaint_figures(user=request.user, year=budget_year.year),
-            months=months,
-            chart={
-                "labels": [line.regency.name for line in per_regency],
-                "amount": [int(line.amount) for line in per_regency],
-                "committed": [int(line.committed) for line in per_regency],
-                "realised": [int(line.realised) for line in per_regency],
-                "committed_percent": [line.committed_percent for line in per_regency],
-                "realised_percent": [line.absorption for line in per_regency],
-                "months": [formatting.month_year(m["month"]) for m in months],
-                "month_values": [int(m["value"]) for m in months],
-                "month_percent": [m["percent"] for m in months],
-                "stages": selectors.STAGE_LABELS,
-                "funnel": [recap.total().counts[stage] for stage in selectors.STAGES],
-            },
-        )
+        # The figures are kept for DASHBOARD_CACHE_SECONDS (the page says as of when); "Perbarui" recounts now.
+        key, seconds = dashboard_cache_key(request.user, budget_year), settings.DASHBOARD_CACHE_SECONDS
+        figures = None if request.GET.get("perbarui") or not seconds else cache.get(key)
+        if figures is None:
+            figures = _dashboard_figures(request.user, budget_year)
+            if seconds:
+                cache.set(key, figures, seconds)
+        context.update(figures, activity=selectors.recent_activity(user=request.user))
     return render(request, "reports/dashboard.html", context)
 
 

@@ -1,0 +1,82 @@
+"""The dashboard's figures are counted once a minute per scope (DASHBOARD_CACHE_SECONDS), not on every visit:
+the page says as of when, "Perbarui" recounts at once, and a cached copy is never shown outside its scope — an
+operator never sees the province's figures, a role that may not see sensitive complaints never their count."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from complaints import services as complaints
+from regions.models import Regency
+from tests.factories import (
+    AdminProvinsiFactory,
+    ApprovedItemFactory,
+    AuditorFactory,
+    BudgetYearFactory,
+    OperatorFactory,
+    PimpinanFactory,
+    ProposalFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def cached(settings):
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _get(client, **params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("reports:dashboard"), params)
+    assert response.status_code == 200
+    return response.context, len(queries), response.content.decode()
+
+
+def test_figures_are_kept_a_minute_and_recounted_on_request(client):
+    ApprovedItemFactory()
+    client.force_login(PimpinanFactory())
+    first, cold, _ = _get(client)
+    assert first["total"].counts["approved"] == 1 and first["as_of"] is not None
+    ApprovedItemFactory()  # a second approval meanwhile
+    again, warm, _ = _get(client)
+    assert again["total"].counts["approved"] == 1 and again["as_of"] == first["as_of"]  # as of the first count
+    assert warm < cold - 10  # the figures' queries are not run again
+    fresh, _, html = _get(client, perbarui=1)
+    assert fresh["total"].counts["approved"] == 2 and fresh["as_of"] > first["as_of"]
+    assert "Angka per" in html and "perbarui=1" in html
+
+
+def test_a_cached_copy_stays_in_its_scope(client, balikpapan):
+    ApprovedItemFactory()  # Samarinda
+    ApprovedItemFactory(proposal=ProposalFactory(regency=balikpapan))
+    client.force_login(AdminProvinsiFactory())
+    assert _get(client)[0]["total"].counts["approved"] == 2
+    client.force_login(OperatorFactory())  # Samarinda's operator after the province filled the cache
+    assert _get(client)[0]["total"].counts["approved"] == 1
+    client.force_login(OperatorFactory(regency=balikpapan))
+    assert _get(client)[0]["total"].counts["approved"] == 1
+    assert [line.regency.code for line in _get(client)[0]["per_regency"]] == ["64.71"]
+
+
+def test_sensitive_complaints_are_counted_only_for_the_roles_that_see_them(client):
+    from tests.complaints.test_rules import _data
+
+    BudgetYearFactory(year=2026)  # the complaint's year
+    complaints.complaint_record(data=_data(category="pungli", regency=Regency.objects.get(code="64.72")), actor=None)
+    complaints.complaint_record(data=_data(), actor=None)
+
+    def counted(user):
+        client.force_login(user)
+        return sum(r["total"] for r in _get(client, tahun=2026)[0]["complaints"].per_regency)
+
+    assert counted(AuditorFactory()) == 2  # the auditor sees the pungli complaint
+    assert counted(OperatorFactory()) == 1  # the named regency's operator does not, after the auditor's visit
+    pimpinan = counted(PimpinanFactory())
+    cache.clear()
+    assert pimpinan == counted(PimpinanFactory())  # as counted afresh
