@@ -141,7 +141,7 @@ def test_matching_gives_each_recipient_the_package_of_its_business_and_refuses_t
     more = [ApprovedItemFactory(business_type=sewing.business_type) for _ in range(3)]
     one = _count(lambda: allocations_create_matching(item_ids=[more[0].pk], actor=None))
     assert _count(lambda: allocations_create_matching(item_ids=[m.pk for m in more[1:]], actor=None)) == one
-    strays = [ApprovedItemFactory(business_type=None), kube_item(), ApprovedItemFactory(business_type=None)]
+    strays = [ApprovedItemFactory(business_type=None), kube_item(), kube_item()]  # named by person / by group
     one = _count(lambda: allocations_create_matching(item_ids=[strays[0].pk, strays[1].pk], actor=None))
     assert _count(lambda: allocations_create_matching(item_ids=[i.pk for i in strays], actor=None)) == one
     nobody = ApprovedItemFactory(business_type=None)
