@@ -5,7 +5,7 @@ realised money; everything through the user's scope."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 
 from audit.models import AuditEvent
 from disbursements.models import Allocation, Handover
@@ -125,26 +125,31 @@ def recap(*, user, budget_year: BudgetYear) -> Recap:
     items = ProposalItem.objects.filter(user.regency_q("proposal__regency"), proposal__budget_year=budget_year)
     for regency, program, n in items.values_list("proposal__regency", "proposal__program").annotate(n=Count("id")):
         lines[(regency, program)].counts["proposed"] = n
-    # The approved recipients' stages in one grouped query: the sets of allocated and delivered items are IN
-    # (subquery), which PostgreSQL hashes once. Allocated = delivered + allocated not yet delivered ("pending");
-    # trained = delivered + pending whose Bimtek is attended (the rule of training.selectors.attended).
-    delivered = Q(pk__in=Handover.objects.realised().filter(scope).values("allocation__item"))
-    pending = Q(pk__in=Allocation.objects.filter(scope, status=Allocation.Status.ACTIVE).values("item")) & ~delivered
+    # The approved recipients' stages in one grouped query: each item's three facts — delivered (a realised BAST),
+    # allocated (an active allocation), trained (the rule of training.selectors.attended) — are IN (subquery),
+    # which PostgreSQL hashes once, evaluated once per item and grouped on; Python adds up the at most eight
+    # combinations per regency and program. Allocated = delivered or allocated; trained = delivered, or allocated
+    # with the Bimtek attended.
+    facts = {
+        "is_delivered": Q(pk__in=Handover.objects.realised().filter(scope).values("allocation__item")),
+        "is_allocated": Q(pk__in=Allocation.objects.filter(scope, status=Allocation.Status.ACTIVE).values("item")),
+        "is_trained": trained_condition(budget_year),
+    }
     stages = (
         items.filter(status=ItemStatus.APPROVED)
         .order_by()
-        .values_list("proposal__regency", "proposal__program")
         .annotate(
-            approved=Count("id"),
-            delivered=Count("id", filter=delivered),
-            pending=Count("id", filter=pending),
-            pending_trained=Count("id", filter=pending & trained_condition(budget_year)),
+            **{name: ExpressionWrapper(condition, output_field=BooleanField()) for name, condition in facts.items()}
         )
+        .values_list("proposal__regency", "proposal__program", *facts)
+        .annotate(n=Count("id"))
     )
-    for regency, program, approved, done, waiting, waiting_trained in stages:
+    for regency, program, is_delivered, is_allocated, is_trained, n in stages:
         counts = lines[(regency, program)].counts
-        counts["approved"], counts["delivered"] = approved, done
-        counts["allocated"], counts["trained"] = done + waiting, done + waiting_trained
+        counts["approved"] += n
+        counts["delivered"] += n if is_delivered else 0
+        counts["allocated"] += n if is_delivered or is_allocated else 0
+        counts["trained"] += n if is_delivered or (is_allocated and is_trained) else 0
     return Recap(budget_year=budget_year, lines=list(lines.values()))
 
 
