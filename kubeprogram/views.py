@@ -31,10 +31,8 @@ def home(request):
         context["own_ceilings"] = list(
             program_selectors.ceilings_visible_to(user).filter(budget_year=budget_year).order_by("program")
         )
-        context["own_proposals"] = list(
-            proposal_selectors.with_counts(
-                proposal_selectors.proposals_visible_to(user).filter(budget_year=budget_year)
-            ).order_by("program")
+        context["own_proposals"] = proposal_selectors.counted(
+            proposal_selectors.proposals_visible_to(user).filter(budget_year=budget_year).order_by("program")
         )
     context["tasks"] = tasks_for(user, budget_year)
     if can_view_audit_log(user):

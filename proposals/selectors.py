@@ -12,17 +12,41 @@ def proposals_visible_to(user) -> QuerySet[Proposal]:
     return Proposal.objects.filter(user.regency_q("regency"))
 
 
+def _counts(prefix: str = "") -> dict:
+    """The item counts shown beside a proposal: all, per status, with errors and with warnings."""
+    return {
+        "item_count": Count(f"{prefix}id"),
+        "pending_count": Count(f"{prefix}id", filter=Q(**{f"{prefix}status": ItemStatus.PENDING})),
+        "approved_count": Count(f"{prefix}id", filter=Q(**{f"{prefix}status": ItemStatus.APPROVED})),
+        "returned_count": Count(f"{prefix}id", filter=Q(**{f"{prefix}status": ItemStatus.RETURNED})),
+        "rejected_count": Count(f"{prefix}id", filter=Q(**{f"{prefix}status": ItemStatus.REJECTED})),
+        "error_count": Count(f"{prefix}id", filter=Q(**{f"{prefix}has_errors": True})),
+        "warning_count": Count(f"{prefix}id", filter=Q(**{f"{prefix}has_warnings": True})),
+    }
+
+
 def with_counts(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    """Proposals with their item counts per status and with errors (one query)."""
-    return queryset.select_related("regency", "budget_year").annotate(
-        item_count=Count("items"),
-        pending_count=Count("items", filter=Q(items__status=ItemStatus.PENDING)),
-        approved_count=Count("items", filter=Q(items__status=ItemStatus.APPROVED)),
-        returned_count=Count("items", filter=Q(items__status=ItemStatus.RETURNED)),
-        rejected_count=Count("items", filter=Q(items__status=ItemStatus.REJECTED)),
-        error_count=Count("items", filter=Q(items__has_errors=True)),
-        warning_count=Count("items", filter=Q(items__has_warnings=True)),
-    )
+    """Proposals with their item counts per status and with errors (one query); for one proposal — a list is
+    `counted` (joining every item to its proposal's whole row costs more than counting the items alone)."""
+    return queryset.select_related("regency", "budget_year").annotate(**_counts("items__"))
+
+
+def counted(queryset: QuerySet[Proposal]) -> list[Proposal]:
+    """The proposals of a list with the counts of `with_counts`, in two queries: the proposals, then their items
+    counted alone, grouped by proposal (an index-only scan of proposalitem_status_idx)."""
+    proposals = list(queryset.select_related("regency", "budget_year"))
+    counts = {
+        row["proposal"]: row
+        for row in ProposalItem.objects.filter(proposal__in=[p.pk for p in proposals])
+        .order_by()
+        .values("proposal")
+        .annotate(**_counts())
+    }
+    for proposal in proposals:
+        row = counts.get(proposal.pk, {})
+        for name in _counts():
+            setattr(proposal, name, row.get(name, 0))
+    return proposals
 
 
 def proposal_get(*, user, pk: int) -> Proposal:
@@ -30,11 +54,13 @@ def proposal_get(*, user, pk: int) -> Proposal:
     return with_counts(proposals_visible_to(user)).get(pk=pk)
 
 
-def inbox(*, user) -> QuerySet[Proposal]:
-    """What waits for the province: submitted proposals and those in review, oldest first."""
-    return with_counts(
-        proposals_visible_to(user).filter(status__in=[Proposal.Status.SUBMITTED, Proposal.Status.IN_REVIEW])
-    ).order_by("submitted_at", "pk")
+def inbox(*, user) -> list[Proposal]:
+    """What waits for the province: submitted proposals and those in review, oldest first, with their counts."""
+    return counted(
+        proposals_visible_to(user)
+        .filter(status__in=[Proposal.Status.SUBMITTED, Proposal.Status.IN_REVIEW])
+        .order_by("submitted_at", "pk")
+    )
 
 
 def items_visible_to(user) -> QuerySet[ProposalItem]:

@@ -19,9 +19,7 @@ from regions.selectors import regencies_visible_to
 @login_required
 def proposal_list(request):
     require(permissions.can_view_proposals(request.user))
-    proposals = selectors.with_counts(selectors.proposals_visible_to(request.user)).order_by(
-        "-budget_year__year", "regency__code", "program"
-    )
+    proposals = selectors.proposals_visible_to(request.user).order_by("-budget_year__year", "regency__code", "program")
     year = request.GET.get("tahun")
     if year and year.isdigit():
         proposals = proposals.filter(budget_year__year=int(year))
@@ -29,8 +27,8 @@ def proposal_list(request):
     if status in Proposal.Status.values:
         proposals = proposals.filter(status=status)
     context = {
-        "proposals": proposals,
-        "inbox": list(selectors.inbox(user=request.user)) if permissions.can_verify(request.user) else None,
+        "proposals": selectors.counted(proposals),
+        "inbox": selectors.inbox(user=request.user) if permissions.can_verify(request.user) else None,
         "budget_year": budget_year_current(),
         "budget_years": BudgetYear.objects.order_by("-year"),
         "statuses": Proposal.Status.choices,
