@@ -3,6 +3,8 @@ apps' own selectors (the roof composes; no app knows of the others' work)."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -79,5 +81,15 @@ def tasks_for(user, budget_year) -> list[Task]:
 
 
 def _visits_due(user, budget_year, *, overdue_only: bool = False) -> int:
-    lines = monitoring_selectors.schedule_counts(user=user, budget_year=budget_year, today=timezone.localdate())
-    return sum(line.overdue + (0 if overdue_only else line.due) for line in lines.values())
+    """The scheduled visits due or overdue in the user's sight: counted over every delivered BAST and its visits,
+    so kept a minute per scope (role and regency) like the dashboard's figures (DASHBOARD_CACHE_SECONDS)."""
+    today = timezone.localdate()
+
+    def count() -> tuple[int, int]:
+        lines = monitoring_selectors.schedule_counts(user=user, budget_year=budget_year, today=today).values()
+        return sum(line.due for line in lines), sum(line.overdue for line in lines)
+
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    key = f"todo:visits:v1:{budget_year.pk}:{today}:{user.role or '-'}:{user.regency_id or '-'}"
+    due, overdue = cache.get_or_set(key, count, seconds) if seconds else count()
+    return overdue + (0 if overdue_only else due)

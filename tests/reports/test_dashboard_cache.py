@@ -2,6 +2,8 @@
 the page says as of when, "Perbarui" recounts at once, and a cached copy is never shown outside its scope — an
 operator never sees the province's figures, a role that may not see sensitive complaints never their count."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -80,3 +82,18 @@ def test_sensitive_complaints_are_counted_only_for_the_roles_that_see_them(clien
     pimpinan = counted(PimpinanFactory())
     cache.clear()
     assert pimpinan == counted(PimpinanFactory())  # as counted afresh
+
+
+def test_the_home_pages_visit_count_is_kept_a_minute_per_scope(balikpapan):
+    from kubeprogram.todo import _visits_due
+    from tests.monitoring.conftest import deliver
+
+    handover = deliver(ApprovedItemFactory(), handed_over_on=datetime.date(2025, 1, 10))  # months 3, 6, 12: late
+    samarinda = OperatorFactory()
+    assert _visits_due(samarinda, handover.budget_year) == 3
+    assert _visits_due(OperatorFactory(regency=balikpapan), handover.budget_year) == 0  # not Samarinda's copy
+    assert _visits_due(PimpinanFactory(), handover.budget_year, overdue_only=True) == 3
+    handover.delete()
+    assert _visits_due(samarinda, handover.budget_year) == 3  # within the minute
+    cache.clear()
+    assert _visits_due(samarinda, handover.budget_year) == 0
