@@ -272,3 +272,50 @@ class DuplicateDismissal(models.Model):
 
     def __str__(self):
         return f"{self.person_low_id} ≠ {self.person_high_id}"
+
+
+class DuplicateGroup(models.Model):
+    """A set of current people who may be one person, as found by the last scan (beneficiaries.duplicates): the
+    same No. KK, name key and birth date, or the same name key in one desa/kelurahan. Only the keys are kept: the
+    people are read afresh on the page, so a person merged or corrected since drops out at once."""
+
+    class Rule(models.TextChoices):
+        KK = "kk", _("No. KK, nama dan tanggal lahir sama")
+        VILLAGE = "desa", _("Nama hampir sama di desa/kelurahan yang sama")
+
+    rule = models.CharField(max_length=4, choices=Rule.choices)
+    kk_number = models.CharField(max_length=16, blank=True)
+    name_key = models.CharField(max_length=150)
+    birth_date = models.DateField(null=True, blank=True)
+    village = models.ForeignKey("regions.Village", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("kelompok kemungkinan duplikat")
+        verbose_name_plural = _("kelompok kemungkinan duplikat")
+        indexes = [
+            models.Index(fields=["rule", "kk_number"], name="dupgroup_kk_idx"),
+            models.Index(fields=["rule", "village", "name_key"], name="dupgroup_village_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_rule_display()}: {self.size}"
+
+
+class DuplicateScan(models.Model):
+    """One run of the possible-duplicates scan: when, how long, how many groups, who asked (none: the nightly)."""
+
+    finished_at = models.DateTimeField(auto_now_add=True)
+    groups = models.PositiveIntegerField()
+    seconds = models.DecimalField(max_digits=8, decimal_places=2)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-finished_at"]
+        verbose_name = _("pemeriksaan duplikat")
+        verbose_name_plural = _("pemeriksaan duplikat")
+
+    def __str__(self):
+        return f"{self.finished_at:%Y-%m-%d %H:%M}: {self.groups}"

@@ -5,7 +5,15 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
-from beneficiaries.models import OFFICER_ROLES, DuplicateDismissal, KubeGroup, KubeMember, MemberRole, Person
+from beneficiaries.models import (
+    OFFICER_ROLES,
+    DuplicateDismissal,
+    DuplicateGroup,
+    KubeGroup,
+    KubeMember,
+    MemberRole,
+    Person,
+)
 from beneficiaries.permissions import can_review_duplicates, can_view_registry
 from programs.selectors import kube_size_bounds
 
@@ -149,26 +157,28 @@ class DuplicatePair:
 
 
 def possible_duplicates(*, user, limit: int = 100) -> list[DuplicatePair]:
-    """Pairs of current people that may be one person, for provincial review (at most `limit` pairs):
+    """Pairs of current people that may be one person, for provincial review (at most `limit` pairs), from the
+    groups of the last scan (beneficiaries.duplicates):
 
     - same No. KK, same name (spelling-tolerant) and same birth date under different NIKs;
     - near-identical names (same spelling-tolerant name key) in one desa/kelurahan.
-    Pairs marked "bukan duplikat" are left out. A fixed number of queries, whatever the registry size.
+    The people are read afresh by the groups' keys (one merged or corrected since the scan drops out); pairs marked
+    "bukan duplikat" are left out. A fixed number of queries, whatever the registry size.
     """
     if not can_review_duplicates(user):
         return []
     people = people_visible_to(user)
-    same_kk = (
-        people.values("kk_number", "name_key", "birth_date")
-        .annotate(n=Count("id"))
-        .filter(n__gt=1)
-        .order_by("kk_number")[:limit]
+    groups = DuplicateGroup.objects.order_by()
+    kk_keys = list(
+        groups.filter(rule=DuplicateGroup.Rule.KK)
+        .order_by("kk_number", "id")
+        .values_list("kk_number", "name_key", "birth_date")[:limit]
     )
-    same_village = (
-        people.values("village", "name_key").annotate(n=Count("id")).filter(n__gt=1).order_by("village")[:limit]
+    village_keys = list(
+        groups.filter(rule=DuplicateGroup.Rule.VILLAGE)
+        .order_by("village", "id")
+        .values_list("village", "name_key")[:limit]
     )
-    kk_keys = [(g["kk_number"], g["name_key"], g["birth_date"]) for g in same_kk]
-    village_keys = [(g["village"], g["name_key"]) for g in same_village]
     condition = Q(pk__in=[])
     for kk, key, born in kk_keys:
         condition |= Q(kk_number=kk, name_key=key, birth_date=born)
@@ -181,12 +191,15 @@ def possible_duplicates(*, user, limit: int = 100) -> list[DuplicatePair]:
         DuplicateDismissal.objects.filter(person_low__in=candidates).values_list("person_low", "person_high")
     )
 
-    groups: dict[tuple, list[Person]] = defaultdict(list)
+    found: dict[tuple, list[Person]] = defaultdict(list)
+    kk_set, village_set = set(kk_keys), set(village_keys)
     for person in candidates:
-        groups[("kk", person.kk_number, person.name_key, person.birth_date)].append(person)
-        groups[("village", person.village_id, person.name_key)].append(person)
+        if (person.kk_number, person.name_key, person.birth_date) in kk_set:
+            found[("kk", person.kk_number, person.name_key, person.birth_date)].append(person)
+        if (person.village_id, person.name_key) in village_set:
+            found[("village", person.village_id, person.name_key)].append(person)
     pairs, seen = [], set()
-    for key, members in groups.items():
+    for key, members in found.items():
         reason = (
             "No. KK, nama, dan tanggal lahir sama; NIK berbeda"
             if key[0] == "kk"
@@ -201,4 +214,5 @@ def possible_duplicates(*, user, limit: int = 100) -> list[DuplicatePair]:
                 pairs.append(DuplicatePair(reason=reason, first=first, second=second))
                 if len(pairs) >= limit:
                     return pairs
+    return pairs
     return pairs

@@ -11,6 +11,7 @@ urlpatterns = [
     path("penduduk/unduh/", exports.person_export, name="person_export"),
     path("penduduk/duplikat/", duplicates.duplicate_list, name="duplicate_list"),
     path("penduduk/sintetis/", synthetic.synthetic_create, name="synthetic_create"),
+    path("penduduk/duplikat/periksa/", duplicates.duplicate_scan, name="duplicate_scan"),
     path("penduduk/duplikat/bukan/", duplicates.duplicate_dismiss, name="duplicate_dismiss"),
     path("penduduk/duplikat/gabung/", duplicates.duplicate_merge, name="duplicate_merge"),
     path("penduduk/<int:pk>/", people.person_detail, name="person_detail"),

@@ -2,12 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from beneficiaries import selectors, services
+from beneficiaries import duplicates, selectors, services
 from beneficiaries.forms import MergeForm
 from beneficiaries.permissions import can_review_duplicates
 from core.access import require
+from jobs.services import job_start
 
 
 @login_required
@@ -17,7 +19,17 @@ def duplicate_list(request):
     # The pairs are compared on their whole NIKs: record who saw which (one INSERT).
     shown = {person.pk: person for pair in pairs for person in (pair.first, pair.second)}
     services.people_nik_viewed(people=list(shown.values()), actor=request.user)
-    return render(request, "beneficiaries/duplicate_list.html", {"pairs": pairs})
+    return render(request, "beneficiaries/duplicate_list.html", {"pairs": pairs, "scan": duplicates.last_scan()})
+
+
+@login_required
+@require_POST
+def duplicate_scan(request):
+    """Find the possible duplicates again now (a background job; a few seconds at a million people)."""
+    require(can_review_duplicates(request.user))
+    job = job_start(user=request.user, title="Pemeriksaan data ganda", function="beneficiaries.jobs.duplicate_scan",
+                    params={}, back_url=reverse("beneficiaries:duplicate_list"))  # fmt: skip
+    return redirect("jobs:job_detail", pk=job.pk)
 
 
 def _pair(request):

@@ -169,12 +169,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.notify_overdue",
         "schedule": crontab(hour=7, minute=0),
     },
+    # The possible-duplicates page reads the groups of the last scan (beneficiaries.duplicates).
+    "duplicates-scan-every-night": {
+        "task": "beneficiaries.scan_duplicates",
+        "schedule": crontab(hour=2, minute=0),
+    },
 }
 CELERY_TASK_ACKS_LATE = True
-# Exports with more rows than this are prepared in the background, with a progress bar.
 # The dashboard's figures are counted at most once a minute per scope (the page says as of when; "Perbarui"
 # recounts at once). 0: always counted afresh.
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
+# Exports with more rows than this are prepared in the background, with a progress bar.
 BACKGROUND_EXPORT_ROWS = int(os.environ.get("BACKGROUND_EXPORT_ROWS", "5000"))
 # A proposal workbook of more rows is checked, and saved, in the background with a progress bar.
 BACKGROUND_IMPORT_ROWS = int(os.environ.get("BACKGROUND_IMPORT_ROWS", "5000"))

@@ -208,6 +208,7 @@ ACCESS: dict[str, Access] = {
     # Synthetic people (training/test servers): Admin Provinsi only; absent (404) for everyone else.
     "beneficiaries:synthetic_create": Access(allowed=ADMIN, denied=404),
     "beneficiaries:duplicate_list": Access(allowed=DUPLICATE_REVIEWERS),
+    "beneficiaries:duplicate_scan": Access(allowed=DUPLICATE_REVIEWERS, method="post", ok=302),
     # Without a valid pair the POST is refused; the merge/dismiss themselves are tested in tests/beneficiaries.
     "beneficiaries:duplicate_dismiss": Access(allowed=DUPLICATE_REVIEWERS, method="post", ok=403),
     "beneficiaries:duplicate_merge": Access(allowed=DUPLICATE_REVIEWERS, method="post", ok=403),

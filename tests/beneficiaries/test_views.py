@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from audit.models import AuditEvent
 from beneficiaries.identity import make_nik
 from beneficiaries.models import KubeMember, MemberRole, Person
+from jobs.models import Job
 from programs.models import BusinessType
 from regions.models import Village
 from tests.factories import (
@@ -307,13 +308,20 @@ def test_group_list_counts_members_without_a_query_per_row(client, django_assert
 # Duplicates page -----------------------------------------------------------------------------------
 
 
-def test_duplicates_page_merge_and_dismiss(client, samarinda):
+def test_duplicates_page_merge_and_dismiss(client, samarinda, django_capture_on_commit_callbacks):
     village = Village.objects.filter(district__regency=samarinda).first()
     a = PersonFactory(full_name="Rusmini", village=village)
     b = PersonFactory(full_name="Rusminni", village=village)
     verifier = _login(client, VerifikatorFactory())
+    assert "belum pernah diperiksa" in client.get(reverse("beneficiaries:duplicate_list")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(reverse("beneficiaries:duplicate_scan"))
+    job = Job.objects.get()
+    assert started.url == reverse("jobs:job_detail", args=[job.pk]) and job.status == "selesai"
+    assert job.message.startswith("1 kelompok kemungkinan duplikat ditemukan (")
+    assert job.result_url == reverse("beneficiaries:duplicate_list")
     page = client.get(reverse("beneficiaries:duplicate_list"))
-    assert len(page.context["pairs"]) == 1
+    assert len(page.context["pairs"]) == 1 and "Hasil pemeriksaan" in page.content.decode()
     assert AuditEvent.objects.filter(action="person.view_nik", actor=verifier).count() == 2
     client.post(reverse("beneficiaries:duplicate_merge"), {"keep": a.pk, "duplicate": b.pk})
     b.refresh_from_db()

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from beneficiaries import synthetic
+from beneficiaries import duplicates, synthetic
 
 
 class Command(BaseCommand):
@@ -28,6 +28,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {done:,} / {people:,} ({time.perf_counter() - started:.1f} s)".replace(",", "."))
 
         count = synthetic.insert(people, seed=seed, progress=progress)
+        duplicates.scan()  # the possible-duplicates groups of the grown registry
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(f"{count:,} penduduk sintetis dibuat dalam {elapsed:.1f} s.".replace(",", "."))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_create
-from beneficiaries import synthetic
+from beneficiaries import duplicates, synthetic
 from beneficiaries.models import KubeGroup, MemberRole, Person
 from beneficiaries.services import kube_group_create, kube_member_add
 from programs.models import BudgetYear, BusinessType
@@ -137,6 +137,7 @@ class Command(BaseCommand):
             self._seed_training()
             self._seed_monitoring()
             self._seed_complaints()
+            duplicates.scan()  # the review page's groups, as the nightly scan would leave them
 
         self.stdout.write(self.style.SUCCESS("Data demo siap. Login demo (kata sandi sama untuk semua):"))
         for username, role, regency_code, *_ in DEMO_USERS:
