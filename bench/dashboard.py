@@ -105,6 +105,7 @@ def main():
 
     client = Client()
     client.force_login(user)
+
     def count_queries(call) -> int:
         executed = []
 
