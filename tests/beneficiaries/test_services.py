@@ -259,6 +259,19 @@ def test_the_page_reads_the_last_scan_and_the_people_afresh(samarinda):
     assert [p.first for p in possible_duplicates(user=reviewer)] == [c]
 
 
+def test_the_nightly_scan_is_scheduled_and_runs_the_same_scan(settings, samarinda):
+    from celery.schedules import crontab
+
+    from beneficiaries.tasks import scan_duplicates
+
+    entry = settings.CELERY_BEAT_SCHEDULE["duplicates-scan-every-night"]
+    assert (entry["task"], entry["schedule"]) == (scan_duplicates.name, crontab(hour=2, minute=0))
+    village = Village.objects.filter(district__regency=samarinda).first()
+    PersonFactory(full_name="Rusmini", village=village)
+    PersonFactory(full_name="Rusminni", village=village)
+    assert scan_duplicates() == 1 and duplicates.last_scan().groups == 1
+
+
 def test_dismissed_pairs_disappear(samarinda):
     village = Village.objects.filter(district__regency=samarinda).first()
     a = PersonFactory(full_name="Rahmawati", village=village)

@@ -68,7 +68,7 @@ def test_the_morning_reminder_is_scheduled_and_runs_the_same_command(settings):
 
     from complaints.tasks import notify_overdue
 
-    [entry] = settings.CELERY_BEAT_SCHEDULE.values()
+    entry = settings.CELERY_BEAT_SCHEDULE["complaints-overdue-every-morning"]
     assert (entry["task"], entry["schedule"]) == (notify_overdue.name, crontab(hour=7, minute=0))
     operator = OperatorFactory()
     complaint = _complaint()
