@@ -110,46 +110,51 @@ def recap(*, user, budget_year: BudgetYear) -> Recap:
         .annotate(value=Sum("total"))
     ):
         lines[(regency, program)].committed = value
-    for regency, program, value in (
-        Handover.objects.realised().filter(scope).values_list("regency", "program").annotate(value=Sum("value"))
-    ):
-        lines[(regency, program)].realised = value
-    for regency, program, n, value in (
-        Handover.objects.awaiting_scan()
+    # Delivered BASTs in one pass: realised (the signed scan attached) and awaiting their scan.
+    awaiting = Q(signed_scan="")
+    for regency, program, realised, n, value in (
+        Handover.objects.delivered()
         .filter(scope)
         .values_list("regency", "program")
-        .annotate(n=Count("id"), value=Sum("value"))
+        .annotate(
+            realised=Sum("value", filter=~awaiting),
+            n=Count("id", filter=awaiting),
+            value=Sum("value", filter=awaiting),
+        )
     ):
-        lines[(regency, program)].awaiting_scan, lines[(regency, program)].awaiting_value = n, value
+        line = lines[(regency, program)]
+        line.realised = realised or line.realised
+        if n:
+            line.awaiting_scan, line.awaiting_value = n, value
 
+    # Every item of the year and the approved ones' stages in one grouped query: each item's facts — approved,
+    # delivered (a realised BAST), allocated (an active allocation), trained (the rule of
+    # training.selectors.attended) — are IN (subquery), which PostgreSQL hashes once, evaluated once per item and
+    # grouped on; Python adds up the few combinations per regency and program. Allocated = delivered or allocated;
+    # trained = delivered, or allocated with the Bimtek attended.
     items = ProposalItem.objects.filter(user.regency_q("proposal__regency"), proposal__budget_year=budget_year)
-    for regency, program, n in items.values_list("proposal__regency", "proposal__program").annotate(n=Count("id")):
-        lines[(regency, program)].counts["proposed"] = n
-    # The approved recipients' stages in one grouped query: each item's three facts — delivered (a realised BAST),
-    # allocated (an active allocation), trained (the rule of training.selectors.attended) — are IN (subquery),
-    # which PostgreSQL hashes once, evaluated once per item and grouped on; Python adds up the at most eight
-    # combinations per regency and program. Allocated = delivered or allocated; trained = delivered, or allocated
-    # with the Bimtek attended.
     facts = {
+        "is_approved": Q(status=ItemStatus.APPROVED),
         "is_delivered": Q(pk__in=Handover.objects.realised().filter(scope).values("allocation__item")),
         "is_allocated": Q(pk__in=Allocation.objects.filter(scope, status=Allocation.Status.ACTIVE).values("item")),
         "is_trained": trained_condition(budget_year),
     }
     stages = (
-        items.filter(status=ItemStatus.APPROVED)
-        .order_by()
+        items.order_by()
         .annotate(
             **{name: ExpressionWrapper(condition, output_field=BooleanField()) for name, condition in facts.items()}
         )
         .values_list("proposal__regency", "proposal__program", *facts)
         .annotate(n=Count("id"))
     )
-    for regency, program, is_delivered, is_allocated, is_trained, n in stages:
+    for regency, program, is_approved, is_delivered, is_allocated, is_trained, n in stages:
         counts = lines[(regency, program)].counts
-        counts["approved"] += n
-        counts["delivered"] += n if is_delivered else 0
-        counts["allocated"] += n if is_delivered or is_allocated else 0
-        counts["trained"] += n if is_delivered or (is_allocated and is_trained) else 0
+        counts["proposed"] += n
+        if is_approved:
+            counts["approved"] += n
+            counts["delivered"] += n if is_delivered else 0
+            counts["allocated"] += n if is_delivered or is_allocated else 0
+            counts["trained"] += n if is_delivered or (is_allocated and is_trained) else 0
     return Recap(budget_year=budget_year, lines=list(lines.values()))
 
 
