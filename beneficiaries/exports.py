@@ -6,7 +6,8 @@ from django.db.models import Count, QuerySet
 
 from beneficiaries.identity import mask_nik
 from beneficiaries.models import KubeGroup, MaritalStatus, MemberRole, Person, Sex
-from core.excel import Column
+from beneficiaries.permissions import can_see_full_nik
+from core.excel import Column, ReportWriter
 
 PERSON_COLUMNS = [
     Column("No", 7, "number"),
@@ -122,3 +123,11 @@ def group_rows(groups: QuerySet[KubeGroup]) -> Iterator[list]:
             officers.get(MemberRole.TREASURER, ""),
             "Aktif" if group.is_active else "Tidak aktif",
         ]
+
+
+def person_writer(user, filterset):
+    """The people workbook of a filtered list: the writer, its rows (lazy) and the audit details."""
+    writer = ReportWriter("Daftar Penduduk", PERSON_COLUMNS, filters=filterset.applied())
+    full_nik = can_see_full_nik(user)
+    rows = person_rows(filterset.qs, full_nik=full_nik)
+    return writer, rows, {"filters": dict(filterset.applied()), "full_nik": full_nik}

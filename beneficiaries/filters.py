@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from beneficiaries.models import KubeGroup, Person, Sex
-from beneficiaries.selectors import name_or_nik_q
+from beneficiaries.selectors import name_or_nik_q, people_visible_to
 from programs.models import BusinessType
 from regions.models import District, Village
 from regions.selectors import regencies_visible_to
@@ -134,3 +134,8 @@ class KubeGroupFilter(_ScopedRegionFilters):
         fields = ["q", "regency", "district", "village", "business_type", "is_active"]
 
     applied = PersonFilter.applied
+
+
+def people_filterset(user, data) -> PersonFilter:
+    """The people list's filters over what `user` may see (the page's, and a background export's)."""
+    return PersonFilter(data or None, queryset=people_visible_to(user), user=user)

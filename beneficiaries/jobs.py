@@ -40,3 +40,35 @@ def duplicate_scan(*, user, progress) -> JobResult:
         message=f"{scan.groups} kelompok kemungkinan duplikat ditemukan ({scan.seconds} detik).",
         url=reverse("beneficiaries:duplicate_list"),
     )
+
+
+PROGRESS_EVERY = 2000  # rows
+
+
+@background_job
+def person_workbook(*, user, progress, query: str) -> JobResult:
+    """A large people export, prepared by the worker for the user who asked, with the list's filters (given as
+    its query string) over what the user may see now; audited like the page's own export."""
+    import io
+
+    from django.http import QueryDict
+
+    from audit.exports import export_filename, export_record
+    from beneficiaries.exports import person_writer
+    from beneficiaries.filters import people_filterset
+    from beneficiaries.permissions import can_view_registry
+
+    if not can_view_registry(user):
+        raise JobRefused("Daftar ini tidak lagi dapat Anda unduh.")
+    filterset = people_filterset(user, QueryDict(query))
+    total = filterset.qs.count()
+    writer, rows, after = person_writer(user, filterset)
+    for done, row in enumerate(rows, 1):
+        writer.append(row)
+        if done % PROGRESS_EVERY == 0:
+            progress(done, total)
+    progress(total, total)
+    export_record(writer, user=user, action="person.export", obj=Person, after={**after, "background": True})
+    buffer = io.BytesIO()
+    writer.save(buffer)
+    return JobResult(buffer.getvalue(), export_filename("penduduk"))

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from audit.selectors import object_history
 from beneficiaries import selectors, services
-from beneficiaries.filters import PersonFilter
+from beneficiaries.filters import PersonFilter, people_filterset
 from beneficiaries.forms import PersonForm
 from beneficiaries.models import Person
 from beneficiaries.permissions import can_edit_registry, can_see_full_nik, can_view_registry
@@ -19,7 +19,7 @@ PAGE_SIZE = 50
 
 
 def person_filterset(request) -> PersonFilter:
-    return PersonFilter(request.GET or None, queryset=selectors.people_visible_to(request.user), user=request.user)
+    return people_filterset(request.user, request.GET)
 
 
 @login_required

@@ -367,6 +367,30 @@ def test_export_masks_nik_for_read_only_roles_and_names_the_filters(client):
     assert rows[6][1] == person.masked_nik
 
 
+def test_a_large_people_export_is_prepared_in_the_background_with_the_same_filters_and_scope(
+    client, settings, tmp_path, balikpapan, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT, settings.BACKGROUND_EXPORT_ROWS = tmp_path, 2
+    ours = [PersonFactory(desil=2) for _ in range(3)]
+    PersonFactory(desil=3)  # filtered out
+    PersonFactory(desil=2, regency=balikpapan)  # another regency: out of the operator's sight
+    operator = _login(client, OperatorFactory())
+    small = client.get(reverse("beneficiaries:person_export"), {"desil": "2", "q": ours[0].full_name})
+    assert small.status_code == 200 and not Job.objects.exists()  # one row: at once, as before
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.get(reverse("beneficiaries:person_export"), {"desil": "2"})
+    job = Job.objects.get()
+    assert started.url == reverse("jobs:job_detail", args=[job.pk])
+    assert (job.status, job.user, job.done, job.total) == ("selesai", operator, 3, 3)
+    assert job.back_url == reverse("beneficiaries:person_list") + "?desil=2"
+    sheet = _workbook(client.get(reverse("jobs:job_download", args=[job.pk]))).active
+    rows = list(sheet.iter_rows(min_row=7, values_only=True))
+    assert sorted(row[1] for row in rows) == sorted(p.nik for p in ours)  # whole NIKs: an operator's right
+    assert list(sheet.iter_rows(values_only=True))[2][0] == "Filter: Desil: Desil 2"
+    event = AuditEvent.objects.filter(action="person.export").latest("id")
+    assert (event.actor, event.after["rows"], event.after["background"]) == (operator, 3, True)
+
+
 def test_group_export(client):
     chair = KubeMemberFactory(role=MemberRole.CHAIR, group__name="-KUBE Minus")
     KubeMemberFactory(group=chair.group)
