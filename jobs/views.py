@@ -1,9 +1,10 @@
 """A background job's page: a progress bar that updates itself (htmx polling) and the file when it is ready,
 for the user who started it only (anyone else: 404)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from jobs.models import Job
 
@@ -23,17 +24,29 @@ def job_list(request):
     return render(request, "jobs/job_list.html", {"jobs": jobs, "size": JOB_LIST_SIZE})
 
 
+def _goes_on(request, job) -> bool:
+    """A finished job whose result is a page (an import's preview) sends the user on to it, with its message."""
+    if job.status == Job.Status.DONE and job.result_url:
+        if job.message:
+            messages.success(request, job.message)
+        return True
+    return False
+
+
 @login_required
 def job_detail(request, pk):
-    return render(request, "jobs/job_detail.html", {"job": _own(request, pk)})
+    job = _own(request, pk)
+    if _goes_on(request, job):  # finished before the page was opened (no broker: the job ran in the request)
+        return redirect(job.result_url)
+    return render(request, "jobs/job_detail.html", {"job": job})
 
 
 @login_required
 def job_status(request, pk):
     job = _own(request, pk)
     response = render(request, "jobs/partials/job_status.html", {"job": job})
-    if job.status == Job.Status.DONE and job.result_url and request.htmx:
-        response["HX-Redirect"] = job.result_url  # an import's check: straight on to its page
+    if request.htmx and _goes_on(request, job):
+        response["HX-Redirect"] = job.result_url  # the progress page moves on by itself
     return response
 
 

@@ -48,8 +48,9 @@ def test_a_large_workbook_is_checked_then_saved_in_the_background(large, client,
 
     status = client.get(reverse("jobs:job_status", args=[check.pk]), headers={"HX-Request": "true"})
     assert status["HX-Redirect"] == check.result_url  # the progress page moves on to the preview by itself
-    page = client.get(reverse("jobs:job_detail", args=[check.pk]))
-    assert b"Lihat hasil" in page.content and b"Unduh" not in page.content  # no file, a page
+    page = client.get(reverse("jobs:job_detail", args=[check.pk]), follow=True)  # done: on to the preview
+    assert page.redirect_chain == [(check.result_url, 302)]
+    assert "5 baris diperiksa, tanpa kesalahan." in page.content.decode()
 
     response = _run_jobs(django_capture_on_commit_callbacks, lambda: client.post(
         reverse("proposals:upload_commit", args=[proposal.pk, upload.pk])
