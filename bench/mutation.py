@@ -263,6 +263,11 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "handover_attach",
         'kind = {"PDF": "pdf", "JPEG": "jpg", "PNG": "png"}.get(document_kind(data[:17]) or "")',
     ): "the signatures document_kind knows are at most 8 bytes long: 16 or 17 bytes read, the same kind",
+    (
+        "disbursements",
+        "handover_attach",
+        'kind = {"PDF": "pdf", "JPEG": "jpg", "PNG": "png"}.get(document_kind(data[:16]) or "XXXX")',
+    ): 'a file of no known kind looks up the fallback, and neither "" nor "XXXX" is a kind: refused either way',
     ("disbursements", "allocation_void", "allocation.save(update_fields=None)"): _ALL_FIELDS,
     ("disbursements", "handover_void", "handover.save(update_fields=None)"): _ALL_FIELDS,
     (

@@ -109,16 +109,16 @@ def test_allocating_takes_the_same_number_of_queries_for_one_or_many():
     one = _count(lambda: allocations_create(item_ids=[items[0].pk], lines=lines, actor=None))
     assert _count(lambda: allocations_create(item_ids=[i.pk for i in items[1:]], lines=lines, actor=None)) == one
     CeilingFactory(program="KUBE")
-    kube = kube_item()
-    allocations_create(item_ids=[kube.pk], lines=lines, actor=None)
-    taken = [*items, kube]
+    kube, kube_too = kube_item(), kube_item()
+    allocations_create(item_ids=[kube.pk, kube_too.pk], lines=lines, actor=None)
+    taken = [*items, kube, kube_too]  # named by person and by group
     # refused: every reason named, the recipients' names read in the same query, however many
     refused_two = _count(lambda: allocations_create(item_ids=[items[0].pk, kube.pk], lines=lines, actor=None))
     assert _count(lambda: allocations_create(item_ids=[i.pk for i in taken], lines=lines, actor=None)) == refused_two
     messages = _messages(lambda: allocations_create(item_ids=[i.pk for i in taken], lines=lines, actor=None))
     assert sorted(m.split(" sudah memiliki")[0] for m in messages) == sorted(str(i) for i in taken)
-    pending = [ProposalItemFactory(), kube_item(), ProposalItemFactory()]
-    type(kube).objects.filter(pk=pending[1].pk).update(status="pending")
+    pending = [ProposalItemFactory(), kube_item(), kube_item()]
+    type(kube).objects.filter(pk__in=[pending[1].pk, pending[2].pk]).update(status="pending")
     two = _count(lambda: allocations_create(item_ids=[i.pk for i in pending[:2]], lines=lines, actor=None))
     assert _count(lambda: allocations_create(item_ids=[i.pk for i in pending], lines=lines, actor=None)) == two
     messages = _messages(lambda: allocations_create(item_ids=[i.pk for i in pending], lines=lines, actor=None))
@@ -144,6 +144,9 @@ def test_matching_gives_each_recipient_the_package_of_its_business_and_refuses_t
     strays = [ApprovedItemFactory(business_type=None), kube_item(), kube_item()]  # named by person / by group
     one = _count(lambda: allocations_create_matching(item_ids=[strays[0].pk, strays[1].pk], actor=None))
     assert _count(lambda: allocations_create_matching(item_ids=[i.pk for i in strays], actor=None)) == one
+    many = [ApprovedItemFactory(business_type=None) for _ in range(11)]
+    named = _messages(lambda: allocations_create_matching(item_ids=[i.pk for i in many], actor=None))[0]
+    assert named.count("(jenis usaha kosong)") == 10  # the first ten named: the message stays readable
     nobody = ApprovedItemFactory(business_type=None)
     other = ApprovedItemFactory(business_type=BusinessType.objects.get_or_create(name="Bengkel")[0])
     messages = _messages(lambda: allocations_create_matching(item_ids=[nobody.pk, other.pk], actor=admin))
@@ -313,6 +316,12 @@ def test_attachments_are_checked_by_kind_size_and_content_and_audited(allocation
     big.size = 3 * 1048576 + 104858  # 3.1 MB
     assert _messages(lambda: handover_attach(handover=handover, field="photo", upload=big, actor=None)) == [
         "Berkas terlalu besar (3.1 MB); maksimal 3 MB."
+    ]
+    settings.HANDOVER_DOCUMENT_MAX_BYTES = 2621441  # 2.5000 MB: shown rounded, like the size
+    odd = SimpleUploadedFile("ganjil.png", PNG)
+    odd.size = 5295309  # 5.0500002 MB: in MB of 1,048,576 bytes it rounds up
+    assert _messages(lambda: handover_attach(handover=handover, field="photo", upload=odd, actor=None)) == [
+        "Berkas terlalu besar (5.1 MB); maksimal 3 MB."
     ]
 
 
