@@ -32,7 +32,12 @@ def test_public_complaint_then_the_regency_handles_it_then_it_is_closed(page, lo
     expect(page.get_by_test_id("attachments")).to_contain_text("mesin-jahit.jpg")
     thumbnail = page.get_by_role("img", name="Foto mesin-jahit.jpg")
     expect(thumbnail).to_be_visible()
-    assert thumbnail.evaluate("img => img.naturalWidth") == 800  # served to the regency's officer
+    loaded = (  # a lazy image may still be on its way: wait for it to load (or fail: 0)
+        "img => img.complete && img.naturalWidth ? img.naturalWidth : new Promise(done => {"
+        " img.addEventListener('load', () => done(img.naturalWidth), {once: true});"
+        " img.addEventListener('error', () => done(0), {once: true}); })"
+    )
+    assert thumbnail.evaluate(loaded) == 800  # served to the regency's officer
     page.screenshot(path=tmp_path / "complaint-detail.png", full_page=True)
     page.get_by_label("Status berikutnya").select_option(label="Selesai")
     page.get_by_label("Hasil (bila selesai)").select_option(label="Terbukti")
