@@ -42,6 +42,12 @@ class User(AbstractUser):
     def is_provincial(self) -> bool:
         return self.role in PROVINCIAL_ROLES
 
+    @property
+    def scope_key(self) -> str:
+        """What this user may see, as part of a cache key: the role (some figures differ by role, e.g. sensitive
+        complaints) and the regency (an operator's). Users with the same key may share a cached figure."""
+        return f"{self.role or '-'}:{self.regency_id or '-'}"
+
     def regency_q(self, field: str) -> Q:
         """The filter that limits a queryset to what this user may see, by the regency at `field`.
 

@@ -20,10 +20,7 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "kubeprogram.settings.test"
 YEAR = 2097
 
 
-def timed(function) -> float:
-    from bench.monitoring import timed as median_ms  # warm-up, then the median of 7 runs
-
-    return median_ms(function)
+from bench.monitoring import print_timings, statements_of, timed  # noqa: E402  (warm-up, then the median of 7)
 
 
 def old_stage_counts(user, budget_year):
@@ -106,18 +103,7 @@ def main():
     client = Client()
     client.force_login(user)
 
-    def count_queries(call) -> int:
-        executed = []
-
-        def counter(execute, sql, params, many, context):
-            executed.append(sql)
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(counter):
-            call()
-        return len(executed)
-
-    fresh_queries = count_queries(lambda: client.get("/dasbor/", {"tahun": YEAR}))
+    fresh_queries = len(statements_of(lambda: client.get("/dasbor/", {"tahun": YEAR})))
 
     def cached_page():
         with override_settings(DASHBOARD_CACHE_SECONDS=60):
@@ -125,7 +111,7 @@ def main():
 
     cache.clear()
     cached_page()  # counted once; every later visit within the minute reads the figures from the cache
-    cached_queries = count_queries(cached_page)
+    cached_queries = len(statements_of(cached_page))
     parts = [
         ("  of which attendance rate", lambda: selectors.attendance_rate(user=user, budget_year=budget_year)),
         ("  of which realisation by month", lambda: selectors.realisation_by_month(user=user, budget_year=budget_year)),
@@ -142,8 +128,7 @@ def main():
         ("recap workbook, whole request", timed(lambda: client.get(reverse("reports:recap_export"), {"tahun": YEAR}))),
         ("floor: approved per regency, cursor", timed(floor)),
     ]
-    for name, ms in results:
-        print(f"{name:<42}{ms:>9.0f} ms")
+    print_timings(results)
     print(f"dashboard queries: {fresh_queries} counted afresh, {cached_queries} within the minute")
 
 

@@ -28,7 +28,7 @@ def main():
     from django.test import Client
 
     from accounts.models import User
-    from bench.monitoring import timed
+    from bench.monitoring import print_timings, statements_of, timed
     from beneficiaries import duplicates
     from beneficiaries.models import Person
 
@@ -44,14 +44,7 @@ def main():
     client = Client()
     client.force_login(reviewer)
 
-    statements = []
-
-    def capture(execute, sql, params, many, context):
-        statements.append((sql, params))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(capture):
-        client.get("/penduduk/duplikat/")
+    statements = statements_of(lambda: client.get("/penduduk/duplikat/"))
     page_sql = [(s, p) for s, p in statements if "beneficiaries_duplicate" in s or "beneficiaries_person" in s]
 
     def floor():
@@ -73,8 +66,7 @@ def main():
         ("grouping the registry per visit (before)", timed(before, runs=3)),
         ("floor: the page's own SQL, cursor", timed(floor)),
     ]
-    for name, ms in results:
-        print(f"{name:<44}{ms:>9.0f} ms")
+    print_timings(results)
     print(f"page queries: {len(statements)}")
 
 

@@ -34,6 +34,27 @@ def timed(function, runs=RUNS) -> float:
     return statistics.median(times) * 1000
 
 
+def statements_of(call) -> list[tuple[str, object]]:
+    """The SQL statements (with their parameters) that `call()` runs on the default connection."""
+    from django.db import connection
+
+    run = []
+
+    def capture(execute, sql, params, many, context):
+        run.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        call()
+    return run
+
+
+def print_timings(results: list[tuple[str, float]]) -> None:
+    width = max(len(name) for name, _ in results) + 2
+    for name, ms in results:
+        print(f"{name:<{width}}{ms:>9.0f} ms")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--recipients", type=int, default=100_000)

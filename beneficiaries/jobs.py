@@ -2,13 +2,19 @@
 a progress bar: a million take about two minutes, longer than any request may. The same `synthetic.insert`
 as `manage.py seed_synthetic`; one audit event for the whole load."""
 
+import io
+
 from django.db import transaction
+from django.http import QueryDict
 from django.urls import reverse
 
+from audit.exports import export_filename, export_record
 from audit.services import audit_record
 from beneficiaries import duplicates, synthetic
+from beneficiaries.exports import person_writer
+from beneficiaries.filters import people_filterset
 from beneficiaries.models import Person
-from beneficiaries.permissions import can_review_duplicates, can_seed_synthetic
+from beneficiaries.permissions import can_review_duplicates, can_seed_synthetic, can_view_registry
 from jobs.services import JobRefused, JobResult, background_job
 
 MAX_PEOPLE = 1_000_000
@@ -49,15 +55,6 @@ PROGRESS_EVERY = 2000  # rows
 def person_workbook(*, user, progress, query: str) -> JobResult:
     """A large people export, prepared by the worker for the user who asked, with the list's filters (given as
     its query string) over what the user may see now; audited like the page's own export."""
-    import io
-
-    from django.http import QueryDict
-
-    from audit.exports import export_filename, export_record
-    from beneficiaries.exports import person_writer
-    from beneficiaries.filters import people_filterset
-    from beneficiaries.permissions import can_view_registry
-
     if not can_view_registry(user):
         raise JobRefused("Daftar ini tidak lagi dapat Anda unduh.")
     filterset = people_filterset(user, QueryDict(query))

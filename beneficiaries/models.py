@@ -288,7 +288,6 @@ class DuplicateGroup(models.Model):
     name_key = models.CharField(max_length=150)
     birth_date = models.DateField(null=True, blank=True)
     village = models.ForeignKey("regions.Village", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    size = models.PositiveIntegerField()
 
     class Meta:
         verbose_name = _("kelompok kemungkinan duplikat")
@@ -299,7 +298,7 @@ class DuplicateGroup(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_rule_display()}: {self.size}"
+        return f"{self.get_rule_display()}: {self.name_key}"
 
 
 class DuplicateScan(models.Model):

@@ -90,6 +90,6 @@ def _visits_due(user, budget_year, *, overdue_only: bool = False) -> int:
         return sum(line.due for line in lines), sum(line.overdue for line in lines)
 
     seconds = settings.DASHBOARD_CACHE_SECONDS
-    key = f"todo:visits:v1:{budget_year.pk}:{today}:{user.role or '-'}:{user.regency_id or '-'}"
+    key = f"todo:visits:v1:{budget_year.pk}:{today}:{user.scope_key}"
     due, overdue = cache.get_or_set(key, count, seconds) if seconds else count()
     return overdue + (0 if overdue_only else due)

@@ -73,7 +73,7 @@ def _dashboard_figures(user, budget_year) -> dict:
 def dashboard_cache_key(user, budget_year) -> str:
     """One cached copy per budget year and per what a user may see: the role (complaint figures differ by role:
     sensitive ones) and the regency (an operator sees theirs only). Never shared across scopes."""
-    return f"dashboard:v1:{budget_year.pk}:{user.role or '-'}:{user.regency_id or '-'}"
+    return f"dashboard:v1:{budget_year.pk}:{user.scope_key}"
 
 
 @login_required

@@ -54,7 +54,6 @@ class Migration(migrations.Migration):
                 ("kk_number", models.CharField(blank=True, max_length=16)),
                 ("name_key", models.CharField(max_length=150)),
                 ("birth_date", models.DateField(blank=True, null=True)),
-                ("size", models.PositiveIntegerField()),
                 (
                     "village",
                     models.ForeignKey(
