@@ -1,7 +1,7 @@
 """Writing many rows at once: fast on PostgreSQL, plain Django elsewhere.
 
 - `bulk_set`: Django's bulk_update writes one CASE WHEN per row and field, which costs seconds for
-  thousands of rows; on PostgreSQL this is one UPDATE … FROM (VALUES …).
+  thousands of rows; on PostgreSQL the values go in with COPY (to a temporary table) and one UPDATE … FROM it.
 - `bulk_insert_rows`: plain value tuples in with COPY on PostgreSQL (bulk_create elsewhere); `next_ids`
   hands out primary keys first when other rows must refer to the new ones.
 - `background_copies`: inside it, the COPYs of `bulk_insert_rows` run on a worker thread over the same
@@ -29,25 +29,33 @@ def bulk_set(model: type[models.Model], objects: Sequence[models.Model], fields:
     if connection.vendor != "postgresql":
         model.objects.bulk_update(objects, fields, batch_size=batch_size)
         return
-    from psycopg2.extras import execute_values
-
     _drain(connection)  # it writes through the raw cursor, which the drain-before-query wrapper never sees
 
     meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
-    sets = ", ".join(f'"{field.column}" = v."{field.column}"::{field.db_type(connection)}' for field in columns)
+    columns = [meta.pk, *(meta.get_field(name) for name in fields)]
+    converters = [_converter(field, connection) for field in columns]
     names = ", ".join(f'"{field.column}"' for field in columns)
-    sql = (
-        f'UPDATE "{meta.db_table}" AS t SET {sets} FROM (VALUES %s) AS v("pk", {names}) '
-        f'WHERE t."{meta.pk.column}" = v."pk"'
-    )
-    for start in range(0, len(objects), batch_size):
-        rows = [
-            (obj.pk, *[field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns])
-            for obj in objects[start : start + batch_size]
-        ]
-        with connection.cursor() as cursor:
-            execute_values(cursor.cursor, sql, rows, page_size=batch_size)
+    buffer = io.StringIO()
+    for obj in objects:
+        buffer.write(
+            "\t".join(
+                [convert(getattr(obj, field.attname)) for convert, field in zip(converters, columns, strict=True)]
+            )
+        )
+        buffer.write("\n")
+    buffer.seek(0)
+    # COPY into a bare temporary table of the same column types, then one UPDATE … FROM it (a table a failed
+    # call left behind outside a transaction is dropped first).
+    sets = ", ".join(f'"{field.column}" = v."{field.column}"' for field in columns[1:])
+    with connection.cursor() as cursor:
+        cursor.execute('DROP TABLE IF EXISTS "_bulk_set"')
+        cursor.execute(f'CREATE TEMPORARY TABLE "_bulk_set" AS SELECT {names} FROM "{meta.db_table}" WITH NO DATA')
+        cursor.cursor.copy_expert(f'COPY "_bulk_set" ({names}) FROM STDIN', buffer, size=COPY_BLOCK)
+        cursor.execute(
+            f'UPDATE "{meta.db_table}" AS t SET {sets} FROM "_bulk_set" AS v '
+            f'WHERE t."{meta.pk.column}" = v."{meta.pk.column}"'
+        )
+        cursor.execute('DROP TABLE "_bulk_set"')
 
 
 def _copy_value(value) -> str:

@@ -64,8 +64,7 @@ def workbook_commit(*, user, progress, proposal: int, upload: int, valid_only: b
     try:
         result = imports.upload_commit(upload=upload, actor=user, valid_only=valid_only, progress=progress)
     except imports.ImportProblems as error:
-        upload.problems = error.problems
-        upload.save(update_fields=["problems"])
+        imports.record_new_problems(upload, error.problems)
         message = "Data di sistem berubah sejak pemeriksaan; ada kesalahan baru. Lihat daftarnya."
         raise JobRefused(message, url=url) from None
     except WorkbookRefused as error:

@@ -116,9 +116,14 @@ def pytest_sessionfinish(session, exitstatus):
 @pytest.fixture(autouse=True)
 def _fresh_rule_caches():
     """Each test sees the rules computed afresh: a NIK's facts are cached for the length of an import, and a
-    result cached by an earlier test (or by the unmutated code, under `make mutation`) must not stand in."""
+    result cached by an earlier test (or by the unmutated code, under `make mutation`) must not stand in; nor may
+    the cache (an import's kept plans are keyed by an upload id, which SQLite hands out again after a rollback)."""
+    from django.core.cache import cache
+
     from beneficiaries.identity import _nik_facts, _registration_place_known
     from core.workdays import _holidays
+
+    cache.clear()
 
     _nik_facts.cache_clear()
     _registration_place_known.cache_clear()

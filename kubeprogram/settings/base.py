@@ -183,6 +183,9 @@ DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
 BACKGROUND_EXPORT_ROWS = int(os.environ.get("BACKGROUND_EXPORT_ROWS", "5000"))
 # A proposal workbook of more rows is checked, and saved, in the background with a progress bar.
 BACKGROUND_IMPORT_ROWS = int(os.environ.get("BACKGROUND_IMPORT_ROWS", "5000"))
+# How long a preview's checked plan is kept for its save (in the cache: Redis with REDIS_URL); a save after it
+# (or once the registry changed under it) checks the file afresh.
+IMPORT_PLAN_CACHE_SECONDS = int(os.environ.get("IMPORT_PLAN_CACHE_SECONDS", "7200"))
 
 # A session ends after an hour without a request (shared office computers), and with the browser.
 # accounts.middleware.IdleTimeoutMiddleware renews the expiry of an active session once a minute.

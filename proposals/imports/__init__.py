@@ -4,18 +4,34 @@ Uploading the same rows again changes nothing: people are matched by NIK, groups
 items by person or group.
 
 The services live here (`upload_check`, `upload_commit`, `import_workbook`); `planning` turns a chunk of rows into
-a plan (people, items, groups, problems) without writing, `writing` writes a clean plan with COPY."""
+a plan (people, items, groups, problems) without writing, `writing` writes a clean plan with COPY.
+
+The checks are not paid twice: the preview keeps its WRSE plans in the cache, each with a digest of the registry
+rows it was decided on; the save takes the import lock (one import saves at a time), reads those rows again and
+writes the kept plans when every digest is the same — otherwise (or when the cache lost them) it plans the file
+afresh, as the preview did."""
 
 import hashlib
+import uuid
+from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.services import audit_record
 from core.bulk import background_copies
 from programs.models import Program
-from proposals.imports.planning import PlanContext, lookups, plan_context, plan_rows
+from proposals.imports.planning import (
+    PlanContext,
+    context_fingerprint,
+    lookups,
+    plan_context,
+    plan_rows,
+    registry_rows,
+)
 from proposals.imports.writing import Writer
 from proposals.models import Proposal, ProposalItem, Upload
 from proposals.workbook.reader import WorkbookRefused, _problem, is_error, open_workbook
@@ -68,7 +84,9 @@ def _walk(proposal: Proposal, data: bytes, on_chunk, progress=None) -> tuple[Pla
     (errors and warnings). KUBE files are planned whole, as a group's rows may lie anywhere in the file.
     `progress(done, total)`, when given, hears of each chunk (a background job's progress bar)."""
     context = plan_context(proposal)
-    opened = open_workbook(data, program=proposal.program, lookups=lookups(proposal.regency))
+    lookup = lookups(proposal.regency)
+    context.fingerprint = context_fingerprint(proposal, context, lookup)
+    opened = open_workbook(data, program=proposal.program, lookups=lookup)
     problems: list[dict] = []
     errors = 0
     chunks = [list(opened.rows)] if proposal.program == Program.KUBE else _chunks(opened.rows, CHUNK_ROWS)
@@ -98,7 +116,13 @@ def upload_check(*, proposal: Proposal, data: bytes, filename: str, actor, progr
         summary["groups"] += len(plan.groups)
         summary["already_in_proposal"] += sum(1 for nik in plan.people if nik in present)
 
-    context, problems = _walk(proposal, data, count, progress)
+    kept = KeptPlans.start(proposal)
+
+    def count_and_keep(plan, clean):
+        count(plan, clean)
+        kept.add(plan, clean)
+
+    context, problems = _walk(proposal, data, count_and_keep, progress)
     summary["rows"] = context.rows
     if any(is_error(p) and p.get("file") for p in problems):
         summary["valid_rows"] = 0  # a problem of the whole file (a missing column): no row can be saved
@@ -126,7 +150,95 @@ def upload_check(*, proposal: Proposal, data: bytes, filename: str, actor, progr
             "warnings": len(upload.warnings),
         },
     )
+    if not any(p.get("file") for p in problems):
+        kept.finish(upload, context)
     return upload
+
+
+def _plan_key(upload: Upload) -> str:
+    return f"proposals:import-plan:{upload.pk}:{upload.sha256}"
+
+
+@dataclass
+class KeptPlans:
+    """The preview's plans of a WRSE file in the cache, chunk by chunk (memory stays flat), under a header
+    keyed by the upload: the plan context's digest and each chunk's NIKs and registry digest. KUBE files are
+    planned afresh at the save (small files; their groups' memberships are not in the digest)."""
+
+    token: str | None
+    chunks: list[tuple[list[str], str]]
+
+    @classmethod
+    def start(cls, proposal: Proposal) -> "KeptPlans":
+        return cls(token=uuid.uuid4().hex if proposal.program == Program.WRSE else None, chunks=[])
+
+    def add(self, plan, clean: bool) -> None:
+        if self.token is None:
+            return
+        cache.set(f"proposals:import-plan:{self.token}:{len(self.chunks)}", (plan, clean), _seconds())
+        self.chunks.append((plan.niks, plan.fingerprint))
+
+    def finish(self, upload: Upload, context: PlanContext) -> None:
+        if self.token is None:
+            return
+        header = {"token": self.token, "context": context.fingerprint, "chunks": self.chunks, "rows": context.rows}
+        cache.set(_plan_key(upload), header, _seconds())
+
+
+def _seconds() -> int:
+    return settings.IMPORT_PLAN_CACHE_SECONDS
+
+
+class PlanGone(Exception):
+    """A kept chunk left the cache between the check of the digests and its write."""
+
+
+def kept_plans(upload: Upload, proposal: Proposal):
+    """The preview's plans of this upload when the registry still holds what they were decided on — each chunk's
+    people and where they are proposed, the budget year's rules, the regions, the catalogue — else None. Run it
+    under the import lock: no other import can change those rows between this check and the write."""
+    header = cache.get(_plan_key(upload))
+    if header is None:
+        return None
+    context = plan_context(proposal)
+    if context_fingerprint(proposal, context, lookups(proposal.regency)) != header["context"]:
+        return None
+    for niks, fingerprint in header["chunks"]:
+        if registry_rows(proposal, niks)[2] != fingerprint:
+            return None
+    token = header["token"]
+
+    def chunks():
+        for index in range(len(header["chunks"])):
+            kept = cache.get(f"proposals:import-plan:{token}:{index}")
+            if kept is None:
+                raise PlanGone
+            yield kept
+
+    return header["rows"], len(header["chunks"]), chunks()
+
+
+def forget_plans(upload: Upload) -> None:
+    cache.delete(_plan_key(upload))
+
+
+def record_new_problems(upload: Upload, problems: list[dict]) -> None:
+    """A save refused because the registry changed since the preview: the upload shows the new problems, and
+    its kept plans are no longer the preview's."""
+    upload.problems = problems
+    upload.save(update_fields=["problems"])
+    forget_plans(upload)
+
+
+IMPORT_LOCK = 7_216_400  # pg_advisory_xact_lock key of proposal imports (any number unique in the project)
+
+
+def import_lock() -> None:
+    """One import saves at a time (PostgreSQL; until the transaction ends): what a save checked of the registry
+    stays true until it has written."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
 
 
 @transaction.atomic
@@ -135,9 +247,21 @@ def upload_commit(*, upload: Upload, actor, valid_only: bool = False, progress=N
     choice of the officer), the rows without an error. Re-reads the stored file so what is written is exactly
     what was checked now (the registry may have changed since the preview)."""
     upload = Upload.objects.select_for_update().get(pk=upload.pk)
-    proposal = Proposal.objects.select_for_update().select_related("budget_year", "regency").get(pk=upload.proposal_id)
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("budget_year", "regency")
+        .get(pk=upload.proposal_id)
+    )
     if proposal.status != Proposal.Status.DRAFT:
         raise WorkbookRefused(f"Usulan berstatus {proposal.get_status_display()}: daftarnya tidak dapat diubah lagi.")
+    import_lock()
+    kept = kept_plans(upload, proposal)
+    if kept is not None:
+        try:
+            return import_workbook(proposal=proposal, data=None, actor=actor, upload=upload, valid_only=valid_only,
+                                   progress=progress, kept=kept)  # fmt: skip
+        except PlanGone:
+            pass  # the cache lost a chunk: its savepoint rolled back what was written; plan the file afresh
     upload.file.open("rb")
     data = upload.file.read()
     upload.file.close()
@@ -155,16 +279,18 @@ class ImportProblems(WorkbookRefused):
 def import_workbook(
     *,
     proposal: Proposal,
-    data: bytes,
+    data: bytes | None,
     actor,
     upload: Upload | None = None,
     valid_only: bool = False,
     progress=None,
+    kept=None,
 ) -> dict:
     """Parse, check and write in one transaction (what upload_commit does; also the benchmark's entry
     point), chunk by chunk. Raises WorkbookRefused, or ImportProblems when a row is wrong: then nothing
     is written, not even the chunks before the bad row. With `valid_only` the right rows are written and the
-    wrong ones counted in `skipped`; a problem of the whole file (a missing column) still writes nothing."""
+    wrong ones counted in `skipped`; a problem of the whole file (a missing column) still writes nothing.
+    `kept` (from kept_plans, with the upload) writes the preview's plans instead of planning `data` again."""
     totals = {"rows": 0, "new_people": 0, "updated_people": 0, "new_items": 0, "groups": 0, "skipped": 0}
 
     def write(plan, clean):
@@ -176,17 +302,35 @@ def import_workbook(
             writer.write(plan)
 
     with transaction.atomic(), background_copies():
+        import_lock()
         writer = Writer(proposal, actor, totals)
-        context, problems = _walk(proposal, data, write, progress)
+        if kept is not None:
+            rows, count, chunks = kept
+            problems = upload.problems
+            for done, (plan, clean) in enumerate(chunks, start=1):
+                write(plan, clean)
+                if progress is not None:
+                    progress(done, count)
+        else:
+            context, problems = _walk(proposal, data, write, progress)
+            rows = context.rows
         errors = [p for p in problems if is_error(p)]
         if errors and (not valid_only or any(p.get("file") for p in errors)):
             raise ImportProblems(problems)  # rolls back whatever the clean chunks before it wrote
         writer.finish()
-        totals["rows"] = context.rows
+        totals["rows"] = rows
         if upload is not None:
+            forget_plans(upload)
             upload.status, upload.committed_at, upload.summary = Upload.Status.COMMITTED, timezone.now(), totals
             upload.save(update_fields=["status", "committed_at", "summary"])
     return totals
 
 
-__all__ = ["WorkbookRefused", "ImportProblems", "upload_check", "upload_commit", "import_workbook"]
+__all__ = [
+    "WorkbookRefused",
+    "ImportProblems",
+    "upload_check",
+    "upload_commit",
+    "import_workbook",
+    "record_new_problems",
+]

@@ -1,6 +1,8 @@
 """Planning an import: each row of a chunk becomes a person to create or update, a proposal item, a KUBE group
 to create, or a problem with its row, column and reason. Nothing is written here (see `writing`)."""
 
+import dataclasses
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -10,7 +12,7 @@ from beneficiaries.identity import check_nik, name_key
 from beneficiaries.models import KubeMember, Person
 from beneficiaries.selectors import group_problems
 from programs import business_types
-from programs.models import BusinessType, Program
+from programs.models import BudgetYear, BusinessType, Program
 from proposals import checks
 from proposals.models import Proposal, ProposedPerson
 from proposals.workbook.columns import COLUMNS, normalise_header
@@ -57,6 +59,10 @@ class Plan:
     people: dict[str, Person]  # NIK -> existing or new (unsaved) person, with the file's values
     changed: dict[str, dict]  # NIK -> snapshot before, for existing people the file changes
     groups: dict[str, dict]  # KUBE: normalised name -> {"rows", "village", "business_type", "name"}
+    # What the plan was decided on: the chunk's NIKs and a digest of the registry rows read for them (see
+    # registry_rows); the save reuses the plan only while the registry still gives the same digest.
+    niks: list[str] = dataclasses.field(default_factory=list)
+    fingerprint: str = ""
 
     def valid(self) -> "Plan":
         """The part of the plan that "Simpan baris yang benar" writes: rows without an error, and for KUBE only
@@ -73,6 +79,8 @@ class Plan:
             people={nik: p for nik, p in self.people.items() if nik in niks},
             changed={nik: before for nik, before in self.changed.items() if nik in niks},
             groups=groups,
+            niks=self.niks,
+            fingerprint=self.fingerprint,
         )
 
     @property
@@ -100,6 +108,7 @@ class PlanContext:
     other_business_type: BusinessType | None = None  # "Lainnya", for a jenis usaha the catalogue does not know
     rows: int = 0  # data rows seen, the template's example row excepted
     example_rows: int = 0
+    fingerprint: str = ""  # context_fingerprint: what else the plans were decided on
 
 
 def plan_context(proposal: Proposal) -> PlanContext:
@@ -155,12 +164,7 @@ def plan_rows(proposal: Proposal, rows: list[ParsedRow], headers: dict, context:
             values["sex"] = values.get("sex") or result.encoded_sex
 
     niks = [r.values["nik"] for r in rows if r.values.get("nik")]
-    existing = {p.nik: p for p in Person.objects.filter(nik__in=niks).select_related("village")}
-    proposed = dict(
-        ProposedPerson.objects.filter(budget_year=proposal.budget_year_id, person__nik__in=niks).values_list(
-            "person__nik", "item__proposal_id"
-        )
-    )
+    existing, proposed, fingerprint = registry_rows(proposal, niks)
     people: dict[str, Person] = {}
     changed: dict[str, dict] = {}
     for row in rows:
@@ -223,7 +227,44 @@ def plan_rows(proposal: Proposal, rows: list[ParsedRow], headers: dict, context:
         other = row.values.get("business_type_other")
         if other:
             warn(row, "business_type", f"Jenis Usaha “{other}” belum ada di katalog; dicatat sebagai Lainnya: {other}.")
-    return Plan(rows=rows, problems=problems, people=people, changed=changed, groups=groups)
+    return Plan(
+        rows=rows, problems=problems, people=people, changed=changed, groups=groups, niks=niks, fingerprint=fingerprint
+    )
+
+
+def registry_rows(proposal: Proposal, niks: list[str]) -> tuple[dict, dict, str]:
+    """What the registry holds for these NIKs: the people (NIK -> Person), where each is proposed this year
+    (NIK -> proposal id), and a digest of both — every column of every row read — so that a later read can
+    tell whether anything a plan was decided on has changed since."""
+    existing = {p.nik: p for p in Person.objects.filter(nik__in=niks).select_related("village")}
+    proposed = dict(
+        ProposedPerson.objects.filter(budget_year=proposal.budget_year_id, person__nik__in=niks).values_list(
+            "person__nik", "item__proposal_id"
+        )
+    )
+    digest = hashlib.blake2b(digest_size=16)
+    columns = [f.attname for f in Person._meta.concrete_fields]
+    for nik in sorted(existing):
+        person = existing[nik]
+        digest.update(repr([getattr(person, name) for name in columns]).encode())
+    digest.update(repr(sorted(proposed.items())).encode())
+    return existing, proposed, digest.hexdigest()
+
+
+def context_fingerprint(proposal: Proposal, context: PlanContext, lookup: dict) -> str:
+    """A digest of the rest a plan was decided on: the budget year's rules, the regency's kecamatan and villages
+    and the business type catalogue with its synonyms (see registry_rows for the people)."""
+    parts = [
+        proposal.program,
+        proposal.regency_id,
+        # As stored (an instance in hand may hold a Decimal of another scale than the database gives back).
+        list(BudgetYear.objects.filter(pk=proposal.budget_year_id).values_list()),
+        sorted((v.pk, v.district_id, v.name) for names in context.villages.values() for v in names.values()),
+        sorted((d.pk, key) for key, d in lookup["district"].items()),
+        getattr(context.other_business_type, "pk", None),
+        sorted((key, t.pk) for key, t in lookup["business_type"].items()),
+    ]
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
 # Where in the file a check's finding belongs (the WRSE template has no sex column: the sex comes from the NIK).

@@ -113,8 +113,7 @@ def upload_commit(request, pk, upload_pk):
     try:
         result = imports.upload_commit(upload=upload, actor=request.user, valid_only=valid_only)
     except imports.ImportProblems as error:
-        upload.problems = error.problems
-        upload.save(update_fields=["problems"])
+        imports.record_new_problems(upload, error.problems)
         messages.error(request, "Data di sistem berubah sejak pemeriksaan; ada kesalahan baru. Lihat daftarnya.")
         return redirect("proposals:upload_detail", pk=proposal.pk, upload_pk=upload.pk)
     except WorkbookRefused as error:

@@ -58,3 +58,32 @@ def test_a_large_copy_is_followed_by_analyze_once_committed_and_not_after_a_roll
     assert [q["sql"] for q in large if q["sql"].startswith("ANALYZE")] == analyzed
     assert not [q for q in small if q["sql"].startswith("ANALYZE")]
     assert not [q for q in undone if q["sql"].startswith("ANALYZE")]
+
+
+@pytest.mark.django_db
+def test_bulk_set_writes_the_named_fields_of_each_row_and_nothing_else():
+    """Text with tabs and line breaks, JSON, a foreign key and a timestamp, as bulk_update would write them (COPY to
+    a temporary table and one UPDATE on PostgreSQL); the fields not named keep their value."""
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from core.bulk import bulk_set
+
+    actor = User.objects.create(username="pencatat")
+    events = [AuditEvent.objects.create(action="a.test", object_type="t.t", object_id=str(i)) for i in range(3)]
+    when = timezone.make_aware(datetime.datetime(2026, 11, 30, 8, 15))
+    for n, event in enumerate(events[:2]):
+        event.object_repr = f"baris {n}\tkolom\nbaris\\ {n}"
+        event.after = {"n": n, "teks": "a\tb"}
+        event.actor_id = actor.pk
+        event.created_at = when
+        event.action = "tidak.ditulis"  # not among the fields named
+
+    bulk_set(AuditEvent, events[:2], ["object_repr", "after", "actor", "created_at"])
+
+    written = {e.object_id: e for e in AuditEvent.objects.all()}
+    assert written["1"].object_repr == "baris 1\tkolom\nbaris\\ 1" and written["1"].after == {"n": 1, "teks": "a\tb"}
+    assert (written["0"].actor_id, written["0"].created_at, written["0"].action) == (actor.pk, when, "a.test")
+    assert (written["2"].object_repr, written["2"].after, written["2"].actor_id) == ("", None, None)

@@ -185,7 +185,7 @@ def test_commit_is_all_or_nothing(monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("listrik padam")
 
-    monkeypatch.setattr("proposals.checks.person_checks", explode)  # after the people are written
+    monkeypatch.setattr("proposals.imports.writing.Writer._wrse_items", explode)  # after the people are written
     with pytest.raises(RuntimeError):
         imports.upload_commit(upload=upload, actor=None)
     assert (
