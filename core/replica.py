@@ -5,6 +5,7 @@ A view opts in with @reads_from_replica; the router sends that view's reads to t
 configured the decorator changes nothing. A replica lags the primary by a moment: only pages where a figure a
 second old is fine opt in (never a form, never a page that reads what it has just written)."""
 
+import contextlib
 import contextvars
 import functools
 
@@ -40,9 +41,16 @@ def reads_from_replica(view):
 
 
 def _within(chunks):
+    with replica_reads():
+        yield from chunks
+
+
+@contextlib.contextmanager
+def replica_reads():
+    """The reads of the block go where an opted-in view's go (a background task counting a view's figures)."""
     token = _reading_replica.set(True)
     try:
-        yield from chunks
+        yield
     finally:
         _reading_replica.reset(token)
 

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,8 +10,6 @@ from django.utils import timezone
 from audit.exports import audited_export
 from beneficiaries.permissions import can_see_full_nik
 from complaints.selectors import complaints_visible_to
-from complaints.selectors import figures as complaint_figures
-from core import formatting
 from core.access import require
 from core.excel import ReportWriter
 from core.replica import reads_from_replica
@@ -22,6 +19,7 @@ from monitoring.selectors import outcomes as monitoring_outcomes
 from programs.models import Program
 from programs.selectors import budget_year_chosen
 from proposals.models import ProposalItem
+from reports import dashboard as dashboard_figures
 from reports import exports, selectors
 from reports.jobs import bnba_items, bnba_writer, items_of, nik_mask, scope_filters
 from reports.permissions import can_view_dashboard, can_view_reports
@@ -36,46 +34,6 @@ def _budget_year(request):
     return budget_year, years.values_list("year", flat=True)
 
 
-def _dashboard_figures(user, budget_year) -> dict:
-    """Every figure of the dashboard (aggregated in SQL), as plain values that may be cached."""
-    recap = selectors.recap(user=user, budget_year=budget_year)
-    per_regency = recap.per_regency()
-    present, invited, rate = selectors.attendance_rate(user=user, budget_year=budget_year)
-    months = selectors.realisation_by_month(user=user, budget_year=budget_year)
-    return dict(
-        recap=recap,
-        total=recap.total(),
-        per_program=[recap.total(p) for p in Program.values],
-        per_regency=per_regency,
-        not_started=recap.not_started(),
-        idle_regencies=[line.regency for line in per_regency if line.is_idle],
-        attendance={"present": present, "invited": invited, "rate": rate},
-        outcomes=monitoring_outcomes(user=user, budget_year=budget_year),
-        complaints=complaint_figures(user=user, year=budget_year.year),
-        months=months,
-        chart={
-            "labels": [line.regency.name for line in per_regency],
-            "amount": [int(line.amount) for line in per_regency],
-            "committed": [int(line.committed) for line in per_regency],
-            "realised": [int(line.realised) for line in per_regency],
-            "committed_percent": [line.committed_percent for line in per_regency],
-            "realised_percent": [line.absorption for line in per_regency],
-            "months": [formatting.month_year(m["month"]) for m in months],
-            "month_values": [int(m["value"]) for m in months],
-            "month_percent": [m["percent"] for m in months],
-            "stages": selectors.STAGE_LABELS,
-            "funnel": [recap.total().counts[stage] for stage in selectors.STAGES],
-        },
-        as_of=timezone.now(),
-    )
-
-
-def dashboard_cache_key(user, budget_year) -> str:
-    """One cached copy per budget year and per what a user may see: the role (complaint figures differ by role:
-    sensitive ones) and the regency (an operator sees theirs only). Never shared across scopes."""
-    return f"dashboard:v1:{budget_year.pk}:{user.scope_key}"
-
-
 @login_required
 @reads_from_replica
 def dashboard(request):
@@ -83,13 +41,9 @@ def dashboard(request):
     budget_year, years = _budget_year(request)
     context = {"budget_year": budget_year, "years": years, "stages": selectors.STAGE_LABELS}
     if budget_year:
-        # The figures are kept for DASHBOARD_CACHE_SECONDS (the page says as of when); "Perbarui" recounts now.
-        key, seconds = dashboard_cache_key(request.user, budget_year), settings.DASHBOARD_CACHE_SECONDS
-        figures = None if request.GET.get("perbarui") or not seconds else cache.get(key)
-        if figures is None:
-            figures = _dashboard_figures(request.user, budget_year)
-            if seconds:
-                cache.set(key, figures, seconds)
+        # Counted at most once a minute per scope, in the background when a worker runs (the page says as of when);
+        # "Perbarui" recounts now.
+        figures = dashboard_figures.figures(request.user, budget_year, recount=bool(request.GET.get("perbarui")))
         context.update(figures, activity=selectors.recent_activity(user=request.user))
     return render(request, "reports/dashboard.html", context)
 
@@ -275,7 +229,6 @@ def post_verification_export(request):
 @reads_from_replica
 def complaint_export(request):
     """Rekap pengaduan: every complaint of the year the user may see (sensitive ones only for those who may)."""
-    from django.utils import timezone
 
     budget_year = _report_year(request)
     complaints = complaints_visible_to(request.user).filter(year=budget_year.year)

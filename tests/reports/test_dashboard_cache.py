@@ -97,3 +97,81 @@ def test_the_home_pages_visit_count_is_kept_a_minute_per_scope(balikpapan):
     assert _visits_due(samarinda, handover.budget_year) == 3  # within the minute
     cache.clear()
     assert _visits_due(samarinda, handover.budget_year) == 0
+
+
+def _age(user, budget_year, seconds):
+    """Make the kept copy of this scope `seconds` old."""
+    from reports.dashboard import cache_key
+
+    key = cache_key(user, budget_year)
+    kept = cache.get(key)
+    kept["as_of"] -= datetime.timedelta(seconds=seconds)
+    cache.set(key, kept)
+
+
+@pytest.fixture
+def queued(settings, monkeypatch):
+    """A broker configured; the recounts asked of the worker, recorded instead of sent."""
+    from reports import tasks
+
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"
+    asked = []
+    monkeypatch.setattr(tasks.recount_dashboard, "delay", lambda *args: asked.append(args))
+    return asked
+
+
+def test_with_a_worker_an_old_copy_is_shown_at_once_while_one_recount_is_asked_for(client, queued):
+    from reports import tasks
+
+    ApprovedItemFactory()
+    user = PimpinanFactory()
+    client.force_login(user)
+    first = _get(client)[0]
+    budget_year = first["budget_year"]
+    ApprovedItemFactory()
+    _age(user, budget_year, 61)
+
+    shown, queries, _ = _get(client)
+    again = _get(client)[0]
+
+    assert shown["total"].counts["approved"] == 1 and again["total"].counts["approved"] == 1  # no visit waited
+    assert queued == [(user.pk, budget_year.pk)]  # asked once, not once per visit
+    tasks.recount_dashboard(user.pk, budget_year.pk)  # what the worker does
+    recounted = _get(client)[0]
+    assert recounted["total"].counts["approved"] == 2 and recounted["as_of"] > first["as_of"]
+    _age(user, budget_year, 61)
+    _get(client)
+    assert len(queued) == 2  # the recount done, the next old copy asks again
+
+
+def test_without_a_worker_an_old_copy_is_counted_again_in_the_visit(client):
+    ApprovedItemFactory()
+    user = PimpinanFactory()
+    client.force_login(user)
+    first = _get(client)[0]
+    ApprovedItemFactory()
+    _age(user, first["budget_year"], 61)
+    assert _get(client)[0]["total"].counts["approved"] == 2
+
+
+def test_a_broker_that_does_not_answer_means_the_visit_counts(client, queued, monkeypatch):
+    from reports import tasks
+
+    def away(*args):
+        raise ConnectionError("broker tidak menjawab")
+
+    monkeypatch.setattr(tasks.recount_dashboard, "delay", away)
+    ApprovedItemFactory()
+    user = PimpinanFactory()
+    client.force_login(user)
+    first = _get(client)[0]
+    ApprovedItemFactory()
+    _age(user, first["budget_year"], 61)
+    assert _get(client)[0]["total"].counts["approved"] == 2
+
+
+def test_the_worker_knows_the_recount_by_its_name():
+    from kubeprogram.celery import app
+
+    app.loader.import_default_modules()
+    assert "reports.recount_dashboard" in app.tasks
