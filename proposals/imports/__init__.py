@@ -215,7 +215,7 @@ def kept_plans(upload: Upload, proposal: Proposal):
                 raise PlanGone
             yield kept
 
-    return header["rows"], len(header["chunks"]), chunks()
+    return header["rows"], chunks()
 
 
 def forget_plans(upload: Upload) -> None:
@@ -244,8 +244,9 @@ def import_lock() -> None:
 @transaction.atomic
 def upload_commit(*, upload: Upload, actor, valid_only: bool = False, progress=None) -> dict:
     """Write a checked upload: all rows or none — or, with `valid_only` ("Simpan baris yang benar", an explicit
-    choice of the officer), the rows without an error. Re-reads the stored file so what is written is exactly
-    what was checked now (the registry may have changed since the preview)."""
+    choice of the officer), the rows without an error. Writes the preview's kept plan when the registry still
+    holds what it was checked against; otherwise re-reads the stored file and checks it again, so what is written
+    is exactly what was checked now (the registry may have changed since the preview)."""
     upload = Upload.objects.select_for_update().get(pk=upload.pk)
     proposal = (
         Proposal.objects.select_for_update(of=("self",))
@@ -305,12 +306,13 @@ def import_workbook(
         import_lock()
         writer = Writer(proposal, actor, totals)
         if kept is not None:
-            rows, count, chunks = kept
-            problems = upload.problems
-            for done, (plan, clean) in enumerate(chunks, start=1):
+            rows, chunks = kept
+            problems, done = upload.problems, 0
+            for plan, clean in chunks:
                 write(plan, clean)
+                done += len(plan.rows)
                 if progress is not None:
-                    progress(done, count)
+                    progress(done, rows)
         else:
             context, problems = _walk(proposal, data, write, progress)
             rows = context.rows

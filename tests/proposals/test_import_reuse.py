@@ -45,9 +45,11 @@ def test_an_unchanged_registry_saves_the_previews_plan_without_reading_the_file_
     upload = _check(proposal, [wrse_row(n) for n in range(1, 5)])
     assert upload.problems == [] and reads == [1]
 
-    result = imports.upload_commit(upload=upload, actor=None)
+    heard = []
+    result = imports.upload_commit(upload=upload, actor=None, progress=lambda done, total: heard.append((done, total)))
 
     assert reads == [1]  # the save wrote the kept plan
+    assert heard == [(4, 4)]  # a background save's progress bar counts rows, as when it checks afresh
     assert result == {"rows": 4, "new_people": 3, "updated_people": 1, "new_items": 4, "groups": 0, "skipped": 0}
     known.refresh_from_db()
     assert known.full_name == "Warga Perempuan 2"
