@@ -144,13 +144,18 @@ def test_with_a_worker_an_old_copy_is_shown_at_once_while_one_recount_is_asked_f
     assert len(queued) == 2  # the recount done, the next old copy asks again
 
 
-def test_without_a_worker_an_old_copy_is_counted_again_in_the_visit(client):
+def _approval_after_a_copy_grew_old(client):
+    """One approval counted into a copy, a second approval after it, the copy now 61 seconds old."""
     ApprovedItemFactory()
     user = PimpinanFactory()
     client.force_login(user)
     first = _get(client)[0]
     ApprovedItemFactory()
     _age(user, first["budget_year"], 61)
+
+
+def test_without_a_worker_an_old_copy_is_counted_again_in_the_visit(client):
+    _approval_after_a_copy_grew_old(client)
     assert _get(client)[0]["total"].counts["approved"] == 2
 
 
@@ -161,12 +166,7 @@ def test_a_broker_that_does_not_answer_means_the_visit_counts(client, queued, mo
         raise ConnectionError("broker tidak menjawab")
 
     monkeypatch.setattr(tasks.recount_dashboard, "delay", away)
-    ApprovedItemFactory()
-    user = PimpinanFactory()
-    client.force_login(user)
-    first = _get(client)[0]
-    ApprovedItemFactory()
-    _age(user, first["budget_year"], 61)
+    _approval_after_a_copy_grew_old(client)
     assert _get(client)[0]["total"].counts["approved"] == 2
 
 
