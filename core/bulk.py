@@ -5,7 +5,8 @@
 - `bulk_insert_rows`: plain value tuples in with COPY on PostgreSQL (bulk_create elsewhere); `next_ids`
   hands out primary keys first when other rows must refer to the new ones.
 - `background_copies`: inside it, the COPYs of `bulk_insert_rows` run on a worker thread over the same
-  connection and transaction, so Python prepares the next rows while the server writes these.
+  connection and transaction, so Python prepares the next rows while the server writes these; `hold_copies` /
+  `release_copies` keep a piece of work's COPYs back until the next piece's queries have run.
 """
 
 import contextlib
@@ -76,10 +77,18 @@ def _copy_value(value) -> str:
 
 
 _ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_JSON = DjangoJSONEncoder()  # one encoder for every value (json.dumps(cls=…) would build one per call)
+
+
+def _escaped(text: str) -> str:
+    """COPY's escapes; most values have none of these characters, and the test is cheaper than the copy."""
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return text.translate(_ESCAPE)
+    return text
 
 
 def _text(value) -> str:
-    return "\\N" if value is None else str(value).translate(_ESCAPE)
+    return "\\N" if value is None else _escaped(str(value))
 
 
 def _number(value) -> str:
@@ -95,7 +104,22 @@ def _temporal(value) -> str:
 
 
 def _json(value) -> str:
-    return "\\N" if value is None else json.dumps(value, cls=DjangoJSONEncoder).translate(_ESCAPE)
+    return "\\N" if value is None else _escaped(_JSON.encode(value))
+
+
+def _aware(field, conn):
+    """Aware datetimes as they are, a naive one through Django (it makes it aware or refuses); the text of the last
+    one is kept, as a bulk write mostly stamps every row with the same moment."""
+    last = [None, ""]
+
+    def convert(value):
+        if value is None:
+            return "\\N"
+        if value is not last[0]:
+            last[0], last[1] = value, (value if value.tzinfo else field.get_db_prep_save(value, conn)).isoformat()
+        return last[1]
+
+    return convert
 
 
 def _converter(field, conn):
@@ -105,8 +129,7 @@ def _converter(field, conn):
     if isinstance(field, models.JSONField):
         return _json
     if isinstance(field, models.DateTimeField):
-        # Aware datetimes as they are; a naive one goes through Django (it makes it aware or refuses).
-        return lambda value: _temporal(value if value is None or value.tzinfo else field.get_db_prep_save(value, conn))
+        return _aware(field, conn)
     if isinstance(field, models.DateField | models.TimeField):
         return _temporal
     if isinstance(field, models.IntegerField | models.AutoField | models.FloatField | models.DecimalField):
@@ -175,7 +198,12 @@ class _Copier:
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="copy")
         self.pending = deque()
 
+    held: list | None = None  # COPYs kept back by hold(), sent by release()
+
     def submit(self, sql: str, buffer: io.StringIO) -> None:
+        if self.held is not None:
+            self.held.append((sql, buffer))
+            return
         raw = self.conn.connection
 
         def run():
@@ -195,6 +223,15 @@ class _Copier:
         if error is not None:
             raise error
 
+    def hold(self) -> None:
+        self.release()
+        self.held = []
+
+    def release(self) -> None:
+        held, self.held = self.held or [], None
+        for sql, buffer in held:
+            self.submit(sql, buffer)
+
     def __call__(self, execute, sql, params, many, context):  # Django execute wrapper
         self.drain()
         return execute(sql, params, many, context)
@@ -207,6 +244,23 @@ def _drain(conn) -> None:
     copier = _COPIER.get()
     if copier is not None and copier.conn.alias == conn.alias:
         copier.drain()
+
+
+def hold_copies() -> None:
+    """From now on, keep the COPYs of `bulk_insert_rows` back (built, not sent) until `release_copies()` — so that
+    the queries of the next piece of work run before them and the server writes them while Python builds that
+    piece's rows. Held rows are invisible to queries until released: only for writes no query in between needs.
+    The end of the `background_copies` block releases them. Nothing happens outside that block."""
+    copier = _COPIER.get()
+    if copier is not None:
+        copier.hold()
+
+
+def release_copies() -> None:
+    """Send the held COPYs to the server (they run while the caller goes on)."""
+    copier = _COPIER.get()
+    if copier is not None:
+        copier.release()
 
 
 @contextlib.contextmanager
@@ -225,16 +279,21 @@ def background_copies(using: str = "default"):
         with conn.execute_wrapper(copier):
             yield
     except BaseException as error:
+        copier.held = None  # what was held back is rolled back with the rest: never sent
         try:
             copier.drain()  # nothing may still be writing when the transaction is rolled back
         except Exception as failure:  # noqa: BLE001 — a failed COPY is the cause worth reporting
             raise failure from error
         raise
     else:
+        copier.release()
         copier.drain()
     finally:
         _COPIER.reset(token)
         copier.executor.shutdown(wait=True)
+
+
+_SEQUENCES: dict[tuple[str, str], str] = {}  # (database alias, table) -> its id sequence
 
 
 def next_ids(model: type[models.Model], count: int) -> list[int]:
@@ -246,10 +305,11 @@ def next_ids(model: type[models.Model], count: int) -> list[int]:
     meta = model._meta
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, count],
-            )
+            key = (connection.alias, meta.db_table)
+            if key not in _SEQUENCES:  # looked up once: per row it costs ten times the nextval itself
+                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column])
+                _SEQUENCES[key] = cursor.fetchone()[0]
+            cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [_SEQUENCES[key], count])
             return [row[0] for row in cursor.fetchall()]
         cursor.execute(f'SELECT COALESCE(MAX("{meta.pk.column}"), 0) FROM "{meta.db_table}"')
         start = cursor.fetchone()[0]

@@ -2,13 +2,14 @@
 values, updated people with one UPDATE per chunk, KUBE groups and members, and one audit event per changed row."""
 
 from collections import defaultdict
+from operator import attrgetter
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from audit.services import audit_record, audit_record_many, audit_record_rows, snapshot
 from beneficiaries.models import OFFICER_ROLES, KubeGroup, KubeMember, MemberRole, Person
-from core.bulk import bulk_insert_rows, bulk_set, next_ids
+from core.bulk import bulk_insert_rows, bulk_set, hold_copies, next_ids, release_copies
 from programs.models import Program
 from proposals import checks
 from proposals.imports.planning import UPDATABLE, Plan
@@ -43,6 +44,11 @@ PERSON_COLUMNS = [
 ]
 # What audit.services.snapshot records of a person (its editable fields), in the same form.
 SNAPSHOT_FIELDS = [f for f in PERSON_COLUMNS if f not in ("name_key", "created_at", "updated_at")]
+SNAPSHOT_INDEXES = [(name, PERSON_COLUMNS.index(name)) for name in SNAPSHOT_FIELDS]
+# A row is the person's plain attributes with its keyed ones put in at their places (in ascending order).
+_KEYED = ("village", "district", "regency", "merged_into")
+_KEYED_INDEXES = [PERSON_COLUMNS.index(name) for name in _KEYED]
+_PLAIN_ATTRIBUTES = attrgetter(*[name for name in PERSON_COLUMNS if name not in _KEYED])
 ITEM_COLUMNS = [
     "id",
     "proposal",
@@ -71,10 +77,13 @@ class Writer:
         self.budget_year = proposal.budget_year
         self.present = set(ProposalItem.objects.filter(proposal=proposal).values_list("person_id", flat=True))
         self.kube_items: list[ProposalItem] = []
+        self.proposed_kk: set[str] = set()  # family cards of the people this import proposed so far
 
     def write(self, plan: Plan) -> None:
         """A chunk's queries come first, then only COPYs (see background_copies): each COPY's rows are
-        built while the server writes the previous ones."""
+        built while the server writes the previous ones. A WRSE chunk's COPYs are held back until the next
+        chunk's queries have run (none of which needs them), so the server writes them while Python builds the
+        next chunk's rows; the last are sent by `finish`."""
         now = timezone.now()
         new = [p for p in plan.people.values() if p.pk is None]
         for person, pk in zip(new, next_ids(Person, len(new)), strict=True):
@@ -86,13 +95,19 @@ class Writer:
             person.updated_at = now
         bulk_set(Person, updated, [*UPDATABLE, "name_key", "updated_at"])
         wrse = self._wrse_plan(plan) if self.proposal.program == Program.WRSE else None
+        if wrse is not None:
+            hold_copies()  # sends the previous chunk's COPYs, keeps this chunk's back
 
-        bulk_insert_rows(Person, PERSON_COLUMNS, [self._person_row(p) for p in new])
+        person_rows = [self._person_row(p) for p in new]
+        bulk_insert_rows(Person, PERSON_COLUMNS, person_rows)
         audit_record_rows(
             actor=self.actor,
             action="person.create",
             model=Person,
-            rows=[(p.pk, p.full_name, self.proposal.regency_id, None, self._snapshot(p)) for p in new],
+            rows=[
+                (p.pk, p.full_name, self.proposal.regency_id, None, self._snapshot(row))
+                for p, row in zip(new, person_rows, strict=True)
+            ],
         )
         if updated:
             audit_record_many(
@@ -110,14 +125,17 @@ class Writer:
             self.kube_items += write_kube_items(self.proposal, plan, self.actor)
             self.totals["groups"] += len(plan.groups)
 
-    def _person_row(self, p) -> tuple:
-        keys = {"village": p.village.pk, "district": p.district_id, "regency": p.regency_id, "merged_into": None}
-        return tuple(keys[name] if name in keys else getattr(p, name) for name in PERSON_COLUMNS)
+    def _person_row(self, p) -> list:
+        """A new person's COPY row: its attributes in PERSON_COLUMNS order, the regions by key, no merge."""
+        row = list(_PLAIN_ATTRIBUTES(p))
+        for index, value in zip(_KEYED_INDEXES, (p.village.pk, p.district_id, p.regency_id, None), strict=True):
+            row.insert(index, value)
+        return row
 
-    def _snapshot(self, p) -> dict:
-        values = dict(zip(PERSON_COLUMNS, self._person_row(p), strict=True))
-        data = {name: values[name] for name in SNAPSHOT_FIELDS}
-        data["birth_date"] = p.birth_date.isoformat()
+    def _snapshot(self, row: tuple) -> dict:
+        """What audit.services.snapshot records of a person, from its COPY row."""
+        data = {name: row[index] for name, index in SNAPSHOT_INDEXES}
+        data["birth_date"] = data["birth_date"].isoformat()
         return data
 
     def _wrse_plan(self, plan: Plan) -> tuple:
@@ -125,11 +143,14 @@ class Writer:
         rows = [row for row in plan.rows if plan.people[row.values["nik"]].pk not in self.present]
         people = [plan.people[row.values["nik"]] for row in rows]
         self.present.update(p.pk for p in people)
+        chunk_kk = {p.kk_number for p in people}
         proposed_kk = set(
-            ProposedPerson.objects.filter(
-                budget_year=self.budget_year, person__kk_number__in={p.kk_number for p in people}
-            ).values_list("person__kk_number", flat=True)
+            ProposedPerson.objects.filter(budget_year=self.budget_year, person__kk_number__in=chunk_kk).values_list(
+                "person__kk_number", flat=True
+            )
         )
+        proposed_kk |= chunk_kk & self.proposed_kk  # the previous chunk's are held back (see write), not yet read
+        self.proposed_kk |= chunk_kk
         return rows, people, proposed_kk, next_ids(ProposalItem, len(rows))
 
     def _wrse_items(self, rows, people, proposed_kk, ids, now) -> None:
@@ -161,6 +182,7 @@ class Writer:
 
     def finish(self) -> None:
         """Checks that span chunks: a family card shared with a person in a later chunk."""
+        release_copies()  # the last chunk's, before the queries that read them
         if self.kube_items:
             checks.apply(self.kube_items, self.budget_year)
             self.totals["new_items"] += len(self.kube_items)

@@ -87,3 +87,36 @@ def test_bulk_set_writes_the_named_fields_of_each_row_and_nothing_else():
     assert written["1"].object_repr == "baris 1\tkolom\nbaris\\ 1" and written["1"].after == {"n": 1, "teks": "a\tb"}
     assert (written["0"].actor_id, written["0"].created_at, written["0"].action) == (actor.pk, when, "a.test")
     assert (written["2"].object_repr, written["2"].after, written["2"].actor_id) == ("", None, None)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_held_copies_wait_for_their_release_and_the_end_of_the_block_sends_them():
+    from core.bulk import hold_copies, release_copies
+
+    with transaction.atomic(), background_copies():
+        hold_copies()
+        bulk_insert_rows(AuditEvent, COLUMNS, _events(3, action="held.one"))
+        assert not AuditEvent.objects.filter(action="held.one").exists()  # a query in between does not see them
+        hold_copies()  # the next piece: the first piece's rows are sent, this one's held
+        bulk_insert_rows(AuditEvent, COLUMNS, _events(2, action="held.two"))
+        assert AuditEvent.objects.filter(action="held.one").count() == 3
+        assert not AuditEvent.objects.filter(action="held.two").exists()
+        release_copies()
+        assert AuditEvent.objects.filter(action="held.two").count() == 2
+        hold_copies()
+        bulk_insert_rows(AuditEvent, COLUMNS, _events(4, action="held.three"))
+    assert AuditEvent.objects.filter(action="held.three").count() == 4  # sent when the block ended
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_held_copies_of_a_failed_block_are_never_sent():
+    from core.bulk import hold_copies
+
+    with pytest.raises(RuntimeError), transaction.atomic(), background_copies():
+        bulk_insert_rows(AuditEvent, COLUMNS, _events(2, action="sent.first"))
+        hold_copies()
+        bulk_insert_rows(AuditEvent, COLUMNS, _events(2, action="held.back"))
+        raise RuntimeError("listrik padam")
+    assert AuditEvent.objects.count() == 0

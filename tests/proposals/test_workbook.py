@@ -388,3 +388,16 @@ def test_checks_across_chunks():
     from audit.services import snapshot
 
     assert event.after == snapshot(person)  # the COPY path records what the model path would
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_a_family_card_shared_with_the_chunk_before_is_flagged_on_a_row_with_another_warning():
+    """Chunk 2's family-card check must see chunk 1's people, whose rows may still be on their way to the server
+    (they are sent while chunk 2's rows are built); finish() would not catch it, as the row has a warning already."""
+    proposal = ProposalFactory()
+    rows = [wrse_row(i) for i in range(1, 6)]
+    rows[2]["No KK"] = rows[1]["No KK"]  # rows 3 and 4 of the sheet, in chunks 1 and 2
+    rows[2]["ID DTKS/DTSEN"] = ""  # a warning of its own
+    imports.import_workbook(proposal=proposal, data=build(rows), actor=None)
+    codes = {i.person.full_name: {c["code"] for c in i.checks} for i in proposal.items.select_related("person")}
+    assert codes["Warga Perempuan 3"] == {"dtks", "shared_kk"} and codes["Warga Perempuan 2"] == {"shared_kk"}
