@@ -5,6 +5,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import choice_label
+
 DIGITS = RegexValidator(r"^\d*$", _("Hanya angka."))
 
 
@@ -137,6 +139,11 @@ class Person(models.Model):
 
     def get_absolute_url(self):
         return reverse("beneficiaries:person_detail", kwargs={"pk": self.pk})
+
+    @property
+    def sex_label(self) -> str:
+        """get_sex_display for lists (see core.formatting.choice_label)."""
+        return choice_label(Sex, self.sex)
 
     @property
     def masked_nik(self) -> str:

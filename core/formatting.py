@@ -130,3 +130,11 @@ def mask_numbers_in(value):
     if isinstance(value, dict):
         return {k: mask_numbers_in(v) for k, v in value.items()}
     return value
+
+
+def choice_label(choices, value) -> str:
+    """The label of a value of a TextChoices/IntegerChoices class, as get_<field>_display gives it (the value itself
+    when unknown), without the model field rebuilding its choices on every call: for what every row of a list
+    prints (a region's kind, a person's sex)."""
+    member = choices._value2member_map_.get(value)
+    return str(member.label) if member is not None else value

@@ -2,6 +2,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import choice_label
+
 
 class RegencyKind(models.TextChoices):
     KABUPATEN = "kabupaten", _("Kabupaten")
@@ -38,7 +40,7 @@ class Regency(models.Model):
     @property
     def full_name(self) -> str:
         """'Kabupaten Paser', 'Kota Samarinda'."""
-        return f"{self.get_kind_display()} {self.name}"
+        return f"{choice_label(RegencyKind, self.kind)} {self.name}"
 
     @property
     def nik_prefix(self) -> str:
@@ -80,4 +82,4 @@ class Village(models.Model):
         verbose_name_plural = _("desa/kelurahan")
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.name}"
+        return f"{choice_label(VillageKind, self.kind)} {self.name}"
