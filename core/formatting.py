@@ -8,7 +8,7 @@ import datetime
 import functools
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 MONTHS = [
     "Januari",
@@ -136,5 +136,9 @@ def choice_label(choices, value) -> str:
     """The label of a value of a TextChoices/IntegerChoices class, as get_<field>_display gives it (the value itself
     when unknown), without the model field rebuilding its choices on every call: for what every row of a list
     prints (a region's kind, a person's sex)."""
-    member = choices._value2member_map_.get(value)
-    return str(member.label) if member is not None else value
+    return _labels(choices, translation.get_language()).get(value, value)
+
+
+@functools.cache
+def _labels(choices, language) -> dict:
+    return {member.value: str(member.label) for member in choices}

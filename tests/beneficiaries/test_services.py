@@ -241,6 +241,29 @@ def test_possible_duplicates_find_both_kinds(samarinda):
     assert possible_duplicates(user=OperatorFactory()) == []  # provincial staff only
 
 
+def test_people_matching_two_groups_halfway_are_in_neither(samarinda):
+    """The page reads the groups' people by their keys' lists; one with the family card of one group and the name of
+    another (or the village of one group and the name of another) belongs to neither."""
+    villages = list(Village.objects.filter(district__regency=samarinda)[:2])
+    born = datetime.date(1980, 1, 2)
+    kk_a, kk_b = "6472030101200009", "6472030101200010"
+    pairs = ((kk_a, "Siti Noerhaliza"), (kk_a, "SITI NURHALIZA"), (kk_b, "Dewi Lestari"), (kk_b, "Dewi Lestarri"))
+    for kk, name in pairs:
+        PersonFactory(full_name=name, kk_number=kk, birth_date=born, village=villages[0])
+    PersonFactory(full_name="Dewi Lestary", kk_number=kk_a, birth_date=born, village=villages[1])  # A's kk, B's name
+    PersonFactory(full_name="Rahmawati", village=villages[1])
+    PersonFactory(full_name="Rahmawaty", village=villages[1])
+    PersonFactory(full_name="Sri Wahyuni", village=villages[0])
+    PersonFactory(full_name="Sri Wahyunni", village=villages[0])
+    PersonFactory(full_name="Rahmawatty", village=villages[0])  # a name of villages[1]'s group, in villages[0]
+    duplicates.scan()
+    shown = {person.full_name for pair in possible_duplicates(user=VerifikatorFactory()) for person in pair.people}
+    assert shown == {
+        "Siti Noerhaliza", "SITI NURHALIZA", "Dewi Lestari", "Dewi Lestarri", "Rahmawati", "Rahmawaty",
+        "Sri Wahyuni", "Sri Wahyunni",
+    }  # fmt: skip
+
+
 def test_the_page_reads_the_last_scan_and_the_people_afresh(samarinda):
     """A duplicate made after the scan waits for the next one (nightly, or on demand); a person corrected or merged
     since drops out at once; the scan replaces the groups whole."""
