@@ -80,7 +80,7 @@ def start_server(redis: bool) -> subprocess.Popen:
         try:
             urllib.request.urlopen(f"{BASE}/healthz", timeout=1)
             return server
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, OSError):  # not listening yet, or a worker still starting (a timeout)
             time.sleep(0.2)
     server.kill()
     raise SystemExit("gunicorn did not start")
