@@ -126,7 +126,7 @@ def main():
         kept = cache.get(key)
         kept["as_of"] -= datetime.timedelta(minutes=2)
         cache.set(key, kept)
-        cache.delete(f"{key}:recounting")
+        cache.delete(dashboard.recount_key(user, budget_year))
         with override_settings(DASHBOARD_CACHE_SECONDS=60, CELERY_BROKER_URL="redis://127.0.0.1:6379/7"):
             return client.get("/dasbor/", {"tahun": YEAR})
 

@@ -18,12 +18,13 @@ from beneficiaries.models import DuplicateGroup, DuplicateScan, Person
 def _statements() -> list[str]:
     groups, people = DuplicateGroup._meta.db_table, Person._meta.db_table
     columns = "(rule, kk_number, name_key, birth_date, village_id)"
+    kk, village = DuplicateGroup.Rule.KK.value, DuplicateGroup.Rule.VILLAGE.value
     return [
         f"INSERT INTO {groups} {columns} "
-        f"SELECT 'kk', kk_number, name_key, birth_date, NULL FROM {people} "
+        f"SELECT '{kk}', kk_number, name_key, birth_date, NULL FROM {people} "
         "WHERE merged_into_id IS NULL GROUP BY kk_number, name_key, birth_date HAVING COUNT(*) > 1",
         f"INSERT INTO {groups} {columns} "
-        f"SELECT 'desa', '', name_key, NULL, village_id FROM {people} "
+        f"SELECT '{village}', '', name_key, NULL, village_id FROM {people} "
         "WHERE merged_into_id IS NULL GROUP BY village_id, name_key HAVING COUNT(*) > 1",
     ]
 

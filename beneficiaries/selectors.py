@@ -217,4 +217,3 @@ def possible_duplicates(*, user, limit: int = 100) -> list[DuplicatePair]:
                 if len(pairs) >= limit:
                     return pairs
     return pairs
-    return pairs

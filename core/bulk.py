@@ -34,17 +34,9 @@ def bulk_set(model: type[models.Model], objects: Sequence[models.Model], fields:
 
     meta = model._meta
     columns = [meta.pk, *(meta.get_field(name) for name in fields)]
-    converters = [_converter(field, connection) for field in columns]
     names = ", ".join(f'"{field.column}"' for field in columns)
-    buffer = io.StringIO()
-    for obj in objects:
-        buffer.write(
-            "\t".join(
-                [convert(getattr(obj, field.attname)) for convert, field in zip(converters, columns, strict=True)]
-            )
-        )
-        buffer.write("\n")
-    buffer.seek(0)
+    rows = ([getattr(obj, field.attname) for field in columns] for obj in objects)
+    buffer = _copy_text(columns, rows, connection)
     # COPY into a bare temporary table of the same column types, then one UPDATE … FROM it (a table a failed
     # call left behind outside a transaction is dropped first).
     sets = ", ".join(f'"{field.column}" = v."{field.column}"' for field in columns[1:])
@@ -122,6 +114,18 @@ def _aware(field, conn):
     return convert
 
 
+def _copy_text(columns, rows, conn) -> io.StringIO:
+    """COPY's text format of `rows` (value tuples in the order of `columns`), ready to be read."""
+    converters = [_converter(field, conn) for field in columns]
+    buffer = io.StringIO()
+    write = buffer.write
+    for row in rows:
+        write("\t".join([convert(value) for convert, value in zip(converters, row, strict=True)]))
+        write("\n")
+    buffer.seek(0)
+    return buffer
+
+
 def _converter(field, conn):
     """A value -> COPY text function for one field, chosen once per column (most need no Django call)."""
     if isinstance(field, models.BooleanField):
@@ -165,13 +169,7 @@ def bulk_insert_rows(model: type[models.Model], fields: Sequence[str], rows: Seq
         )
         return len(rows)
     conn = connections[router.db_for_write(model)]
-    converters = [_converter(field, conn) for field in columns]
-    buffer = io.StringIO()
-    write = buffer.write
-    for row in rows:
-        write("\t".join([convert(value) for convert, value in zip(converters, row, strict=True)]))
-        write("\n")
-    buffer.seek(0)
+    buffer = _copy_text(columns, rows, conn)
     analyze_after_commit(conn, meta.db_table, len(rows))
     names = ", ".join(f'"{field.column}"' for field in columns)
     sql = f'COPY "{meta.db_table}" ({names}) FROM STDIN'
@@ -197,8 +195,7 @@ class _Copier:
         self.conn = conn
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="copy")
         self.pending = deque()
-
-    held: list | None = None  # COPYs kept back by hold(), sent by release()
+        self.held: list | None = None  # COPYs kept back by hold(), sent by release()
 
     def submit(self, sql: str, buffer: io.StringIO) -> None:
         if self.held is not None:

@@ -63,6 +63,11 @@ def cache_key(user, budget_year) -> str:
     return f"dashboard:v1:{budget_year.pk}:{user.scope_key}"
 
 
+def recount_key(user, budget_year) -> str:
+    """Held while one recount of the scope's figures is queued or running."""
+    return f"{cache_key(user, budget_year)}:recounting"
+
+
 def store(user, budget_year) -> dict:
     """Count the figures now and keep them for the scope."""
     counted = count(user, budget_year)
@@ -84,13 +89,13 @@ def figures(user, budget_year, *, recount: bool = False) -> dict:
         return kept
     if not broker_configured():
         return store(user, budget_year)
-    if cache.add(f"{key}:recounting", 1, RECOUNT_SECONDS):  # one recount per scope at a time
+    if cache.add(recount_key(user, budget_year), 1, RECOUNT_SECONDS):  # one recount per scope at a time
         from reports.tasks import recount_dashboard
 
         try:
             recount_dashboard.delay(user.pk, budget_year.pk)
         except Exception:  # noqa: BLE001 — the broker is away: count in the visit, as without a worker
             logger.exception("dashboard recount could not be queued")
-            cache.delete(f"{key}:recounting")
+            cache.delete(recount_key(user, budget_year))
             return store(user, budget_year)
     return kept

@@ -21,4 +21,4 @@ def recount_dashboard(user_id: int, budget_year_id: int) -> None:
         with replica_reads():
             dashboard.store(user, budget_year)
     finally:
-        cache.delete(f"{dashboard.cache_key(user, budget_year)}:recounting")
+        cache.delete(dashboard.recount_key(user, budget_year))

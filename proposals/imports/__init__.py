@@ -159,6 +159,10 @@ def _plan_key(upload: Upload) -> str:
     return f"proposals:import-plan:{upload.pk}:{upload.sha256}"
 
 
+def _chunk_key(token: str, index: int) -> str:
+    return f"proposals:import-plan:{token}:{index}"
+
+
 @dataclass
 class KeptPlans:
     """The preview's plans of a WRSE file in the cache, chunk by chunk (memory stays flat), under a header
@@ -175,7 +179,7 @@ class KeptPlans:
     def add(self, plan, clean: bool) -> None:
         if self.token is None:
             return
-        cache.set(f"proposals:import-plan:{self.token}:{len(self.chunks)}", (plan, clean), _seconds())
+        cache.set(_chunk_key(self.token, len(self.chunks)), (plan, clean), _seconds())
         self.chunks.append((plan.niks, plan.fingerprint))
 
     def finish(self, upload: Upload, context: PlanContext) -> None:
@@ -210,7 +214,7 @@ def kept_plans(upload: Upload, proposal: Proposal):
 
     def chunks():
         for index in range(len(header["chunks"])):
-            kept = cache.get(f"proposals:import-plan:{token}:{index}")
+            kept = cache.get(_chunk_key(token, index))
             if kept is None:
                 raise PlanGone
             yield kept

@@ -114,7 +114,7 @@ def test_a_chunk_lost_between_the_check_and_its_write_is_rolled_back_and_checked
     proposal = ProposalFactory()
     upload = _check(proposal, [wrse_row(n) for n in range(1, 6)])  # three chunks
     token = cache.get(imports._plan_key(upload))["token"]
-    cache.delete(f"proposals:import-plan:{token}:2")  # the first two are written before the third is missed
+    cache.delete(imports._chunk_key(token, 2))  # the first two are written before the third is missed
 
     assert imports.upload_commit(upload=upload, actor=None)["new_items"] == 5
     assert reads == [1, 1]
