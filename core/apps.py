@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "core"
+
+    def ready(self):
+        from django.db.models import CharField
+
+        from core.lookups import AnyOf
+
+        CharField.register_lookup(AnyOf)

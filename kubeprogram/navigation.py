@@ -1,9 +1,10 @@
 """The navbar: each entry is shown only to users who may open it (the same rule its view checks)."""
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from audit.permissions import can_view_audit_log
 from beneficiaries.permissions import can_review_duplicates, can_view_registry
@@ -68,6 +69,12 @@ NAV_ITEMS = [
 ]
 
 
+@functools.cache
+def _url(script_prefix: str, url_name: str) -> str:
+    """An entry's URL, reversed once per process (and per script prefix: the site may live under a path)."""
+    return reverse(url_name)
+
+
 def navigation(request):
     """Context processor: `nav_items` as (label, url, active) for the logged-in user. The item whose
     prefix matches the path longest is active (/penduduk/duplikat/ is "Data Ganda", not "Penduduk")."""
@@ -75,7 +82,13 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [
-        {"label": item.label, "url": reverse(item.url_name), "prefix": item.prefix, "active": False, "menu": item.menu}
+        {
+            "label": item.label,
+            "url": _url(get_script_prefix(), item.url_name),
+            "prefix": item.prefix,
+            "active": False,
+            "menu": item.menu,
+        }
         for item in NAV_ITEMS
         if item.visible(user)
     ]

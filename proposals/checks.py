@@ -88,7 +88,7 @@ def compute(items: Iterable[ProposalItem], budget_year: BudgetYear) -> list[list
     # Family cards shared with other people proposed this year.
     kks = {p.kk_number for people in people_of.values() for p in people}
     proposed_kk = defaultdict(set)
-    for kk, person_id in ProposedPerson.objects.filter(budget_year=budget_year, person__kk_number__in=kks).values_list(
+    for kk, person_id in ProposedPerson.objects.filter(budget_year=budget_year, person__kk_number__any=kks).values_list(
         "person__kk_number", "person_id"
     ):
         proposed_kk[kk].add(person_id)

@@ -143,10 +143,8 @@ class ProposalItem(models.Model):
             models.UniqueConstraint(fields=["proposal", "group"], name="proposalitem_unique_group"),
         ]
         indexes = [
-            # INCLUDE: the counts beside each proposal (selectors.counted) are read from this index alone.
-            models.Index(
-                fields=["proposal", "status"], include=["has_errors", "has_warnings"], name="proposalitem_status_idx"
-            ),
+            # Without INCLUDE (the counts are ItemCount's now): its equal entries are deduplicated again.
+            models.Index(fields=["proposal", "status"], name="proposalitem_status_idx"),
             models.Index(fields=["proposal", "has_errors", "has_warnings"], name="proposalitem_checks_idx"),
         ]
 
@@ -176,6 +174,33 @@ class ProposalItem(models.Model):
 
     def warnings(self) -> list[dict]:
         return [c for c in self.checks if c.get("level") == "warning"]
+
+
+class ItemCount(models.Model):
+    """How many items of a proposal are in each status, with and without errors and warnings: one row per
+    combination, kept by database triggers on the items (migration 0007), whatever writes them — the ORM,
+    bulk_set, the import's COPY, a cascade. The counts beside a list of proposals (selectors.counted) read these
+    few rows instead of counting every item (100,000 items of ten proposals: 0.1 ms against 15 ms).
+    tests/proposals/test_item_counts.py compares them with a fresh count after every kind of write."""
+
+    # No constraint, no cascade: a deleted proposal's rows go with its items (the trigger drops rows that reach 0).
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=ItemStatus.choices)
+    has_errors = models.BooleanField()
+    has_warnings = models.BooleanField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "status", "has_errors", "has_warnings"], name="itemcount_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal_id} {self.status} {self.has_errors}/{self.has_warnings}: {self.n}"
 
 
 class ProposedPerson(models.Model):

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from proposals.models import ItemStatus, Proposal, ProposalItem
+from proposals.models import ItemCount, ItemStatus, Proposal, ProposalItem
 from proposals.permissions import can_view_proposals
 
 
@@ -32,20 +32,21 @@ def with_counts(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
 
 
 def counted(queryset: QuerySet[Proposal]) -> list[Proposal]:
-    """The proposals of a list with the counts of `with_counts`, in two queries: the proposals, then their items
-    counted alone, grouped by proposal (an index-only scan of proposalitem_status_idx)."""
+    """The proposals of a list with the counts of `with_counts`, in two queries: the proposals, then their rows of
+    ItemCount (kept by triggers: a few rows per proposal, however many items it has)."""
     proposals = list(queryset.select_related("regency", "budget_year"))
-    counts = {
-        row["proposal"]: row
-        for row in ProposalItem.objects.filter(proposal__in=[p.pk for p in proposals])
-        .order_by()
-        .values("proposal")
-        .annotate(**_counts())
-    }
+    counts = {proposal.pk: dict.fromkeys(_counts(), 0) for proposal in proposals}
+    for proposal, status, has_errors, has_warnings, n in ItemCount.objects.filter(proposal__in=counts).values_list(
+        "proposal", "status", "has_errors", "has_warnings", "n"
+    ):
+        line = counts[proposal]
+        line["item_count"] += n
+        line[f"{status}_count"] += n
+        line["error_count"] += n if has_errors else 0
+        line["warning_count"] += n if has_warnings else 0
     for proposal in proposals:
-        row = counts.get(proposal.pk, {})
-        for name in _counts():
-            setattr(proposal, name, row.get(name, 0))
+        for name, value in counts[proposal.pk].items():
+            setattr(proposal, name, value)
     return proposals
 
 

@@ -236,9 +236,9 @@ def registry_rows(proposal: Proposal, niks: list[str]) -> tuple[dict, dict, str]
     """What the registry holds for these NIKs: the people (NIK -> Person), where each is proposed this year
     (NIK -> proposal id), and a digest of both — every column of every row read — so that a later read can
     tell whether anything a plan was decided on has changed since."""
-    existing = {p.nik: p for p in Person.objects.filter(nik__in=niks).select_related("village")}
+    existing = {p.nik: p for p in Person.objects.filter(nik__any=niks).select_related("village")}
     proposed = dict(
-        ProposedPerson.objects.filter(budget_year=proposal.budget_year_id, person__nik__in=niks).values_list(
+        ProposedPerson.objects.filter(budget_year=proposal.budget_year_id, person__nik__any=niks).values_list(
             "person__nik", "item__proposal_id"
         )
     )

@@ -145,7 +145,7 @@ class Writer:
         self.present.update(p.pk for p in people)
         chunk_kk = {p.kk_number for p in people}
         proposed_kk = set(
-            ProposedPerson.objects.filter(budget_year=self.budget_year, person__kk_number__in=chunk_kk).values_list(
+            ProposedPerson.objects.filter(budget_year=self.budget_year, person__kk_number__any=chunk_kk).values_list(
                 "person__kk_number", flat=True
             )
         )

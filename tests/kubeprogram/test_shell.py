@@ -102,3 +102,19 @@ def test_vendored_assets_exist():
     for name in ("bootstrap/bootstrap.min.css", "bootstrap/bootstrap.bundle.min.js", "htmx/htmx.min.js"):
         assert (static / name).stat().st_size > 10_000
     assert (static / "chartjs/chart.umd.min.js").stat().st_size > 10_000
+
+
+def test_navbar_links_follow_the_script_prefix_though_reversed_once(rf):
+    """The entries' URLs are reversed once per process; a site served under a path (SCRIPT_NAME) still gets its own."""
+    from django.urls import set_script_prefix
+
+    from kubeprogram.navigation import navigation
+
+    request = rf.get("/")
+    request.user = OperatorFactory()
+    assert {i["label"]: i["url"] for i in navigation(request)["nav_items"]}["Usulan"] == "/usulan/"
+    set_script_prefix("/kube/")
+    try:
+        assert {i["label"]: i["url"] for i in navigation(request)["nav_items"]}["Usulan"] == "/kube/usulan/"
+    finally:
+        set_script_prefix("/")
