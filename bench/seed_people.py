@@ -20,6 +20,10 @@ os.environ["DATABASE_URL"] = f"{BASE}/{DB}"
 os.environ["DJANGO_SETTINGS_MODULE"] = "kubeprogram.settings.test"
 
 
+# The cascade empties the proposal items too; their counts (kept by triggers, which TRUNCATE skips) go with them.
+TRUNCATE = "TRUNCATE beneficiaries_person, proposals_itemcount CASCADE"
+
+
 def fresh_database():
     subprocess.run(["psql", f"{BASE}/postgres", "-qc", f"DROP DATABASE IF EXISTS {DB}"], check=True)
     subprocess.run(["psql", f"{BASE}/postgres", "-qc", f"CREATE DATABASE {DB}"], check=True)
@@ -61,7 +65,7 @@ def main():
         return time.perf_counter() - started
 
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE beneficiaries_person CASCADE")
+        cursor.execute(TRUNCATE)
     peer = copy_into("beneficiaries_person")
     print(f"peer: plain COPY in 100k chunks, indexes in place (rows pre-generated): {peer:.1f} s")
     with connection.cursor() as cursor:
@@ -70,7 +74,7 @@ def main():
     print(f"floor: the same COPY into a bare table (no indexes, no constraints): {floor:.1f} s")
     if args.bulk_create:
         with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE beneficiaries_person CASCADE")
+            cursor.execute(TRUNCATE)
         started = time.perf_counter()
         for i in range(0, len(rows), 10_000):
             batch = [Person(**dict(zip(synthetic.COLUMNS, row, strict=True))) for row in rows[i : i + 10_000]]
