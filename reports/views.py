@@ -44,7 +44,12 @@ def dashboard(request):
         # Counted at most once a minute per scope, in the background when a worker runs (the page says as of when);
         # "Perbarui" recounts now.
         figures = dashboard_figures.figures(request.user, budget_year, recount=bool(request.GET.get("perbarui")))
-        context.update(figures, activity=selectors.recent_activity(user=request.user))
+        context.update(
+            figures,
+            activity=selectors.recent_activity(user=request.user),
+            figures_key=dashboard_figures.cache_key(request.user, budget_year),
+            figures_seconds=dashboard_figures.KEEP_SECONDS,
+        )
     return render(request, "reports/dashboard.html", context)
 
 

@@ -175,3 +175,37 @@ def test_the_worker_knows_the_recount_by_its_name():
 
     app.loader.import_default_modules()
     assert "reports.recount_dashboard" in app.tasks
+
+
+def _funnel(html: str) -> list[int]:
+    """The stage counts of the page's chart data (inside the kept fragment)."""
+    import json
+    import re
+
+    return json.loads(re.search(r'id="money-chart-data"[^>]*>(.*?)</script>', html, re.S).group(1))["funnel"]
+
+
+def test_the_figures_are_rendered_once_per_copy_and_scope(client, balikpapan):
+    from django.core.cache.utils import make_template_fragment_key
+
+    from reports import dashboard
+
+    ApprovedItemFactory()  # Samarinda
+    ApprovedItemFactory(proposal=ProposalFactory(regency=balikpapan))
+    admin = AdminProvinsiFactory()
+    client.force_login(admin)
+    context, _, html = _get(client)
+    assert _funnel(html)[1] == 2
+    year = BudgetYearFactory()
+    key = make_template_fragment_key(
+        "dashboard_figures", [dashboard.cache_key(admin, year), context["as_of"].timestamp()]
+    )
+    assert cache.get(key) is not None  # the rendered figures, kept with their copy
+
+    client.force_login(OperatorFactory())  # another scope: its own figures, rendered for it
+    assert _funnel(_get(client)[2])[1] == 1
+
+    client.force_login(admin)
+    ApprovedItemFactory()
+    assert _funnel(_get(client)[2])[1] == 2  # the kept copy, as its "Angka per" says
+    assert _funnel(_get(client, perbarui=1)[2])[1] == 3  # counted again: rendered again
