@@ -28,4 +28,4 @@ class AnyOf(In):
         if not values:
             raise EmptyResultSet
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s::text[])", (*lhs_params, array_literal(sorted(values)))
+        return f"{lhs} = ANY(%s::text[])", (*lhs_params, array_literal(values))

@@ -4,7 +4,8 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import get_script_prefix, reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from audit.permissions import can_view_audit_log
 from beneficiaries.permissions import can_review_duplicates, can_view_registry
@@ -70,9 +71,9 @@ NAV_ITEMS = [
 
 
 @functools.cache
-def _url(script_prefix: str, url_name: str) -> str:
-    """An entry's URL, reversed once per process (and per script prefix: the site may live under a path)."""
-    return reverse(url_name)
+def _url(script_prefix: str, urlconf: str, url_name: str) -> str:
+    """An entry's URL, reversed once per process — per script prefix (the site may live under a path) and URLconf."""
+    return reverse(url_name, urlconf=urlconf)
 
 
 def navigation(request):
@@ -81,10 +82,11 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
     items = [
         {
             "label": item.label,
-            "url": _url(get_script_prefix(), item.url_name),
+            "url": _url(prefix, urlconf, item.url_name),
             "prefix": item.prefix,
             "active": False,
             "menu": item.menu,

@@ -178,7 +178,7 @@ class ProposalItem(models.Model):
 
 class ItemCount(models.Model):
     """How many items of a proposal are in each status, with and without errors and warnings: one row per
-    combination, kept by database triggers on the items (migration 0007), whatever writes them — the ORM,
+    combination, kept by database triggers on the items (migration 0006), whatever writes them — the ORM,
     bulk_set, the import's COPY, a cascade. The counts beside a list of proposals (selectors.counted) read these
     few rows instead of counting every item (100,000 items of ten proposals: 0.1 ms against 15 ms).
     tests/proposals/test_item_counts.py compares them with a fresh count after every kind of write."""
