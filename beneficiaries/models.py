@@ -2,10 +2,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.formatting import choice_label
+from core.urls import pk_url
 
 DIGITS = RegexValidator(r"^\d*$", _("Hanya angka."))
 
@@ -138,7 +138,7 @@ class Person(models.Model):
         return self.full_name
 
     def get_absolute_url(self):
-        return reverse("beneficiaries:person_detail", kwargs={"pk": self.pk})
+        return pk_url("beneficiaries:person_detail", self.pk)  # every row of the people list prints it
 
     @property
     def sex_label(self) -> str:
@@ -211,7 +211,7 @@ class KubeGroup(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("beneficiaries:group_detail", kwargs={"pk": self.pk})
+        return pk_url("beneficiaries:group_detail", self.pk)
 
     @property
     def label(self) -> str:

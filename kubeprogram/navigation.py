@@ -1,15 +1,12 @@
 """The navbar: each entry is shown only to users who may open it (the same rule its view checks)."""
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
 
 from audit.permissions import can_view_audit_log
 from beneficiaries.permissions import can_review_duplicates, can_view_registry
 from complaints.permissions import can_view_complaints
+from core.urls import cached_reverse
 from disbursements.permissions import (
     can_attach_handover,
     can_view_allocations,
@@ -70,23 +67,16 @@ NAV_ITEMS = [
 ]
 
 
-@functools.cache
-def _url(script_prefix: str, urlconf: str, url_name: str) -> str:
-    """An entry's URL, reversed once per process — per script prefix (the site may live under a path) and URLconf."""
-    return reverse(url_name, urlconf=urlconf)
-
-
 def navigation(request):
     """Context processor: `nav_items` as (label, url, active) for the logged-in user. The item whose
     prefix matches the path longest is active (/penduduk/duplikat/ is "Data Ganda", not "Penduduk")."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
     items = [
         {
             "label": item.label,
-            "url": _url(prefix, urlconf, item.url_name),
+            "url": cached_reverse(item.url_name),
             "prefix": item.prefix,
             "active": False,
             "menu": item.menu,
