@@ -59,7 +59,7 @@ class Proposal(models.Model):
     @property
     def status_label(self) -> str:
         """The status as lists show it: a draft that came back from the province with returned items is
-        "Dikembalikan", not "Draf" (uses the `returned_count` of `selectors.with_counts` when present)."""
+        "Dikembalikan", not "Draf" (uses the `returned_count` of `selectors.counted` when present)."""
         if self.status == self.Status.DRAFT:
             returned = getattr(self, "returned_count", None)
             if returned is None:

@@ -1,6 +1,6 @@
 """Reads of proposals, through `proposals_visible_to` (the one door for proposals)."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from proposals.models import ItemCount, ItemStatus, Proposal, ProposalItem
 from proposals.permissions import can_view_proposals
@@ -12,30 +12,15 @@ def proposals_visible_to(user) -> QuerySet[Proposal]:
     return Proposal.objects.filter(user.regency_q("regency"))
 
 
-def _counts(prefix: str = "") -> dict:
-    """The item counts shown beside a proposal: all, per status, with errors and with warnings."""
-    return {
-        "item_count": Count(f"{prefix}id"),
-        "pending_count": Count(f"{prefix}id", filter=Q(**{f"{prefix}status": ItemStatus.PENDING})),
-        "approved_count": Count(f"{prefix}id", filter=Q(**{f"{prefix}status": ItemStatus.APPROVED})),
-        "returned_count": Count(f"{prefix}id", filter=Q(**{f"{prefix}status": ItemStatus.RETURNED})),
-        "rejected_count": Count(f"{prefix}id", filter=Q(**{f"{prefix}status": ItemStatus.REJECTED})),
-        "error_count": Count(f"{prefix}id", filter=Q(**{f"{prefix}has_errors": True})),
-        "warning_count": Count(f"{prefix}id", filter=Q(**{f"{prefix}has_warnings": True})),
-    }
-
-
-def with_counts(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    """Proposals with their item counts per status and with errors (one query); for one proposal — a list is
-    `counted` (joining every item to its proposal's whole row costs more than counting the items alone)."""
-    return queryset.select_related("regency", "budget_year").annotate(**_counts("items__"))
+# The item counts shown beside a proposal: all, per status, with errors and with warnings.
+COUNTS = ["item_count", *(f"{status}_count" for status in ItemStatus.values), "error_count", "warning_count"]
 
 
 def counted(queryset: QuerySet[Proposal]) -> list[Proposal]:
-    """The proposals of a list with the counts of `with_counts`, in two queries: the proposals, then their rows of
-    ItemCount (kept by triggers: a few rows per proposal, however many items it has)."""
+    """The proposals with their item counts (COUNTS as attributes), in two queries: the proposals, then their rows
+    of ItemCount (kept by triggers: a few rows per proposal, however many items it has)."""
     proposals = list(queryset.select_related("regency", "budget_year"))
-    counts = {proposal.pk: dict.fromkeys(_counts(), 0) for proposal in proposals}
+    counts = {proposal.pk: dict.fromkeys(COUNTS, 0) for proposal in proposals}
     for proposal, status, has_errors, has_warnings, n in ItemCount.objects.filter(proposal__in=counts).values_list(
         "proposal", "status", "has_errors", "has_warnings", "n"
     ):
@@ -52,7 +37,10 @@ def counted(queryset: QuerySet[Proposal]) -> list[Proposal]:
 
 def proposal_get(*, user, pk: int) -> Proposal:
     """One visible proposal with counts; raises Proposal.DoesNotExist when absent or out of scope."""
-    return with_counts(proposals_visible_to(user)).get(pk=pk)
+    found = counted(proposals_visible_to(user).filter(pk=pk))
+    if not found:
+        raise Proposal.DoesNotExist
+    return found[0]
 
 
 def inbox(*, user) -> list[Proposal]:

@@ -92,12 +92,25 @@ def test_the_list_reads_the_kept_counts_in_two_queries(django_assert_num_queries
 
     shown = listed[proposal.pk]
     assert (shown.item_count, shown.pending_count, shown.approved_count, shown.error_count) == (3, 2, 1, 0)
-    # and what the single-proposal page counts on the items themselves says the same
-    fresh = selectors.with_counts(Proposal.objects.filter(pk=proposal.pk)).get()
-    names = ["item_count", "pending_count", "approved_count", "returned_count", "rejected_count", "error_count",
-             "warning_count"]  # fmt: skip
-    assert [getattr(shown, n) for n in names] == [getattr(fresh, n) for n in names]
+    # every figure, as the items themselves count it
+    items_of = ProposalItem.objects.filter(proposal=proposal)
+    fresh = {
+        "item_count": items_of.count(),
+        **{f"{status}_count": items_of.filter(status=status).count() for status in ItemStatus.values},
+        "error_count": items_of.filter(has_errors=True).count(),
+        "warning_count": items_of.filter(has_warnings=True).count(),
+    }
+    assert {name: getattr(shown, name) for name in selectors.COUNTS} == fresh
     assert listed[empty.pk].item_count == 0
+
+
+def test_one_proposal_comes_with_its_counts_and_only_in_scope(balikpapan):
+    proposal = ProposalFactory()
+    services.proposal_add_people(proposal=proposal, people=_women(2), actor=None)
+    shown = selectors.proposal_get(user=OperatorFactory(), pk=proposal.pk)
+    assert (shown.item_count, shown.pending_count) == (2, 2)
+    with pytest.raises(Proposal.DoesNotExist):
+        selectors.proposal_get(user=OperatorFactory(regency=balikpapan), pk=proposal.pk)
 
 
 def test_the_migration_fills_the_counts_of_the_items_already_there():
