@@ -114,6 +114,25 @@ def main():
                 cursor.execute(sql)
                 cursor.fetchall()
 
+    def median_aggregate():  # the peer of the median read off the index: PostgreSQL's aggregate, which sorts them all
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT due_month, PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY turnover) FROM monitoring_visit"
+                " WHERE status = 'valid' AND budget_year_id = %s AND due_month = ANY(%s) GROUP BY 1",
+                [budget_year.pk, budget_year.months],
+            )
+            return dict(cursor.fetchall())
+
+    median_sql = [sql for sql in statements if '"turnover"' in sql and "UNION" in sql.upper()]
+
+    def median_ours():
+        with connection.cursor() as cursor:
+            for sql in median_sql:
+                cursor.execute(sql)
+                cursor.fetchall()
+
+    assert {m.month: m.median_turnover for m in found.months if m.visits} == median_aggregate()
+
     def workbook():
         writer = ReportWriter("Rekapitulasi Monitoring dan Graduasi", MONITORING_RECAP_COLUMNS, filters=[])
         for row in monitoring_recap_rows(ours()):
@@ -131,6 +150,8 @@ def main():
     figures = {
         "outcomes (ours)": timed(ours),
         "same SQL on the cursor (floor)": timed(floor),
+        "  of which the medians, off the index": timed(median_ours),
+        "  medians by aggregate, sorting (peer)": timed(median_aggregate),
         "recap workbook (outcomes + xlsx)": timed(workbook),
         "whole dashboard page": timed(page, runs=5),
     }

@@ -156,6 +156,13 @@ class Visit(models.Model):
         indexes = [
             models.Index(fields=["budget_year", "regency", "status"], name="visit_scope_idx"),
             models.Index(fields=["handover", "status"], name="visit_handover_idx"),
+            # The median turnover of a visit month: its middle entries, read in order (monitoring.selectors.outcomes).
+            models.Index(
+                fields=["budget_year", "due_month", "turnover"],
+                include=["regency"],
+                condition=Q(status="valid"),
+                name="visit_turnover_idx",
+            ),
         ]
 
     def __str__(self):

@@ -1,13 +1,12 @@
 """Reads of monitoring: visits in scope, the worklist of scheduled visits, a BAST's schedule."""
 
 import datetime
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
-from django.db.models import Aggregate, Count, DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db import connections
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from disbursements.models import Handover, HandoverLine
@@ -252,14 +251,6 @@ def sample_results(sample) -> QuerySet[VerificationResult]:
 # Outcomes for the dashboard -------------------------------------------------------------------------------------
 
 
-class Median(Aggregate):
-    """The median (PostgreSQL's percentile_cont); other databases compute it in Python (see outcomes)."""
-
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = DecimalField(max_digits=15, decimal_places=0)
-
-
 @dataclass
 class RegencyOutcome:
     regency: object
@@ -397,9 +388,31 @@ def schedule_counts(*, user, budget_year, today: datetime.date, into: dict | Non
     return regencies
 
 
+def _median_turnovers(visits, per_month: dict) -> None:
+    """Each month's median turnover: the middle one or two of its `visits` in turnover order, read off the index
+    visit_turnover_idx (budget year, month, turnover of valid visits) — a few entries per month, where a median
+    aggregate sorts every visit of the year. One query on PostgreSQL; one per month where a compound query cannot
+    hold a LIMIT (SQLite)."""
+    middles = [
+        visits.filter(due_month=month.month)
+        .order_by("turnover")
+        .values_list("due_month", "turnover")[(month.visits - 1) // 2 : month.visits // 2 + 1]
+        for month in per_month.values()
+        if month.visits
+    ]
+    if len(middles) > 1 and connections[visits.db].features.supports_slicing_ordering_in_compound:
+        middles = [middles[0].union(*middles[1:], all=True)]
+    found = defaultdict(list)
+    for middle in middles:
+        for month, turnover in middle:
+            found[month].append(turnover)
+    for month, values in found.items():
+        per_month[month].median_turnover = sum(values) / len(values)
+
+
 def outcomes(*, user, budget_year, today: datetime.date | None = None) -> Outcomes:
-    """The monitoring figures of a year in the user's scope, each family in one grouped query (seven in all with the
-    regencies, whatever the number of recipients): visits due / overdue / done per regency, running and growing
+    """The monitoring figures of a year in the user's scope in a fixed number of queries (seven with the regencies on
+    PostgreSQL, whatever the number of recipients): visits due / overdue / done per regency, running and growing
     businesses and the median turnover at each visit month, goods kept, KUBE stages, graduates against recipients,
     verification."""
     today = today or timezone.localdate()
@@ -409,43 +422,34 @@ def outcomes(*, user, budget_year, today: datetime.date | None = None) -> Outcom
     # 1. recipients, and the visits due / overdue / done per regency
     schedule_counts(user=user, budget_year=budget_year, today=today, into=regencies)
 
-    # 2. business status and turnover at each month
-    visits = visits_visible_to(user).valid().filter(budget_year=budget_year, due_month__in=months)
+    # 2–4. business status at each visit month, KUBE stages, goods conditions (counted on each visit when recorded: no
+    # join of every goods line): one pass over the year's valid visits, a few rows per month, program and stage …
+    visits = visits_visible_to(user).valid().filter(budget_year=budget_year)
     per_month = {m: MonthOutcome(m) for m in months}
-    postgres = connection.vendor == "postgresql"
-    extra = {"median": Median("turnover")} if postgres else {}
+    totals = dict.fromkeys(GOODS_COUNT_FIELDS, 0)
     for row in (
-        visits.values("due_month")
+        visits.values("due_month", "program", "stage")
         .annotate(
             n=Count("id"),
             running=Count("id", filter=Q(business_status__in=RUNNING_STATUSES)),
             growing=Count("id", filter=Q(business_status=BusinessStatus.GROWING)),
-            **extra,
+            **{condition: Sum(name) for condition, name in GOODS_COUNT_FIELDS.items()},
         )
         .order_by()
     ):
-        month = per_month[row["due_month"]]
-        month.visits, month.running, month.growing = row["n"], row["running"], row["growing"]
-        month.median_turnover = row.get("median")
-    if not postgres:  # the embedded SQLite database of `make run`: small, so the median in Python is fine
-        values = defaultdict(list)
-        for month, turnover in visits.values_list("due_month", "turnover"):
-            values[month].append(turnover)
-        for month, found in values.items():
-            per_month[month].median_turnover = statistics.median(found)
-
-    # 3. KUBE stages at each month
-    for row in visits.filter(program="KUBE").exclude(stage="").values("due_month", "stage").annotate(n=Count("id")):
-        per_month[row["due_month"]].stages[row["stage"]] = row["n"]
-
-    # 4. goods conditions at visits (counted on each visit when recorded: no join of every goods line)
-    totals = (
-        visits_visible_to(user)
-        .valid()
-        .filter(budget_year=budget_year)
-        .aggregate(**{condition: Sum(name) for condition, name in GOODS_COUNT_FIELDS.items()})
-    )
+        for condition in totals:
+            totals[condition] += row[condition]
+        month = per_month.get(row["due_month"])
+        if month is None:  # an extra visit: its goods only
+            continue
+        month.visits += row["n"]
+        month.running += row["running"]
+        month.growing += row["growing"]
+        if row["program"] == Program.KUBE and row["stage"]:
+            month.stages[row["stage"]] = row["n"]
     goods = {condition: n for condition, n in totals.items() if n}
+    # … and the median turnover of each month from its middle visits
+    _median_turnovers(visits, per_month)
 
     # 5. graduates per regency and program
     for row in (

@@ -84,7 +84,7 @@ def test_the_operator_sees_only_their_regency(balikpapan):
 
 
 def test_the_query_count_does_not_grow_with_the_recipients():
-    deliver(ApprovedItemFactory(), handed_over_on=_days_ago(200))
+    _visit(deliver(ApprovedItemFactory(), handed_over_on=_days_ago(200)), 3)  # a month with visits: its median
     user = PimpinanFactory()
     _outcomes(user)
     with CaptureQueriesContext(connection) as first:
@@ -104,3 +104,30 @@ def test_the_dashboard_shows_the_outcomes(client):
     page = client.get(reverse("reports:dashboard"), {"tahun": 2024}).content.decode()
     assert "Hasil pemantauan" in page and "Bulan ke-3" in page
     assert Regency.objects.get(code="64.72").name in page
+
+
+def test_the_median_turnover_is_the_middle_of_the_months_valid_visits_in_sight(balikpapan):
+    """Read off the middle of each month's visits in turnover order: the mean of the two middle ones for an even
+    count, void visits and extra visits left out (their goods still counted), another regency's visits out of an
+    operator's sight."""
+    handovers = [deliver(ApprovedItemFactory(), handed_over_on=_days_ago(400)) for _ in range(5)]
+    for handover, turnover in zip(handovers[:4], (4_000_000, 1_000_000, 9_000_000, 2_000_000), strict=True):
+        _visit(handover, 3, turnover=Decimal(turnover))
+    for handover, turnover in zip(handovers[:3], (5_000_000, 7_000_000, 6_000_000), strict=True):
+        _visit(handover, 6, turnover=Decimal(turnover))
+    services.visit_void(visit=_visit(handovers[4], 12, turnover=Decimal(1)), reason="Salah catat", actor=None)
+    _visit(handovers[4], 12, turnover=Decimal(8_000_000))
+    _visit(handovers[4], None, turnover=Decimal(0))  # an extra visit: not a visit month's
+    elsewhere = deliver(
+        ApprovedItemFactory(proposal__regency=balikpapan), regency=balikpapan, handed_over_on=_days_ago(400)
+    )
+    _visit(elsewhere, 6, turnover=Decimal(100))
+
+    [three, six, twelve] = _outcomes().months
+    assert (three.visits, three.median_turnover) == (4, 3_000_000)  # (2 + 4) / 2
+    assert (six.visits, six.median_turnover) == (4, 5_500_000)
+    assert (twelve.visits, twelve.median_turnover) == (1, 8_000_000)
+    [three, six, twelve] = _outcomes(OperatorFactory()).months  # Samarinda's officer
+    assert (six.visits, six.median_turnover) == (3, 6_000_000)
+    # every valid visit's goods, the extra one's too; none of the voided one's
+    assert _outcomes().goods_total == 10 * len(_goods(handovers[0]))
