@@ -5,7 +5,7 @@ realised money; everything through the user's scope."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
+from django.db.models import Case, Count, Q, Sum, Value, When
 
 from audit.models import AuditEvent
 from disbursements.models import Allocation, Handover
@@ -19,6 +19,8 @@ from training.selectors import attended, trained_condition
 
 STAGES = ["proposed", "approved", "allocated", "trained", "delivered"]
 STAGE_LABELS = ["Diusulkan", "Disetujui", "Dialokasikan", "Bimtek", "Diserahkan"]
+# How far an item has come, as recap() counts it: the index in STAGES of the last stage it reached.
+_PROPOSED, _APPROVED, _ALLOCATED, _TRAINED, _DELIVERED = range(len(STAGES))
 
 
 @dataclass
@@ -127,34 +129,31 @@ def recap(*, user, budget_year: BudgetYear) -> Recap:
         if n:
             line.awaiting_scan, line.awaiting_value = n, value
 
-    # Every item of the year and the approved ones' stages in one grouped query: each item's facts — approved,
-    # delivered (a realised BAST), allocated (an active allocation), trained (the rule of
-    # training.selectors.attended) — are IN (subquery), which PostgreSQL hashes once, evaluated once per item and
-    # grouped on; Python adds up the few combinations per regency and program. Allocated = delivered or allocated;
-    # trained = delivered, or allocated with the Bimtek attended.
-    items = ProposalItem.objects.filter(user.regency_q("proposal__regency"), proposal__budget_year=budget_year)
-    facts = {
-        "is_approved": Q(status=ItemStatus.APPROVED),
-        "is_delivered": Q(pk__in=Handover.objects.realised().filter(scope).values("allocation__item")),
-        "is_allocated": Q(pk__in=Allocation.objects.filter(scope, status=Allocation.Status.ACTIVE).values("item")),
-        "is_trained": trained_condition(budget_year),
-    }
-    stages = (
-        items.order_by()
-        .annotate(
-            **{name: ExpressionWrapper(condition, output_field=BooleanField()) for name, condition in facts.items()}
-        )
-        .values_list("proposal__regency", "proposal__program", *facts)
-        .annotate(n=Count("id"))
+    # Every item of the year in one grouped query, on how far it has come: one CASE whose facts — delivered (a
+    # realised BAST), allocated (an active allocation), trained (the rule of training.selectors.attended) — are IN
+    # (subquery), which PostgreSQL hashes once; a fact is only looked up for the items the earlier ones left, so the
+    # Bimtek sets are never built when every approved item is delivered. Python adds up the few rows per regency and
+    # program: allocated = delivered or allocated; trained = delivered, or allocated with the Bimtek attended.
+    delivered = Q(pk__in=Handover.objects.realised().filter(scope).values("allocation__item"))
+    allocated = Q(pk__in=Allocation.objects.filter(scope, status=Allocation.Status.ACTIVE).values("item"))
+    stage = Case(
+        When(~Q(status=ItemStatus.APPROVED), then=Value(_PROPOSED)),
+        When(delivered, then=Value(_DELIVERED)),
+        When(
+            allocated, then=Case(When(trained_condition(budget_year), then=Value(_TRAINED)), default=Value(_ALLOCATED))
+        ),
+        default=Value(_APPROVED),
     )
-    for regency, program, is_approved, is_delivered, is_allocated, is_trained, n in stages:
+    items = ProposalItem.objects.filter(user.regency_q("proposal__regency"), proposal__budget_year=budget_year)
+    for regency, program, reached, n in (
+        items.order_by()
+        .annotate(stage=stage)
+        .values_list("proposal__regency", "proposal__program", "stage")
+        .annotate(n=Count("id"))
+    ):
         counts = lines[(regency, program)].counts
-        counts["proposed"] += n
-        if is_approved:
-            counts["approved"] += n
-            counts["delivered"] += n if is_delivered else 0
-            counts["allocated"] += n if is_delivered or is_allocated else 0
-            counts["trained"] += n if is_delivered or (is_allocated and is_trained) else 0
+        for passed in STAGES[: reached + 1]:
+            counts[passed] += n
     return Recap(budget_year=budget_year, lines=list(lines.values()))
 
 
