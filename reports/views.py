@@ -1,11 +1,13 @@
 """The leadership dashboard and the reports page with its workbooks (each in the user's scope, audited)."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from audit.exports import audited_export
 from beneficiaries.permissions import can_see_full_nik
@@ -40,10 +42,14 @@ def dashboard(request):
     require(can_view_dashboard(request.user))
     budget_year, years = _budget_year(request)
     context = {"budget_year": budget_year, "years": years, "stages": selectors.STAGE_LABELS}
+    if budget_year and request.GET.get("perbarui"):
+        # "Perbarui" recounts now, then shows the page at its plain address: reloading it does not count again.
+        if not dashboard_figures.recount(request.user, budget_year):
+            messages.info(request, "Angka sedang dihitung ulang. Muat ulang halaman ini sebentar lagi.")
+        return redirect(f"{request.path}?{urlencode({'tahun': budget_year.year})}")
     if budget_year:
-        # Counted at most once a minute per scope, in the background when a worker runs (the page says as of when);
-        # "Perbarui" recounts now.
-        figures = dashboard_figures.figures(request.user, budget_year, recount=bool(request.GET.get("perbarui")))
+        # Counted at most once a minute per scope, in the background when a worker runs (the page says as of when).
+        figures = dashboard_figures.figures(request.user, budget_year)
         context.update(
             figures,
             activity=selectors.recent_activity(user=request.user),
