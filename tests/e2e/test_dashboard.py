@@ -33,6 +33,11 @@ def test_pimpinan_switches_year_and_downloads_the_recap(page, login, live_server
     expect(page.get_by_test_id("dash-committed")).to_have_text("Rp0")
     page.get_by_label("Tahun anggaran").select_option("2024")
     expect(page.get_by_test_id("dash-committed")).to_have_text("Rp8.000.000")
+    more = ApprovedItemFactory()
+    allocations_create(item_ids=[more.pk], lines=package_lines(PackageFactory()), actor=None)
+    page.get_by_test_id("dash-as-of").get_by_role("link", name="Perbarui").click()  # counted, then the plain address
+    expect(page.get_by_test_id("dash-committed")).to_have_text("Rp12.000.000")
+    assert page.url.endswith("/dasbor/?tahun=2024")
 
     page.get_by_role("link", name="Unduh laporan Excel tahun 2024").click()
     with page.expect_download() as download:
@@ -43,4 +48,4 @@ def test_pimpinan_switches_year_and_downloads_the_recap(page, login, live_server
     sheet = load_workbook(saved).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "DINAS SOSIAL PROVINSI KALIMANTAN TIMUR" and rows[1][0] == "Rekapitulasi per Kabupaten/Kota"
-    assert rows[-1][0] == "JUMLAH" and rows[-1][2] == 20000000 and rows[-1][9] == 8000000 and rows[-1][11] == 12000000
+    assert rows[-1][0] == "JUMLAH" and rows[-1][2] == 20000000 and rows[-1][9] == 12000000 and rows[-1][11] == 8000000
