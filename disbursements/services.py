@@ -238,7 +238,7 @@ def _void_reason(reason: str | None) -> str:
 def allocation_void(*, allocation: Allocation, reason: str, actor) -> Allocation:
     """Void an active allocation (never deleted): its value returns to the ceiling's remaining amount."""
     reason = _void_reason(reason)
-    allocation = Allocation.objects.select_for_update().select_related("budget_year").get(pk=allocation.pk)
+    allocation = Allocation.objects.select_for_update(of=("self",)).select_related("budget_year").get(pk=allocation.pk)
     if allocation.status != Allocation.Status.ACTIVE:
         raise ValidationError("Alokasi ini sudah dibatalkan.")
     ensure_year_writable(allocation.budget_year)
@@ -415,7 +415,7 @@ def handover_attach(*, handover: Handover, field: str, upload, actor) -> Handove
 def handover_void(*, handover: Handover, reason: str, actor) -> Handover:
     """Void a BAST (it keeps its number; never deleted): its value no longer counts as realised."""
     reason = _void_reason(reason)
-    handover = Handover.objects.select_for_update().select_related("budget_year").get(pk=handover.pk)
+    handover = Handover.objects.select_for_update(of=("self",)).select_related("budget_year").get(pk=handover.pk)
     if handover.status != Handover.Status.DELIVERED:
         raise ValidationError("BAST ini sudah dibatalkan.")
     ensure_year_writable(handover.budget_year)

@@ -4,7 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from audit.services import audit_record, snapshot
 from core.formatting import rupiah
@@ -37,9 +37,22 @@ def budget_year_update(*, budget_year: BudgetYear, data: dict[str, Any], actor) 
 
 
 def ensure_year_writable(budget_year: BudgetYear) -> None:
-    """A closed budget year is read-only: nothing of its money may change any more."""
+    """A closed budget year is read-only: nothing of its money may change any more. Call it inside the write's
+    transaction: the year's status is read afresh under a share lock on its row (PostgreSQL; SQLite runs one writer
+    at a time), held until that transaction ends — closing the year waits for the writes under way, and a write after
+    the close sees it, while writers of the same year, and rows that refer to it, never wait for one another."""
+    budget_year.status = _status_held(budget_year.pk)
     if budget_year.status == BudgetYear.Status.CLOSED:
         raise ValidationError(f"{budget_year} sudah ditutup: datanya tidak dapat diubah lagi.")
+
+
+def _status_held(pk: int) -> str:
+    # FOR SHARE (which the ORM cannot ask for): not FOR UPDATE, which would make every writer of the year wait for
+    # the others, and every insert of a row that refers to the year (its foreign key takes a KEY SHARE lock).
+    held = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT "status" FROM "{BudgetYear._meta.db_table}" WHERE "id" = %s{held}', [pk])
+        return cursor.fetchone()[0]
 
 
 @transaction.atomic

@@ -61,7 +61,7 @@ def _user(actor):
 
 
 def _locked(proposal: Proposal) -> Proposal:
-    return Proposal.objects.select_for_update().select_related("budget_year").get(pk=proposal.pk)
+    return Proposal.objects.select_for_update(of=("self",)).select_related("budget_year").get(pk=proposal.pk)
 
 
 def _require_draft(proposal: Proposal) -> None:

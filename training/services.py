@@ -47,7 +47,7 @@ def session_save(*, session: TrainingSession | None = None, data: dict[str, Any]
 def participants_invite(*, session: TrainingSession, item_ids, actor) -> list[Attendance]:
     """Invite approved recipients of the session's year, program and regency: a WRSE woman herself, every
     member of a KUBE group individually. Already invited people are skipped; refuses beyond capacity."""
-    session = TrainingSession.objects.select_for_update().select_related("budget_year").get(pk=session.pk)
+    session = TrainingSession.objects.select_for_update(of=("self",)).select_related("budget_year").get(pk=session.pk)
     ensure_year_writable(session.budget_year)
     items = list(
         ProposalItem.objects.filter(
@@ -92,7 +92,9 @@ def attendance_mark(*, attendance: Attendance, status: str, actor) -> Attendance
     """Record (or correct) one participant's attendance."""
     if status not in AttendanceStatus.values:
         raise ValidationError("Status kehadiran tidak dikenal.")
-    attendance = Attendance.objects.select_for_update().select_related("session__budget_year").get(pk=attendance.pk)
+    attendance = (
+        Attendance.objects.select_for_update(of=("self",)).select_related("session__budget_year").get(pk=attendance.pk)
+    )
     ensure_year_writable(attendance.session.budget_year)
     if attendance.status == status:
         return attendance
@@ -114,7 +116,7 @@ def attendance_mark(*, attendance: Attendance, status: str, actor) -> Attendance
 def attendance_apply(*, session: TrainingSession, statuses: dict[int, str], actor) -> int:
     """Record many participants' attendance at once (the imported sheet): {attendance id: status}. All or
     nothing; returns how many changed."""
-    session = TrainingSession.objects.select_for_update().select_related("budget_year").get(pk=session.pk)
+    session = TrainingSession.objects.select_for_update(of=("self",)).select_related("budget_year").get(pk=session.pk)
     ensure_year_writable(session.budget_year)
     rows = {a.pk: a for a in session.attendances.select_for_update().filter(pk__in=statuses)}
     changed = []
