@@ -307,7 +307,9 @@ def kube_member_add(*, group: KubeGroup, person: Person, role: str, actor) -> Ku
 @transaction.atomic
 def kube_member_remove(*, member: KubeMember, actor) -> None:
     """Take a person out of a group (the group may then be incomplete until someone is added)."""
-    member = KubeMember.objects.select_for_update().select_related("group", "person").get(pk=member.pk)
+    member = (
+        KubeMember.objects.select_for_update(of=("self", "group")).select_related("group", "person").get(pk=member.pk)
+    )
     _check_village_in_scope(member.group.village, actor)
     before = _member_snapshot(member)
     audit_record(
@@ -320,7 +322,9 @@ def kube_member_remove(*, member: KubeMember, actor) -> None:
 def kube_member_change_role(*, member: KubeMember, role: str, actor) -> KubeMember:
     """Give a member another role. An officer role held by someone else is swapped: that person takes
     this member's former role, so the group never has two chairs (nor loses one)."""
-    member = KubeMember.objects.select_for_update().select_related("group", "person").get(pk=member.pk)
+    member = (
+        KubeMember.objects.select_for_update(of=("self", "group")).select_related("group", "person").get(pk=member.pk)
+    )
     _check_village_in_scope(member.group.village, actor)
     if role == member.role:
         return member
@@ -328,7 +332,7 @@ def kube_member_change_role(*, member: KubeMember, role: str, actor) -> KubeMemb
         raise ValidationError("Jabatan tidak dikenal.")
     holder = None
     if role in OFFICER_ROLES:
-        holder = member.group.members.select_for_update().select_related("person").filter(role=role).first()
+        holder = member.group.members.select_for_update(of=("self",)).select_related("person").filter(role=role).first()
     old_role = member.role
     if holder:
         holder_before = _member_snapshot(holder)
