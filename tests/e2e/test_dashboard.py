@@ -49,3 +49,23 @@ def test_pimpinan_switches_year_and_downloads_the_recap(page, login, live_server
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "DINAS SOSIAL PROVINSI KALIMANTAN TIMUR" and rows[1][0] == "Rekapitulasi per Kabupaten/Kota"
     assert rows[-1][0] == "JUMLAH" and rows[-1][2] == 20000000 and rows[-1][9] == 12000000 and rows[-1][11] == 8000000
+
+
+def test_a_second_perbarui_while_counting_says_so_on_a_phone(page, login, live_server, settings, tmp_path):
+    from django.core.cache import cache
+
+    from reports.dashboard import cache_key
+
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    cache.clear()
+    ApprovedItemFactory()
+    head = PimpinanFactory()
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(head.username, PASSWORD)
+    page.goto(f"{live_server.url}/dasbor/?tahun=2024")
+    cache.add(f"{cache_key(head, BudgetYear.objects.get(year=2024))}:counting", 1)  # a colleague's count under way
+    page.get_by_test_id("dash-as-of").get_by_role("link", name="Perbarui").click()
+    expect(page.get_by_text("Angka sedang dihitung ulang. Muat ulang halaman ini sebentar lagi.")).to_be_visible()
+    assert page.url.endswith("/dasbor/?tahun=2024")
+    page.screenshot(path=tmp_path / "perbarui-390.png")
+    cache.clear()
