@@ -77,13 +77,18 @@ def store(user, budget_year) -> dict:
     return counted
 
 
+def counting_key(user, budget_year) -> str:
+    """Held while a visit counts the scope's figures ("Perbarui")."""
+    return f"{cache_key(user, budget_year)}:counting"
+
+
 def recount(user, budget_year) -> bool:
     """Count the scope's figures now and keep them ("Perbarui") — unless another visit is counting them right now (a
     double click, a colleague of the same scope): its copy is what the next visit shows. Whether it counted. A
     recount asked of the worker does not hold it back: the worker may be slow, or away."""
     if not settings.DASHBOARD_CACHE_SECONDS:
         return True  # nothing kept: every visit counts
-    counting = f"{cache_key(user, budget_year)}:counting"
+    counting = counting_key(user, budget_year)
     if not cache.add(counting, 1, COUNTING_SECONDS):
         return False
     try:

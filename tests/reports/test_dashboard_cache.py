@@ -66,14 +66,14 @@ def test_a_recount_under_way_is_not_started_twice(client, queued):
     """A second "Perbarui" (a double click, a colleague of the same scope) while a visit counts the scope's figures
     does not count them again: it says so and shows the copy it has. A recount asked of the worker does not hold
     "Perbarui" back (the worker may be away)."""
-    from reports.dashboard import cache_key, recount_key
+    from reports.dashboard import counting_key, recount_key
 
     ApprovedItemFactory()
     user = PimpinanFactory()
     client.force_login(user)
     first = _get(client)[0]
     ApprovedItemFactory()
-    counting = f"{cache_key(user, first['budget_year'])}:counting"
+    counting = counting_key(user, first["budget_year"])
     cache.add(counting, 1)  # another visit is counting this scope's figures
     with CaptureQueriesContext(connection) as queries:
         shown, _, html = _recount(client)
