@@ -132,7 +132,6 @@ def main():
 
     parts = [
         ("  of which attendance rate", lambda: selectors.attendance_rate(user=user, budget_year=budget_year)),
-        ("  of which realisation by month", lambda: selectors.realisation_by_month(user=user, budget_year=budget_year)),
         ("  of which monitoring outcomes", lambda: outcomes(user=user, budget_year=budget_year)),
         ("  of which complaint figures", lambda: complaint_figures(user=user, year=YEAR)),
         ("  of which recent activity", lambda: selectors.recent_activity(user=user)),

@@ -30,7 +30,7 @@ def count(user, budget_year) -> dict:
     recap = selectors.recap(user=user, budget_year=budget_year)
     per_regency = recap.per_regency()
     present, invited, rate = selectors.attendance_rate(user=user, budget_year=budget_year)
-    months = selectors.realisation_by_month(user=user, budget_year=budget_year)
+    months = recap.by_month()
     return dict(
         recap=recap,
         total=recap.total(),

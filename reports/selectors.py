@@ -5,22 +5,21 @@ realised money; everything through the user's scope."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, Q, Sum, Value, When
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
 
 from audit.models import AuditEvent
 from disbursements.models import Allocation, Handover
 from monitoring.models import Assessment, Recommendation, Visit
 from programs.models import BudgetYear, Program
 from programs.selectors import ceilings_visible_to
-from proposals.models import ItemStatus, ProposalItem
+from proposals.models import ItemCount, ItemStatus, Proposal, ProposalItem
 from regions.models import Regency
 from training.models import Attendance, AttendanceStatus
 from training.selectors import attended, trained_condition
 
 STAGES = ["proposed", "approved", "allocated", "trained", "delivered"]
 STAGE_LABELS = ["Diusulkan", "Disetujui", "Dialokasikan", "Bimtek", "Diserahkan"]
-# How far an item has come, as recap() counts it: the index in STAGES of the last stage it reached.
-_PROPOSED, _APPROVED, _ALLOCATED, _TRAINED, _DELIVERED = range(len(STAGES))
 
 
 @dataclass
@@ -75,6 +74,7 @@ class Line:
 class Recap:
     budget_year: BudgetYear
     lines: list[Line]
+    realised_months: dict = field(default_factory=dict)  # first day of a month -> value of the BASTs realised in it
 
     def total(self, program: str | None = None) -> Line:
         total = Line(regency=None, program=program or "")
@@ -94,89 +94,109 @@ class Recap:
         """Regencies with no ceiling for either program yet."""
         return [line.regency for line in self.per_regency() if not line.has_ceiling]
 
+    def by_month(self) -> list[dict]:
+        """The realised budget (BASTs with their signed scan) month by month of the handover date, with the running
+        total and its share of the ceilings: [{"month", "value", "cumulative", "percent"}]."""
+        ceiling = sum(line.amount for line in self.lines)
+        running, rows = Decimal(0), []
+        for month in sorted(self.realised_months):
+            value = self.realised_months[month]
+            running += value
+            percent = round(float(running) * 100 / float(ceiling), 1) if ceiling else 0.0
+            rows.append({"month": month, "value": value, "cumulative": running, "percent": percent})
+        return rows
+
 
 def recap(*, user, budget_year: BudgetYear) -> Recap:
     """Every figure per regency × program in the user's scope. Money: ceilings, the sum of active
-    allocations (= each ceiling's committed), the value of delivered handovers. Counts: items proposed,
-    approved, allocated (an active allocation or a delivery), trained (allocated and Bimtek attended: the
-    woman, or a KUBE's three officers), delivered. A fixed number of queries, whatever the size."""
+    allocations (= each ceiling's committed), the value of delivered handovers, month by month. Counts: items
+    proposed, approved, allocated (an active allocation), trained (delivered, or allocated and Bimtek attended: the
+    woman, or a KUBE's three officers), delivered (a realised BAST). A fixed number of queries, whatever the size;
+    none reads every item.
+
+    The counts rest on rules the database and the services keep: an allocation is made for an approved item of an
+    approved proposal, whose decision no longer changes (proposals.services); one active allocation per item
+    (allocation_one_active); one delivered BAST per allocation (handover_one_delivered); an allocation with a
+    delivered BAST cannot be voided (disbursements.services.allocation_void). So an item is allocated exactly when
+    it has an active allocation, and delivered exactly when it has a realised BAST — each counted on its own table."""
     regencies = list(Regency.objects.filter(user.regency_q("pk")).order_by("code"))
     lines = {(r.pk, p): Line(regency=r, program=p) for r in regencies for p in Program.values}
     for c in ceilings_visible_to(user).filter(budget_year=budget_year):
         line = lines[(c.regency_id, c.program)]
         line.target, line.amount, line.has_ceiling = c.target_count, c.amount, True
+    # Proposed and approved from the item counts the triggers keep (proposals.ItemCount): a few rows per proposal.
+    for regency, program, status, n in (
+        ItemCount.objects.filter(
+            proposal__in=Proposal.objects.filter(user.regency_q("regency"), budget_year=budget_year)
+        )
+        .values_list("proposal__regency", "proposal__program", "status")
+        .annotate(n=Sum("n"))
+        .order_by()
+    ):
+        counts = lines[(regency, program)].counts
+        counts["proposed"] += n
+        if status == ItemStatus.APPROVED:
+            counts["approved"] += n
     scope = Q(user.regency_q("regency"), budget_year=budget_year)
-    for regency, program, value in (
+    for regency, program, value, n in (
         Allocation.objects.filter(scope, status=Allocation.Status.ACTIVE)
         .values_list("regency", "program")
-        .annotate(value=Sum("total"))
+        .annotate(value=Sum("total"), n=Count("id"))
+        .order_by()
     ):
-        lines[(regency, program)].committed = value
-    # Delivered BASTs in one pass: realised (the signed scan attached) and awaiting their scan.
+        line = lines[(regency, program)]
+        line.committed, line.counts["allocated"] = value, n
+    # Delivered BASTs in one pass, per month of the handover: realised (the signed scan attached) and awaiting it.
     awaiting = Q(signed_scan="")
-    for regency, program, realised, n, value in (
+    months: dict = {}
+    for regency, program, month, realised, delivered, n, value in (
         Handover.objects.delivered()
         .filter(scope)
-        .values_list("regency", "program")
+        .annotate(month=TruncMonth("handed_over_on"))
+        .values_list("regency", "program", "month")
         .annotate(
             realised=Sum("value", filter=~awaiting),
+            delivered=Count("id", filter=~awaiting),
             n=Count("id", filter=awaiting),
             value=Sum("value", filter=awaiting),
         )
+        .order_by()
     ):
         line = lines[(regency, program)]
-        line.realised = realised or line.realised
-        if n:
-            line.awaiting_scan, line.awaiting_value = n, value
-
-    # Every item of the year in one grouped query, on how far it has come: one CASE whose facts — delivered (a
-    # realised BAST), allocated (an active allocation), trained (the rule of training.selectors.attended) — are IN
-    # (subquery), which PostgreSQL hashes once; a fact is only looked up for the items the earlier ones left, so the
-    # Bimtek sets are never built when every approved item is delivered. Python adds up the few rows per regency and
-    # program: allocated = delivered or allocated; trained = delivered, or allocated with the Bimtek attended.
-    delivered = Q(pk__in=Handover.objects.realised().filter(scope).values("allocation__item"))
-    allocated = Q(pk__in=Allocation.objects.filter(scope, status=Allocation.Status.ACTIVE).values("item"))
-    stage = Case(
-        When(~Q(status=ItemStatus.APPROVED), then=Value(_PROPOSED)),
-        When(delivered, then=Value(_DELIVERED)),
-        When(
-            allocated, then=Case(When(trained_condition(budget_year), then=Value(_TRAINED)), default=Value(_ALLOCATED))
-        ),
-        default=Value(_APPROVED),
-    )
-    items = ProposalItem.objects.filter(user.regency_q("proposal__regency"), proposal__budget_year=budget_year)
-    for regency, program, reached, n in (
-        items.order_by()
-        .annotate(stage=stage)
-        .values_list("proposal__regency", "proposal__program", "stage")
-        .annotate(n=Count("id"))
-    ):
-        counts = lines[(regency, program)].counts
-        for passed in STAGES[: reached + 1]:
-            counts[passed] += n
-    return Recap(budget_year=budget_year, lines=list(lines.values()))
+        line.realised += realised or 0
+        line.counts["delivered"] += delivered
+        line.awaiting_scan += n
+        line.awaiting_value += value or 0
+        if realised:
+            months[month] = months.get(month, 0) + realised
+    # Trained: every delivered item, and of the allocated ones not delivered yet those whose Bimtek rule holds
+    # (training.selectors.trained_condition) — looked up only where some are left (none once all are delivered).
+    for line in lines.values():
+        line.counts["trained"] = line.counts["delivered"]
+    waiting = [key for key, line in lines.items() if line.counts["allocated"] > line.counts["delivered"]]
+    if waiting:
+        delivered = Handover.objects.realised().filter(scope).values("allocation__item")
+        allocated = Allocation.objects.filter(scope, status=Allocation.Status.ACTIVE).values("item")
+        for regency, program, n in (
+            ProposalItem.objects.filter(
+                user.regency_q("proposal__regency"),
+                trained_condition(budget_year),
+                proposal__budget_year=budget_year,
+                proposal__regency__in={regency for regency, _ in waiting},
+                pk__in=allocated,
+            )
+            .exclude(pk__in=delivered)
+            .values_list("proposal__regency", "proposal__program")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            lines[(regency, program)].counts["trained"] += n
+    return Recap(budget_year=budget_year, lines=list(lines.values()), realised_months=months)
 
 
 def realisation_by_month(*, user, budget_year: BudgetYear) -> list[dict]:
-    """The year's realised budget (BASTs with their signed scan) month by month of the handover date, in the user's
-    scope, with the running total and its share of the ceilings: [{"month", "value", "cumulative", "percent"}]."""
-    from django.db.models.functions import TruncMonth
-
-    ceiling = ceilings_visible_to(user).filter(budget_year=budget_year).aggregate(total=Sum("amount"))["total"] or 0
-    months = (
-        Handover.objects.realised()
-        .filter(user.regency_q("regency"), budget_year=budget_year)
-        .annotate(month=TruncMonth("handed_over_on"))
-        .values("month")
-        .annotate(value=Sum("value"))
-        .order_by("month")
-    )
-    running, rows = Decimal(0), []
-    for row in months:
-        running += row["value"]
-        percent = round(float(running) * 100 / float(ceiling), 1) if ceiling else 0.0
-        rows.append({"month": row["month"], "value": row["value"], "cumulative": running, "percent": percent})
-    return rows
+    """The year's realised budget month by month (recap().by_month())."""
+    return recap(user=user, budget_year=budget_year).by_month()
 
 
 def attendance_rate(*, user, budget_year: BudgetYear) -> tuple[int, int, float | None]:

@@ -5,6 +5,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from disbursements.models import Allocation
@@ -61,3 +63,23 @@ def test_the_dashboard_shows_the_target_idle_regencies_and_each_regencys_share(c
     assert line.committed_percent == 20.0 and line.absorption == 20.0
     assert 'data-testid="idle"' in page and "Balikpapan" in page.split('data-testid="idle"')[1].split("</ul>")[0]
     assert "dari pagu kabupaten/kota" in page
+
+
+def test_once_every_allocated_recipient_is_delivered_the_recap_reads_no_item(two_deliveries):
+    """The funnel is counted on the item counts the triggers keep, the allocations and the BASTs: no query walks the
+    year's items (100,000 of them at the end of a season) unless some allocated recipient is still waiting for the
+    goods — then only to apply the Bimtek rule to those."""
+    pimpinan, budget_year = PimpinanFactory(), two_deliveries[0].proposal.budget_year
+    with CaptureQueriesContext(connection) as queries:
+        total = recap(user=pimpinan, budget_year=budget_year).total()
+    assert total.counts == {"proposed": 2, "approved": 2, "allocated": 2, "trained": 2, "delivered": 2}
+    assert not [q for q in queries if "proposals_proposalitem" in q["sql"]]
+
+    waiting = ApprovedItemFactory()  # allocated, Bimtek attended, not handed over yet
+    session = TrainingSessionFactory()
+    for attendance in participants_invite(session=session, item_ids=[waiting.pk], actor=None):
+        attendance_mark(attendance=attendance, status="present", actor=None)
+    allocations_create(item_ids=[waiting.pk], lines=package_lines(PackageFactory()), actor=None)
+    ApprovedItemFactory()  # approved only
+    total = recap(user=pimpinan, budget_year=budget_year).total()
+    assert total.counts == {"proposed": 4, "approved": 4, "allocated": 3, "trained": 3, "delivered": 2}
