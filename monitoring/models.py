@@ -92,6 +92,9 @@ class Visit(models.Model):
     regency = models.ForeignKey(
         "regions.Regency", on_delete=models.PROTECT, related_name="+", verbose_name=_("kabupaten/kota")
     )
+    # The BAST's date, which never changes once signed: the visits done per schedule window are counted on the
+    # visits alone (monitoring.selectors.outcomes), with no join to every BAST of the year.
+    handed_over_on = models.DateField(_("tanggal serah terima"), editable=False)
     due_month = models.PositiveSmallIntegerField(
         _("kunjungan bulan ke"), null=True, blank=True, help_text=_("Kosong untuk kunjungan tambahan.")
     )

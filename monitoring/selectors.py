@@ -347,19 +347,40 @@ def _window(bounds, field_name: str) -> Q:
     return Q(**{f"{field_name}__lte": high}) & (Q(**{f"{field_name}__gte": low}) if low else Q())
 
 
-def schedule_counts(*, user, budget_year, today: datetime.date, into: dict | None = None) -> dict:
+def _windows(months, today: datetime.date) -> dict:
+    """{(state, month): the range of BAST dates whose visit of that month is in that state today}."""
+    return {
+        (state_, month): schedule.handed_over_by(month, state_=state_, today=today)
+        for month in months
+        for state_ in (schedule.DUE, schedule.OVERDUE)
+    }
+
+
+def _done_counts(budget_year, months, windows) -> dict:
+    """The aggregates counting, on the visits alone, those done in each schedule window (each with its BAST's date)
+    and in all: valid visits of a scheduled month to a BAST not voided."""
+    voided = ~Q(handover__in=Handover.objects.filter(budget_year=budget_year, status=Handover.Status.VOID))
+    counts = {"done": Count("id", filter=Q(due_month__in=months) & voided)}
+    for (state_, month), window in windows.items():
+        in_window = Q(due_month=month) & _window(window, "handed_over_on")
+        counts[f"{state_}_{month}"] = Count("id", filter=in_window & voided)
+    return counts
+
+
+def schedule_counts(
+    *, user, budget_year, today: datetime.date, into: dict | None = None, done: list[dict] | None = None
+) -> dict:
     """Per regency in the user's sight: recipients per program, and the scheduled visits due / overdue (not yet
-    recorded) and done today, in two grouped queries. {regency code: RegencyOutcome}."""
+    recorded) and done today, in two grouped queries (one when the rows of _done_counts are given, as outcomes()
+    counts them with its own). {regency code: RegencyOutcome}."""
     regencies = into if into is not None else {r.code: RegencyOutcome(r) for r in regencies_visible_to(user)}
     months = budget_year.months
     handovers = handovers_visible_to(user).delivered().filter(budget_year=budget_year)
     # The recipients, and the BASTs whose visit of each month is due / overdue today, per regency: a range of BAST
     #    dates per month and state (schedule.handed_over_by), on an indexed column, no subquery per row …
-    windows, counts = {}, {}
-    for month in months:
-        for state_ in (schedule.DUE, schedule.OVERDUE):
-            windows[(state_, month)] = schedule.handed_over_by(month, state_=state_, today=today)
-            counts[f"{state_}_{month}"] = Count("id", filter=_window(windows[(state_, month)], "handed_over_on"))
+    windows = _windows(months, today)
+    counts = {f"{state_}_{month}": Count("id", filter=_window(window, "handed_over_on"))
+              for (state_, month), window in windows.items()}  # fmt: skip
     for program in Program.values:
         counts[f"recipients_{program}"] = Count("id", filter=Q(program=program))
     for row in handovers.values("regency_id").annotate(**counts).order_by():
@@ -369,20 +390,19 @@ def schedule_counts(*, user, budget_year, today: datetime.date, into: dict | Non
             line.due = sum(row[f"{schedule.DUE}_{m}"] for m in months)
             line.overdue = sum(row[f"{schedule.OVERDUE}_{m}"] for m in months)
     # … less the visits already recorded for them, counted on the visits (one per BAST and month, by constraint)
-    done = (
-        visits_visible_to(user)
-        .valid()
-        .filter(budget_year=budget_year, due_month__in=months, handover__status=Handover.Status.DELIVERED)
-    )
-    counts = {"done": Count("id")}
-    for (state_, month), window in windows.items():
-        counts[f"{state_}_{month}"] = Count(
-            "id", filter=Q(due_month=month) & _window(window, "handover__handed_over_on")
+    if done is None:
+        done = (
+            visits_visible_to(user)
+            .valid()
+            .filter(budget_year=budget_year)
+            .values("regency_id")
+            .annotate(**_done_counts(budget_year, months, windows))
+            .order_by()
         )
-    for row in done.values("regency_id").annotate(**counts).order_by():
+    for row in done:
         line = regencies.get(row["regency_id"])
         if line is not None:
-            line.done = row["done"]
+            line.done += row["done"]
             line.due -= sum(row[f"{schedule.DUE}_{m}"] for m in months)
             line.overdue -= sum(row[f"{schedule.OVERDUE}_{m}"] for m in months)
     return regencies
@@ -411,7 +431,7 @@ def _median_turnovers(visits, per_month: dict) -> None:
 
 
 def outcomes(*, user, budget_year, today: datetime.date | None = None) -> Outcomes:
-    """The monitoring figures of a year in the user's scope in a fixed number of queries (seven with the regencies on
+    """The monitoring figures of a year in the user's scope in a fixed number of queries (six with the regencies on
     PostgreSQL, whatever the number of recipients): visits due / overdue / done per regency, running and growing
     businesses and the median turnover at each visit month, goods kept, KUBE stages, graduates against recipients,
     verification."""
@@ -419,24 +439,26 @@ def outcomes(*, user, budget_year, today: datetime.date | None = None) -> Outcom
     months = budget_year.months
     regencies = {r.code: RegencyOutcome(r) for r in regencies_visible_to(user).order_by("code")}
 
-    # 1. recipients, and the visits due / overdue / done per regency
-    schedule_counts(user=user, budget_year=budget_year, today=today, into=regencies)
-
-    # 2–4. business status at each visit month, KUBE stages, goods conditions (counted on each visit when recorded: no
-    # join of every goods line): one pass over the year's valid visits, a few rows per month, program and stage …
+    # 1–4. one pass over the year's valid visits, a few rows per regency, month, program and stage: the visits done in
+    # each schedule window; business status at each visit month; KUBE stages; goods conditions (counted on each visit
+    # when recorded: no join of every goods line) …
     visits = visits_visible_to(user).valid().filter(budget_year=budget_year)
     per_month = {m: MonthOutcome(m) for m in months}
     totals = dict.fromkeys(GOODS_COUNT_FIELDS, 0)
-    for row in (
-        visits.values("due_month", "program", "stage")
+    rows = list(
+        visits.values("regency_id", "due_month", "program", "stage")
         .annotate(
             n=Count("id"),
             running=Count("id", filter=Q(business_status__in=RUNNING_STATUSES)),
             growing=Count("id", filter=Q(business_status=BusinessStatus.GROWING)),
             **{condition: Sum(name) for condition, name in GOODS_COUNT_FIELDS.items()},
+            **_done_counts(budget_year, months, _windows(months, today)),
         )
         .order_by()
-    ):
+    )
+    # … with the recipients and the visits due / overdue per regency …
+    schedule_counts(user=user, budget_year=budget_year, today=today, into=regencies, done=rows)
+    for row in rows:
         for condition in totals:
             totals[condition] += row[condition]
         month = per_month.get(row["due_month"])
@@ -446,7 +468,7 @@ def outcomes(*, user, budget_year, today: datetime.date | None = None) -> Outcom
         month.running += row["running"]
         month.growing += row["growing"]
         if row["program"] == Program.KUBE and row["stage"]:
-            month.stages[row["stage"]] = row["n"]
+            month.stages[row["stage"]] = month.stages.get(row["stage"], 0) + row["n"]
     goods = {condition: n for condition, n in totals.items() if n}
     # … and the median turnover of each month from its middle visits
     _median_turnovers(visits, per_month)

@@ -128,6 +128,7 @@ def visit_record(*, handover: Handover, data: dict[str, Any], goods: Goods, acto
         budget_year_id=handover.budget_year_id,
         program=handover.program,
         regency_id=handover.regency_id,
+        handed_over_on=handover.handed_over_on,
         created_by=actor if actor is not None and actor.is_authenticated else None,
         **{name: data.get(name) for name in FIELDS if name in data},
     )

@@ -153,6 +153,7 @@ def insert(*, year: int, count: int, seed: int = 2024, visited_share: float = 0.
                             budget_year=budget_year,
                             program="WRSE",
                             regency_id=handover.regency_id,
+                            handed_over_on=handover.handed_over_on,
                             due_month=month,
                             visited_on=due_on(handover.handed_over_on, month),
                             visitor_name="Pendamping",
