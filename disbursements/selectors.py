@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from beneficiaries.models import Person
 from beneficiaries.selectors import name_or_nik_q
@@ -289,6 +289,21 @@ def handovers_visible_to(user) -> QuerySet[Handover]:
     if not can_view_handovers(user):
         return Handover.objects.none()
     return Handover.objects.filter(user.regency_q("regency"))
+
+
+def delivered_by_day(handovers: QuerySet[Handover]) -> list[tuple]:
+    """The delivered BASTs among `handovers`, a row per regency, program, handover date and whether the signed scan
+    is attached (realised): (regency code, program, date, realised, count, value). One pass, a few rows per day of
+    handovers, from which the dashboard's money and funnel (reports.selectors.recap) and the schedule of visits
+    (monitoring.selectors.schedule_counts) both count."""
+    realised = ExpressionWrapper(~Q(signed_scan=""), output_field=BooleanField())
+    return list(
+        handovers.delivered()
+        .annotate(realised=realised)
+        .values_list("regency", "program", "handed_over_on", "realised")
+        .annotate(n=Count("id"), value=Sum("value"))
+        .order_by()
+    )
 
 
 def handover_list(queryset: QuerySet[Handover]) -> QuerySet[Handover]:

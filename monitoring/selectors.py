@@ -10,7 +10,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from disbursements.models import Handover, HandoverLine
-from disbursements.selectors import handovers_visible_to
+from disbursements.permissions import can_view_handovers
+from disbursements.selectors import delivered_by_day, handovers_visible_to
 from monitoring import schedule
 from monitoring.models import (
     DISCREPANCIES,
@@ -368,27 +369,37 @@ def _done_counts(budget_year, months, windows) -> dict:
 
 
 def schedule_counts(
-    *, user, budget_year, today: datetime.date, into: dict | None = None, done: list[dict] | None = None
+    *,
+    user,
+    budget_year,
+    today: datetime.date,
+    into: dict | None = None,
+    days: list | None = None,
+    done: list[dict] | None = None,
 ) -> dict:
     """Per regency in the user's sight: recipients per program, and the scheduled visits due / overdue (not yet
-    recorded) and done today, in two grouped queries (one when the rows of _done_counts are given, as outcomes()
-    counts them with its own). {regency code: RegencyOutcome}."""
+    recorded) and done today. Two grouped queries — none when given the BASTs counted by day
+    (disbursements.selectors.delivered_by_day) and the rows of _done_counts, as the dashboard counts them with its
+    other figures. {regency code: RegencyOutcome}."""
     regencies = into if into is not None else {r.code: RegencyOutcome(r) for r in regencies_visible_to(user)}
     months = budget_year.months
-    handovers = handovers_visible_to(user).delivered().filter(budget_year=budget_year)
     # The recipients, and the BASTs whose visit of each month is due / overdue today, per regency: a range of BAST
-    #    dates per month and state (schedule.handed_over_by), on an indexed column, no subquery per row …
+    #    dates per month and state (schedule.handed_over_by) …
     windows = _windows(months, today)
-    counts = {f"{state_}_{month}": Count("id", filter=_window(window, "handed_over_on"))
-              for (state_, month), window in windows.items()}  # fmt: skip
-    for program in Program.values:
-        counts[f"recipients_{program}"] = Count("id", filter=Q(program=program))
-    for row in handovers.values("regency_id").annotate(**counts).order_by():
-        line = regencies.get(row["regency_id"])
-        if line is not None:
-            line.recipients = {p: row[f"recipients_{p}"] for p in Program.values if row[f"recipients_{p}"]}
-            line.due = sum(row[f"{schedule.DUE}_{m}"] for m in months)
-            line.overdue = sum(row[f"{schedule.OVERDUE}_{m}"] for m in months)
+    if days is None or not can_view_handovers(user):
+        handovers = handovers_visible_to(user).filter(budget_year=budget_year)
+        days = delivered_by_day(handovers) if can_view_handovers(user) else []
+    for regency, program, day, _, n, _ in days:
+        line = regencies.get(regency)
+        if line is None:
+            continue
+        line.recipients[program] = line.recipients.get(program, 0) + n
+        for (state_, _), (low, high) in windows.items():
+            if day <= high and (low is None or day >= low):
+                if state_ == schedule.DUE:
+                    line.due += n
+                else:
+                    line.overdue += n
     # … less the visits already recorded for them, counted on the visits (one per BAST and month, by constraint)
     if done is None:
         done = (
@@ -430,7 +441,7 @@ def _median_turnovers(visits, per_month: dict) -> None:
         per_month[month].median_turnover = sum(values) / len(values)
 
 
-def outcomes(*, user, budget_year, today: datetime.date | None = None) -> Outcomes:
+def outcomes(*, user, budget_year, today: datetime.date | None = None, days: list | None = None) -> Outcomes:
     """The monitoring figures of a year in the user's scope in a fixed number of queries (six with the regencies on
     PostgreSQL, whatever the number of recipients): visits due / overdue / done per regency, running and growing
     businesses and the median turnover at each visit month, goods kept, KUBE stages, graduates against recipients,
@@ -457,7 +468,7 @@ def outcomes(*, user, budget_year, today: datetime.date | None = None) -> Outcom
         .order_by()
     )
     # … with the recipients and the visits due / overdue per regency …
-    schedule_counts(user=user, budget_year=budget_year, today=today, into=regencies, done=rows)
+    schedule_counts(user=user, budget_year=budget_year, today=today, into=regencies, days=days, done=rows)
     for row in rows:
         for condition in totals:
             totals[condition] += row[condition]

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from complaints.selectors import figures as complaint_figures
 from core import formatting
+from disbursements.models import Handover
+from disbursements.selectors import delivered_by_day
 from jobs.services import broker_configured
 from monitoring.selectors import outcomes as monitoring_outcomes
 from programs.models import Program
@@ -27,7 +29,9 @@ COUNTING_SECONDS = 60  # how long a count in a visit may hold back another visit
 
 def count(user, budget_year) -> dict:
     """Every figure of the dashboard (aggregated in SQL), as plain values that may be cached."""
-    recap = selectors.recap(user=user, budget_year=budget_year)
+    # The year's BASTs counted once, by day, for both the money and funnel and the schedule of visits.
+    days = delivered_by_day(Handover.objects.filter(user.regency_q("regency"), budget_year=budget_year))
+    recap = selectors.recap(user=user, budget_year=budget_year, days=days)
     per_regency = recap.per_regency()
     present, invited, rate = selectors.attendance_rate(user=user, budget_year=budget_year)
     months = recap.by_month()
@@ -39,7 +43,7 @@ def count(user, budget_year) -> dict:
         not_started=recap.not_started(),
         idle_regencies=[line.regency for line in per_regency if line.is_idle],
         attendance={"present": present, "invited": invited, "rate": rate},
-        outcomes=monitoring_outcomes(user=user, budget_year=budget_year),
+        outcomes=monitoring_outcomes(user=user, budget_year=budget_year, days=days),
         complaints=complaint_figures(user=user, year=budget_year.year),
         months=months,
         chart={

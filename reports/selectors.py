@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
 
 from audit.models import AuditEvent
 from disbursements.models import Allocation, Handover
+from disbursements.selectors import delivered_by_day
 from monitoring.models import Assessment, Recommendation, Visit
 from programs.models import BudgetYear, Program
 from programs.selectors import ceilings_visible_to
@@ -107,7 +107,7 @@ class Recap:
         return rows
 
 
-def recap(*, user, budget_year: BudgetYear) -> Recap:
+def recap(*, user, budget_year: BudgetYear, days: list | None = None) -> Recap:
     """Every figure per regency × program in the user's scope. Money: ceilings, the sum of active
     allocations (= each ceiling's committed), the value of delivered handovers, month by month. Counts: items
     proposed, approved, allocated (an active allocation), trained (delivered, or allocated and Bimtek attended: the
@@ -146,29 +146,21 @@ def recap(*, user, budget_year: BudgetYear) -> Recap:
     ):
         line = lines[(regency, program)]
         line.committed, line.counts["allocated"] = value, n
-    # Delivered BASTs in one pass, per month of the handover: realised (the signed scan attached) and awaiting it.
-    awaiting = Q(signed_scan="")
+    # Delivered BASTs, per day of the handover (disbursements.selectors.delivered_by_day, or the rows the dashboard
+    # counted once for this and the visits' schedule): realised (the signed scan attached) and awaiting their scan.
+    if days is None:
+        days = delivered_by_day(Handover.objects.filter(scope))
     months: dict = {}
-    for regency, program, month, realised, delivered, n, value in (
-        Handover.objects.delivered()
-        .filter(scope)
-        .annotate(month=TruncMonth("handed_over_on"))
-        .values_list("regency", "program", "month")
-        .annotate(
-            realised=Sum("value", filter=~awaiting),
-            delivered=Count("id", filter=~awaiting),
-            n=Count("id", filter=awaiting),
-            value=Sum("value", filter=awaiting),
-        )
-        .order_by()
-    ):
+    for regency, program, day, realised, n, value in days:
         line = lines[(regency, program)]
-        line.realised += realised or 0
-        line.counts["delivered"] += delivered
-        line.awaiting_scan += n
-        line.awaiting_value += value or 0
         if realised:
-            months[month] = months.get(month, 0) + realised
+            line.realised += value
+            line.counts["delivered"] += n
+            month = day.replace(day=1)
+            months[month] = months.get(month, 0) + value
+        else:
+            line.awaiting_scan += n
+            line.awaiting_value += value
     # Trained: every delivered item, and of the allocated ones not delivered yet those whose Bimtek rule holds
     # (training.selectors.trained_condition) — looked up only where some are left (none once all are delivered).
     for line in lines.values():

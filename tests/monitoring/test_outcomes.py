@@ -136,20 +136,25 @@ def test_the_median_turnover_is_the_middle_of_the_months_valid_visits_in_sight(b
 def test_a_voided_bast_leaves_the_visits_due_and_done_but_its_visit_stays_in_the_months():
     """The schedule counts only delivered BASTs: once one is voided (the goods went to the wrong person, say), its
     recipient is no longer due a visit and the visit made is no longer "done" — but what the officer saw at that
-    visit is still a visit of month 3."""
+    visit is still a visit of month 3. The dashboard's path (the BASTs counted once by day, shared with the recap)
+    and schedule_counts on its own (the home page's to-do) say the same."""
+    from disbursements.models import Handover
+    from disbursements.selectors import delivered_by_day
     from disbursements.services import handover_void
 
     kept = deliver(ApprovedItemFactory(), handed_over_on=_days_ago(100))
     voided = deliver(ApprovedItemFactory(), handed_over_on=_days_ago(100))
+    deliver(ApprovedItemFactory(), handed_over_on=_days_ago(95))  # another day: not visited yet, due
     _visit(kept, 3)
     _visit(voided, 3)
     line = {r.regency.code: r for r in _outcomes().regencies}["64.72"]
-    assert (line.recipients, line.done, line.due) == ({"WRSE": 2}, 2, 0)
+    assert (line.recipients, line.done, line.due, line.overdue) == ({"WRSE": 3}, 2, 1, 0)
     handover_void(handover=voided, reason="tertukar penerima", actor=None)
-    found = _outcomes()
+    pimpinan, budget_year = PimpinanFactory(), kept.budget_year
+    days = delivered_by_day(Handover.objects.filter(budget_year=budget_year))
+    found = selectors.outcomes(user=pimpinan, budget_year=budget_year, days=days)
     line = {r.regency.code: r for r in found.regencies}["64.72"]
-    assert (line.recipients, line.done, line.due) == ({"WRSE": 1}, 1, 0)
+    assert (line.recipients, line.done, line.due, line.overdue) == ({"WRSE": 2}, 1, 1, 0)
     assert found.months[0].visits == 2
-    standalone = selectors.schedule_counts(user=PimpinanFactory(), budget_year=kept.budget_year,
-                                           today=timezone.localdate())["64.72"]  # fmt: skip
-    assert (standalone.done, standalone.due) == (1, 0)
+    alone = selectors.schedule_counts(user=pimpinan, budget_year=budget_year, today=timezone.localdate())["64.72"]
+    assert (alone.recipients, alone.done, alone.due, alone.overdue) == ({"WRSE": 2}, 1, 1, 0)
