@@ -186,11 +186,6 @@ def recap(*, user, budget_year: BudgetYear, days: list | None = None) -> Recap:
     return Recap(budget_year=budget_year, lines=list(lines.values()), realised_months=months)
 
 
-def realisation_by_month(*, user, budget_year: BudgetYear) -> list[dict]:
-    """The year's realised budget month by month (recap().by_month())."""
-    return recap(user=user, budget_year=budget_year).by_month()
-
-
 def attendance_rate(*, user, budget_year: BudgetYear) -> tuple[int, int, float | None]:
     """(present, invited, percent) over the year's Bimtek sessions in the user's scope."""
     counts = Attendance.objects.filter(user.regency_q("session__regency"), session__budget_year=budget_year).aggregate(

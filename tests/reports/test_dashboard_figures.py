@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from disbursements.models import Allocation
 from disbursements.services import allocations_create, package_lines
-from reports.selectors import realisation_by_month, recap
+from reports.selectors import recap
 from tests.factories import (
     ApprovedItemFactory,
     CeilingFactory,
@@ -46,7 +46,7 @@ def two_deliveries(balikpapan):
 def test_realisation_month_by_month_with_the_running_share_of_the_ceilings(two_deliveries):
     pimpinan = PimpinanFactory()
     budget_year = two_deliveries[0].proposal.budget_year
-    months = realisation_by_month(user=pimpinan, budget_year=budget_year)
+    months = recap(user=pimpinan, budget_year=budget_year).by_month()
     assert [(m["month"].month, m["value"], m["cumulative"], m["percent"]) for m in months] == [
         (7, Decimal("4000000"), Decimal("4000000"), 8.0),  # of Rp50.000.000 of ceilings
         (8, Decimal("4000000"), Decimal("8000000"), 16.0),
