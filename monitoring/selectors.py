@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connections
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from disbursements.models import Handover, HandoverLine
@@ -357,14 +357,19 @@ def _windows(months, today: datetime.date) -> dict:
     }
 
 
-def _done_counts(budget_year, months, windows) -> dict:
-    """The aggregates counting, on the visits alone, those done in each schedule window (each with its BAST's date)
-    and in all: valid visits of a scheduled month to a BAST not voided."""
-    voided = ~Q(handover__in=Handover.objects.filter(budget_year=budget_year, status=Handover.Status.VOID))
-    counts = {"done": Count("id", filter=Q(due_month__in=months) & voided)}
+def _with_bast_voided(visits: QuerySet[Visit], budget_year) -> QuerySet[Visit]:
+    """`visits` with `bast_voided`: whether the visit's BAST has been voided since (one hashed set of the year's voided
+    BASTs, few). Such a visit stays in the month figures but no longer counts as a scheduled visit done."""
+    voided = Handover.objects.filter(budget_year=budget_year, status=Handover.Status.VOID)
+    return visits.annotate(bast_voided=ExpressionWrapper(Q(handover__in=voided), output_field=BooleanField()))
+
+
+def _done_counts(months, windows) -> dict:
+    """The aggregates counting, on the visits alone, those of a scheduled month done in each schedule window (each
+    visit with its BAST's date) and in all. Rows with `bast_voided` are to be left out of them."""
+    counts = {"done": Count("id", filter=Q(due_month__in=months))}
     for (state_, month), window in windows.items():
-        in_window = Q(due_month=month) & _window(window, "handed_over_on")
-        counts[f"{state_}_{month}"] = Count("id", filter=in_window & voided)
+        counts[f"{state_}_{month}"] = Count("id", filter=Q(due_month=month) & _window(window, "handed_over_on"))
     return counts
 
 
@@ -402,17 +407,16 @@ def schedule_counts(
                     line.overdue += n
     # … less the visits already recorded for them, counted on the visits (one per BAST and month, by constraint)
     if done is None:
+        visits = visits_visible_to(user).valid().filter(budget_year=budget_year)
         done = (
-            visits_visible_to(user)
-            .valid()
-            .filter(budget_year=budget_year)
-            .values("regency_id")
-            .annotate(**_done_counts(budget_year, months, windows))
+            _with_bast_voided(visits, budget_year)
+            .values("regency_id", "bast_voided")
+            .annotate(**_done_counts(months, windows))
             .order_by()
         )
     for row in done:
         line = regencies.get(row["regency_id"])
-        if line is not None:
+        if line is not None and not row["bast_voided"]:
             line.done += row["done"]
             line.due -= sum(row[f"{schedule.DUE}_{m}"] for m in months)
             line.overdue -= sum(row[f"{schedule.OVERDUE}_{m}"] for m in months)
@@ -457,13 +461,14 @@ def outcomes(*, user, budget_year, today: datetime.date | None = None, days: lis
     per_month = {m: MonthOutcome(m) for m in months}
     totals = dict.fromkeys(GOODS_COUNT_FIELDS, 0)
     rows = list(
-        visits.values("regency_id", "due_month", "program", "stage")
+        _with_bast_voided(visits, budget_year)
+        .values("regency_id", "due_month", "program", "stage", "bast_voided")
         .annotate(
             n=Count("id"),
             running=Count("id", filter=Q(business_status__in=RUNNING_STATUSES)),
             growing=Count("id", filter=Q(business_status=BusinessStatus.GROWING)),
             **{condition: Sum(name) for condition, name in GOODS_COUNT_FIELDS.items()},
-            **_done_counts(budget_year, months, _windows(months, today)),
+            **_done_counts(months, _windows(months, today)),
         )
         .order_by()
     )

@@ -5,7 +5,7 @@ realised money; everything through the user's scope."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from audit.models import AuditEvent
 from disbursements.models import Allocation, Handover
@@ -16,7 +16,7 @@ from programs.selectors import ceilings_visible_to
 from proposals.models import ItemCount, ItemStatus, Proposal, ProposalItem
 from regions.models import Regency
 from training.models import Attendance, AttendanceStatus
-from training.selectors import attended, trained_condition
+from training.selectors import attended, trained_conditions
 
 STAGES = ["proposed", "approved", "allocated", "trained", "delivered"]
 STAGE_LABELS = ["Diusulkan", "Disetujui", "Dialokasikan", "Bimtek", "Diserahkan"]
@@ -162,27 +162,29 @@ def recap(*, user, budget_year: BudgetYear, days: list | None = None) -> Recap:
             line.awaiting_scan += n
             line.awaiting_value += value
     # Trained: every delivered item, and of the allocated ones not delivered yet those whose Bimtek rule holds
-    # (training.selectors.trained_condition) — looked up only where some are left (none once all are delivered).
+    # (training.selectors.trained_conditions: the women, the KUBEs, of each program, one plain semi-join each) —
+    # looked up only for the programs and regencies where some are left (none once all are delivered).
     for line in lines.values():
         line.counts["trained"] = line.counts["delivered"]
-    waiting = [key for key, line in lines.items() if line.counts["allocated"] > line.counts["delivered"]]
+    waiting = {key for key, line in lines.items() if line.counts["allocated"] > line.counts["delivered"]}
     if waiting:
-        delivered = Handover.objects.realised().filter(scope).values("allocation__item")
-        allocated = Allocation.objects.filter(scope, status=Allocation.Status.ACTIVE).values("item")
-        for regency, program, n in (
-            ProposalItem.objects.filter(
-                user.regency_q("proposal__regency"),
-                trained_condition(budget_year),
-                proposal__budget_year=budget_year,
-                proposal__regency__in={regency for regency, _ in waiting},
-                pk__in=allocated,
-            )
-            .exclude(pk__in=delivered)
-            .values_list("proposal__regency", "proposal__program")
-            .annotate(n=Count("id"))
-            .order_by()
-        ):
-            lines[(regency, program)].counts["trained"] += n
+        realised = Handover.objects.realised().filter(allocation=OuterRef("pk"))
+        not_delivered = Allocation.objects.filter(scope, ~Exists(realised), status=Allocation.Status.ACTIVE).values(
+            "item"
+        )
+        items = ProposalItem.objects.filter(
+            user.regency_q("proposal__regency"), proposal__budget_year=budget_year, pk__in=not_delivered
+        )
+        for program, conditions in trained_conditions(budget_year).items():
+            regencies = {regency for regency, waiting_program in waiting if waiting_program == program}
+            for condition in conditions if regencies else []:
+                for regency, n in (
+                    items.filter(condition, proposal__regency__in=regencies)
+                    .values_list("proposal__regency")
+                    .annotate(n=Count("id"))
+                    .order_by()
+                ):
+                    lines[(regency, program)].counts["trained"] += n
     return Recap(budget_year=budget_year, lines=list(lines.values()), realised_months=months)
 
 

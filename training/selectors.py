@@ -136,13 +136,13 @@ def attended(items) -> set[int]:
     return done
 
 
-def trained_condition(budget_year) -> Q:
-    """The rule of `attended`, as a condition on proposal items for counting many at once in SQL: the woman present
-    at a session of the item's year and program; a KUBE, its three officers present. Written with IN (subquery),
-    which PostgreSQL runs as hashed sets rather than once per item. tests/training/test_gate.py checks that both
-    say the same of every kind of item."""
+def trained_conditions(budget_year) -> dict[str, list[Q]]:
+    """The rule of `attended` as conditions on proposal items, per program, that never hold for the same item: the
+    woman present at a session of the item's year and program; a KUBE (no person on the item), its three officers
+    present. Written with IN (subquery), which PostgreSQL runs as hashed sets rather than once per item; counted one
+    by one, each is a plain semi-join. trained_condition is their union."""
     present = Attendance.objects.filter(status=AttendanceStatus.PRESENT, session__budget_year=budget_year)
-    condition = Q(pk__in=[])
+    conditions = {}
     for program in Program.values:
         people = present.filter(session__program=program).values("person")
         groups = (
@@ -153,5 +153,18 @@ def trained_condition(budget_year) -> Q:
             .filter(n=len(OFFICER_ROLES))
             .values("group")
         )
-        condition |= Q(proposal__program=program) & (Q(person__in=people) | Q(person__isnull=True, group__in=groups))
+        conditions[program] = [
+            Q(proposal__program=program, person__in=people),
+            Q(proposal__program=program, person__isnull=True, group__in=groups),
+        ]
+    return conditions
+
+
+def trained_condition(budget_year) -> Q:
+    """The rule of `attended`, as one condition on proposal items for counting many at once in SQL.
+    tests/training/test_gate.py checks that both say the same of every kind of item."""
+    condition = Q(pk__in=[])
+    for parts in trained_conditions(budget_year).values():
+        for part in parts:
+            condition |= part
     return condition

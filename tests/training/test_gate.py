@@ -7,7 +7,7 @@ from beneficiaries.selectors import group_problems
 from proposals.models import ProposalItem
 from tests.factories import KubeGroupFactory, KubeMemberFactory, ProposalFactory, ProposalItemFactory
 from tests.factories.training import TrainingSessionFactory
-from training.selectors import trained_condition, trained_on, training_gate
+from training.selectors import trained_condition, trained_conditions, trained_on, training_gate
 from training.services import attendance_mark, participants_invite
 
 pytestmark = pytest.mark.django_db
@@ -168,4 +168,9 @@ def test_attended_in_bulk_follows_the_same_rule():
         queryset = ProposalItem.objects.filter(pk__in=[i.pk for i in items])
         in_sql = set(queryset.filter(trained_condition(budget_year)).values_list("pk", flat=True))
         assert in_sql == {i.pk for i in items if i.proposal.budget_year == budget_year} & {wrse_present.pk, complete.pk}
+        # … and its parts (the recap counts them one by one) never hold for the same item
+        parts = [part for parts in trained_conditions(budget_year).values() for part in parts]
+        assert sorted(pk for part in parts for pk in queryset.filter(part).values_list("pk", flat=True)) == sorted(
+            in_sql
+        )
     assert attended([]) == set()
