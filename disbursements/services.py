@@ -236,12 +236,18 @@ def _void_reason(reason: str | None) -> str:
 
 @transaction.atomic
 def allocation_void(*, allocation: Allocation, reason: str, actor) -> Allocation:
-    """Void an active allocation (never deleted): its value returns to the ceiling's remaining amount."""
+    """Void an active allocation (never deleted): its value returns to the ceiling's remaining amount. Refused while
+    its goods stand handed over (a delivered BAST: void that first), so money never returns for goods given."""
     reason = _void_reason(reason)
     allocation = Allocation.objects.select_for_update(of=("self",)).select_related("budget_year").get(pk=allocation.pk)
     if allocation.status != Allocation.Status.ACTIVE:
         raise ValidationError("Alokasi ini sudah dibatalkan.")
     ensure_year_writable(allocation.budget_year)
+    handover = allocation.handovers.filter(status=Handover.Status.DELIVERED).first()
+    if handover is not None:
+        raise ValidationError(
+            f"Barang alokasi ini sudah diserahterimakan (BAST {handover.number}). Batalkan BAST-nya terlebih dahulu."
+        )
     Ceiling.objects.select_for_update().get(pk=allocation.ceiling_id)
     Ceiling.objects.filter(pk=allocation.ceiling_id).update(committed=F("committed") - allocation.total)
     allocation.status = Allocation.Status.VOID

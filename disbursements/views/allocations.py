@@ -89,15 +89,17 @@ def allocation_detail(request, pk):
     except Allocation.DoesNotExist:
         raise Http404 from None
     history = events_for_object(user=request.user, obj=allocation)[:20] if can_view_audit_log(request.user) else []
+    handover = selectors.delivered_handover(allocation)
     return render(
         request,
         "disbursements/allocation_detail.html",
         {
             "allocation": allocation,
             "history": history,
-            "can_void": can_allocate(request.user) and allocation.status == Allocation.Status.ACTIVE,
+            # Goods handed over: the BAST is voided first (disbursements.services.allocation_void).
+            "can_void": can_allocate(request.user) and allocation.status == Allocation.Status.ACTIVE and not handover,
             "void_form": VoidForm(),
-            "handover": selectors.delivered_handover(allocation),
+            "handover": handover,
             "blockers": selectors.handover_blockers(allocation),
             "can_hand_over": can_hand_over(request.user),
         },

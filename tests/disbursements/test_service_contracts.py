@@ -162,7 +162,7 @@ def test_voiding_an_allocation_records_who_and_why_and_refuses_twice(django_asse
     [allocation] = allocations_create(item_ids=[ApprovedItemFactory().pk], lines=package_lines(PackageFactory()),
                                       actor=None)  # fmt: skip
     admin = AdminProvinsiFactory()
-    with django_assert_num_queries(10):  # locks, the year held open, the ceiling's return, the row, the audit event
+    with django_assert_num_queries(11):  # locks, year held open, no BAST, ceiling's return, the row, the audit event
         allocation_void(allocation=allocation, reason="  Penerima   pindah domisili ", actor=admin)
     allocation.refresh_from_db()
     assert (allocation.status, allocation.voided_by) == ("void", admin)

@@ -165,3 +165,33 @@ def test_bast_numbers_run_per_program_regency_and_year():
         1,
     ]
     assert take("KUBE") == 2
+
+
+def test_an_allocation_whose_goods_were_handed_over_is_voided_only_after_its_bast(admin, client):
+    """Voiding gives the value back to the ceiling: never while a delivered BAST says the goods were given (the money
+    would be counted free and the recipient could be allocated twice). The BAST is voided first."""
+    from disbursements.services import handover_void
+    from tests.factories import TrainingSessionFactory
+    from tests.factories.disbursements import _handover
+    from training.services import attendance_mark, participants_invite
+
+    ceiling = CeilingFactory()
+    item = ApprovedItemFactory()
+    for attendance in participants_invite(session=TrainingSessionFactory(), item_ids=[item.pk], actor=None):
+        attendance_mark(attendance=attendance, status="present", actor=None)
+    [allocation] = allocations_create(item_ids=[item.pk], lines=package_lines(PackageFactory()), actor=admin)
+    handover = _handover(allocation)
+    client.force_login(admin)
+    assert "Batalkan alokasi" not in client.get(allocation.get_absolute_url()).content.decode()
+    with pytest.raises(ValidationError, match=f"sudah diserahterimakan \\(BAST {handover.number}\\)"):
+        allocation_void(allocation=allocation, reason="Penerima pindah", actor=admin)
+    allocation.refresh_from_db()
+    ceiling.refresh_from_db()
+    assert allocation.status == Allocation.Status.ACTIVE and ceiling.committed == allocation.total
+    assert not AuditEvent.objects.filter(action="allocation.void").exists()
+
+    handover_void(handover=handover, reason="Salah penerima", actor=admin)
+    assert "Batalkan alokasi" in client.get(allocation.get_absolute_url()).content.decode()
+    allocation_void(allocation=allocation, reason="Penerima pindah", actor=admin)
+    ceiling.refresh_from_db()
+    assert ceiling.committed == 0
