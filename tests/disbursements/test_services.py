@@ -195,3 +195,23 @@ def test_an_allocation_whose_goods_were_handed_over_is_voided_only_after_its_bas
     allocation_void(allocation=allocation, reason="Penerima pindah", actor=admin)
     ceiling.refresh_from_db()
     assert ceiling.committed == 0
+
+
+def test_an_allocation_voided_before_this_rule_with_its_goods_given_is_shown_by_the_checks(admin):
+    """Data from before the rule: `migrate` and `check --database default` name the BASTs to look at."""
+    from django.core import checks
+
+    from tests.factories import TrainingSessionFactory
+    from tests.factories.disbursements import _handover
+    from training.services import attendance_mark, participants_invite
+
+    CeilingFactory()
+    item = ApprovedItemFactory()
+    for attendance in participants_invite(session=TrainingSessionFactory(), item_ids=[item.pk], actor=None):
+        attendance_mark(attendance=attendance, status="present", actor=None)
+    [allocation] = allocations_create(item_ids=[item.pk], lines=package_lines(PackageFactory()), actor=admin)
+    handover = _handover(allocation)
+    assert not [m for m in checks.run_checks(databases=["default"]) if m.id == "disbursements.W001"]
+    Allocation.objects.filter(pk=allocation.pk).update(status="void", void_reason="dulu")  # as the old service did
+    [warning] = [m for m in checks.run_checks(databases=["default"]) if m.id == "disbursements.W001"]
+    assert f"1 BAST masih berlaku untuk alokasi yang sudah dibatalkan (nomor: {handover.number})." in warning.msg
