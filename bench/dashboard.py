@@ -1,8 +1,10 @@
 """The dashboard at 100,000 recipients (all allocated and handed over, budget year 2097 of bench/monitoring.py):
 the recap (reports.selectors.recap, the figures of the dashboard and the recap workbook) now counted in SQL,
 beside the way it was counted before in the same run (every approved recipient read into Python and the Bimtek
-rule applied there: the peer), the whole dashboard page, the recap workbook, and the floor: the recap's grouped
-stage query alone on the cursor. Medians of 7 runs after a warm-up; fresh statistics first.
+rule applied there: the peer), the whole dashboard page, the recap workbook, and the floor: the approved items
+per regency alone on the cursor. Then the same year mid-season (rolled back): every Bimtek attended and half, then
+all, of the BASTs waiting for their signed scan — the Bimtek rule applied to the recipients still waiting. Medians
+of 7 runs after a warm-up; fresh statistics first.
 
     .venv/bin/python bench/monitoring.py      # seeds the 100,000 recipients once (kube_bench)
     .venv/bin/python bench/dashboard.py
