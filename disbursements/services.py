@@ -30,7 +30,7 @@ from disbursements.models import (
     Package,
     PackageLine,
 )
-from disbursements.selectors import costs_per_ceiling, matching_packages, session_allocations
+from disbursements.selectors import costs_per_ceiling, delivered_handover, matching_packages, session_allocations
 from programs.models import Ceiling
 from programs.services import ensure_year_writable
 from proposals.models import ItemStatus, ProposalItem
@@ -243,7 +243,7 @@ def allocation_void(*, allocation: Allocation, reason: str, actor) -> Allocation
     if allocation.status != Allocation.Status.ACTIVE:
         raise ValidationError("Alokasi ini sudah dibatalkan.")
     ensure_year_writable(allocation.budget_year)
-    handover = allocation.handovers.filter(status=Handover.Status.DELIVERED).first()
+    handover = delivered_handover(allocation)
     if handover is not None:
         raise ValidationError(
             f"Barang alokasi ini sudah diserahterimakan (BAST {handover.number}). Batalkan BAST-nya terlebih dahulu."
@@ -311,7 +311,7 @@ def handover_create(
     if allocation.status != Allocation.Status.ACTIVE:
         raise ValidationError("Alokasi ini sudah dibatalkan; barangnya tidak dapat diserahkan.")
     ensure_year_writable(allocation.budget_year)
-    if allocation.handovers.filter(status=Handover.Status.DELIVERED).exists():
+    if delivered_handover(allocation) is not None:
         raise ValidationError("Barang alokasi ini sudah diserahterimakan (BAST sudah ada).")
     missing = training_gate(allocation.item)
     if missing:

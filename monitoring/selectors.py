@@ -391,9 +391,10 @@ def schedule_counts(
     # The recipients, and the BASTs whose visit of each month is due / overdue today, per regency: a range of BAST
     #    dates per month and state (schedule.handed_over_by) …
     windows = _windows(months, today)
-    if days is None or not can_view_handovers(user):
-        handovers = handovers_visible_to(user).filter(budget_year=budget_year)
-        days = delivered_by_day(handovers) if can_view_handovers(user) else []
+    if not can_view_handovers(user):
+        days = []
+    elif days is None:
+        days = delivered_by_day(handovers_visible_to(user).filter(budget_year=budget_year))
     for regency, program, day, _, n, _ in days:
         line = regencies.get(regency)
         if line is None:

@@ -12,8 +12,6 @@ from django.utils import timezone
 
 from complaints.selectors import figures as complaint_figures
 from core import formatting
-from disbursements.models import Handover
-from disbursements.selectors import delivered_by_day
 from jobs.services import broker_configured
 from monitoring.selectors import outcomes as monitoring_outcomes
 from programs.models import Program
@@ -30,7 +28,7 @@ COUNTING_SECONDS = 60  # how long a count in a visit may hold back another visit
 def count(user, budget_year) -> dict:
     """Every figure of the dashboard (aggregated in SQL), as plain values that may be cached."""
     # The year's BASTs counted once, by day, for both the money and funnel and the schedule of visits.
-    days = delivered_by_day(Handover.objects.filter(user.regency_q("regency"), budget_year=budget_year))
+    days = selectors.handovers_by_day(user=user, budget_year=budget_year)
     recap = selectors.recap(user=user, budget_year=budget_year, days=days)
     per_regency = recap.per_regency()
     present, invited, rate = selectors.attendance_rate(user=user, budget_year=budget_year)

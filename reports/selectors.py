@@ -107,6 +107,12 @@ class Recap:
         return rows
 
 
+def handovers_by_day(*, user, budget_year: BudgetYear) -> list[tuple]:
+    """The year's delivered BASTs in the user's scope, by day (disbursements.selectors.delivered_by_day): what the
+    recap and the visits' schedule both count from, so the dashboard reads them once."""
+    return delivered_by_day(Handover.objects.filter(user.regency_q("regency"), budget_year=budget_year))
+
+
 def recap(*, user, budget_year: BudgetYear, days: list | None = None) -> Recap:
     """Every figure per regency × program in the user's scope. Money: ceilings, the sum of active
     allocations (= each ceiling's committed), the value of delivered handovers, month by month. Counts: items
@@ -149,7 +155,7 @@ def recap(*, user, budget_year: BudgetYear, days: list | None = None) -> Recap:
     # Delivered BASTs, per day of the handover (disbursements.selectors.delivered_by_day, or the rows the dashboard
     # counted once for this and the visits' schedule): realised (the signed scan attached) and awaiting their scan.
     if days is None:
-        days = delivered_by_day(Handover.objects.filter(scope))
+        days = handovers_by_day(user=user, budget_year=budget_year)
     months: dict = {}
     for regency, program, day, realised, n, value in days:
         line = lines[(regency, program)]

@@ -140,7 +140,8 @@ def trained_conditions(budget_year) -> dict[str, list[Q]]:
     """The rule of `attended` as conditions on proposal items, per program, that never hold for the same item: the
     woman present at a session of the item's year and program; a KUBE (no person on the item), its three officers
     present. Written with IN (subquery), which PostgreSQL runs as hashed sets rather than once per item; counted one
-    by one, each is a plain semi-join. trained_condition is their union."""
+    by one, each is a plain semi-join. tests/training/test_gate.py checks that together they say what `attended`
+    says of every kind of item, and that no item meets two."""
     present = Attendance.objects.filter(status=AttendanceStatus.PRESENT, session__budget_year=budget_year)
     conditions = {}
     for program in Program.values:
@@ -158,13 +159,3 @@ def trained_conditions(budget_year) -> dict[str, list[Q]]:
             Q(proposal__program=program, person__isnull=True, group__in=groups),
         ]
     return conditions
-
-
-def trained_condition(budget_year) -> Q:
-    """The rule of `attended`, as one condition on proposal items for counting many at once in SQL.
-    tests/training/test_gate.py checks that both say the same of every kind of item."""
-    condition = Q(pk__in=[])
-    for parts in trained_conditions(budget_year).values():
-        for part in parts:
-            condition |= part
-    return condition
