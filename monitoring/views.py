@@ -583,13 +583,15 @@ def worklist_export(request):
         str(request.user.regency) if request.user.regency_id else "Kalimantan Timur"
     )  # fmt: skip
     content = workbook.build(rows, title=f"Lembar kerja kunjungan monev — {where} — {budget_year}")
-    audit_record(
-        actor=request.user,
-        action="visit.export_worklist",
-        obj=Visit,
-        after={"budget_year": budget_year.year, "regency": regency or None, "rows": len(rows)},
-        regency_id=regency or request.user.regency_id,
-    )
+    # A GET runs in autocommit on a real server (no ATOMIC_REQUESTS): the export's event is its own transaction.
+    with transaction.atomic():
+        audit_record(
+            actor=request.user,
+            action="visit.export_worklist",
+            obj=Visit,
+            after={"budget_year": budget_year.year, "regency": regency or None, "rows": len(rows)},
+            regency_id=regency or request.user.regency_id,
+        )
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="kunjungan-monev-{budget_year.year}.xlsx"'
     return response

@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineError, CalamineWorkbook
 
+from core.excel import safe_text
 from monitoring.models import BusinessStatus, GoodsCondition, KubeStage, VisitMode
 from proposals.workbook.columns import normalise_header
 from proposals.workbook.reader import EMPTY_ROWS_END, WorkbookRefused, check_container
@@ -108,12 +109,13 @@ def build(rows, *, title: str) -> bytes:
             row.due,
         ]
         for index, value in enumerate(values, start=1):
-            cell = sheet.cell(row=offset, column=index, value=value)
+            # Every text through the formula-safe writer: an address saved as '=HYPERLINK(…)' stays text.
+            cell = sheet.cell(row=offset, column=index, value=safe_text(value) if isinstance(value, str) else value)
             if isinstance(value, datetime.date):
                 cell.number_format = "DD-MM-YYYY"
         sheet.cell(row=offset, column=first_answer).number_format = "DD-MM-YYYY"
         for n, line in enumerate(handover.lines.all()):
-            sheet.cell(row=offset, column=first_answer + len(ANSWERS) + 2 * n, value=line.goods.name)
+            sheet.cell(row=offset, column=first_answer + len(ANSWERS) + 2 * n, value=safe_text(line.goods.name))
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
     output = io.BytesIO()
     workbook.save(output)

@@ -135,3 +135,16 @@ def test_what_is_not_the_worklist_is_refused(client, due):
     )
     assert response.status_code == 200 and "upload-refused" in response.content.decode()
     assert not Visit.objects.exists()
+
+
+def test_a_text_that_starts_like_a_formula_is_written_as_text(client, due):
+    """An address saved as '=HYPERLINK(…)' through the form comes out as text, never a live formula."""
+    person = due[0].allocation.item.person
+    person.address = '=HYPERLINK("http://contoh.invalid","Klik")'
+    person.save(update_fields=["address"])
+    client.force_login(OperatorFactory())
+    sheet = _download(client)["Kunjungan"]
+    addresses = [sheet[f"{_columns(sheet)['Alamat']}{r}"] for r in range(HEADER_ROW + 1, sheet.max_row + 1)]
+    cell = next(c for c in addresses if "HYPERLINK" in str(c.value))
+    assert cell.data_type == "s"
+    assert cell.value == "'" + person.address
