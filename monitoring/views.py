@@ -164,7 +164,13 @@ def visit_create(request, handover_pk):
     return render(
         request,
         "monitoring/visit_form.html",
-        {"form": form, "handover": handover, "recipient": selectors.recipient_name(handover), "visit": None},
+        {
+            "form": form,
+            "handover": handover,
+            "recipient": selectors.recipient_name(handover),
+            "visit": None,
+            "from_field": request.GET.get("lapangan") == "1",  # opened from "Kerja Lapangan" (taken along)
+        },
     )
 
 

@@ -31,6 +31,13 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Every browser test runs as Indonesian phones and office browsers do: the browser sends
+    `Accept-Language: id-ID` (pages vary on it; the offline pages once broke on that alone) in WITA."""
+    return {**browser_context_args, "locale": "id-ID", "timezone_id": "Asia/Makassar"}
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser tests skip (with the reason) where Chromium is missing, PostgreSQL tests on SQLite."""
     from django.db import connection

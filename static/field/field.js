@@ -60,13 +60,32 @@
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
 
+  // One pending action per participant's attendance and per scheduled visit: a second tap, or the visit form filled
+  // in again, replaces the one waiting (so the counter counts participants, and the server gets the last answer).
+  var REPLACED = { kehadiran: true, kunjungan: true };
+  function sameWork(a, kind, target, fields) {
+    return a.state === "pending" && a.kind === kind && a.target === String(target) &&
+      (kind !== "kunjungan" || String(a.fields.due_month || "") === String((fields || {}).due_month || ""));
+  }
+  function pendingFor(kind, target, fields) {
+    return allActions().then(function (actions) {
+      return actions.filter(function (a) { return sameWork(a, kind, target, fields); });
+    });
+  }
+
   // Queue an action and try to send it.
   function queue(kind, target, fields, files, label) {
     var action = {
       id: newId(), user: USER, kind: kind, target: String(target), done_at: new Date().toISOString(),
       fields: fields || {}, files: files || [], label: label || "", state: "pending", reason: ""
     };
-    return put(action).then(function () {
+    var earlier = REPLACED[kind] ? pendingFor(kind, target, fields) : Promise.resolve([]);
+    return earlier.then(function (old) {
+      old.forEach(function (a) {  // an edited visit without new photos keeps the photos taken before
+        if (!action.files.length && a.files && a.files.length) action.files = a.files;
+      });
+      return Promise.all(old.map(function (a) { return remove(a.id); }));
+    }).then(function () { return put(action); }).then(function () {
       document.dispatchEvent(new CustomEvent("field:queued", { detail: action }));
       render();
       return send();
@@ -84,11 +103,16 @@
         if (!response.ok) throw new Error("http " + response.status);
         return response.json().then(function (info) {
           if (String(info.user) !== USER) return;  // another account signed in: never send someone else's work
-          var sent = 0;
+          var sent = 0, refused = 0;
           return pending.reduce(function (chain, action) {
-            return chain.then(function () { return sendOne(action, info.csrf); }).then(function () { sent += 1; });
+            return chain.then(function () { return sendOne(action, info.csrf); }).then(function (applied) {
+              if (applied) { sent += 1; } else { refused += 1; }
+            });
           }, Promise.resolve()).then(function () {
-            status(sent + " tindakan terkirim pukul " + new Date().toLocaleTimeString("id-ID", { hour: "2-digit", minute: "2-digit" }) + ".");
+            var at = new Date().toLocaleTimeString("id-ID", { hour: "2-digit", minute: "2-digit" });
+            status(sent + " tindakan terkirim pukul " + at + (refused ? "; " + refused + " ditolak (lihat di bawah)." : "."),
+              refused > 0);
+            if (sent) return refreshTaken();
           });
         });
       });
@@ -114,12 +138,26 @@
       return response.json();
     }).then(function (answer) {
       document.dispatchEvent(new CustomEvent("field:answered", { detail: { action: action, answer: answer } }));
-      if (answer.result === "diterapkan") return remove(action.id);
+      if (answer.result === "diterapkan") return remove(action.id).then(function () { return true; });
       action.state = "refused";
       action.reason = answer.reason || "Ditolak server.";
       action.files = [];  // photos are not kept once refused
-      return put(action);
+      return put(action).then(function () { return false; });
     });
+  }
+
+  // After sending, the pages taken along are fetched again, so what they show offline is what the server now holds.
+  function refreshTaken() {
+    if (!window.caches) return Promise.resolve();
+    return caches.open(PAGES).then(function (cache) {
+      return cache.keys().then(function (requests) {
+        return Promise.all(requests.map(function (request) {
+          return fetch(request.url, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+            if (response.ok && !response.redirected) return cache.put(request, response);
+          }).catch(function () {});
+        }));
+      });
+    }).catch(function () {});
   }
 
   // The status box on field pages: pending count, "Kirim sekarang", refused actions with their reason.
@@ -138,6 +176,8 @@
         : "Semua sudah terkirim.";
       box.classList.toggle("alert-warning", pending.length > 0);
       box.classList.toggle("alert-success", pending.length === 0);
+      // A desktop form (the visit form) shows the box only when something waits or was refused.
+      if (box.hasAttribute("data-quiet")) box.hidden = !pending.length && !refused.length;
       box.querySelector("[data-send]").hidden = pending.length === 0;
       var list = box.querySelector("[data-refused]");
       list.innerHTML = "";
@@ -159,6 +199,15 @@
         el.toggleAttribute("data-pending-here", mine.length > 0);
         var mark = el.querySelector("[data-pending-mark]");
         if (mark) mark.hidden = mine.length === 0;
+        // The answer chosen on the phone, not yet sent, shows as chosen (also after a reload without a signal).
+        var last = mine[mine.length - 1];
+        if (last && last.kind === "kehadiran") {
+          el.querySelectorAll("[data-attendance]").forEach(function (b) {
+            var chosen = b.dataset.status === last.fields.status;
+            b.setAttribute("aria-pressed", chosen ? "true" : "false");
+            b.classList.toggle("active", chosen);
+          });
+        }
       });
     });
   }
@@ -241,6 +290,35 @@
     });
   });
 
+  // The visit form opened again while its visit waits on the phone: say so, and fill in what was kept so the officer
+  // edits that one (saving replaces it) instead of writing a second that the server would refuse.
+  function showQueuedVisit() {
+    var form = document.querySelector("form[data-offline-visit]");
+    if (!form) return Promise.resolve();
+    var month = form.elements.due_month ? form.elements.due_month.value : "";
+    return pendingFor("kunjungan", form.dataset.offlineVisit, { due_month: month }).then(function (found) {
+      var kept = found[found.length - 1];
+      var note = document.querySelector("[data-offline-queued]");
+      if (!kept) return;
+      Object.keys(kept.fields).forEach(function (name) {
+        var field = form.elements[name];
+        if (!field) return;
+        if (field.type === "checkbox") { field.checked = kept.fields[name] === "on"; return; }
+        if (field instanceof RadioNodeList || field.length !== undefined && !field.tagName) {
+          Array.prototype.forEach.call(field, function (r) { r.checked = r.value === kept.fields[name]; });
+          return;
+        }
+        field.value = kept.fields[name];
+      });
+      if (note) {
+        note.hidden = false;
+        var photos = (kept.files || []).length;
+        note.querySelector("[data-queued-when]").textContent = new Date(kept.done_at).toLocaleString("id-ID",
+          { day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" }) + (photos ? " (" + photos + " foto)" : "");
+      }
+    }).catch(function () {});
+  }
+
   // "Kerja lapangan": store the chosen pages on the phone.
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("[data-take-along]") : null;
@@ -291,5 +369,6 @@
   });
   window.addEventListener("online", send);
   window.kubeField = { queue: queue, send: send, render: render, actions: allActions };
+  showQueuedVisit();
   render().then(function () { if (navigator.onLine) send(); });
 })();

@@ -4,6 +4,10 @@
 const SHELL = "lapangan-shell-{{ version }}";
 const PAGES = "lapangan-halaman";
 const OFFLINE = "{{ offline }}";
+// Pages vary on Cookie and Accept-Language (the locale middleware): a phone sends its language on every request,
+// and a lookup that honoured Vary would miss each stored page. One user's pages are kept per phone (emptied when
+// signing out), so ignoring Vary here is safe.
+const ANY_VARY = { ignoreVary: true };
 const SHELL_FILES = [{% for url in shell %}"{{ url|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
 
 self.addEventListener("install", (event) => {
@@ -23,7 +27,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (url.pathname.startsWith("/static/")) {
-    event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+    event.respondWith(caches.match(request, ANY_VARY).then((hit) => hit || fetch(request)));
     return;
   }
   if (request.mode !== "navigate") return;
@@ -33,13 +37,13 @@ self.addEventListener("fetch", (event) => {
     fetch(request).then((response) => {
       if (response.ok && !response.redirected) {
         const copy = response.clone();
-        caches.open(PAGES).then((cache) => cache.match(request).then((old) => old && cache.put(request, copy)));
+        caches.open(PAGES).then((cache) => cache.match(request, ANY_VARY).then((old) => old && cache.put(request, copy)));
       }
       return response;
     }).catch(() =>
       caches.open(PAGES)
-        .then((cache) => cache.match(request))
-        .then((hit) => hit || caches.match(OFFLINE))
+        .then((cache) => cache.match(request, ANY_VARY))
+        .then((hit) => hit || caches.match(OFFLINE, ANY_VARY))
     )
   );
 });

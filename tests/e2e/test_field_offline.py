@@ -157,3 +157,72 @@ def test_signing_out_warns_about_unsent_work_then_leaves_nothing_on_the_phone(pa
     expect(page).to_have_url(f"{live_server.url}/akun/masuk/")
     assert page.evaluate(COUNT_STORED) == 0
     assert page.evaluate("caches.keys().then((keys) => keys.filter((k) => k === 'lapangan-halaman'))") == []
+
+
+def test_marks_chosen_offline_survive_a_reload_and_the_counter_counts_participants(page, login, live_server):
+    page.set_viewport_size({"width": 390, "height": 844})
+    session, attendances, handover = _setup()
+    login(OperatorFactory().username, PASSWORD)
+    _take_along(page, live_server, handover)
+    page.get_by_role("link", name="Bimtek Menjahit").click()
+    rows = page.get_by_test_id("field-participant")
+    status = page.get_by_test_id("field-status")
+    expect(status).to_contain_text("Semua sudah terkirim.")
+    page.context.set_offline(True)
+    rows.nth(0).get_by_role("button", name="Hadir", exact=True).click()
+    rows.nth(0).get_by_role("button", name="Tidak Hadir", exact=True).click()  # changed her mind: one action
+    rows.nth(1).get_by_role("button", name="Izin", exact=True).click()
+    expect(status).to_contain_text("belum terkirim (2)")
+    page.reload()  # without a signal: the marks chosen are still shown as chosen
+    expect(status).to_contain_text("belum terkirim (2)")
+    expect(rows.nth(0).get_by_role("button", name="Tidak Hadir", exact=True)).to_have_attribute("aria-pressed", "true")
+    expect(rows.nth(0).get_by_role("button", name="Hadir", exact=True)).to_have_attribute("aria-pressed", "false")
+    expect(rows.nth(1).get_by_role("button", name="Izin", exact=True)).to_have_attribute("aria-pressed", "true")
+    page.context.set_offline(False)
+    expect(status).to_contain_text("2 tindakan terkirim", timeout=15000)
+    first, second = (rows.nth(n).get_attribute("data-action-target").split(":")[1] for n in (0, 1))
+    assert Attendance.objects.get(pk=first).status == "absent"
+    assert Attendance.objects.get(pk=second).status == "excused"
+    page.context.set_offline(True)  # the page taken along was fetched again after sending: it shows the server's marks
+    page.reload()
+    expect(rows.nth(0).get_by_role("button", name="Tidak Hadir", exact=True)).to_have_attribute("aria-pressed", "true")
+    expect(rows.nth(0).get_by_test_id("pending-mark")).to_be_hidden()
+
+
+def test_a_visit_kept_on_the_phone_opens_again_to_be_edited_not_written_twice(page, login, live_server, tmp_path):
+    from monitoring.models import Visit
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    handover = deliver(ApprovedItemFactory(), handed_over_on=timezone.localdate() - datetime.timedelta(days=95))
+    login(OperatorFactory().username, PASSWORD)
+    page.goto(live_server.url + "/lapangan/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.get_by_role("checkbox", name=f"Bawa kunjungan {handover.number}").check()
+    page.get_by_test_id("take-along").click()
+    expect(page.get_by_text("halaman tersimpan di perangkat")).to_be_visible()
+    page.context.set_offline(True)
+    page.get_by_role("link", name=f"{handover.number} · bulan ke-3").click()
+    expect(page.get_by_role("navigation", name="breadcrumb").get_by_role("link")).to_have_text("Kerja Lapangan")
+    expect(page.get_by_test_id("field-status")).to_be_hidden()  # nothing waits yet: no box on the form
+    page.get_by_label("Cara").select_option(label="Telepon")
+    page.get_by_label("Status usaha").select_option(index=1)
+    page.get_by_label("Omzet rata-rata per bulan (Rp)").fill("1.500.000")
+    page.get_by_label("Pendapatan bersih per bulan (Rp)").fill("400.000")
+    page.get_by_label("Tenaga kerja (termasuk penerima)").fill("1")
+    for select in page.get_by_test_id("goods").locator("select").all():
+        select.select_option(index=1)
+    page.get_by_role("button", name="Simpan kunjungan").click()
+    expect(page.get_by_test_id("offline-saved")).to_be_visible()
+    page.get_by_role("link", name="Kerja Lapangan").first.click()  # back, and open the same visit again
+    page.get_by_role("link", name=f"{handover.number} · bulan ke-3").click()
+    expect(page.get_by_test_id("offline-queued")).to_be_visible()
+    expect(page.get_by_label("Omzet rata-rata per bulan (Rp)")).to_have_value("1.500.000")
+    page.screenshot(path=tmp_path / "visit-queued-390.png", full_page=True)
+    page.get_by_label("Omzet rata-rata per bulan (Rp)").fill("1.750.000")
+    page.get_by_role("button", name="Simpan kunjungan").click()
+    expect(page.get_by_test_id("field-status")).to_contain_text("belum terkirim (1)")  # replaced, not added
+    page.context.set_offline(False)
+    expect(page.get_by_test_id("field-status")).to_contain_text("1 tindakan terkirim", timeout=15000)
+    visit = Visit.objects.get(handover=handover)
+    assert visit.turnover == 1_750_000 and visit.due_month == 3
