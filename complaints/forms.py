@@ -138,7 +138,15 @@ class PublicComplaintForm(forms.Form):
     )  # fmt: skip
     complainant_name = forms.CharField(label="Nama (boleh dikosongkan)", max_length=150, required=False)
     complainant_contact = forms.CharField(
-        label="Nomor HP atau e-mail (boleh dikosongkan)", max_length=150, required=False
+        label="Nomor HP/WhatsApp atau e-mail (boleh dikosongkan)",
+        max_length=150,
+        required=False,
+        help_text="Agar petugas dapat menghubungi Anda bila perlu keterangan tambahan.",
+    )
+    anonymous = forms.BooleanField(
+        label="Rahasiakan identitas saya (anonim)",
+        required=False,
+        help_text="Nama dan kontak yang Anda isi tidak disimpan; pantau pengaduan dengan nomor dan kode rahasia.",
     )
     attachments = attachments_field("Foto atau surat PDF, paling banyak 3 berkas (boleh dikosongkan).")
     website = forms.CharField(
@@ -156,8 +164,10 @@ class PublicComplaintForm(forms.Form):
 
 
 class StatusCheckForm(forms.Form):
-    number = forms.CharField(label="Nomor pengaduan", max_length=20)
-    secret = forms.CharField(label="Kode rahasia", max_length=12)
+    """Sent by POST: the number and the secret never stand in a URL (browser history, server logs)."""
+
+    number = forms.CharField(label="Nomor pengaduan", max_length=20, help_text="Contoh: PGD/2026/0007")
+    secret = forms.CharField(label="Kode rahasia", max_length=12, widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
 
 class AttachForm(forms.Form):

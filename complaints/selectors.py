@@ -4,7 +4,7 @@ import datetime
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from complaints.models import Category, Complaint, Status
@@ -23,7 +23,24 @@ def complaints_visible_to(user) -> QuerySet[Complaint]:
 
 
 def complaint_list(queryset: QuerySet[Complaint]) -> QuerySet[Complaint]:
-    return queryset.select_related("regency")
+    """The list's order: by the deadline running now (the first response while new, else the resolution), so the
+    longest overdue come first, then the nearest deadlines; closed ones after the open, newest first."""
+    running = Case(
+        When(status=Status.CLOSED, then=Value(None)),
+        When(status=Status.NEW, then=F("respond_by")),
+        default=F("resolve_by"),
+    )
+    return (
+        queryset.select_related("regency")
+        .annotate(running_deadline=running)
+        .order_by(F("running_deadline").asc(nulls_last=True), "-received_on", "id")
+    )
+
+
+def status_summary(queryset: QuerySet[Complaint]) -> list[tuple[str, str, int]]:
+    """(status, label, count) of the complaints in sight, in the order of the flow: one grouped query."""
+    counts = dict(queryset.values("status").annotate(n=Count("id")).order_by().values_list("status", "n"))
+    return [(value, label, counts.get(value, 0)) for value, label in Status.choices]
 
 
 def overdue(queryset: QuerySet[Complaint], today: datetime.date | None = None) -> QuerySet[Complaint]:
@@ -42,6 +59,34 @@ def time_left(complaint: Complaint, today: datetime.date | None = None) -> int |
     today = today or timezone.localdate()
     deadline = complaint.respond_by if complaint.status == Status.NEW else complaint.resolve_by
     return working_days_between(today, deadline)
+
+
+@dataclass
+class Deadline:
+    label: str  # "Tanggapan pertama" / "Penyelesaian"
+    due: datetime.date
+    met_on: datetime.date | None  # the day it was answered / closed
+    days_left: int | None  # working days to `due` while open (negative: late), None once met
+    late: bool  # met after `due`, or still open past it
+
+    @property
+    def days_late(self) -> int:
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
+
+
+def deadlines(complaint: Complaint, today: datetime.date | None = None) -> list[Deadline]:
+    """Both deadlines of a complaint with what became of each: a first response given late stays recorded as late,
+    but once given it no longer counts down; the one still running says how many working days are left."""
+    today = today or timezone.localdate()
+    result = []
+    for label, due, at in (
+        ("Tanggapan pertama", complaint.respond_by, complaint.responded_at),
+        ("Penyelesaian", complaint.resolve_by, complaint.closed_at),
+    ):
+        met_on = timezone.localtime(at).date() if at else None
+        days_left = None if met_on else working_days_between(today, due)
+        result.append(Deadline(label, due, met_on, days_left, late=(met_on or today) > due))
+    return result
 
 
 @dataclass

@@ -75,7 +75,9 @@ def complaint_problems(data: dict[str, Any]) -> dict[str, list[str]]:
     if (
         not data.get("anonymous")
         and not (data.get("complainant_name") or "").strip()
-        and (data.get("channel") != Channel.VERIFICATION)
+        # A finding of the verification has no complainant; a citizen on the public page may leave her name out
+        # without asking to stay anonymous (her phone number is then how she is reached).
+        and data.get("channel") not in (Channel.VERIFICATION, Channel.WEB)
     ):
         problems["complainant_name"] = ["Isi nama pelapor, atau tandai pelapor tidak bersedia disebut namanya."]
     for name, message in _link_problems(data).items():
@@ -137,7 +139,7 @@ def complaint_record(*, data: dict[str, Any], actor) -> Complaint:
         number=number,
         year=received.year,
         sequence=sequence,
-        secret=secrets.token_hex(3).upper(),
+        secret=new_secret(),
         respond_by=add_working_days(received, RESPOND_DAYS),
         resolve_by=add_working_days(received, RESOLVE_DAYS[data.get("complexity") or "sederhana"]),
         created_by=actor if actor is not None and actor.is_authenticated else None,
@@ -296,6 +298,18 @@ def _safe_name(name: str) -> str:
     return name[:150] or "lampiran"
 
 
+# The public's code: no look-alike characters (0/O, 1/I/L, 8/B, 2/Z, 5/S), so it is read off a phone or paper
+# and typed back without doubt. 25 characters, 6 places: 244 million codes.
+SECRET_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+SECRET_LENGTH = 6
+# The same complaint sent twice from one address within this time (a reload, a second tap) is refused.
+DUPLICATE_WINDOW = timezone.timedelta(minutes=15)
+
+
+def new_secret() -> str:
+    return "".join(secrets.choice(SECRET_ALPHABET) for _ in range(SECRET_LENGTH))
+
+
 @transaction.atomic
 def complaint_submit_public(*, data: dict[str, Any], address: str, files=()) -> Complaint:
     """A complaint from the public page (no login): at most PUBLIC_PER_HOUR per address, stored as given, with
@@ -306,12 +320,31 @@ def complaint_submit_public(*, data: dict[str, Any], address: str, files=()) -> 
     hour_ago = timezone.now() - timezone.timedelta(hours=1)
     if Complaint.objects.filter(source_address=key, created_at__gte=hour_ago).count() >= PUBLIC_PER_HOUR:
         raise ValidationError("Terlalu banyak pengaduan dari alamat ini dalam satu jam. Silakan coba lagi nanti.")
+    earlier = (
+        Complaint.objects.filter(
+            source_address=key,
+            regency=data["regency"],
+            category=data["category"],
+            description=data["description"],
+            created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if earlier is not None:
+        raise ValidationError(
+            f"Pengaduan yang sama sudah kami terima pukul {timezone.localtime(earlier.created_at):%H.%M} WITA dengan "
+            f"nomor {earlier.number}; tidak perlu dikirim lagi. Pantau dengan nomor dan kode rahasia pada tanda "
+            "terimanya."
+        )
     name = (data.get("complainant_name") or "").strip()
+    # Anonymous only when the citizen asks for it: a phone number given without a name is kept, to reach her.
+    anonymous = bool(data.get("anonymous"))
     complaint = complaint_record(
         data={
             "received_on": timezone.localdate(),
             "channel": Channel.WEB,
-            "anonymous": not name,
+            "anonymous": anonymous,
             "complainant_name": name,
             "complainant_contact": (data.get("complainant_contact") or "").strip(),
             "category": data["category"],

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/lampiran/", views.complaint_attach, name="complaint_attach"),
     path("lampiran/<int:pk>/", views.attachment_file, name="attachment_file"),
     path("lapor/", views.public_submit, name="public_submit"),
+    path("lapor/terima/", views.public_thanks, name="public_thanks"),
     path("lapor/cek/", views.public_status, name="public_status"),
 ]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from beneficiaries.selectors import kube_groups_visible_to, people_visible_to
 from complaints import selectors, services
 from complaints.forms import LINK_PARAMETERS, AttachForm, ComplaintForm, PublicComplaintForm, StatusCheckForm, StepForm
-from complaints.models import Category, ComplaintAttachment, Status
+from complaints.models import Category, Complaint, ComplaintAttachment, Status
 from complaints.permissions import can_handle_complaints, can_view_complaints
 from core.access import require
 from core.forms import add_service_errors
@@ -35,11 +35,10 @@ def complaint_list(request):
         complaints = complaints.exclude(status=Status.CLOSED)
     if category in Category.values:
         complaints = complaints.filter(category=category)
-    page = Paginator(selectors.complaint_list(complaints).order_by("resolve_by", "id"), 50).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(selectors.complaint_list(complaints), 50).get_page(request.GET.get("page"))
     for complaint in page:
         complaint.days_left = selectors.time_left(complaint)
+        complaint.counting_to = "tanggapan pertama" if complaint.status == Status.NEW else "penyelesaian"
     return render(
         request,
         "complaints/complaint_list.html",
@@ -50,6 +49,7 @@ def complaint_list(request):
             "statuses": Status.choices,
             "categories": Category.choices,
             "overdue_count": selectors.overdue(selectors.complaints_visible_to(request.user)).count(),
+            "summary": selectors.status_summary(selectors.complaints_visible_to(request.user)),
             "can_handle": can_handle_complaints(request.user),
         },
     )
@@ -133,7 +133,7 @@ def complaint_detail(request, pk):
         {
             "complaint": complaint,
             "steps": complaint.steps.select_related("actor"),
-            "days_left": selectors.time_left(complaint),
+            "deadlines": selectors.deadlines(complaint),
             "form": form,
             "attachments": complaint.attachments.all(),
             "attach_form": AttachForm() if can_handle_complaints(request.user) else None,
@@ -189,13 +189,29 @@ def _client_address(request) -> str:
     return address or ""
 
 
+RECEIPT = "complaint_receipt"  # the session key of the complaint the visitor just sent (its receipt page)
+
+
+def _public_context(**extra) -> dict:
+    from django.conf import settings
+
+    return {
+        "office_phone": settings.COMPLAINT_OFFICE_PHONE,
+        "office_whatsapp": settings.COMPLAINT_OFFICE_WHATSAPP,
+        "max_megabytes": settings.COMPLAINT_ATTACHMENT_MAX_BYTES // (1024 * 1024),
+        **extra,
+    }
+
+
 def public_submit(request):
-    """Anyone may complain: no login, rate-limited per address, a honeypot for robots; the answer is the number
-    and a short secret to follow it."""
+    """Anyone may complain: no login, rate-limited per address, a honeypot for robots, the same complaint twice
+    within minutes refused. The answer (the number and a short secret to follow it) is a page of its own the
+    browser is sent to, so reloading it never files the complaint again."""
     form = PublicComplaintForm(request.POST or None, request.FILES or None, regencies=Regency.objects.order_by("name"))
     if request.method == "POST" and form.is_valid():
         if form.is_robot():  # answered like a success, stored nowhere
-            return render(request, "complaints/public_thanks.html", {"complaint": None})
+            request.session.pop(RECEIPT, None)
+            return redirect("complaints:public_thanks")
         try:
             complaint = services.complaint_submit_public(
                 data=form.cleaned_data, address=_client_address(request), files=form.cleaned_data["attachments"]
@@ -203,16 +219,24 @@ def public_submit(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return render(request, "complaints/public_thanks.html", {"complaint": complaint})
-    return render(request, "complaints/public_form.html", {"form": form})
+            request.session[RECEIPT] = complaint.pk
+            return redirect("complaints:public_thanks")
+    return render(request, "complaints/public_form.html", _public_context(form=form))
+
+
+def public_thanks(request):
+    """The receipt of the complaint this browser just sent (kept in its session, never in the URL)."""
+    complaint = Complaint.objects.filter(pk=request.session.get(RECEIPT, 0)).first()
+    return render(request, "complaints/public_thanks.html", _public_context(complaint=complaint))
 
 
 def public_status(request):
-    """The status of one complaint and its public replies, by number and secret; never personal data."""
-    form = StatusCheckForm(request.GET or None)
+    """The status of one complaint, its deadlines and its public replies, by number and secret sent by POST (never
+    in a URL); never personal data."""
+    form = StatusCheckForm(request.POST or None)
     complaint = steps = None
     not_found = False
-    if form.is_bound and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         complaint = services.complaint_lookup(number=form.cleaned_data["number"], secret=form.cleaned_data["secret"])
         not_found = complaint is None
         if complaint is not None:
@@ -220,5 +244,11 @@ def public_status(request):
     return render(
         request,
         "complaints/public_status.html",
-        {"form": form, "complaint": complaint, "steps": steps, "not_found": not_found},
+        _public_context(
+            form=form,
+            complaint=complaint,
+            steps=steps,
+            not_found=not_found,
+            deadlines=selectors.deadlines(complaint) if complaint else None,
+        ),
     )

@@ -9,7 +9,9 @@ import holidays
 
 @functools.lru_cache(maxsize=32)
 def _holidays(year: int) -> frozenset[datetime.date]:
-    return frozenset(holidays.country_holidays("ID", years=[year]))
+    # "government" is the library's category for cuti bersama (joint leave set by SKB of three ministers): offices
+    # are closed, so those days do not count, as LAPOR!/SP4N counts them.
+    return frozenset(holidays.country_holidays("ID", years=[year], categories=("public", "government")))
 
 
 def is_working_day(day: datetime.date) -> bool:

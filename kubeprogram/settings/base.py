@@ -256,6 +256,9 @@ HANDOVER_DOCUMENT_MAX_BYTES = int(os.environ.get("HANDOVER_DOCUMENT_MAX_BYTES", 
 # A phone photo before it is shrunk on the server (a HEIC of a 48-MP camera is 4–8 MB).
 VISIT_PHOTO_MAX_BYTES = int(os.environ.get("VISIT_PHOTO_MAX_BYTES", str(15 * 1024 * 1024)))
 # A complaint's photo or letter (before a photo is shrunk).
+# The office's numbers shown on the public complaint page (leave empty to hide one).
+COMPLAINT_OFFICE_PHONE = os.environ.get("COMPLAINT_OFFICE_PHONE", "(0541) 741 245")
+COMPLAINT_OFFICE_WHATSAPP = os.environ.get("COMPLAINT_OFFICE_WHATSAPP", "")
 COMPLAINT_ATTACHMENT_MAX_BYTES = int(os.environ.get("COMPLAINT_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 PROPOSAL_WORKBOOK_MAX_BYTES = int(os.environ.get("PROPOSAL_WORKBOOK_MAX_BYTES", str(10 * 1024 * 1024)))
 PROPOSAL_WORKBOOK_MAX_ROWS = int(os.environ.get("PROPOSAL_WORKBOOK_MAX_ROWS", "20000"))

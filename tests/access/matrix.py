@@ -282,6 +282,7 @@ ACCESS: dict[str, Access] = {
     "notifications:mark_all_read": Access(method="post", ok=302),
     "complaints:public_submit": Access(anonymous=200),  # anyone, no login
     "complaints:public_status": Access(anonymous=200),
+    "complaints:public_thanks": Access(anonymous=200),  # the receipt of what this browser sent, or a plain thanks
     "complaints:complaint_create": Access(allowed=VISITORS),
     "complaints:complaint_detail": Access(kwargs=lambda ctx, scope: {"pk": ctx["complaint"][scope].pk}, scoped=True),
     "complaints:complaint_attach": Access(

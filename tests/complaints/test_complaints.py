@@ -9,6 +9,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from complaints import selectors, services
 from complaints.models import Complaint
+from core.formatting import date_long as tanggal
 from regions.models import Regency
 from tests.factories import (
     AdminProvinsiFactory,
@@ -143,22 +144,32 @@ def test_a_verification_that_finds_goods_not_received_opens_a_complaint_once():
 def test_the_public_submits_and_follows_a_complaint_without_personal_data(client):
     url = reverse("complaints:public_submit")
     text = "Ada yang meminta uang Rp500.000 agar nama masuk daftar <script>alert(1)</script>"
-    response = client.post(url, {"regency": "64.72", "category": "pungli", "description": text,
-                                 "complainant_name": "Warga", "complainant_contact": "0812000111"})  # fmt: skip
+    data = {"regency": "64.72", "category": "pungli", "description": text,
+            "complainant_name": "Warga", "complainant_contact": "0812000111"}  # fmt: skip
+    response = client.post(url, data, follow=True)
     complaint = Complaint.objects.get()
     assert complaint.channel == "web" and complaint.sensitive and complaint.description == text  # stored as given
+    assert response.redirect_chain == [(reverse("complaints:public_thanks"), 302)]  # POST, redirect, GET
     page = response.content.decode()
     assert complaint.number in page and complaint.secret in page
-    status = client.get(reverse("complaints:public_status"), {"number": complaint.number, "secret": "WRONG1"})
+    assert client.get(reverse("complaints:public_thanks")).content.decode().count(complaint.secret) == 1  # a reload
+    assert Complaint.objects.count() == 1
+    status = client.post(reverse("complaints:public_status"), {"number": complaint.number, "secret": "WRONG1"})
     assert status.context["not_found"]
     services.complaint_step(complaint=complaint, status="ditindaklanjuti", note="Internal: cek ke Dinsos", actor=None)
     services.complaint_step(
         complaint=complaint, status="menunggu_pelapor", note="Mohon kirim bukti transfer", public=True, actor=None
     )
-    status = client.get(
+    status = client.post(
         reverse("complaints:public_status"), {"number": complaint.number.lower(), "secret": complaint.secret.lower()}
     ).content.decode()
     assert "Menunggu jawaban pelapor" in status and "Mohon kirim bukti transfer" in status
+    assert "Tanggapan pertama" in status and "Penyelesaian" in status  # the deadlines, each with what became of it
+    assert f"batas {tanggal(complaint.resolve_by)}" in status
+    looked_up = client.get(
+        reverse("complaints:public_status"), {"number": complaint.number, "secret": complaint.secret}
+    )  # a URL carrying them (history, logs) looks nothing up
+    assert looked_up.context["complaint"] is None
     assert "Internal" not in status and "Warga" not in status and "0812000111" not in status
 
 
@@ -167,13 +178,32 @@ def test_the_public_page_keeps_robots_and_floods_out(client):
     data = {"regency": "64.72", "category": "lainnya", "description": "Pertanyaan"}
     client.post(url, data | {"website": "http://spam.example"})
     assert not Complaint.objects.exists()  # the honeypot: answered, not stored
-    for _ in range(services.PUBLIC_PER_HOUR):
-        client.post(url, data)
+    for n in range(services.PUBLIC_PER_HOUR):
+        client.post(url, data | {"description": f"Pertanyaan {n}"})
     response = client.post(url, data)
     assert Complaint.objects.count() == services.PUBLIC_PER_HOUR
     assert "Terlalu banyak pengaduan dari alamat ini" in response.content.decode()
     page = client.get(reverse("complaints:complaint_detail", args=[Complaint.objects.first().pk]))
     assert page.status_code == 302  # officers' pages still need a login
+
+
+def test_the_same_complaint_sent_twice_within_minutes_is_refused_and_a_phone_without_a_name_is_kept(client):
+    url = reverse("complaints:public_submit")
+    data = {"regency": "64.72", "category": "barang", "description": "Kompor rusak", "complainant_contact": "0812777"}
+    client.post(url, data)
+    again = client.post(url, data)
+    complaint = Complaint.objects.get()
+    assert "sudah kami terima pukul" in again.content.decode() and complaint.number in again.content.decode()
+    assert not complaint.anonymous and complaint.complainant_contact == "0812777"  # she did not ask to be anonymous
+    client.post(url, data | {"description": "Lain lagi", "complainant_name": "Bu Ani", "anonymous": "on"})
+    asked = Complaint.objects.get(description="Lain lagi")
+    assert asked.anonymous and asked.complainant_name == asked.complainant_contact == ""
+
+
+def test_the_public_code_has_no_look_alike_characters():
+    codes = "".join(services.new_secret() for _ in range(500))
+    assert not set(codes) & set("0O1IL8B")
+    assert len(set(codes)) > 20
 
 
 def test_the_dashboard_and_the_workbook_count_the_complaints(client):

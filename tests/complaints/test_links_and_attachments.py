@@ -182,7 +182,7 @@ def test_the_public_sends_photos_with_the_complaint_but_no_more_than_three(clien
     data = {"regency": "64.72", "category": "barang", "description": "Kompor rusak"}
     response = client.post(url, data | {"attachments": [SimpleUploadedFile(f"{n}.jpg", jpeg()) for n in range(4)]})
     assert "Paling banyak 3 lampiran." in response.content.decode() and not Complaint.objects.exists()
-    response = client.post(url, data | {"attachments": [SimpleUploadedFile("bukti.jpg", jpeg())]})
+    response = client.post(url, data | {"attachments": [SimpleUploadedFile("bukti.jpg", jpeg())]}, follow=True)
     complaint = Complaint.objects.get()
     attachment = complaint.attachments.get()
     assert attachment.from_public and attachment.uploaded_by is None and attachment.kind == "foto"

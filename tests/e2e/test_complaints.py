@@ -23,7 +23,12 @@ def test_public_complaint_then_the_regency_handles_it_then_it_is_closed(page, lo
     receipt = page.get_by_test_id("public-receipt")
     expect(receipt).to_contain_text("Nomor pengaduan")
     complaint = Complaint.objects.get()
-    assert complaint.anonymous and complaint.channel == "web"
+    assert not complaint.anonymous and complaint.channel == "web"  # no name given, anonymity not asked for
+    expect(page).to_have_url(live_server.url + "/pengaduan/lapor/terima/")  # redirected after the save
+    page.reload()  # reloading the receipt files nothing again
+    expect(receipt).to_contain_text(complaint.number)
+    assert Complaint.objects.count() == 1
+    expect(page.get_by_role("link", name="Layanan Pengaduan Dinas Sosial Provinsi Kalimantan Timur")).to_be_visible()
 
     page.set_viewport_size({"width": 1366, "height": 900})
     login(OperatorFactory().username, PASSWORD)
@@ -47,7 +52,12 @@ def test_public_complaint_then_the_regency_handles_it_then_it_is_closed(page, lo
     expect(page.get_by_text("Tindak lanjut dicatat.")).to_be_visible()
 
     page.context.clear_cookies()  # the resident again, without an account
-    page.goto(live_server.url + f"/pengaduan/lapor/cek/?number={complaint.number}&secret={complaint.secret}")
+    page.goto(live_server.url + "/pengaduan/lapor/cek/")
+    page.get_by_label("Nomor pengaduan").fill(complaint.number)
+    page.get_by_label("Kode rahasia").fill(complaint.secret)
+    page.get_by_role("button", name="Cek").click()
+    assert complaint.secret not in page.url  # sent by POST: not in the history nor the server's log
     status = page.get_by_test_id("public-status")
+    expect(status).to_contain_text("Penyelesaian")
     expect(status).to_contain_text("Selesai — Terbukti")
     expect(status).to_contain_text("Mesin jahit diganti oleh penyedia")
