@@ -99,17 +99,21 @@ class ComplaintFigures:
 
 
 def figures(*, user, year: int, today: datetime.date | None = None) -> ComplaintFigures:
-    """Complaints of a year (by date received) in the user's sight: three grouped queries and the closed ones'
-    durations (for the median)."""
+    """Complaints received in a calendar year (the budget year's: Indonesia's fiscal year is the calendar year) in
+    the user's sight, and those overdue today whenever received — the same count as the home page's "Pengaduan
+    terlambat". Three grouped queries and the closed ones' durations (for the median)."""
     today = today or timezone.localdate()
-    complaints = complaints_visible_to(user).filter(year=year)
+    visible = complaints_visible_to(user)
+    complaints = visible.filter(year=year)
     late = (Q(resolve_by__lt=today) | Q(status=Status.NEW, respond_by__lt=today)) & ~Q(status=Status.CLOSED)
+    received = Q(year=year)
     per_regency = list(
-        complaints.values("regency_id", "regency__name", "regency__kind")
+        visible.filter(received | late)
+        .values("regency_id", "regency__name", "regency__kind")
         .annotate(
-            total=Count("id"),
-            open=Count("id", filter=~Q(status=Status.CLOSED)),
-            closed=Count("id", filter=Q(status=Status.CLOSED)),
+            total=Count("id", filter=received),
+            open=Count("id", filter=received & ~Q(status=Status.CLOSED)),
+            closed=Count("id", filter=received & Q(status=Status.CLOSED)),
             overdue=Count("id", filter=late),
         )
         .order_by("regency_id")

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from complaints import selectors, services
@@ -266,3 +267,20 @@ def test_an_unknown_nik_or_bast_is_refused_on_its_field(client, balikpapan):
     assert errors["nik"] == ["NIK ini tidak ditemukan di data penduduk wilayah Anda."]
     assert errors["bast_number"] == ["Nomor BAST ini tidak ditemukan di wilayah Anda."]
     assert not Complaint.objects.exists()
+
+
+def test_the_dashboard_counts_the_year_received_and_every_complaint_overdue_today_as_the_home_page_does(client):
+    """Received in the year the page shows; overdue counted today over every open complaint, as "Pengaduan terlambat"
+    on the home page (a complaint of last year still open is late now)."""
+    from kubeprogram.todo import tasks_for
+    from tests.factories import BudgetYearFactory
+
+    budget_year = BudgetYearFactory(year=2026)
+    services.complaint_record(data=_data(received_on=D(2025, 11, 3)), actor=None)  # last year's, still open
+    services.complaint_record(data=_data(received_on=timezone.localdate()), actor=None)  # this year's, in time
+    pimpinan = PimpinanFactory()
+    client.force_login(pimpinan)
+    figures = client.get(reverse("reports:dashboard"), {"tahun": 2026}).context["complaints"]
+    assert figures.overdue == 1 and figures.per_regency[0]["total"] == 1 and figures.per_regency[0]["overdue"] == 1
+    home = {task.label: task.count for task in tasks_for(pimpinan, budget_year)}
+    assert home["Pengaduan terlambat"] == figures.overdue
