@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "goods_item.create": "Barang ditambahkan ke katalog",
     "goods_item.update": "Data barang diubah",
     "graduation_criteria.set": "Kriteria graduasi ditetapkan",
+    "graduation_criteria.default": "Kriteria graduasi bawaan dipasang oleh sistem",
     "handover.attach_photo": "Foto serah terima diunggah",
     "handover.attach_signed_scan": "Pindaian BAST diunggah",
     "handover.create": "BAST dibuat",

@@ -74,6 +74,11 @@ class Result:
     recommendation: str
     unjudged: list[str] = field(default_factory=list)  # assessor criteria without an answer
 
+    @property
+    def readiness_percent(self) -> int:
+        """As every page shows it: a whole percent (0.1 -> 10)."""
+        return percent(self.readiness)
+
 
 def score_criterion(criterion, *, visits_by_month: dict, visits: list, last_month: int, threshold, assessor_scores):
     """One criterion's score (0, 0.5 or 1, or None while the assessor has not answered) and why, in Indonesian."""

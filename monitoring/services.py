@@ -269,11 +269,17 @@ def criteria_ensure(*, budget_year, program: str, actor) -> list[GraduationCrite
             for index, (name, measure, month, weight, required) in enumerate(graduation.DEFAULTS[program])
         ]
     )
+    # The defaults are the system's choice, not the officer's whose first assessment needed them: the system is
+    # the actor (no user), and who was at work then is noted.
     audit_record(
-        actor=actor,
-        action="graduation_criteria.set",
+        actor=None,
+        action="graduation_criteria.default",
         obj=budget_year,
-        after={"program": program, "criteria": _criteria_snapshot(criteria)},
+        after={
+            "program": program,
+            "criteria": _criteria_snapshot(criteria),
+            "during_work_of": actor.get_username() if actor is not None and actor.is_authenticated else None,
+        },
     )
     return criteria_of(budget_year, program)
 

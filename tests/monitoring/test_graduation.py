@@ -249,7 +249,7 @@ def test_proposed_approved_and_marked_in_the_registry(graduating):
     assert person.graduated_year == datetime.date.today().year
     actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
     assert actions[-5:] == [
-        "graduation_criteria.set",
+        "graduation_criteria.default",
         "assessment.create",
         "assessment.submit",
         "assessment.approve",

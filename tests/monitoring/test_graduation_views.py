@@ -30,7 +30,7 @@ def test_a_recipient_is_assessed_proposed_and_approved_through_the_pages(client,
     assert page.context["result"].recommendation == "lulus"
     assert page.context["form"].initial["decision"] == "lulus"
     html = page.content.decode()
-    assert "Usaha berjalan pada kunjungan terakhir" in html and "Skor kesiapan: 1" in html
+    assert "Usaha berjalan pada kunjungan terakhir" in html and "Skor kesiapan: 100%" in html  # as the detail shows it
     response = client.post(url, {"decision": "lulus", "note": "Usaha menjahit ramai", "action": "submit"})
     assessment = Assessment.objects.get()
     assert response.status_code == 302 and assessment.status == "submitted"
@@ -40,6 +40,7 @@ def test_a_recipient_is_assessed_proposed_and_approved_through_the_pages(client,
     assert client.post(detail, {"approve": "1"}).status_code == 403
     client.force_login(VerifikatorFactory())
     assert "Pemeriksaan provinsi" in client.get(detail).content.decode()
+    assert "<td>100%</td>" in client.get(detail).content.decode()
     response = client.post(detail, {"approve": "1"}, follow=True)
     assert "Penilaian disetujui." in response.content.decode()
     person = ready.allocation.item.person

@@ -179,7 +179,10 @@ def test_an_assessment_keeps_each_criterions_score_as_shown_and_only_the_assesso
     assessment = services.assessment_save(
         handover=delivered, assessor_scores={"999999": "1", "": "1"}, decision="perpanjang", actor=assessor
     )
-    assert AuditEvent.objects.get(action="graduation_criteria.set").actor == assessor  # the defaults, written now
+    # the defaults, written now by the system (no user is credited with them), noting whose work needed them
+    default = AuditEvent.objects.get(action="graduation_criteria.default")
+    assert default.actor is None and default.after["during_work_of"] == assessor.username
+    assert not AuditEvent.objects.filter(action="graduation_criteria.set")
     assert assessment.assessor_scores == {} and assessment.note == "" and assessment.exit_reason == ""
     kept = next(s for s in assessment.scores if s["name"] == "Barang bantuan dipakai dan terjaga")
     criterion = GraduationCriterion.objects.get(name=kept["name"], budget_year=delivered.budget_year)
