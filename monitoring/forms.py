@@ -1,8 +1,9 @@
 from django import forms
 from django.utils import timezone
 
+from core.formatting import date_short
 from core.forms import FilesField, MultipleFileInput, RupiahField
-from monitoring import sampling
+from monitoring import sampling, schedule
 from monitoring.graduation import ASSESSOR_CHOICES
 from monitoring.models import (
     KUBE_STAGE_HELP,
@@ -59,9 +60,16 @@ class VisitForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.handover = handover
         months = handover.budget_year.months
+
+        def scheduled(month):  # each scheduled visit with its date and the day its window opens
+            due = schedule.due_on(handover.handed_over_on, month)
+            opens = schedule.opens_on(due, handover.budget_year.visit_window_days)
+            return f"Bulan ke-{month} setelah BAST — jadwal {date_short(due)}, dapat dicatat sejak {date_short(opens)}"
+
         self.fields["due_month"] = forms.TypedChoiceField(
             label="Kunjungan",
-            choices=[(m, f"Bulan ke-{m} setelah BAST") for m in months] + [("", "Kunjungan tambahan (di luar jadwal)")],
+            help_text="Di luar jendela jadwal: catat sebagai kunjungan tambahan (tidak dihitung untuk graduasi).",
+            choices=[(m, scheduled(m)) for m in months] + [("", "Kunjungan tambahan (di luar jadwal)")],
             coerce=int,
             empty_value=None,
             required=False,

@@ -133,10 +133,25 @@ def _when(visit) -> str:
     return f"bulan ke-{visit.due_month}" if visit.due_month else visit.visited_on.strftime("%d/%m/%Y")
 
 
-def assess(criteria, *, visits: list, months: list[int], threshold, assessor_scores: dict, min_score: int) -> Result:
+def assess(
+    criteria,
+    *,
+    visits: list,
+    months: list[int],
+    threshold,
+    assessor_scores: dict,
+    min_score: int,
+    opens: dict | None = None,
+) -> Result:
     """Score every criterion and recommend. `visits` are the recipient's valid visits (goods prefetched);
-    `min_score` the budget year's readiness needed to graduate, in percent."""
-    visits_by_month = {v.due_month: v for v in visits if v.due_month}
+    `min_score` the budget year's readiness needed to graduate, in percent; `opens` the first day of each scheduled
+    month's window: a visit of that month recorded before it is not that month's visit."""
+    opens = opens or {}
+    visits_by_month = {
+        v.due_month: v
+        for v in visits
+        if v.due_month and (v.due_month not in opens or v.visited_on >= opens[v.due_month])
+    }
     last_month = max(months)
     scores = []
     for criterion in criteria:

@@ -3,7 +3,8 @@ stored, so a change of the months (3, 6, 12 …) applies at once to every recipi
 
 A scheduled visit is
 - "selesai" (done) once a valid visit for that month is recorded;
-- "akan datang" (upcoming) until OPENS_BEFORE days before its date;
+- "akan datang" (upcoming) until its window opens, OPENS_BEFORE days before its date (the budget year's
+  `visit_window_days`; a scheduled visit can be recorded only from then on);
 - "jatuh tempo" (due) from then until GRACE_DAYS after its date;
 - "terlambat" (overdue) afterwards.
 """
@@ -12,7 +13,7 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
-OPENS_BEFORE = 14  # days: a visit may be planned two weeks ahead
+OPENS_BEFORE = 14  # days: a visit may be done two weeks ahead (the default of BudgetYear.visit_window_days)
 GRACE_DAYS = 30  # days after the date before a missing visit counts as overdue
 
 DONE, DUE, OVERDUE, UPCOMING = "selesai", "jatuh_tempo", "terlambat", "akan_datang"
@@ -30,17 +31,24 @@ def due_on(handed_over_on: datetime.date, month: int) -> datetime.date:
     return add_months(handed_over_on, month)
 
 
-def state(due: datetime.date, *, done: bool, today: datetime.date) -> str:
+def opens_on(due: datetime.date, opens_before: int = OPENS_BEFORE) -> datetime.date:
+    """The first day a scheduled visit due on `due` may be recorded as that visit."""
+    return due - datetime.timedelta(days=opens_before)
+
+
+def state(due: datetime.date, *, done: bool, today: datetime.date, opens_before: int = OPENS_BEFORE) -> str:
     if done:
         return DONE
-    if today < due - datetime.timedelta(days=OPENS_BEFORE):
+    if today < opens_on(due, opens_before):
         return UPCOMING
     if today > due + datetime.timedelta(days=GRACE_DAYS):
         return OVERDUE
     return DUE
 
 
-def handed_over_by(month: int, *, state_: str, today: datetime.date) -> tuple[datetime.date | None, datetime.date]:
+def handed_over_by(
+    month: int, *, state_: str, today: datetime.date, opens_before: int = OPENS_BEFORE
+) -> tuple[datetime.date | None, datetime.date]:
     """The range of BAST dates (from, to; from None = unbounded) whose visit of `month` is in `state_` today, for
     counting in SQL with an indexable date filter. Not for DONE (that depends on the visits)."""
     # due = handed_over_on + month; the bounds on `due` map back through the same month arithmetic (monotonic).
@@ -49,7 +57,7 @@ def handed_over_by(month: int, *, state_: str, today: datetime.date) -> tuple[da
     if state_ == DUE:
         return (
             _minus_months(today - datetime.timedelta(days=GRACE_DAYS), month, upper=False),
-            _minus_months(today + datetime.timedelta(days=OPENS_BEFORE), month),
+            _minus_months(today + datetime.timedelta(days=opens_before), month),
         )
     raise ValueError(state_)
 
@@ -84,11 +92,14 @@ class ScheduledVisit:
         return STATE_LABELS[self.state]
 
 
-def schedule(handover, months: list[int], visits_by_month: dict, *, today: datetime.date) -> list[ScheduledVisit]:
+def schedule(
+    handover, months: list[int], visits_by_month: dict, *, today: datetime.date, opens_before: int = OPENS_BEFORE
+) -> list[ScheduledVisit]:
     """The scheduled visits of one BAST, in month order."""
     rows = []
     for month in months:
         due = due_on(handover.handed_over_on, month)
         visit = visits_by_month.get(month)
-        rows.append(ScheduledVisit(handover, month, due, visit, state(due, done=visit is not None, today=today)))
+        row_state = state(due, done=visit is not None, today=today, opens_before=opens_before)
+        rows.append(ScheduledVisit(handover, month, due, visit, row_state))
     return rows

@@ -103,8 +103,13 @@ def handover_schedule(handover: Handover, *, today: datetime.date | None = None)
     if handover.status != Handover.Status.DELIVERED:
         return []
     today = today or timezone.localdate()
+    budget_year = handover.budget_year
     return schedule.schedule(
-        handover, handover.budget_year.months, visits_by_month([handover]).get(handover.pk, {}), today=today
+        handover,
+        budget_year.months,
+        visits_by_month([handover]).get(handover.pk, {}),
+        today=today,
+        opens_before=budget_year.visit_window_days,
     )
 
 
@@ -136,7 +141,13 @@ def worklist(
     done = visits_by_month(handovers)
     rows = []
     for handover in handovers:
-        for row in schedule.schedule(handover, budget_year.months, done.get(handover.pk, {}), today=today):
+        for row in schedule.schedule(
+            handover,
+            budget_year.months,
+            done.get(handover.pk, {}),
+            today=today,
+            opens_before=budget_year.visit_window_days,
+        ):
             if not states or row.state in states:
                 rows.append(row)
     if order == "tanggal":
@@ -348,11 +359,13 @@ def _window(bounds, field_name: str) -> Q:
     return Q(**{f"{field_name}__lte": high}) & (Q(**{f"{field_name}__gte": low}) if low else Q())
 
 
-def _windows(months, today: datetime.date) -> dict:
+def _windows(budget_year, today: datetime.date) -> dict:
     """{(state, month): the range of BAST dates whose visit of that month is in that state today}."""
     return {
-        (state_, month): schedule.handed_over_by(month, state_=state_, today=today)
-        for month in months
+        (state_, month): schedule.handed_over_by(
+            month, state_=state_, today=today, opens_before=budget_year.visit_window_days
+        )
+        for month in budget_year.months
         for state_ in (schedule.DUE, schedule.OVERDUE)
     }
 
@@ -390,7 +403,7 @@ def schedule_counts(
     months = budget_year.months
     # The recipients, and the BASTs whose visit of each month is due / overdue today, per regency: a range of BAST
     #    dates per month and state (schedule.handed_over_by) …
-    windows = _windows(months, today)
+    windows = _windows(budget_year, today)
     if not can_view_handovers(user):
         days = []
     elif days is None:
@@ -469,7 +482,7 @@ def outcomes(*, user, budget_year, today: datetime.date | None = None, days: lis
             running=Count("id", filter=Q(business_status__in=RUNNING_STATUSES)),
             growing=Count("id", filter=Q(business_status=BusinessStatus.GROWING)),
             **{condition: Sum(name) for condition, name in GOODS_COUNT_FIELDS.items()},
-            **_done_counts(months, _windows(months, today)),
+            **_done_counts(months, _windows(budget_year, today)),
         )
         .order_by()
     )

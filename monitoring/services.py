@@ -14,7 +14,7 @@ from beneficiaries.services import graduation_mark
 from core import photos
 from core.formatting import date_long
 from disbursements.models import Handover
-from monitoring import graduation, sampling
+from monitoring import graduation, sampling, schedule
 from monitoring.models import (
     Assessment,
     GoodsCondition,
@@ -77,6 +77,15 @@ def visit_problems(handover: Handover, data: dict[str, Any], goods: Goods, *, vi
         earlier = taken.first()
         if earlier:
             add("due_month", f"Kunjungan bulan ke-{month} sudah dicatat ({date_long(earlier.visited_on)}).")
+        due = schedule.due_on(handover.handed_over_on, month)
+        opens = schedule.opens_on(due, handover.budget_year.visit_window_days)
+        if day is not None and handover.handed_over_on <= day < opens:
+            add(
+                "visited_on",
+                f"Kunjungan bulan ke-{month} dijadwalkan {date_long(due)}; baru dapat dicatat sejak "
+                f"{date_long(opens)}. Bila kunjungan ini memang lebih awal, catat sebagai “Kunjungan tambahan (di "
+                "luar jadwal)” — tidak dihitung untuk graduasi.",
+            )
     kube = handover.program == "KUBE"
     if kube:
         if not data.get("stage"):
@@ -367,9 +376,16 @@ def assessment_compute(handover: Handover, assessor_scores: dict, criteria=None)
         .values_list("amount", flat=True)
         .first()
     )
+    # Only a scheduled visit done inside its window counts as that month's visit (one recorded early, before this
+    # rule, counts as an unscheduled visit).
+    opens = {
+        month: schedule.opens_on(schedule.due_on(handover.handed_over_on, month), budget_year.visit_window_days)
+        for month in budget_year.months
+    }
     return graduation.assess(
         criteria,
         visits=visits,
+        opens=opens,
         months=budget_year.months,
         threshold=threshold,
         assessor_scores=assessor_scores,

@@ -19,6 +19,7 @@ class BudgetYearForm(forms.ModelForm):
             "kube_min_members",
             "kube_max_members",
             "visit_months",
+            "visit_window_days",
             "graduation_min_score",
             "graduated_proposal_level",
         ]

@@ -78,6 +78,14 @@ class BudgetYear(models.Model):
         validators=[validate_months],
         help_text=_("Bulan ke berapa setelah tanggal BAST penerima dikunjungi, dipisah koma (mis. 3, 6, 12)."),
     )
+    visit_window_days = models.PositiveSmallIntegerField(
+        _("kunjungan terjadwal dapat dicatat sejak (hari sebelum jadwal)"),
+        default=14,
+        validators=[MaxValueValidator(60)],
+        help_text=_("Kunjungan bulan ke-3/6/12 baru dapat dicatat mulai sekian hari sebelum tanggal jadwalnya; "
+                    "sebelum itu hanya sebagai kunjungan tambahan (di luar jadwal), yang tidak dihitung untuk "
+                    "graduasi."),
+    )  # fmt: skip
     graduation_min_score = models.PositiveSmallIntegerField(
         _("skor kesiapan minimal untuk lulus (%)"),
         default=75,

@@ -130,7 +130,8 @@ class Objects:
         handover = self["handover"][scope]
         return visit_record(
             handover=handover,
-            data=VISIT | {"visited_on": timezone.localdate()},
+            # The BAST is today's: a visit today is one outside the schedule (month 3's window opens later).
+            data=VISIT | {"visited_on": timezone.localdate(), "due_month": None},
             goods={line.pk: "dipakai" for line in handover.lines.all()},
             actor=None,
         )

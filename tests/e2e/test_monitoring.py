@@ -50,10 +50,19 @@ def test_visit_on_a_phone_then_graduation_then_the_dashboard(page, login, live_s
     visit = Visit.objects.get()
     assert (visit.due_month, visit.turnover, visit.photos.count()) == (3, 2_500_000, 1)
 
+    # A year on: the BAST (and its month-3 visit) moved back 400 days, and the later visits recorded in their windows.
+    from disbursements.models import Handover
+    from monitoring.schedule import due_on
+
+    start = timezone.localdate() - datetime.timedelta(days=400)
+    Handover.objects.filter(pk=handover.pk).update(handed_over_on=start)
+    Visit.objects.filter(pk=visit.pk).update(visited_on=due_on(start, 3))
+    Visit.objects.filter(pk=visit.pk).update(handed_over_on=start)
+    handover.refresh_from_db()
     for month in (6, 12):  # the later visits, recorded the same way
         services.visit_record(
             handover=handover,
-            data={"due_month": month, "visited_on": timezone.localdate(), "visitor_name": "Siti Rahmawati",
+            data={"due_month": month, "visited_on": due_on(start, month), "visitor_name": "Siti Rahmawati",
                   "mode": "kunjungan", "business_status": "berkembang", "turnover": Decimal(3_000_000),
                   "net_income": Decimal(900_000), "workers": 2},
             goods={line.pk: "dipakai" for line in handover.lines.all()},

@@ -218,10 +218,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _visited(handover, *months, **answers):
+    """The scheduled visits of `months`, each a few days after its date (inside its window)."""
+    from monitoring.schedule import due_on
+
     for month in months:
+        on_time = {"visited_on": due_on(handover.handed_over_on, month) + datetime.timedelta(days=6)}
         services.visit_record(
             handover=handover,
-            data=ANSWERS | {"due_month": month, "business_status": "berkembang"} | answers,
+            data=ANSWERS | on_time | {"due_month": month, "business_status": "berkembang"} | answers,
             goods=_goods(handover),
             actor=None,
         )

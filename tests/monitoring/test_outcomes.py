@@ -63,7 +63,7 @@ def test_visits_running_turnover_goods_and_graduates(balikpapan):
     assert (lines["64.72"].done, lines["64.72"].due, lines["64.72"].overdue) == (2, 2, 0)
     assert (lines["64.71"].done, lines["64.71"].due) == (1, 0)
     [three, six, twelve] = found.months
-    _visit(c, 6, business_status="berjalan")
+    _visit(a, 6, business_status="berjalan")  # a's month 6 is due (c's window is not open yet)
     found = _outcomes()
     [three, six, twelve] = found.months
     assert (three.visits, three.running, three.growing) == (3, 2, 2)  # b stopped

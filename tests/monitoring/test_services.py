@@ -69,9 +69,9 @@ def test_a_visit_date_is_between_the_bast_and_today(delivered):
     }
     tomorrow = datetime.date.today() + datetime.timedelta(days=1)
     assert _refusal(delivered, visited_on=tomorrow) == {"visited_on": ["Tanggal kunjungan tidak boleh di masa depan."]}
-    services.visit_record(  # the BAST day itself is allowed
+    services.visit_record(  # the BAST day itself is allowed (for a visit outside the schedule)
         handover=delivered,
-        data=ANSWERS | {"visited_on": datetime.date(2025, 1, 10)},
+        data=ANSWERS | {"visited_on": datetime.date(2025, 1, 10), "due_month": None},
         goods=_goods(delivered),
         actor=None,
     )
@@ -153,7 +153,8 @@ def test_an_edit_is_audited_with_before_and_after(delivered):
     services.visit_update(visit=visit, data=ANSWERS | {"turnover": Decimal("3000000")}, goods=goods, actor=actor)
     assert AuditEvent.objects.filter(action="visit.update").count() == 1
     # the month it fulfils cannot move onto a month already recorded
-    services.visit_record(handover=delivered, data=ANSWERS | {"due_month": 6}, goods=goods, actor=None)
+    month_six = {"due_month": 6, "visited_on": datetime.date(2025, 7, 12)}
+    services.visit_record(handover=delivered, data=ANSWERS | month_six, goods=goods, actor=None)
     with pytest.raises(ValidationError, match="bulan ke-6 sudah dicatat"):
         services.visit_update(visit=visit, data=ANSWERS | {"due_month": 6}, goods=goods, actor=actor)
 
@@ -248,3 +249,44 @@ def test_a_visit_counts_its_goods_conditions_for_the_outcomes(delivered):
     services.visit_update(visit=visit, data=ANSWERS, goods=goods, actor=None)
     visit.refresh_from_db()
     assert (visit.goods_lost, visit.goods_sold) == (0, 1)
+
+
+def test_a_scheduled_visit_is_recorded_only_inside_its_window(delivered):
+    """BAST of 10 January 2025: month 12 is due 10 January 2026, its window opens 14 days before (the budget year's
+    setting). Recorded in October 2025 it is refused with the reason; as an unscheduled visit it is kept."""
+    early = ANSWERS | {"due_month": 12, "visited_on": datetime.date(2025, 10, 7)}
+    with pytest.raises(ValidationError) as refused:
+        services.visit_record(handover=delivered, data=early, goods=_goods(delivered), actor=None)
+    assert refused.value.message_dict == {
+        "visited_on": [
+            "Kunjungan bulan ke-12 dijadwalkan 10 Januari 2026; baru dapat dicatat sejak 27 Desember 2025. Bila "
+            "kunjungan ini memang lebih awal, catat sebagai “Kunjungan tambahan (di luar jadwal)” — tidak dihitung "
+            "untuk graduasi."
+        ]
+    }
+    extra = services.visit_record(
+        handover=delivered, data=early | {"due_month": None}, goods=_goods(delivered), actor=None
+    )
+    assert extra.due_month is None
+    with pytest.raises(ValidationError):  # the day before the window opens
+        services.visit_record(
+            handover=delivered, data=early | {"visited_on": datetime.date(2025, 12, 26)}, goods=_goods(delivered),
+            actor=None,
+        )  # fmt: skip
+    delivered.budget_year.visit_window_days = 30  # the year's setting moves the opening
+    delivered.budget_year.save()
+    opened = services.visit_record(
+        handover=delivered,
+        data=early | {"visited_on": datetime.date(2025, 12, 11)},
+        goods=_goods(delivered),
+        actor=None,
+    )
+    assert opened.due_month == 12
+
+
+def test_only_a_scheduled_visit_inside_its_window_counts_toward_graduation(graduating):
+    assert services.assessment_compute(graduating, {}).recommendation == "lulus"
+    # A month-12 visit recorded months early before the rule existed (straight in the table) is not month 12's.
+    Visit.objects.filter(handover=graduating, due_month=12).update(visited_on=datetime.date(2025, 9, 1))
+    result = services.assessment_compute(graduating, {})
+    assert result.recommendation != "lulus" and result.readiness_percent < 100

@@ -23,6 +23,7 @@ FORM = {
     "kube_max_members": 10,
     "visit_months": "3, 6, 12",
     "graduation_min_score": 75,
+    "visit_window_days": 14,
     "graduated_proposal_level": "warning",
 }
 
