@@ -36,6 +36,22 @@ FAMILY = (
     "Rasyid Syamsuddin Hamzah Ismail Aminah Sari Lestari Wulandari Handayani Rahayu Puspita Utami Fitriani "
     "Ningsih Yulianti Mahmud Arsyad Baco Lasse Tahir Latif Amir Husain Saleh Yunus Idris Anshari Effendi"
 ).split()
+
+
+def _no_repeats(parts: list[str]) -> list[str]:
+    """No name twice in one person's name ("Lestari Lestari"): a repeated part becomes the next name of its list (no
+    extra random draw, so the rest of a seeded run stays as it was)."""
+    for index in range(1, len(parts)):
+        if parts[index] in parts[:index]:
+            names = FAMILY if index == len(parts) - 1 else FEMALE + MALE
+            parts[index] = (
+                names[(names.index(parts[index]) + 1) % len(names)] if parts[index] in names else parts[index]
+            )
+            if parts[index] in parts[:index]:  # the next one is taken too (both given names): one more step
+                parts[index] = names[(names.index(parts[index]) + 1) % len(names)]
+    return parts
+
+
 OCCUPATIONS = [
     "Mengurus Rumah Tangga",
     "Buruh Harian Lepas",
@@ -129,11 +145,12 @@ def generate(count: int, *, seed: int = 2024, existing_niks: set[str] | None = N
                 household_kk = f"{district.replace('.', '')}{rng.randrange(10**9, 10**10)}"
                 household_place = village
             first = rng.choice(FEMALE if sex == "P" else MALE)
-            name = (
-                f"{first} {rng.choice(FAMILY)}"
+            parts = (
+                [first, rng.choice(FAMILY)]
                 if rng.random() < 0.8
-                else f"{first} {rng.choice(FEMALE + MALE)} {rng.choice(FAMILY)}"
+                else [first, rng.choice(FEMALE + MALE), rng.choice(FAMILY)]
             )
+            name = " ".join(_no_repeats(parts))
             assisted = rng.choice((2021, 2022, 2023)) if rng.random() < 0.04 else None
             yield (
                 nik,

@@ -335,9 +335,10 @@ class Command(BaseCommand):
                     data={
                         "handed_over_on": datetime.date(2024, 8, day),
                         "place": f"Kantor Dinas Sosial {regency}",
-                        "first_party_name": "Siti Rahmawati, S.Sos.",
+                        # The province's verifier hands the goods over (the demo user `verifikator`).
+                        "first_party_name": "Budi Santoso, S.Sos.",
                         "first_party_nip": "",
-                        "first_party_position": "Verifikator Provinsi, Dinas Sosial Provinsi Kalimantan Timur",
+                        "first_party_position": "Verifikator Program, Dinas Sosial Provinsi Kalimantan Timur",
                         "witness_name": "Dra. Hj. Nurul Hidayah, M.Si.",
                         "witness_nip": "",
                         "witness_position": f"Kepala Dinas Sosial {regency}",
@@ -378,9 +379,11 @@ class Command(BaseCommand):
         }
         for index, handover in enumerate(handovers):
             for month, (status, turnover, income, sold) in plans.get(index, {}).items():
-                goods = {line.pk: "dipakai" for line in handover.lines.all()}
-                if sold:
-                    goods[next(iter(goods))] = "dijual"
+                lines = list(handover.lines.select_related("goods"))
+                goods = {line.pk: "dipakai" for line in lines}
+                if sold:  # the oven, as the visit's note says
+                    oven = next((line for line in lines if line.goods.name.startswith("Oven")), lines[0])
+                    goods[oven.pk] = "dijual"
                 services.visit_record(
                     handover=handover,
                     data={
@@ -392,7 +395,8 @@ class Command(BaseCommand):
                         "turnover": Decimal(turnover),
                         "net_income": Decimal(income),
                         "workers": 2 if turnover > 2_000_000 else 1,
-                        "problems": "Mesin jahit dijual untuk biaya berobat." if sold else "",
+                        # The demo's BASTs are cake packages (oven, mixer, stove …): the oven was sold.
+                        "problems": "Oven gas dijual untuk biaya berobat." if sold else "",
                         "follow_up": "Dilaporkan ke Dinsos kabupaten." if sold else "",
                     },
                     goods=goods,
