@@ -24,6 +24,15 @@ def can_do_field_work(user) -> bool:
     return can_mark_attendance(user) or can_attach_handover(user) or can_record_visits(user)
 
 
+def _field_first(user) -> bool:
+    """A regency's officer works in the field most: "Kerja Lapangan" stands first in her navbar, not in a menu."""
+    return not user.is_provincial and can_do_field_work(user)
+
+
+def _field_in_menu(user) -> bool:
+    return user.is_provincial and can_do_field_work(user)
+
+
 @dataclass(frozen=True)
 class NavItem:
     label: str
@@ -40,6 +49,7 @@ REGISTRY, DISTRIBUTION = "Penduduk & KUBE", "Penyaluran"
 
 NAV_ITEMS = [
     NavItem("Beranda", "home", lambda user: True),
+    NavItem("Kerja Lapangan", "fieldwork:home", _field_first, "/lapangan/"),
     NavItem("Dasbor", "reports:dashboard", can_view_dashboard, "/dasbor/"),
     NavItem("Penduduk", "beneficiaries:person_list", can_view_registry, "/penduduk/", menu=REGISTRY),
     NavItem("KUBE", "beneficiaries:group_list", can_view_registry, "/kube/", menu=REGISTRY),
@@ -57,7 +67,7 @@ NAV_ITEMS = [
         "/monev/verifikasi/",
         menu=DISTRIBUTION,
     ),
-    NavItem("Kerja Lapangan", "fieldwork:home", can_do_field_work, "/lapangan/", menu=DISTRIBUTION),
+    NavItem("Kerja Lapangan", "fieldwork:home", _field_in_menu, "/lapangan/", menu=DISTRIBUTION),
     NavItem("Barang & Paket", "disbursements:goods_list", can_view_catalogue, "/barang/", menu=DISTRIBUTION),
     NavItem("Pengaduan", "complaints:complaint_list", can_view_complaints, "/pengaduan/"),
     NavItem("Laporan", "reports:report_index", can_view_reports, "/laporan/"),

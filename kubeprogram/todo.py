@@ -21,6 +21,7 @@ from programs.selectors import ceilings_visible_to
 from proposals.models import ItemStatus, Proposal, ProposalItem
 from proposals.selectors import proposals_visible_to
 from regions.models import Regency
+from training.selectors import sessions_visible_to
 
 
 @dataclass
@@ -41,6 +42,10 @@ def tasks_for(user, budget_year) -> list[Task]:
     complaints = complaint_selectors.complaints_visible_to(user)
     overdue_complaints = complaint_selectors.overdue(complaints).count()
     late_url = reverse("complaints:complaint_list") + "?status=terlambat"
+    if role in (Role.OPERATOR, Role.VERIFIKATOR):  # today's Bimtek: attendance is taken on "Kerja Lapangan"
+        today = timezone.localdate()
+        training_today = sessions_visible_to(user).filter(start_date__lte=today, end_date__gte=today).count()
+        found.append(Task("Bimtek hari ini", training_today, reverse("fieldwork:home"), True))
     if role == Role.OPERATOR:
         returned = ProposalItem.objects.filter(proposal__in=proposals, status=ItemStatus.RETURNED).count()
         found.append(Task("Usulan dikembalikan untuk diperbaiki", returned, reverse("proposals:proposal_list")))

@@ -157,7 +157,9 @@
           }).catch(function () {});
         }));
       });
-    }).catch(function () {});
+    }).catch(function () {}).then(function () {
+      body.dataset.takenRefreshed = new Date().toISOString();  // when the pages taken along were last fetched again
+    });
   }
 
   // The status box on field pages: pending count, "Kirim sekarang", refused actions with their reason.

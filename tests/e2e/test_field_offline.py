@@ -118,6 +118,15 @@ COUNT_STORED = """() => new Promise((resolve) => {
 })"""
 
 
+KEPT_TURNOVERS = """() => new Promise((resolve) => {
+  const request = indexedDB.open("kubeprogram-lapangan", 1);
+  request.onsuccess = () => {
+    const all = request.result.transaction("actions").objectStore("actions").getAll();
+    all.onsuccess = () => resolve(all.result.map((a) => a.fields.turnover));
+  };
+})"""
+
+
 def test_signing_out_warns_about_unsent_work_then_leaves_nothing_on_the_phone(page, login, live_server):
     page.set_viewport_size({"width": 390, "height": 844})
     _, _, handover = _setup()
@@ -180,6 +189,7 @@ def test_marks_chosen_offline_survive_a_reload_and_the_counter_counts_participan
     expect(rows.nth(1).get_by_role("button", name="Izin", exact=True)).to_have_attribute("aria-pressed", "true")
     page.context.set_offline(False)
     expect(status).to_contain_text("2 tindakan terkirim", timeout=15000)
+    page.wait_for_function("document.body.dataset.takenRefreshed")  # the pages taken along, fetched again
     first, second = (rows.nth(n).get_attribute("data-action-target").split(":")[1] for n in (0, 1))
     assert Attendance.objects.get(pk=first).status == "absent"
     assert Attendance.objects.get(pk=second).status == "excused"
@@ -221,7 +231,9 @@ def test_a_visit_kept_on_the_phone_opens_again_to_be_edited_not_written_twice(pa
     page.screenshot(path=tmp_path / "visit-queued-390.png", full_page=True)
     page.get_by_label("Omzet rata-rata per bulan (Rp)").fill("1.750.000")
     page.get_by_role("button", name="Simpan kunjungan").click()
+    expect(page.get_by_test_id("offline-saved")).to_be_visible()  # kept on the phone (the queue has answered)
     expect(page.get_by_test_id("field-status")).to_contain_text("belum terkirim (1)")  # replaced, not added
+    assert page.evaluate(KEPT_TURNOVERS) == ["1.750.000"]
     page.context.set_offline(False)
     expect(page.get_by_test_id("field-status")).to_contain_text("1 tindakan terkirim", timeout=15000)
     visit = Visit.objects.get(handover=handover)

@@ -23,7 +23,8 @@ TOP = ["Beranda", "Dasbor", "Usulan", "Pengaduan", "Laporan", "Wilayah", "Tahun 
     [
         (AdminProvinsiFactory, "Admin Provinsi", [*TOP, "Jejak Audit"]),
         (VerifikatorFactory, "Verifikator Provinsi", TOP),
-        (OperatorFactory, "Operator Kab/Kota", TOP),
+        # A regency's officer has "Kerja Lapangan" first, beside Beranda (the province keeps it in "Penyaluran").
+        (OperatorFactory, "Operator Kab/Kota", ["Beranda", "Kerja Lapangan", *TOP[1:]]),
         (PimpinanFactory, "Pimpinan", TOP),
         (AuditorFactory, "Auditor", [*TOP, "Jejak Audit"]),
     ],
@@ -39,16 +40,16 @@ def test_each_role_logs_in_and_sees_its_own_navigation(page, login, factory, rol
     page.get_by_test_id("nav").get_by_role("button", name="Penyaluran").click()
     expect(page.get_by_test_id("nav").get_by_role("link")).to_have_text(
         [
-            *nav[:3],
+            *nav[: 4 if factory is OperatorFactory else 3],
             "Alokasi",
             "Bimtek",
             "BAST",
             "Monev",
             "Graduasi",
             "Verifikasi Pasca-Penyaluran",
-            *(["Kerja Lapangan"] if factory in (AdminProvinsiFactory, VerifikatorFactory, OperatorFactory) else []),
+            *(["Kerja Lapangan"] if factory in (AdminProvinsiFactory, VerifikatorFactory) else []),
             "Barang & Paket",
-            *nav[3:],
+            *nav[4 if factory is OperatorFactory else 3 :],
         ]  # fmt: skip
     )
     # The regency page is reachable from the navbar; an operator sees only Kota Samarinda there.

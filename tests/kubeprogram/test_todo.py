@@ -69,3 +69,15 @@ def test_nothing_waiting_nothing_listed(client):
 
     BudgetYearFactory()
     assert _tasks(client, VerifikatorFactory()) == {}
+
+
+def test_todays_bimtek_is_on_the_list_of_those_who_take_attendance(client, balikpapan):
+    from tests.factories import TrainingSessionFactory
+
+    today = timezone.localdate()
+    TrainingSessionFactory(start_date=today, end_date=today)  # Samarinda's, today
+    TrainingSessionFactory(start_date=today - datetime.timedelta(days=9), end_date=today - datetime.timedelta(days=8))
+    assert _tasks(client, OperatorFactory())["Bimtek hari ini"] == 1
+    assert _tasks(client, VerifikatorFactory())["Bimtek hari ini"] == 1
+    assert "Bimtek hari ini" not in _tasks(client, OperatorFactory(regency=balikpapan))  # another regency's
+    assert "Bimtek hari ini" not in _tasks(client, PimpinanFactory())
