@@ -55,6 +55,9 @@ def tasks_for(user, budget_year) -> list[Task]:
         found.append(Task("BAST belum ada pindaian bertanda tangan", scans, reverse("disbursements:handover_list")))
         due = _visits_due(user, budget_year)
         found.append(Task("Kunjungan monev jatuh tempo atau terlambat", due, reverse("monitoring:worklist"), True))
+        returned = monitoring_selectors.assessments_visible_to(user).filter(status=Assessment.Status.RETURNED).count()
+        found.append(Task("Penilaian graduasi dikembalikan provinsi", returned,
+                          reverse("monitoring:assessment_list") + "?status=returned"))  # fmt: skip
         to_answer = complaints.filter(status=ComplaintStatus.NEW).count()
         found.append(Task("Pengaduan menunggu tanggapan", to_answer, reverse("complaints:complaint_list")))
     elif role == Role.VERIFIKATOR:

@@ -2,7 +2,9 @@
 
 - a proposal submitted → the provincial verifiers;
 - a proposal returned to the regency or its verification finished → the regency's operators;
-- a complaint recorded → the regency's operators (a sensitive one: the Admin Provinsi only).
+- a complaint recorded → the regency's operators and the provincial verifiers (a sensitive one: the Admin Provinsi
+  only);
+- a graduation assessment submitted → the verifiers; returned or approved → the regency's operators.
 Overdue complaints are notified by `manage.py notify_overdue` (daily)."""
 
 from django.db.models.signals import post_save
@@ -17,6 +19,14 @@ RECIPIENTS = {
     "proposal.draft": "operators",
     "proposal.finalised": "operators",
     "complaint.create": "operators",
+    "assessment.submit": "verifiers",
+    "assessment.return": "operators",
+    "assessment.approve": "operators",
+}
+ASSESSMENT_TEXT = {
+    "assessment.submit": "diajukan, menunggu persetujuan",
+    "assessment.return": "dikembalikan untuk diperbaiki",
+    "assessment.approve": "disetujui",
 }
 
 
@@ -39,8 +49,18 @@ def notify_on_event(sender, instance: AuditEvent, created, **kwargs):
         return
     url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
     if instance.action.startswith("complaint."):
-        users = _users(Role.ADMIN_PROVINSI) if obj.sensitive else _users(Role.OPERATOR, obj.regency_id)
+        if obj.sensitive:
+            users = _users(Role.ADMIN_PROVINSI)
+        else:
+            users = (_users(Role.OPERATOR, obj.regency_id) | _users(Role.VERIFIKATOR)).distinct()
         text = f"Pengaduan baru {obj.number}: {obj.get_category_display()} ({obj.regency})"
+    elif instance.action.startswith("assessment."):
+        users = (
+            _users(Role.VERIFIKATOR)
+            if RECIPIENTS[instance.action] == "verifiers"
+            else _users(Role.OPERATOR, obj.regency_id)
+        )
+        text = f"{obj} {ASSESSMENT_TEXT[instance.action]}"
     elif RECIPIENTS[instance.action] == "verifiers":
         users, text = _users(Role.VERIFIKATOR), f"Usulan {obj.program} {obj.regency} {obj.budget_year.year} diajukan"
     else:

@@ -45,10 +45,11 @@ def test_a_submitted_proposal_notifies_the_verifiers_by_mail_too(django_capture_
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["budi@example.org"]
 
 
-def test_a_complaint_notifies_the_regency_and_a_sensitive_one_only_the_admin(balikpapan):
+def test_a_complaint_notifies_the_regency_and_the_verifiers_and_a_sensitive_one_only_the_admin(balikpapan):
     mine, elsewhere, admin = OperatorFactory(), OperatorFactory(regency=balikpapan), AdminProvinsiFactory()
+    verifier = VerifikatorFactory()
     _complaint()
-    assert list(Notification.objects.values_list("user", flat=True)) == [mine.pk]
+    assert sorted(Notification.objects.values_list("user", flat=True)) == sorted([mine.pk, verifier.pk])
     _complaint(category="pungli")
     assert list(Notification.objects.filter(text__contains="Pungutan").values_list("user", flat=True)) == [admin.pk]
     assert not Notification.objects.filter(user=elsewhere).exists()
@@ -95,3 +96,38 @@ def test_the_list_and_the_badge(client):
     assert "Pengaduan baru PGD/2026/0001" in page
     assert client.get(reverse("notifications:unread_count")).content.decode().strip() == ""  # read once shown
     assert 'hx-get="/pemberitahuan/jumlah/"' in client.get(reverse("home")).content.decode()
+
+
+def test_each_step_of_a_graduation_assessment_notifies_the_other_side():
+    """Submitted: the verifiers are told; returned or approved: the regency's operators, and a returned one waits on
+    the operator's to-do list."""
+    from decimal import Decimal
+
+    from kubeprogram.todo import tasks_for
+    from monitoring import services as monitoring
+    from monitoring.models import TurnoverThreshold
+    from tests.factories import ApprovedItemFactory
+    from tests.monitoring.conftest import deliver
+    from tests.monitoring.test_graduation import _visited
+
+    graduating = deliver(ApprovedItemFactory(), handed_over_on=datetime.date(2025, 1, 10))
+    TurnoverThreshold.objects.create(budget_year=graduating.budget_year, regency_id="64.72", amount=Decimal(2_000_000))
+    _visited(graduating, 3, 6, 12)
+
+    operator, verifier = OperatorFactory(), VerifikatorFactory()
+    assessment = monitoring.assessment_save(
+        handover=graduating, assessor_scores={}, decision="lulus", submit=True, actor=operator
+    )
+    [submitted] = Notification.objects.filter(text__contains="diajukan")
+    assert submitted.user == verifier and submitted.url == assessment.get_absolute_url()
+    monitoring.assessment_review(assessment=assessment, approve=False, note="Lengkapi foto usaha", actor=verifier)
+    [returned] = Notification.objects.filter(text__contains="dikembalikan")
+    assert returned.user == operator
+    tasks = {t.label: t.count for t in tasks_for(operator, graduating.budget_year)}
+    assert tasks["Penilaian graduasi dikembalikan provinsi"] == 1
+    assessment = monitoring.assessment_save(
+        handover=graduating, assessor_scores={}, decision="lulus", submit=True, actor=operator
+    )
+    monitoring.assessment_review(assessment=assessment, approve=True, actor=verifier)
+    assert Notification.objects.filter(user=operator, text__contains="disetujui").count() == 1
+    assert Notification.objects.filter(user=verifier, text__contains="diajukan").count() == 2
