@@ -25,7 +25,8 @@ def can_do_field_work(user) -> bool:
 
 
 def _field_first(user) -> bool:
-    """A regency's officer works in the field most: "Kerja Lapangan" stands first in her navbar, not in a menu."""
+    """A regency's officer works in the field most: "Kerja Lapangan" stands first in her "Penyaluran" menu (a
+    top-level item would push the navbar past a 1280-pixel screen)."""
     return not user.is_provincial and can_do_field_work(user)
 
 
@@ -49,12 +50,12 @@ REGISTRY, DISTRIBUTION = "Penduduk & KUBE", "Penyaluran"
 
 NAV_ITEMS = [
     NavItem("Beranda", "home", lambda user: True),
-    NavItem("Kerja Lapangan", "fieldwork:home", _field_first, "/lapangan/"),
     NavItem("Dasbor", "reports:dashboard", can_view_dashboard, "/dasbor/"),
     NavItem("Penduduk", "beneficiaries:person_list", can_view_registry, "/penduduk/", menu=REGISTRY),
     NavItem("KUBE", "beneficiaries:group_list", can_view_registry, "/kube/", menu=REGISTRY),
     NavItem("Data Ganda", "beneficiaries:duplicate_list", can_review_duplicates, "/penduduk/duplikat/", menu=REGISTRY),
     NavItem("Usulan", "proposals:proposal_list", can_view_proposals, "/usulan/"),
+    NavItem("Kerja Lapangan", "fieldwork:home", _field_first, "/lapangan/", menu=DISTRIBUTION),
     NavItem("Alokasi", "disbursements:allocation_list", can_view_allocations, "/alokasi/", menu=DISTRIBUTION),
     NavItem("Bimtek", "training:session_list", can_view_training, "/bimtek/", menu=DISTRIBUTION),
     NavItem("BAST", "disbursements:handover_list", can_view_handovers, "/bast/", menu=DISTRIBUTION),
