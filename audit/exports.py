@@ -36,9 +36,13 @@ def export_filename(filename: str) -> str:
 
 def export_record(writer: ReportWriter, *, user, action: str, obj, after=None, regency_id=None) -> None:
     """The export's audit event (also for one prepared in the background): who, what, how many rows."""
+    export_event(user=user, action=action, obj=obj, rows=writer.rows, after=after, regency_id=regency_id)
+
+
+def export_event(*, user, action: str, obj, rows: int, after=None, regency_id=None) -> None:
+    """The audit event of an export however it was written (a ReportWriter or a workbook of its own), in a transaction
+    of its own: a download is a GET, which runs in autocommit on a real server."""
     if regency_id is None and not user.is_provincial:
         regency_id = user.regency_id
     with transaction.atomic():
-        audit_record(
-            actor=user, action=action, obj=obj, regency_id=regency_id, after={**(after or {}), "rows": writer.rows}
-        )
+        audit_record(actor=user, action=action, obj=obj, regency_id=regency_id, after={**(after or {}), "rows": rows})

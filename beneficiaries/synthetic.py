@@ -44,10 +44,7 @@ def _no_repeats(parts: list[str]) -> list[str]:
     for index in range(1, len(parts)):
         if parts[index] in parts[:index]:
             names = FAMILY if index == len(parts) - 1 else FEMALE + MALE
-            parts[index] = (
-                names[(names.index(parts[index]) + 1) % len(names)] if parts[index] in names else parts[index]
-            )
-            if parts[index] in parts[:index]:  # the next one is taken too (both given names): one more step
+            while parts[index] in parts[:index]:  # the next name may be taken too (both given names)
                 parts[index] = names[(names.index(parts[index]) + 1) % len(names)]
     return parts
 

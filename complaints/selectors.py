@@ -57,8 +57,15 @@ def time_left(complaint: Complaint, today: datetime.date | None = None) -> int |
     if complaint.is_closed:
         return None
     today = today or timezone.localdate()
-    deadline = complaint.respond_by if complaint.status == Status.NEW else complaint.resolve_by
-    return working_days_between(today, deadline)
+    return working_days_between(today, running_deadline(complaint)[1])
+
+
+def running_deadline(complaint: Complaint) -> tuple[str, datetime.date]:
+    """The deadline that counts now, named: the first response while the complaint is new, else the resolution
+    (the list's order, complaint_list, is the same rule in SQL)."""
+    if complaint.status == Status.NEW:
+        return "tanggapan pertama", complaint.respond_by
+    return "penyelesaian", complaint.resolve_by
 
 
 @dataclass

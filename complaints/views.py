@@ -1,5 +1,6 @@
 """Complaint pages for officers: the list with time left (overdue ones stand out), recording, a complaint's steps."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -38,7 +39,7 @@ def complaint_list(request):
     page = Paginator(selectors.complaint_list(complaints), 50).get_page(request.GET.get("page"))
     for complaint in page:
         complaint.days_left = selectors.time_left(complaint)
-        complaint.counting_to = "tanggapan pertama" if complaint.status == Status.NEW else "penyelesaian"
+        complaint.counting_to = selectors.running_deadline(complaint)[0]
     return render(
         request,
         "complaints/complaint_list.html",
@@ -182,7 +183,6 @@ def attachment_file(request, pk):
 
 
 def _client_address(request) -> str:
-    from django.conf import settings
     from ipware import get_client_ip
 
     address, _ = get_client_ip(request, proxy_count=settings.AXES_IPWARE_PROXY_COUNT)
@@ -193,8 +193,6 @@ RECEIPT = "complaint_receipt"  # the session key of the complaint the visitor ju
 
 
 def _public_context(**extra) -> dict:
-    from django.conf import settings
-
     return {
         "office_phone": settings.COMPLAINT_OFFICE_PHONE,
         "office_whatsapp": settings.COMPLAINT_OFFICE_WHATSAPP,

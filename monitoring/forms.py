@@ -62,8 +62,7 @@ class VisitForm(forms.ModelForm):
         months = handover.budget_year.months
 
         def scheduled(month):  # each scheduled visit with its date and the day its window opens
-            due = schedule.due_on(handover.handed_over_on, month)
-            opens = schedule.opens_on(due, handover.budget_year.visit_window_days)
+            due, opens = schedule.window(handover.handed_over_on, month, handover.budget_year.visit_window_days)
             return f"Bulan ke-{month} setelah BAST — jadwal {date_short(due)}, dapat dicatat sejak {date_short(opens)}"
 
         self.fields["due_month"] = forms.TypedChoiceField(

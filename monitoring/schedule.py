@@ -36,6 +36,12 @@ def opens_on(due: datetime.date, opens_before: int = OPENS_BEFORE) -> datetime.d
     return due - datetime.timedelta(days=opens_before)
 
 
+def window(handed_over_on: datetime.date, month: int, opens_before: int = OPENS_BEFORE) -> tuple:
+    """(due date, first day it may be recorded) of a BAST's scheduled visit of `month`."""
+    due = due_on(handed_over_on, month)
+    return due, opens_on(due, opens_before)
+
+
 def state(due: datetime.date, *, done: bool, today: datetime.date, opens_before: int = OPENS_BEFORE) -> str:
     if done:
         return DONE

@@ -77,8 +77,7 @@ def visit_problems(handover: Handover, data: dict[str, Any], goods: Goods, *, vi
         earlier = taken.first()
         if earlier:
             add("due_month", f"Kunjungan bulan ke-{month} sudah dicatat ({date_long(earlier.visited_on)}).")
-        due = schedule.due_on(handover.handed_over_on, month)
-        opens = schedule.opens_on(due, handover.budget_year.visit_window_days)
+        due, opens = schedule.window(handover.handed_over_on, month, handover.budget_year.visit_window_days)
         if day is not None and handover.handed_over_on <= day < opens:
             add(
                 "visited_on",
@@ -379,7 +378,7 @@ def assessment_compute(handover: Handover, assessor_scores: dict, criteria=None)
     # Only a scheduled visit done inside its window counts as that month's visit (one recorded early, before this
     # rule, counts as an unscheduled visit).
     opens = {
-        month: schedule.opens_on(schedule.due_on(handover.handed_over_on, month), budget_year.visit_window_days)
+        month: schedule.window(handover.handed_over_on, month, budget_year.visit_window_days)[1]
         for month in budget_year.months
     }
     return graduation.assess(

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from audit.services import audit_record
+from audit.exports import export_event
 from core.access import require
 from core.forms import add_service_errors
 from disbursements.models import Handover
@@ -589,15 +589,14 @@ def worklist_export(request):
         str(request.user.regency) if request.user.regency_id else "Kalimantan Timur"
     )  # fmt: skip
     content = workbook.build(rows, title=f"Lembar kerja kunjungan monev — {where} — {budget_year}")
-    # A GET runs in autocommit on a real server (no ATOMIC_REQUESTS): the export's event is its own transaction.
-    with transaction.atomic():
-        audit_record(
-            actor=request.user,
-            action="visit.export_worklist",
-            obj=Visit,
-            after={"budget_year": budget_year.year, "regency": regency or None, "rows": len(rows)},
-            regency_id=regency or request.user.regency_id,
-        )
+    export_event(
+        user=request.user,
+        action="visit.export_worklist",
+        obj=Visit,
+        rows=len(rows),
+        after={"budget_year": budget_year.year, "regency": regency or None},
+        regency_id=regency or None,
+    )
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="kunjungan-monev-{budget_year.year}.xlsx"'
     return response
