@@ -1,8 +1,8 @@
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
+from core.forms import DateInput
 from regions.models import Regency
 
 
@@ -16,13 +16,13 @@ class AuditEventFilter(django_filters.FilterSet):
         label=_("Dari tanggal"),
         field_name="created_at",
         lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     date_to = django_filters.DateFilter(
         label=_("Sampai tanggal"),
         field_name="created_at",
         lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     class Meta:

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from beneficiaries.models import KubeGroup, MemberRole, Person
 from beneficiaries.services import GROUP_FIELDS, PERSON_FIELDS
+from core.forms import DateInput
 from programs.models import BusinessType
 from regions.models import District, Village
 from regions.selectors import regencies_visible_to
@@ -58,8 +59,8 @@ def _date_field(label, required=True):
         label=label,
         required=required,
         input_formats=DATE_FORMATS,
-        widget=forms.DateInput(format="%d-%m-%Y", attrs={"placeholder": "HH-BB-TTTT"}),
-        help_text="Contoh: 17-08-1985" if required else "",
+        widget=DateInput(),
+        help_text="Contoh: 17/08/1985" if required else "",
     )
 
 

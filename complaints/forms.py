@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from complaints.models import Category, Complaint, Outcome, Status
-from core.forms import FilesField, MultipleFileInput
+from core.forms import DateInput, FilesField, MultipleFileInput
 
 ATTACHMENT_ACCEPT = "application/pdf,image/jpeg,image/png,image/heic,image/heif"
 
@@ -37,7 +37,7 @@ class ComplaintForm(forms.ModelForm):
             "sensitive",
         ]
         widgets = {
-            "received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "received_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 5}),
         }
 

@@ -62,6 +62,18 @@ class RupiahField(forms.DecimalField):
         return attrs
 
 
+class DateInput(forms.DateInput):
+    """A date typed and shown as dd/mm/yyyy whatever the browser's language: a native date input follows the
+    browser (mm/dd/yyyy in an English one). static/js/app.js puts a calendar button beside it. The field parses
+    dd/mm/yyyy, dd-mm-yyyy and ISO (the input formats of the Indonesian locale, with Django's ISO ones)."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        defaults = {"placeholder": "hh/bb/tttt", "inputmode": "numeric", "autocomplete": "off", "data-date": ""}
+        super().__init__({**defaults, **(attrs or {})}, format="%d/%m/%Y")
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
-from core.forms import RupiahField
+from core.forms import DateInput, RupiahField
 from disbursements.models import GoodsItem, Package
 from programs.models import Program
 
@@ -150,9 +150,7 @@ class VoidForm(forms.Form):
 class HandoverForm(forms.Form):
     """The BAST's own fields; the goods, their value and the second party come from the allocation."""
 
-    handed_over_on = forms.DateField(
-        label="Tanggal serah terima", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    handed_over_on = forms.DateField(label="Tanggal serah terima", widget=DateInput())
     place = forms.CharField(label="Tempat", max_length=200)
     first_party_name = forms.CharField(label="Nama pihak pertama (petugas)", max_length=150)
     first_party_nip = forms.CharField(label="NIP pihak pertama", max_length=18, required=False)

@@ -133,6 +133,7 @@ SHELL = [
     "vendor/htmx/htmx.min.js",
     "css/app.css",
     "field/field.js",
+    "js/app.js",
     "field/icon-192.png",
     "favicon.svg",
 ]

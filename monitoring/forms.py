@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from core.formatting import date_short
-from core.forms import FilesField, MultipleFileInput, RupiahField
+from core.forms import DateInput, FilesField, MultipleFileInput, RupiahField
 from monitoring import sampling, schedule
 from monitoring.graduation import ASSESSOR_CHOICES
 from monitoring.models import (
@@ -51,7 +51,7 @@ class VisitForm(forms.ModelForm):
             "follow_up",
         ]
         widgets = {
-            "visited_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "visited_on": DateInput(),
             "problems": forms.Textarea(attrs={"rows": 2}),
             "follow_up": forms.Textarea(attrs={"rows": 2}),
         }
@@ -219,9 +219,7 @@ class VerificationForm(forms.Form):
     """What the verifier found; one outcome per goods line (`line_<id>`) when the goods came incomplete or damaged."""
 
     outcome = forms.ChoiceField(label="Hasil", choices=Outcome.choices, widget=forms.RadioSelect)
-    checked_on = forms.DateField(
-        label="Tanggal pemeriksaan", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    checked_on = forms.DateField(label="Tanggal pemeriksaan", widget=DateInput())
     note = forms.CharField(label="Catatan", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     photo = forms.FileField(
         label="Foto",

@@ -1,5 +1,6 @@
 from django import forms
 
+from core.forms import DateInput
 from programs.models import BudgetYear
 from regions.models import Regency
 from training.models import TOPICS, TrainingSession
@@ -11,8 +12,8 @@ class SessionForm(forms.ModelForm):
         fields = ["budget_year", "program", "regency", "topic", "start_date", "end_date", "venue", "facilitators",
                   "capacity"]  # fmt: skip
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
             "facilitators": forms.Textarea(attrs={"rows": 2}),
             "topic": forms.TextInput(attrs={"list": "topics"}),
         }

@@ -63,9 +63,13 @@ def test_officer_uploads_fixes_submits_and_sees_the_verifiers_reason(page, login
     pdf = tmp_path / "surat.pdf"
     pdf.write_bytes(PDF)
     page.get_by_label("Berkas surat pengantar").set_input_files(pdf)
-    page.get_by_label("Berkas surat pengantar").locator("xpath=..").get_by_role("button", name="Unggah").click()
+    page.get_by_label("Berkas surat pengantar").locator("xpath=ancestor::form").get_by_role(
+        "button", name="Unggah"
+    ).click()
     page.get_by_label("Berkas berita acara").set_input_files(pdf)
-    page.get_by_label("Berkas berita acara").locator("xpath=..").get_by_role("button", name="Unggah").click()
+    page.get_by_label("Berkas berita acara").locator("xpath=ancestor::form").get_by_role(
+        "button", name="Unggah"
+    ).click()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Ajukan").click()
     expect(page.get_by_test_id("proposal-status")).to_have_text("Diajukan")
