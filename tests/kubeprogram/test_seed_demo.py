@@ -3,11 +3,20 @@ import importlib
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
 from audit.models import AuditEvent
+from complaints.models import Complaint
+from complaints.selectors import running_deadline
+from disbursements.models import Handover
+from monitoring import schedule
+from monitoring.models import DISCREPANCIES, Assessment, VerificationResult
+from monitoring.selectors import worklist
 from programs.models import BudgetYear
+from proposals.models import Proposal
+from training.models import TrainingSession
 
 pytestmark = pytest.mark.django_db
 
@@ -15,10 +24,12 @@ pytestmark = pytest.mark.django_db
 def test_seed_demo_is_idempotent(capsys):
     call_command("seed_demo")
     call_command("seed_demo")
-    budget_year = BudgetYear.objects.get()
-    assert (budget_year.year, budget_year.total_ceiling) == (2024, 6500000000)
+    budget_year = BudgetYear.objects.get(year=2024)
+    assert budget_year.total_ceiling == 6500000000 and budget_year.status == BudgetYear.Status.CLOSED
     assert budget_year.funding_source == "APBD Provinsi Kalimantan Timur"
-    assert AuditEvent.objects.filter(action="budget_year.create").count() == 1
+    current = BudgetYear.objects.get(year=timezone.localdate().year)
+    assert current.status == BudgetYear.Status.OPEN
+    assert AuditEvent.objects.filter(action="budget_year.create").count() == 2
     users = {u.username: u for u in User.objects.all()}
     assert len(users) == 6
     assert {u.role for u in users.values()} == set(Role)
@@ -28,6 +39,26 @@ def test_seed_demo_is_idempotent(capsys):
     assert all(u.check_password("demo-kaltim-2024") for u in users.values())
     printed = capsys.readouterr().out
     assert "operator.samarinda" in printed and "demo-kaltim-2024" in printed
+
+
+def test_seed_demo_plays_a_whole_season_for_samarinda():
+    """operator.samarinda sees the second half of the season: Bimtek, BASTs with and without scans, visits done and
+    overdue, a sample with a discrepancy, a returned assessment, complaints open and late; the verifier has a
+    proposal of the current year waiting."""
+    call_command("seed_demo")
+    year = BudgetYear.objects.get(year=timezone.localdate().year)
+    samarinda = Handover.objects.filter(budget_year=year, regency="64.72")
+    assert samarinda.exclude(signed_scan="").exists() and samarinda.filter(signed_scan="").exists()
+    assert TrainingSession.objects.filter(budget_year=year, regency="64.72").exists()
+    operator = User.objects.get(username="operator.samarinda")
+    states = {row.state for row in worklist(user=operator, budget_year=year, states=None)}
+    assert {schedule.DONE, schedule.OVERDUE, schedule.UPCOMING} <= states, states
+    assert Assessment.objects.filter(handover__regency="64.72", status=Assessment.Status.RETURNED).exists()
+    assert VerificationResult.objects.filter(handover__regency="64.72", outcome__in=DISCREPANCIES).exists()
+    open_complaints = Complaint.objects.filter(regency="64.72").exclude(status="selesai")
+    assert any(running_deadline(c)[1] < timezone.localdate() for c in open_complaints)
+    assert Proposal.objects.filter(budget_year=year, status=Proposal.Status.SUBMITTED).exists()
+    assert not Handover.objects.filter(lines__goods__name__startswith="Mesin Jahit", regency="64.72").exists()
 
 
 def test_seed_demo_refuses_under_production_settings(settings):
