@@ -9,6 +9,7 @@ from django.db import connections
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from audit.selectors import object_history
 from disbursements.models import Handover, HandoverLine
 from disbursements.permissions import can_view_handovers
 from disbursements.selectors import delivered_by_day, handovers_visible_to
@@ -520,3 +521,34 @@ def outcomes(*, user, budget_year, today: datetime.date | None = None, days: lis
     sampled = sum(verification.values())
     verification.pop("", None)
     return Outcomes(list(regencies.values()), list(per_month.values()), goods, verification, sampled)
+
+
+@dataclass
+class ReviewStep:
+    """One step of an assessment's way between the regency and the province, kept after it is resubmitted."""
+
+    when: datetime.datetime
+    who: object | None
+    label: str
+    note: str
+
+
+REVIEW_STEPS = {
+    "assessment.submit": ("Diajukan kabupaten/kota", "note"),
+    "assessment.return": ("Dikembalikan provinsi", "review_note"),
+    "assessment.approve": ("Disetujui provinsi", "review_note"),
+}
+
+
+def assessment_history(assessment) -> list[ReviewStep]:
+    """Every submit, return and approval of the assessment, oldest first, with its note — from the audit trail,
+    so a return note stays readable after the regency resubmits (the assessment keeps only the latest). One query;
+    the caller has checked that the user may see the assessment."""
+    events = object_history(obj=assessment, limit=100)
+    steps = []
+    for event in reversed(events):
+        if event.action not in REVIEW_STEPS:
+            continue
+        label, key = REVIEW_STEPS[event.action]
+        steps.append(ReviewStep(event.created_at, event.actor, label, str((event.after or {}).get(key) or "")))
+    return steps

@@ -387,6 +387,7 @@ def assessment_detail(request, pk):
             "assessment": assessment,
             "recipient": selectors.recipient_name(assessment.handover),
             "village": selectors.recipient_village(assessment.handover),
+            "history": selectors.assessment_history(assessment),
             "form": form,
             "can_edit": can_assess(request.user)
             and assessment.status in (Assessment.Status.DRAFT, Assessment.Status.RETURNED),

@@ -122,3 +122,32 @@ def test_the_bast_and_the_person_show_the_monitoring(client, ready):
     page = client.get(reverse("beneficiaries:person_detail", args=[person.pk])).content.decode()
     assert "Lulus (graduasi)" in page
     assert 'text-bg-success">Dikunjungi' in page and 'text-bg-success">Lulus' in page
+
+
+def test_the_notes_of_every_return_stay_on_the_page_after_resubmission(client, ready, django_assert_max_num_queries):
+    """Each submit, return and approval, with its note and in order, stays readable: the assessment itself keeps
+    only the latest review note (and an approval clears it)."""
+    operator, verifier = OperatorFactory(), VerifikatorFactory(first_name="Budi", last_name="Santoso")
+    url = reverse("monitoring:assessment_create", args=[ready.pk])
+    client.force_login(operator)
+    client.post(url, {"decision": "perpanjang", "note": "Masih perlu pendampingan", "action": "submit"})
+    assessment = Assessment.objects.get()
+    detail = reverse("monitoring:assessment_detail", args=[assessment.pk])
+    client.force_login(verifier)
+    client.post(detail, {"approve": "0", "review_note": "Semua kriteria terpenuhi, usulkan lulus."})
+    client.force_login(operator)
+    client.post(url, {"decision": "lulus", "note": "Diusulkan lulus", "action": "submit"})
+    client.force_login(verifier)
+    client.post(detail, {"approve": "1", "review_note": ""})
+    with django_assert_max_num_queries(12):
+        page = client.get(detail)
+    steps = [(s.label, s.note) for s in page.context["history"]]
+    assert steps == [
+        ("Diajukan kabupaten/kota", "Masih perlu pendampingan"),
+        ("Dikembalikan provinsi", "Semua kriteria terpenuhi, usulkan lulus."),
+        ("Diajukan kabupaten/kota", "Diusulkan lulus"),
+        ("Disetujui provinsi", ""),
+    ]
+    html = page.content.decode()
+    assert 'data-testid="review-history"' in html and "Semua kriteria terpenuhi, usulkan lulus." in html
+    assert "Budi Santoso" in html
