@@ -7,10 +7,13 @@ from django.core.exceptions import ValidationError
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: per field where the field is on the form, else on top."""
+    """Show a service's ValidationError on the form: per field where the field is on the form, else on top. A form
+    that places a service key on fields of its own (VerificationForm's "lines" on each goods line) names it in
+    `service_keys` and takes it in add_error."""
     if hasattr(error, "error_dict"):
+        own = getattr(form, "service_keys", ())
         for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
+            form.add_error(field if field in form.fields or field in own else None, messages)
     else:
         form.add_error(None, error.messages)
 

@@ -243,6 +243,22 @@ class VerificationForm(forms.Form):
     def line_fields(self):
         return [self[f"line_{line.pk}"] for line in self.goods_lines]
 
+    service_keys = ("lines",)
+
+    def add_error(self, field, error):
+        """The service's "lines" problem is shown on top and on the goods it is about: each line left empty, or
+        every line when none is (all marked complete), so the officer sees where to choose."""
+        if field != "lines":
+            return super().add_error(field, error)
+        super().add_error(None, error)
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        names = [f"line_{line.pk}" for line in self.goods_lines]
+        empty = [name for name in names if not data.get(name)]
+        for name in empty or names:
+            if name not in self._errors:
+                self._errors[name] = self.error_class(["Pilih hasil barang ini."])
+        return None
+
     def data_for_service(self) -> dict:
         data = {k: self.cleaned_data.get(k) for k in ("outcome", "checked_on", "note")}
         data["lines"] = {str(line.pk): self.cleaned_data.get(f"line_{line.pk}") or "" for line in self.goods_lines}

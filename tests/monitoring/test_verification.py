@@ -2,6 +2,7 @@
 redone, and recording what was found."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -215,3 +216,31 @@ def test_confidence_and_margin_are_refused_outside_their_open_ranges():
     assert sampling.cochran(0, 95, 5) == 0 and sampling.cochran(1, 95, 5) == 1
     assert sampling.cochran(9, 90, 10) == 9  # N·n0 / (n0 + N − 1): the correction for a finite population
     assert sampling.cochran(1_000, 95, 5) == 278
+
+
+def test_goods_left_unmarked_are_highlighted_where_the_officer_must_choose(client, delivered_five):
+    """ "Isi hasil setiap barang…" stands on top and on each goods line still empty; with every line marked
+    complete, on all of them."""
+    from django.urls import reverse
+
+    client.force_login(VerifikatorFactory())
+    sample = services.sample_draw(
+        budget_year=delivered_five[0].budget_year, regency=delivered_five[0].regency, method="semua",
+        confidence=None, margin=None, actor=None,
+    )  # fmt: skip
+    result = sample.results.select_related("handover").first()
+    lines = list(result.handover.lines.order_by("pk"))
+    assert len(lines) >= 2
+    record = reverse("monitoring:result_record", args=[result.pk])
+    data = {"outcome": "tidak_lengkap", "checked_on": "2025-03-01", "note": "Satu barang rusak"}
+    response = client.post(record, {**data, f"line_{lines[0].pk}": "rusak"})
+    form = response.context["form"]
+    assert response.status_code == 200 and form.non_field_errors()[0].startswith("Isi hasil setiap barang")
+    assert f"line_{lines[0].pk}" not in form.errors
+    assert all(form.errors[f"line_{line.pk}"] == ["Pilih hasil barang ini."] for line in lines[1:])
+    html = response.content.decode()
+    [select] = re.findall(rf'<select name="line_{lines[1].pk}"[^>]*>', html)
+    assert "is-invalid" in select
+    complete = {f"line_{line.pk}": "lengkap" for line in lines}
+    form = client.post(record, {**data, **complete}).context["form"]
+    assert all(f"line_{line.pk}" in form.errors for line in lines)
