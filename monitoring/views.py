@@ -606,8 +606,9 @@ def worklist_export(request):
 @login_required
 @require_POST
 def worklist_upload(request):
-    """The filled-in workbook back: every row judged as the form judges a visit; all saved, or nothing and the
-    problems by row and column with the workbook marked (red cells, comments) to download."""
+    """The filled-in workbook back: every row judged as the form judges a visit; rows whose visit is already saved
+    are passed over and named; of the others all saved, or nothing and the problems by row and column with the
+    workbook marked (red cells, comments) to download."""
     require(can_record_visits(request.user))
     form = WorklistUploadForm(request.POST, request.FILES)
     problems, saved, refused = [], None, None
@@ -628,9 +629,19 @@ def worklist_upload(request):
     else:
         refused = " ".join(m for messages in form.errors.values() for m in messages)
     if saved is not None:
-        messages.success(
-            request, f"{saved} kunjungan dari berkas dicatat." if saved else "Berkas tidak berisi kunjungan yang diisi."
-        )
+        if saved.saved or not saved.skipped:
+            messages.success(
+                request,
+                f"{saved.saved} kunjungan dari berkas dicatat."
+                if saved.saved
+                else "Berkas tidak berisi kunjungan yang diisi.",
+            )
+        if saved.skipped:
+            messages.info(
+                request,
+                f"{len(saved.skipped)} baris dilewati karena kunjungannya sudah tersimpan: "
+                + "; ".join(f"baris {p['row']}: {p['message']}" for p in saved.skipped),
+            )
         return redirect(f"{reverse('monitoring:worklist')}?status=selesai")
     return render(
         request,

@@ -97,10 +97,40 @@ def test_a_filled_workbook_records_every_visit_once(client, due):
         750_000,
     )
     assert VisitGoods.objects.filter(condition="dijual").count() == 2
-    # the same file again adds nothing: each month is recorded once
+    # the same file again adds nothing: each month is recorded once, and the rows passed over are named
     response = _upload(client, book)
-    assert response.status_code == 200 and Visit.objects.count() == 2
-    assert "Kunjungan bulan ke-3 sudah dicatat" in response.content.decode()
+    assert response.status_code == 302 and Visit.objects.count() == 2
+    page = client.get(response["Location"]).content.decode()
+    assert "2 baris dilewati karena kunjungannya sudah tersimpan" in page
+    assert f"baris {HEADER_ROW + 1}: Kunjungan bulan ke-3" in page
+
+
+def test_a_row_already_saved_is_passed_over_and_the_others_are_saved(client, due):
+    """As proposal uploads do: one visit recorded on the form meanwhile does not refuse the whole workbook."""
+    client.force_login(OperatorFactory())
+    book = _download(client)
+    sheet = book["Kunjungan"]
+    lines = due[0].lines.count()
+    rows = {sheet[f"A{r}"].value: r for r in (HEADER_ROW + 1, HEADER_ROW + 2)}
+    for row in rows.values():
+        _fill(sheet, row)
+        _conditions(sheet, row, *["Dipakai"] * lines)
+    from monitoring.services import visit_record
+
+    visit_record(
+        handover=due[0],
+        data={"due_month": 3, "visited_on": _days_ago(2), "visitor_name": "Rina", "mode": "kunjungan",
+              "business_status": "berjalan", "turnover": 1_000_000, "net_income": 300_000, "workers": 1},
+        goods={line.pk: "dipakai" for line in due[0].lines.all()},
+        actor=None,
+    )  # fmt: skip
+    response = _upload(client, book)
+    assert response.status_code == 302
+    assert set(Visit.objects.values_list("handover_id", flat=True)) == {due[0].pk, due[1].pk}
+    page = client.get(response["Location"]).content.decode()
+    assert "1 kunjungan dari berkas dicatat." in page
+    assert f"1 baris dilewati karena kunjungannya sudah tersimpan: baris {rows[f'{due[0].pk}-3']}" in page
+    assert due[0].number in page
 
 
 def test_one_wrong_row_saves_nothing_and_says_where(client, due, balikpapan):
