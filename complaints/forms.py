@@ -116,6 +116,51 @@ class ComplaintForm(forms.ModelForm):
         return data
 
 
+class LinkForm(forms.Form):
+    """What a complaint is about, found by the officer after it came in: a resident by NIK, a KUBE group, or a BAST
+    by its number — each looked up among the records the officer may see."""
+
+    nik = forms.CharField(label="NIK penduduk yang diadukan", max_length=16, required=False)
+    group = forms.ModelChoiceField(label="KUBE yang diadukan", queryset=None, required=False, empty_label="—")
+    bast_number = forms.CharField(
+        label="Nomor BAST", max_length=40, required=False, help_text="Mis. BAST/WRSE/64.72/2024/0001"
+    )
+
+    def __init__(self, *args, records, regency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = records["person"].filter(regency=regency)
+        self.handovers = records["handover"].filter(regency=regency)
+        self.fields["group"].queryset = records["group"].filter(regency=regency).order_by("name")
+
+    def clean_nik(self):
+        nik = self.cleaned_data["nik"].strip()
+        if not nik:
+            return None
+        person = self.people.filter(nik=nik).first()
+        if person is None:
+            raise forms.ValidationError("NIK ini tidak ditemukan di data penduduk kabupaten/kota pengaduan ini.")
+        return person
+
+    def clean_bast_number(self):
+        number = self.cleaned_data["bast_number"].strip().upper()
+        if not number:
+            return None
+        handover = self.handovers.filter(number=number).first()
+        if handover is None:
+            raise forms.ValidationError("Nomor BAST ini tidak ditemukan di kabupaten/kota pengaduan ini.")
+        return handover
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not any(cleaned.get(k) for k in ("nik", "group", "bast_number")):
+            raise forms.ValidationError("Isi NIK, KUBE atau nomor BAST yang diadukan.")
+        return cleaned
+
+    def links(self) -> dict:
+        data = self.cleaned_data
+        return {"person": data.get("nik"), "group": data.get("group"), "handover": data.get("bast_number")}
+
+
 class StepForm(forms.Form):
     status = forms.ChoiceField(label="Status berikutnya", choices=Status.choices)
     outcome = forms.ChoiceField(label="Hasil (bila selesai)", choices=[("", "—"), *Outcome.choices], required=False)

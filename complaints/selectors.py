@@ -138,3 +138,16 @@ def figures(*, user, year: int, today: datetime.date | None = None) -> Complaint
         overdue=sum(r["overdue"] for r in per_regency),
         median_days=statistics.median(durations) if durations else None,
     )
+
+
+def complaints_about(user, *, person=None, group=None, handover=None) -> list[Complaint]:
+    """The complaints the user may see that name this person, KUBE group or BAST (a BAST's also through its
+    recipient), newest first — for the record's own page. One query."""
+    if handover is not None:
+        item = handover.allocation.item
+        about = Q(handover=handover) | (Q(person=item.person_id) if item.person_id else Q(group=item.group_id))
+    elif person is not None:
+        about = Q(person=person)
+    else:
+        about = Q(group=group)
+    return list(complaints_visible_to(user).filter(about).order_by("-received_on", "-id"))

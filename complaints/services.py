@@ -196,6 +196,31 @@ def complaint_step(*, complaint: Complaint, status: str, note: str, public: bool
 PROVEN = (Outcome.PROVEN, Outcome.PARTLY)
 
 
+@transaction.atomic
+def complaint_link(*, complaint: Complaint, links: dict[str, Any], actor) -> Complaint:
+    """Name what a complaint is about after it came in (a public complaint names nothing): the person, KUBE group
+    or BAST the officer found, completed upwards as when it is recorded, within the complaint's regency; what was
+    linked before is replaced. Audited. Not once the complaint is closed (its finding went to what it named)."""
+    complaint = Complaint.objects.select_for_update().select_related("regency").get(pk=complaint.pk)
+    if complaint.status == Status.CLOSED:
+        raise ValidationError("Pengaduan yang sudah selesai tidak dapat ditautkan lagi.")
+    given = {name: links.get(name) for name in LINKS if links.get(name) is not None}
+    if not given:
+        raise ValidationError("Isi NIK, KUBE atau nomor BAST yang diadukan.")
+    data = derive_links({**dict.fromkeys(LINKS), **given, "regency": complaint.regency})
+    problems = _link_problems(data)
+    if problems:
+        raise ValidationError({name: [message] for name, message in problems.items()})
+    before = {name: getattr(complaint, f"{name}_id") for name in LINKS}
+    for name in LINKS:
+        setattr(complaint, name, data[name])
+    after = {name: getattr(complaint, f"{name}_id") for name in LINKS}
+    if after != before:
+        complaint.save(update_fields=list(LINKS))
+        audit_record(actor=actor, action="complaint.link", obj=complaint, before=before, after=after)
+    return complaint
+
+
 def _record_on_linked(complaint: Complaint, note: str, actor) -> None:
     """A proven complaint leaves its finding on the record it names, through that record's own service: a BAST
     gets a note, else an allocation (goods never handed over); the proposal item named, else the person's or

@@ -12,7 +12,15 @@ from django.views.decorators.http import require_POST
 
 from beneficiaries.selectors import kube_groups_visible_to, people_visible_to
 from complaints import selectors, services
-from complaints.forms import LINK_PARAMETERS, AttachForm, ComplaintForm, PublicComplaintForm, StatusCheckForm, StepForm
+from complaints.forms import (
+    LINK_PARAMETERS,
+    AttachForm,
+    ComplaintForm,
+    LinkForm,
+    PublicComplaintForm,
+    StatusCheckForm,
+    StepForm,
+)
 from complaints.models import Category, Complaint, ComplaintAttachment, Status
 from complaints.permissions import can_handle_complaints, can_view_complaints
 from core.access import require
@@ -138,8 +146,37 @@ def complaint_detail(request, pk):
             "form": form,
             "attachments": complaint.attachments.all(),
             "attach_form": AttachForm() if can_handle_complaints(request.user) else None,
+            "link_form": _link_form(request, complaint),
         },
     )
+
+
+def _link_form(request, complaint, data=None):
+    if not can_handle_complaints(request.user) or complaint.status == Status.CLOSED:
+        return None
+    return LinkForm(data, records=_records(request.user), regency=complaint.regency_id)
+
+
+@login_required
+@require_POST
+def complaint_link(request, pk):
+    """The officer names what the complaint is about (person, KUBE or BAST) after it came in."""
+    require(can_handle_complaints(request.user))
+    complaint = get_object_or_404(selectors.complaints_visible_to(request.user), pk=pk)
+    form = _link_form(request, complaint, request.POST)
+    if form is None:
+        messages.error(request, "Pengaduan yang sudah selesai tidak dapat ditautkan lagi.")
+        return redirect(complaint)
+    if form.is_valid():
+        try:
+            services.complaint_link(complaint=complaint, links=form.links(), actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Pengaduan ditautkan.")
+        return redirect(complaint)
+    messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+    return redirect(f"{complaint.get_absolute_url()}#tautkan")
 
 
 @login_required

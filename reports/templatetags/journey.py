@@ -3,6 +3,8 @@ their templates and import nothing from above them (composition, DESIGN.md)."""
 
 from django import template
 
+from complaints.models import Outcome
+from complaints.selectors import complaints_about
 from monitoring.permissions import can_record_visits, can_view_visits
 from monitoring.selectors import handover_schedule
 from proposals.selectors import group_proposals, person_proposals
@@ -44,3 +46,11 @@ def visit_schedule(context, handover):
         "can_record": can_record_visits(user),
         "graduation": handover.assessments.order_by("-id").first(),
     }
+
+
+@register.inclusion_tag("reports/partials/complaints_about.html", takes_context=True)
+def complaints_on(context, *, person=None, group=None, handover=None):
+    """{% complaints_on person=person %} (or group=, handover=): the complaints about the record that the user may
+    see, a proven one marked — on the pages of lower apps, which import nothing from complaints."""
+    rows = complaints_about(context["request"].user, person=person, group=group, handover=handover)
+    return {"complaints": rows, "proven": (Outcome.PROVEN, Outcome.PARTLY)}

@@ -292,6 +292,13 @@ ACCESS: dict[str, Access] = {
         method="post",
         ok=302,
     ),  # fmt: skip
+    "complaints:complaint_link": Access(
+        allowed=VISITORS,
+        kwargs=lambda ctx, scope: {"pk": ctx["complaint"][scope].pk},
+        scoped=True,
+        method="post",
+        ok=302,
+    ),  # fmt: skip
     "complaints:attachment_file": Access(
         kwargs=lambda ctx, scope: {"pk": ctx["complaint_attachment"][scope].pk}, scoped=True
     ),

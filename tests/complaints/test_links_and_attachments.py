@@ -220,3 +220,40 @@ def _png_photo() -> bytes:
 
 
 PNG_PHOTO = _png_photo()
+
+
+def test_a_public_complaint_is_linked_later_and_once_proven_shows_on_the_bast_and_the_recipient(client, balikpapan):
+    """The citizen names nothing; the officer finds the BAST and links it (completed upwards to the person), a
+    wrong or another regency's number is refused with where, and a goods complaint closed "terbukti" shows on
+    that BAST's page and the recipient's."""
+    handover = deliver(ApprovedItemFactory(), handed_over_on=datetime.date(2025, 1, 10))
+    person = handover.allocation.item.person
+    other = deliver(ApprovedItemFactory(proposal__regency=balikpapan), regency=balikpapan,
+                    handed_over_on=datetime.date(2025, 1, 10))  # fmt: skip
+    public = {"regency": "64.72", "category": "barang", "description": "Kulkas tidak dingin sejak diterima."}
+    client.post(reverse("complaints:public_submit"), public)
+    complaint = Complaint.objects.get()
+    assert complaint.handover is None and complaint.person is None
+    client.force_login(OperatorFactory())
+    page = client.get(complaint.get_absolute_url()).content.decode()
+    assert 'data-testid="link-form"' in page and "Tautkan ke penerima, KUBE atau BAST yang diadukan" in page
+    link = reverse("complaints:complaint_link", args=[complaint.pk])
+    refused = client.post(link, {"bast_number": other.number}, follow=True).content.decode()
+    assert "Nomor BAST ini tidak ditemukan di kabupaten/kota pengaduan ini." in refused
+    assert "Isi NIK, KUBE atau nomor BAST" in client.post(link, {}, follow=True).content.decode()
+    response = client.post(link, {"bast_number": handover.number.lower()})
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert (complaint.handover, complaint.allocation, complaint.person) == (handover, handover.allocation, person)
+    event = AuditEvent.objects.get(action="complaint.link")
+    assert event.before["handover"] is None and event.after["handover"] == handover.pk
+    services.complaint_step(complaint=complaint, status="selesai", note="Kulkas diganti penyedia.",
+                            outcome="terbukti", actor=None)  # fmt: skip
+    for url in (handover.get_absolute_url(), person.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert 'data-testid="proven-complaint"' in html and complaint.number in html, url
+    assert "Kulkas diganti penyedia." in client.get(handover.get_absolute_url()).content.decode()  # the BAST's note
+    # closed: no more linking
+    assert 'data-testid="link-form"' not in client.get(complaint.get_absolute_url()).content.decode()
+    client.post(link, {"nik": person.nik})
+    assert AuditEvent.objects.filter(action="complaint.link").count() == 1
