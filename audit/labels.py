@@ -10,6 +10,7 @@ ACTION_LABELS = {
     "assessment.submit": "Penilaian graduasi diajukan",
     "assessment.update": "Penilaian graduasi diubah",
     "attendance.export": "Daftar hadir Bimtek diunduh",
+    "sample.export": "Daftar sampel verifikasi diunduh",
     "attendance.export_rates": "Rekap kehadiran Bimtek diunduh",
     "attendance.import": "Kehadiran Bimtek diunggah",
     "attendance.invite": "Peserta Bimtek diundang",

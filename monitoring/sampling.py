@@ -3,6 +3,7 @@ correction, and a seeded draw that anyone can redo from the stored seed and popu
 
 import math
 import random
+from dataclasses import dataclass
 from statistics import NormalDist
 
 CONFIDENCE_LEVELS = (90, 95, 99)  # percent
@@ -26,6 +27,25 @@ def cochran(population: int, confidence: int, margin: int) -> int:
     e = margin / 100
     n0 = z_score(confidence) ** 2 * P * (1 - P) / e**2
     return min(population, math.ceil(population * n0 / (n0 + population - 1)))
+
+
+@dataclass(frozen=True)
+class Working:
+    """Cochran's computation with its numbers, to show on the sample's page (the same steps as `cochran`)."""
+
+    population: int
+    confidence: int
+    margin: int
+    z: float
+    n0: float
+    size: int
+
+
+def working(population: int, confidence: int, margin: int) -> Working:
+    e = margin / 100
+    z = z_score(confidence)
+    n0 = z**2 * P * (1 - P) / e**2
+    return Working(population, confidence, margin, z, n0, cochran(population, confidence, margin))
 
 
 def draw(population_ids: list[int], size: int, seed: int) -> list[int]:

@@ -256,8 +256,8 @@ def sample_results(sample) -> QuerySet[VerificationResult]:
     return sample.results.select_related(
         "handover",
         "checked_by",
-        "handover__allocation__item__person__village",
-        "handover__allocation__item__group__village",
+        "handover__allocation__item__person__village__district",
+        "handover__allocation__item__group__village__district",
     ).order_by("position")
 
 

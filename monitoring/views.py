@@ -16,11 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from audit.exports import export_event
+from audit.exports import audited_export, export_event
 from core.access import require
+from core.excel import Column, ReportWriter
 from core.forms import add_service_errors
 from disbursements.models import Handover
-from monitoring import schedule, selectors, services, workbook
+from monitoring import sampling, schedule, selectors, services, workbook
 from monitoring.forms import (
     AssessmentForm,
     CriteriaFormSet,
@@ -508,17 +509,58 @@ def sample_detail(request, pk):
         selectors.samples_visible_to(request.user).select_related("regency", "budget_year"), pk=pk
     )
     results = list(selectors.sample_results(sample))
+    if request.GET.get("unduh") == "xlsx":
+        return _sample_workbook(request, sample, results)
+    random = sample.confidence is not None and sample.margin is not None
     return render(
         request,
         "monitoring/sample_detail.html",
         {
             "sample": sample,
+            "working": sampling.working(sample.population, sample.confidence, sample.margin) if random else None,
             "results": results,
             "findings": [r for r in results if r.is_discrepancy],
             "checked": sum(1 for r in results if r.outcome),
             "can_verify": can_verify(request.user),
         },
     )
+
+
+SAMPLE_COLUMNS = [
+    Column("No.", 5, "number"),
+    Column("Penerima", 28),
+    Column("Desa/Kelurahan", 22),
+    Column("Kecamatan", 18),
+    Column("Alamat", 32),
+    Column("Nomor BAST", 28),
+    Column("Tanggal BAST", 14, "date"),
+    Column("Hasil", 24),
+    Column("Tanggal Diperiksa", 14, "date"),
+    Column("Catatan", 40),
+]
+
+
+def _sample_workbook(request, sample, results):
+    """The sampled recipients for the field team, in the order drawn: where to find them and a column to write in."""
+    writer = ReportWriter(
+        f"Sampel Verifikasi {sample.regency}",
+        SAMPLE_COLUMNS,
+        filters=[("Tahun anggaran", str(sample.budget_year)), ("Cara", sample.get_method_display()),
+                 ("Besar sampel", f"{sample.size} dari {sample.population}"), ("Benih", str(sample.seed))],
+    )  # fmt: skip
+    rows = []
+    for r in results:
+        item = r.handover.allocation.item
+        who = item.person if item.person_id else item.group
+        rows.append([
+            r.position, selectors.recipient_name(r.handover), who.village.name, who.village.district.name,
+            who.address, r.handover.number, r.handover.handed_over_on,
+            r.get_outcome_display() if r.outcome else "", r.checked_on, r.note,
+        ])  # fmt: skip
+    return audited_export(
+        writer, rows, user=request.user, action="sample.export", obj=sample,
+        filename=f"sampel-verifikasi-{sample.regency_id}-{sample.budget_year.year}", regency_id=sample.regency_id,
+    )  # fmt: skip
 
 
 def _result(request, pk) -> VerificationResult:

@@ -244,3 +244,30 @@ def test_goods_left_unmarked_are_highlighted_where_the_officer_must_choose(clien
     complete = {f"line_{line.pk}": "lengkap" for line in lines}
     form = client.post(record, {**data, **complete}).context["form"]
     assert all(f"line_{line.pk}" in form.errors for line in lines)
+
+
+def test_the_sample_page_shows_how_it_was_drawn_and_gives_the_field_team_a_list(client, delivered_five):
+    """Method, confidence, margin, N and Cochran's formula with its numbers; a printable list and a workbook of the
+    sampled recipients in the order drawn (audited, no query per row)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(VerifikatorFactory())
+    first = delivered_five[0]
+    sample = services.sample_draw(
+        budget_year=first.budget_year, regency=first.regency, method="acak", confidence=95, margin=10, actor=None
+    )
+    page = client.get(sample.get_absolute_url())
+    working = page.context["working"]
+    assert (working.population, working.size) == (sample.population, sample.size)
+    assert round(working.z, 4) == 1.96 and round(working.n0, 2) == 96.04
+    html = page.content.decode()
+    assert "z = 1,9600" in html and "n₀ = z² · p(1 − p) / e²" in html and f"= <strong>{sample.size}</strong>" in html
+    assert f"random.Random({sample.seed})" in html and "Cetak daftar untuk tim lapangan" in html
+    response = client.get(sample.get_absolute_url(), {"unduh": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = [row for row in sheet.iter_rows(min_row=7, values_only=True) if row[0]]
+    numbers = list(sample.results.order_by("position").values_list("handover__number", flat=True))
+    assert [row[5] for row in rows] == numbers and all(row[2] and row[3] for row in rows)
+    assert AuditEvent.objects.filter(action="sample.export", object_id=str(sample.pk)).count() == 1
