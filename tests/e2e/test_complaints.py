@@ -48,7 +48,7 @@ def test_public_complaint_then_the_regency_handles_it_then_it_is_closed(page, lo
     page.get_by_label("Hasil (bila selesai)").select_option(label="Terbukti")
     page.get_by_label("Catatan tindak lanjut").fill("Mesin jahit diganti oleh penyedia pada 30 November.")
     page.get_by_label("Tampilkan catatan ini kepada pelapor (halaman publik)").check()
-    page.get_by_role("button", name="Simpan").click()
+    page.get_by_role("button", name="Simpan tindak lanjut").click()
     expect(page.get_by_text("Tindak lanjut dicatat.")).to_be_visible()
 
     page.context.clear_cookies()  # the resident again, without an account
