@@ -20,7 +20,32 @@ def attachments_field(help_text: str) -> FilesField:
 LINK_PARAMETERS = {"penduduk": "person", "kube": "group", "usulan": "item", "alokasi": "allocation", "bast": "handover"}
 
 
-class ComplaintForm(forms.ModelForm):
+class RecordLookup:
+    """A resident typed by NIK and a BAST by its number, each looked up in `self.people` / `self.handovers` (the
+    records the officer may name); `where` says where they were looked for."""
+
+    where = "wilayah Anda"
+
+    def clean_nik(self):
+        nik = self.cleaned_data["nik"].strip()
+        if not nik:
+            return None
+        person = self.people.filter(nik=nik).first()
+        if person is None:
+            raise forms.ValidationError(f"NIK ini tidak ditemukan di data penduduk {self.where}.")
+        return person
+
+    def clean_bast_number(self):
+        number = self.cleaned_data["bast_number"].strip().upper()
+        if not number:
+            return None
+        handover = self.handovers.filter(number=number).first()
+        if handover is None:
+            raise forms.ValidationError(f"Nomor BAST ini tidak ditemukan di {self.where}.")
+        return handover
+
+
+class ComplaintForm(RecordLookup, forms.ModelForm):
     class Meta:
         model = Complaint
         fields = [
@@ -88,24 +113,6 @@ class ComplaintForm(forms.ModelForm):
                 self.add_error(typed, "Berbeda dengan data yang ditautkan di atas; kosongkan isian ini.")
         return cleaned
 
-    def clean_nik(self):
-        nik = self.cleaned_data["nik"].strip()
-        if not nik:
-            return None
-        person = self.people.filter(nik=nik).first()
-        if person is None:
-            raise forms.ValidationError("NIK ini tidak ditemukan di data penduduk wilayah Anda.")
-        return person
-
-    def clean_bast_number(self):
-        number = self.cleaned_data["bast_number"].strip().upper()
-        if not number:
-            return None
-        handover = self.handovers.filter(number=number).first()
-        if handover is None:
-            raise forms.ValidationError("Nomor BAST ini tidak ditemukan di wilayah Anda.")
-        return handover
-
     def data_for_service(self) -> dict:
         skip = {"nik", "bast_number", "attachments", *LINK_PARAMETERS}
         data = {k: v for k, v in self.cleaned_data.items() if k not in skip}
@@ -116,9 +123,11 @@ class ComplaintForm(forms.ModelForm):
         return data
 
 
-class LinkForm(forms.Form):
+class LinkForm(RecordLookup, forms.Form):
     """What a complaint is about, found by the officer after it came in: a resident by NIK, a KUBE group, or a BAST
-    by its number — each looked up among the records the officer may see."""
+    by its number — each looked up among the records the officer may see, in the complaint's regency."""
+
+    where = "kabupaten/kota pengaduan ini"
 
     nik = forms.CharField(label="NIK penduduk yang diadukan", max_length=16, required=False)
     group = forms.ModelChoiceField(label="KUBE yang diadukan", queryset=None, required=False, empty_label="—")
@@ -131,24 +140,6 @@ class LinkForm(forms.Form):
         self.people = records["person"].filter(regency=regency)
         self.handovers = records["handover"].filter(regency=regency)
         self.fields["group"].queryset = records["group"].filter(regency=regency).order_by("name")
-
-    def clean_nik(self):
-        nik = self.cleaned_data["nik"].strip()
-        if not nik:
-            return None
-        person = self.people.filter(nik=nik).first()
-        if person is None:
-            raise forms.ValidationError("NIK ini tidak ditemukan di data penduduk kabupaten/kota pengaduan ini.")
-        return person
-
-    def clean_bast_number(self):
-        number = self.cleaned_data["bast_number"].strip().upper()
-        if not number:
-            return None
-        handover = self.handovers.filter(number=number).first()
-        if handover is None:
-            raise forms.ValidationError("Nomor BAST ini tidak ditemukan di kabupaten/kota pengaduan ini.")
-        return handover
 
     def clean(self):
         cleaned = super().clean()

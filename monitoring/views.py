@@ -16,12 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from audit.exports import audited_export, export_event
+from audit.exports import export_event
 from core.access import require
-from core.excel import Column, ReportWriter
 from core.forms import add_service_errors
 from disbursements.models import Handover
-from monitoring import sampling, schedule, selectors, services, workbook
+from monitoring import exports, imports, sampling, schedule, selectors, services, workbook
 from monitoring.forms import (
     AssessmentForm,
     CriteriaFormSet,
@@ -510,7 +509,7 @@ def sample_detail(request, pk):
     )
     results = list(selectors.sample_results(sample))
     if request.GET.get("unduh") == "xlsx":
-        return _sample_workbook(request, sample, results)
+        return exports.sample_workbook(sample, results, user=request.user)
     random = sample.confidence is not None and sample.margin is not None
     return render(
         request,
@@ -524,43 +523,6 @@ def sample_detail(request, pk):
             "can_verify": can_verify(request.user),
         },
     )
-
-
-SAMPLE_COLUMNS = [
-    Column("No.", 5, "number"),
-    Column("Penerima", 28),
-    Column("Desa/Kelurahan", 22),
-    Column("Kecamatan", 18),
-    Column("Alamat", 32),
-    Column("Nomor BAST", 28),
-    Column("Tanggal BAST", 14, "date"),
-    Column("Hasil", 24),
-    Column("Tanggal Diperiksa", 14, "date"),
-    Column("Catatan", 40),
-]
-
-
-def _sample_workbook(request, sample, results):
-    """The sampled recipients for the field team, in the order drawn: where to find them and a column to write in."""
-    writer = ReportWriter(
-        f"Sampel Verifikasi {sample.regency}",
-        SAMPLE_COLUMNS,
-        filters=[("Tahun anggaran", str(sample.budget_year)), ("Cara", sample.get_method_display()),
-                 ("Besar sampel", f"{sample.size} dari {sample.population}"), ("Benih", str(sample.seed))],
-    )  # fmt: skip
-    rows = []
-    for r in results:
-        item = r.handover.allocation.item
-        who = item.person if item.person_id else item.group
-        rows.append([
-            r.position, selectors.recipient_name(r.handover), who.village.name, who.village.district.name,
-            who.address, r.handover.number, r.handover.handed_over_on,
-            r.get_outcome_display() if r.outcome else "", r.checked_on, r.note,
-        ])  # fmt: skip
-    return audited_export(
-        writer, rows, user=request.user, action="sample.export", obj=sample,
-        filename=f"sampel-verifikasi-{sample.regency_id}-{sample.budget_year.year}", regency_id=sample.regency_id,
-    )  # fmt: skip
 
 
 def _result(request, pk) -> VerificationResult:
@@ -658,7 +620,7 @@ def worklist_upload(request):
         data = form.cleaned_data["file"].read()
         try:
             rows = workbook.read(data)
-            saved = services.visits_import(
+            saved = imports.visits_import(
                 rows=rows, handovers=selectors.handovers_for_visits(request.user), actor=request.user
             )
         except WorkbookRefused as error:
