@@ -26,8 +26,15 @@ def open_complaint_for_discrepancy(sender, result, actor, **kwargs):
             "anonymous": True,
             "category": category,
             "complexity": Complexity.FIELD_CHECK,
-            "description": f"Verifikasi pasca-penyaluran {handover.number}: {result.get_outcome_display()}. "
-            f"{result.note}".strip(),
+            "description": " ".join(
+                part
+                for part in (
+                    f"Verifikasi pasca-penyaluran {handover.number}: {result.get_outcome_display()}.",
+                    f"{result.lines_text()}." if result.lines else "",
+                    result.note,
+                )
+                if part
+            ),
             "regency": handover.regency,
             "handover": handover,
         },

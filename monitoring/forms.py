@@ -3,24 +3,84 @@ from django.utils import timezone
 
 from core.formatting import date_short
 from core.forms import DateInput, FilesField, MultipleFileInput, RupiahField
-from monitoring import sampling, schedule
+from monitoring import sampling, schedule, units
 from monitoring.graduation import ASSESSOR_CHOICES
 from monitoring.models import (
     KUBE_STAGE_HELP,
     BusinessStatus,
     GoodsCondition,
     KubeStage,
-    LineOutcome,
     Measure,
     Outcome,
     Recommendation,
     SampleMethod,
+    UnitFinding,
     Visit,
 )
 
 
+class LineCounts:
+    """One goods line of a BAST on a form: a number box per condition (`<prefix>_<line id>_<condition>`) for how
+    many of its units were found so, and the line's problem when they do not add up to its quantity."""
+
+    def __init__(self, form, line, prefix, choices):
+        self.line = line
+        self.label = f"{line.goods} ({line.quantity} {line.goods.get_unit_display()})"
+        self.conditions = {f"{prefix}_{line.pk}_{value}": value for value, _label in choices}
+        self.names = list(self.conditions)
+        self.form = form
+
+    @property
+    def fields(self):
+        return [self.form[name] for name in self.names]
+
+    @property
+    def errors(self):
+        return [e for name in self.names for e in self.form.errors.get(name, [])]
+
+    def counts(self) -> dict:
+        data = getattr(self.form, "cleaned_data", {})
+        return {condition: data[name] for name, condition in self.conditions.items() if data.get(name)}
+
+
+def add_count_fields(form, lines, *, prefix, choices, current=None) -> list[LineCounts]:
+    """Put a number box per condition for each goods line on the form (current: {line id: {condition: units}})."""
+    groups = []
+    for line in lines:
+        group = LineCounts(form, line, prefix, choices)
+        for name, (value, label) in zip(group.names, choices, strict=True):
+            form.fields[name] = forms.IntegerField(
+                label=label,
+                required=False,
+                min_value=0,
+                max_value=line.quantity,
+                initial=(current or {}).get(line.pk, {}).get(value),
+                widget=forms.NumberInput(
+                    attrs={"class": "form-control", "inputmode": "numeric", "min": 0, "max": line.quantity}
+                ),
+            )
+        groups.append(group)
+    return groups
+
+
+def check_counts(form, groups, known) -> None:
+    """Each line's units must add up to its quantity: the problem is shown under the line, its boxes marked."""
+    for group in groups:
+        if any(name in form.errors for name in group.names):
+            continue
+        line = group.line
+        message = units.problem(None, line.quantity, line.goods.get_unit_display(), group.counts(), known)
+        if message:
+            form.add_error(group.names[0], message)
+    for group in groups:
+        if group.errors:
+            for name in group.names:
+                form.fields[name].widget.attrs["class"] = "form-control is-invalid"
+
+
 class VisitForm(forms.ModelForm):
-    """A monitoring visit's answers; one condition field per goods line of the BAST (`goods_<line id>`)."""
+    """A monitoring visit's answers; for each goods line of the BAST a number box per condition
+    (`goods_<line id>_<condition>`): how many of its units are used, broken, sold, …"""
 
     turnover = RupiahField(label="Omzet rata-rata per bulan (Rp)")
     net_income = RupiahField(label="Pendapatan bersih per bulan (Rp)", min_value=None)
@@ -86,28 +146,26 @@ class VisitForm(forms.ModelForm):
             del self.fields["stage"]
             del self.fields["iks_balance"]
             self.fields["workers"].label = "Tenaga kerja (termasuk penerima)"
-        self.goods_lines = list(handover.lines.all())
         current = {}
         if self.instance.pk:
-            current = {g.line_id: g.condition for g in self.instance.goods.all()}
-        for line in self.goods_lines:
-            self.fields[f"goods_{line.pk}"] = forms.ChoiceField(
-                label=f"{line.goods} ({line.quantity} {line.goods.get_unit_display()})",
-                choices=[("", "— pilih —"), *GoodsCondition.choices],
-                initial=current.get(line.pk),
-            )
+            for g in self.instance.goods.all():
+                current.setdefault(g.line_id, {})[g.condition] = g.quantity
+        self.goods_groups = add_count_fields(
+            self, handover.lines.all(), prefix="goods", choices=GoodsCondition.choices, current=current
+        )
 
-    @property
-    def goods_fields(self):
-        return [self[f"goods_{line.pk}"] for line in self.goods_lines]
+    def clean(self):
+        cleaned = super().clean()
+        check_counts(self, self.goods_groups, GoodsCondition.values)
+        return cleaned
 
     @property
     def answer_fields(self):
-        skip = {f"goods_{line.pk}" for line in self.goods_lines} | {"photos"}
+        skip = {name for group in self.goods_groups for name in group.names} | {"photos"}
         return [field for field in self if field.name not in skip]
 
-    def goods(self) -> dict[int, str]:
-        return {line.pk: self.cleaned_data[f"goods_{line.pk}"] for line in self.goods_lines}
+    def goods(self) -> dict[int, dict[str, int]]:
+        return {group.line.pk: group.counts() for group in self.goods_groups}
 
     def answers(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields if name in self.fields}
@@ -216,7 +274,8 @@ class SampleForm(forms.Form):
 
 
 class VerificationForm(forms.Form):
-    """What the verifier found; one outcome per goods line (`line_<id>`) when the goods came incomplete or damaged."""
+    """What the verifier found; when the goods came incomplete or damaged, for each goods line a number box per
+    finding (`line_<id>_<finding>`): how many units are there and good, damaged, missing."""
 
     outcome = forms.ChoiceField(label="Hasil", choices=Outcome.choices, widget=forms.RadioSelect)
     checked_on = forms.DateField(label="Tanggal pemeriksaan", widget=DateInput())
@@ -229,39 +288,36 @@ class VerificationForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, handover, **kwargs):
+    def __init__(self, *args, handover, current=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.goods_lines = list(handover.lines.all())
-        for line in self.goods_lines:
-            self.fields[f"line_{line.pk}"] = forms.ChoiceField(
-                label=f"{line.goods} ({line.quantity} {line.goods.get_unit_display()})",
-                choices=[("", "—"), *LineOutcome.choices],
-                required=False,
-            )
+        current = {int(pk): counts for pk, counts in (current or {}).items()}
+        self.line_groups = add_count_fields(
+            self, handover.lines.all(), prefix="line", choices=UnitFinding.choices, current=current
+        )
 
-    @property
-    def line_fields(self):
-        return [self[f"line_{line.pk}"] for line in self.goods_lines]
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == Outcome.INCOMPLETE:
+            check_counts(self, [g for g in self.line_groups if g.counts()], UnitFinding.values)
+        return cleaned
 
     service_keys = ("lines",)
 
     def add_error(self, field, error):
-        """The service's "lines" problem is shown on top and on the goods it is about: each line left empty, or
-        every line when none is (all marked complete), so the officer sees where to choose."""
+        """The service's "lines" problem is shown on top, and the boxes of each line left empty are marked (every
+        line's when none is, all marked good), so the officer sees where to count."""
         if field != "lines":
             return super().add_error(field, error)
         super().add_error(None, error)
-        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
-        names = [f"line_{line.pk}" for line in self.goods_lines]
-        empty = [name for name in names if not data.get(name)]
-        for name in empty or names:
-            if name not in self._errors:
-                self._errors[name] = self.error_class(["Pilih hasil barang ini."])
+        groups = [g for g in self.line_groups if not g.counts()] or self.line_groups
+        for group in groups:
+            for name in group.names:
+                self.fields[name].widget.attrs["class"] = "form-control is-invalid"
         return None
 
     def data_for_service(self) -> dict:
         data = {k: self.cleaned_data.get(k) for k in ("outcome", "checked_on", "note")}
-        data["lines"] = {str(line.pk): self.cleaned_data.get(f"line_{line.pk}") or "" for line in self.goods_lines}
+        data["lines"] = {str(g.line.pk): g.counts() for g in self.line_groups}
         return data
 
 

@@ -98,7 +98,10 @@ def score_criterion(criterion, *, visits_by_month: dict, visits: list, last_mont
         findings, broken = [], []
         for v in visits:
             for goods in v.goods.all():
-                where = f"{goods.line.goods.name}: {goods.get_condition_display().lower()} ({_when(v)})"
+                line, condition = goods.line, goods.get_condition_display().lower()
+                if goods.quantity != line.quantity:  # some of the units: "1 dari 3 unit rusak"
+                    condition = f"{goods.quantity} dari {line.quantity} {line.goods.get_unit_display()} {condition}"
+                where = f"{line.goods.name}: {condition} ({_when(v)})"
                 if goods.condition in FINDING_CONDITIONS:
                     findings.append(where)
                 elif goods.condition == GoodsCondition.BROKEN:

@@ -65,8 +65,7 @@ def visits_import_check(*, rows: list, handovers) -> tuple[list[dict], dict[int,
                              "message": f"Kunjungan yang sama sudah ada di baris {seen[key]}."})  # fmt: skip
             continue
         seen[key] = row.number
-        lines = list(handover.lines.all())
-        goods = {line.pk: c for line, c in zip(lines, row.conditions, strict=False) if c}
+        goods = row.goods_of(handover.lines.all())
         for name, messages in visit_problems(handover, row.data, goods).items():
             for message in messages:
                 problems.append({"row": row.number, "column": row.column_of(name), "message": message})
@@ -85,6 +84,6 @@ def visits_import(*, rows: list, handovers, actor) -> VisitsImport:
     known = {h.pk: h for h in handovers.filter(pk__in={r.handover_id for r in rows}).prefetch_related("lines")}
     for row in rows:
         handover = known[row.handover_id]
-        goods = {line.pk: c for line, c in zip(handover.lines.all(), row.conditions, strict=False) if c}
+        goods = row.goods_of(handover.lines.all())
         visit_record(handover=handover, data=row.data, goods=goods, actor=actor)
     return VisitsImport(saved=len(rows), skipped=sorted(already.values(), key=lambda p: p["row"]))

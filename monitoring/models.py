@@ -119,7 +119,7 @@ class Visit(models.Model):
     stage = models.CharField(_("tahap KUBE"), max_length=10, choices=KubeStage.choices, blank=True)
     problems = models.TextField(_("masalah yang ditemui"), blank=True)
     follow_up = models.TextField(_("tindak lanjut"), blank=True)
-    # How many of the BAST's goods lines were in each condition (kept with the lines by the services), so the
+    # How many units of the BAST's goods were in each condition (kept with the lines by the services), so the
     # outcomes sum the visits alone instead of joining every goods line.
     goods_used = models.PositiveSmallIntegerField(default=0, editable=False)
     goods_broken = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -183,29 +183,45 @@ class Visit(models.Model):
     def is_running(self) -> bool:
         return self.business_status in RUNNING_STATUSES
 
-    def count_goods(self, conditions) -> None:
-        """Set the goods_* counts from the lines' conditions."""
-        conditions = list(conditions)
-        for condition in GoodsCondition.values:
-            setattr(self, GOODS_COUNT_FIELDS[condition], conditions.count(condition))
+    def count_goods(self, counts) -> None:
+        """Set the goods_* counts (units) from each line's units by condition ({"dipakai": 2, "rusak": 1}, …)."""
+        totals = dict.fromkeys(GoodsCondition.values, 0)
+        for line in counts:
+            for condition, units in line.items():
+                totals[condition] += units
+        for condition, units in totals.items():
+            setattr(self, GOODS_COUNT_FIELDS[condition], units)
+
+    def goods_by_line(self) -> list[tuple]:
+        """(line, [VisitGoods of that line in the order of the conditions]) from the prefetched goods."""
+        order = {value: i for i, value in enumerate(GoodsCondition.values)}
+        lines: dict = {}
+        for goods in sorted(self.goods.all(), key=lambda g: (g.line_id, order[g.condition])):
+            lines.setdefault(goods.line_id, (goods.line, []))[1].append(goods)
+        return list(lines.values())
 
 
 class VisitGoods(models.Model):
-    """The condition, at the visit, of one line of goods handed over on the BAST."""
+    """How many units of one line of goods handed over on the BAST were in one condition at the visit (an oven
+    line of 3: "dipakai" 2 and "rusak" 1, two rows); a line's rows add up to its quantity."""
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="goods")
     line = models.ForeignKey(
         "disbursements.HandoverLine", on_delete=models.PROTECT, related_name="+", verbose_name=_("barang")
     )
     condition = models.CharField(_("kondisi barang"), max_length=20, choices=GoodsCondition.choices)
+    quantity = models.PositiveIntegerField(_("jumlah"), default=1)
     note = models.CharField(_("keterangan"), max_length=200, blank=True)
 
     class Meta:
-        ordering = ["visit", "line"]
-        constraints = [models.UniqueConstraint(fields=["visit", "line"], name="visit_goods_once")]
+        ordering = ["visit", "line", "condition"]
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "line", "condition"], name="visit_goods_once"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="visit_goods_quantity_positive"),
+        ]
 
     def __str__(self):
-        return f"{self.line.goods}: {self.get_condition_display()}"
+        return f"{self.line.goods}: {self.get_condition_display()} {self.quantity}"
 
     @property
     def is_finding(self) -> bool:
@@ -434,9 +450,10 @@ class Outcome(models.TextChoices):
 DISCREPANCIES = (Outcome.INCOMPLETE, Outcome.NOT_RECEIVED)
 
 
-class LineOutcome(models.TextChoices):
-    COMPLETE = "lengkap", _("Lengkap dan baik")
-    SHORT = "kurang", _("Kurang")
+class UnitFinding(models.TextChoices):
+    """What the verifier found of each unit of a goods line handed over."""
+
+    GOOD = "baik", _("Ada dan baik")
     DAMAGED = "rusak", _("Rusak")
     MISSING = "tidak_ada", _("Tidak ada")
 
@@ -451,7 +468,7 @@ class VerificationResult(models.Model):
     regency = models.ForeignKey("regions.Regency", on_delete=models.PROTECT, related_name="+")
     position = models.PositiveIntegerField(_("urutan"))
     outcome = models.CharField(_("hasil"), max_length=15, choices=Outcome.choices, blank=True)
-    lines = models.JSONField(_("hasil per barang"), default=dict, blank=True)  # {handover line id: LineOutcome}
+    lines = models.JSONField(_("hasil per barang"), default=dict, blank=True)  # {line id: {UnitFinding: units}}
     note = models.TextField(_("catatan"), blank=True)
     photo = models.FileField(_("foto"), upload_to="verifikasi/foto/", blank=True)
     checked_on = models.DateField(_("tanggal pemeriksaan"), null=True, blank=True)
@@ -472,3 +489,13 @@ class VerificationResult(models.Model):
     @property
     def is_discrepancy(self) -> bool:
         return self.outcome in DISCREPANCIES
+
+    def lines_text(self) -> str:
+        """What was found of each goods line, "Oven Gas: ada dan baik 2, rusak 1; …" (empty when all complete)."""
+        from monitoring.units import describe
+
+        return "; ".join(
+            f"{line.goods.name}: {describe(self.lines[str(line.pk)], UnitFinding.choices)}"
+            for line in self.handover.lines.all()
+            if str(line.pk) in self.lines
+        )

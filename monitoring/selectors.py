@@ -253,12 +253,16 @@ def results_visible_to(user) -> QuerySet[VerificationResult]:
 
 
 def sample_results(sample) -> QuerySet[VerificationResult]:
-    return sample.results.select_related(
-        "handover",
-        "checked_by",
-        "handover__allocation__item__person__village__district",
-        "handover__allocation__item__group__village__district",
-    ).order_by("position")
+    return (
+        sample.results.select_related(
+            "handover",
+            "checked_by",
+            "handover__allocation__item__person__village__district",
+            "handover__allocation__item__group__village__district",
+        )
+        .prefetch_related(Prefetch("handover__lines", queryset=HandoverLine.objects.select_related("goods")))
+        .order_by("position")
+    )
 
 
 # Outcomes for the dashboard -------------------------------------------------------------------------------------
@@ -304,7 +308,7 @@ class MonthOutcome:
 class Outcomes:
     regencies: list[RegencyOutcome]
     months: list[MonthOutcome]
-    goods: dict  # condition -> goods lines seen at valid visits
+    goods: dict  # condition -> units of goods seen at valid visits
     verification: dict  # outcome -> sampled recipients
     verification_sampled: int
 

@@ -14,16 +14,16 @@ from beneficiaries.services import graduation_mark
 from core import photos
 from core.formatting import date_long
 from disbursements.models import Handover
-from monitoring import graduation, sampling, schedule
+from monitoring import graduation, sampling, schedule, units
 from monitoring.models import (
     Assessment,
     GoodsCondition,
     GraduationCriterion,
-    LineOutcome,
     Outcome,
     Recommendation,
     SampleMethod,
     TurnoverThreshold,
+    UnitFinding,
     VerificationResult,
     VerificationSample,
     Visit,
@@ -32,7 +32,7 @@ from monitoring.models import (
 )
 from monitoring.signals import verification_recorded
 
-Goods = dict[int, str]  # handover line id -> condition
+Goods = dict[int, dict[str, int] | str]  # handover line id -> units by condition (or one condition for all units)
 FIELDS = [
     "due_month",
     "visited_on",
@@ -100,19 +100,66 @@ def visit_problems(handover: Handover, data: dict[str, Any], goods: Goods, *, vi
             add("iks_balance", "Dana IKS hanya untuk KUBE.")
     if data.get("turnover") is not None and data["turnover"] < 0:
         add("turnover", "Omzet tidak boleh negatif.")
-    lines = {line.pk for line in handover.lines.all()}
-    if set(goods) - lines:
-        add("goods", "Barang yang dinilai bukan barang BAST ini.")
-    elif lines - set(goods):
-        add("goods", "Kondisi setiap barang wajib diisi.")
-    if any(condition not in GoodsCondition.values for condition in goods.values()):
-        add("goods", "Kondisi barang tidak dikenal.")
+    for message in _goods_problems(handover, goods):
+        add("goods", message)
     return problems
+
+
+def _goods_problems(handover: Handover, goods: Goods) -> list[str]:
+    lines = {line.pk: line for line in handover.lines.all()}
+    if set(goods) - set(lines):
+        return ["Barang yang dinilai bukan barang BAST ini."]
+    found = []
+    missing = [str(line.goods) for pk, line in lines.items() if not goods.get(pk)]
+    if missing:
+        found.append(f"Kondisi setiap barang wajib diisi: {', '.join(missing)}.")
+    for pk, line in lines.items():
+        if not goods.get(pk):
+            continue
+        try:
+            counts = units.normalise(goods[pk], line.quantity)
+        except ValueError as error:
+            found.append(f"{line.goods}: {error}.")
+            continue
+        message = units.problem(
+            str(line.goods), line.quantity, line.goods.get_unit_display(), counts, GoodsCondition.values
+        )
+        if message:
+            found.append(message)
+    return found
+
+
+def _counted(handover: Handover, goods: Goods) -> dict[int, dict[str, int]]:
+    """The goods as units by condition for each line (already checked by _goods_problems)."""
+    quantity = {line.pk: line.quantity for line in handover.lines.all()}
+    return {pk: units.normalise(value, quantity[pk]) for pk, value in goods.items()}
+
+
+def _save_goods(visit: Visit, counted: dict[int, dict[str, int]]) -> None:
+    """Write the goods rows of a visit to match the counts: changed units updated, new conditions added, conditions
+    no longer found removed."""
+    current = {(g.line_id, g.condition): g for g in visit.goods.all()}
+    wanted = {(pk, c): n for pk, counts in counted.items() for c, n in counts.items()}
+    stale = [g.pk for key, g in current.items() if key not in wanted]
+    if stale:
+        VisitGoods.objects.filter(pk__in=stale).delete()
+    for key, quantity in wanted.items():
+        if key in current and current[key].quantity != quantity:
+            VisitGoods.objects.filter(pk=current[key].pk).update(quantity=quantity)
+    VisitGoods.objects.bulk_create(
+        [
+            VisitGoods(visit=visit, line_id=pk, condition=c, quantity=n)
+            for (pk, c), n in wanted.items()
+            if (pk, c) not in current
+        ]
+    )
 
 
 def _visit_snapshot(visit: Visit) -> dict:
     data = snapshot(visit, ["handover", *FIELDS, "status", "void_reason"])
-    data["goods"] = {str(g.line_id): g.condition for g in visit.goods.all()}
+    data["goods"] = {}
+    for g in visit.goods.all():
+        data["goods"].setdefault(str(g.line_id), {})[g.condition] = g.quantity
     return data
 
 
@@ -140,14 +187,15 @@ def visit_record(*, handover: Handover, data: dict[str, Any], goods: Goods, acto
         created_by=actor if actor is not None and actor.is_authenticated else None,
         **{name: data.get(name) for name in FIELDS if name in data},
     )
-    visit.count_goods(goods.values())
+    counted = _counted(handover, goods)
+    visit.count_goods(counted.values())
     visit.full_clean(exclude=["handover", "budget_year", "regency"], validate_constraints=False)
     try:
         with transaction.atomic():
             visit.save()
     except IntegrityError:  # the same month recorded at the same moment by someone else
         raise ValidationError({"due_month": ["Kunjungan bulan ini baru saja dicatat petugas lain."]}) from None
-    VisitGoods.objects.bulk_create([VisitGoods(visit=visit, line_id=pk, condition=c) for pk, c in goods.items()])
+    _save_goods(visit, counted)
     audit_record(actor=actor, action="visit.create", obj=visit, after=_visit_snapshot(visit))
     return visit
 
@@ -165,15 +213,11 @@ def visit_update(*, visit: Visit, data: dict[str, Any], goods: Goods, actor) -> 
     for name in FIELDS:
         if name in data:
             setattr(visit, name, data[name])
-    visit.count_goods(goods.values())
+    counted = _counted(handover, goods)
+    visit.count_goods(counted.values())
     visit.full_clean(exclude=["handover", "budget_year", "regency"], validate_constraints=False)
     visit.save()
-    current = {g.line_id: g for g in visit.goods.all()}
-    for line_id, condition in goods.items():
-        if line_id in current and current[line_id].condition != condition:
-            VisitGoods.objects.filter(pk=current[line_id].pk).update(condition=condition)
-        elif line_id not in current:
-            VisitGoods.objects.create(visit=visit, line_id=line_id, condition=condition)
+    _save_goods(visit, counted)
     after = _visit_snapshot(visit)
     if after != before:
         audit_record(actor=actor, action="visit.update", obj=visit, before=before, after=after)
@@ -593,18 +637,40 @@ def verification_problems(result: VerificationResult, data: dict[str, Any]) -> d
             f"Tanggal pemeriksaan tidak boleh sebelum serah terima ({date_long(result.handover.handed_over_on)})."
         ]
     if outcome == Outcome.INCOMPLETE:
-        expected = {str(line.pk) for line in result.handover.lines.all()}
-        given = {k: v for k, v in lines.items() if v}
-        if set(given) != expected or any(v not in LineOutcome.values for v in given.values()):
-            problems["lines"] = ["Isi hasil setiap barang bila barang diterima tidak lengkap atau rusak."]
-        elif all(v == LineOutcome.COMPLETE for v in given.values()):
-            problems["lines"] = ["Tandai barang yang kurang, rusak atau tidak ada."]
+        found = _found_units(result, lines)
+        if isinstance(found, list):
+            problems["lines"] = found
+        elif all(set(counts) == {UnitFinding.GOOD} for counts in found.values()):
+            problems["lines"] = ["Tandai berapa barang yang rusak atau tidak ada."]
     if (
         outcome in (Outcome.INCOMPLETE, Outcome.NOT_RECEIVED, Outcome.NOT_FOUND)
         and not (data.get("note") or "").strip()
     ):
         problems["note"] = ["Tulis catatan: apa yang ditemukan."]
     return problems
+
+
+def _found_units(result: VerificationResult, lines: dict) -> dict[str, dict[str, int]] | list[str]:
+    """The units found of each goods line ({line id: {UnitFinding: units}}), or what is wrong with them."""
+    expected = {str(line.pk): line for line in result.handover.lines.all()}
+    if set(k for k, v in lines.items() if v) - set(expected):
+        return ["Barang yang diperiksa bukan barang BAST ini."]
+    found, messages = {}, []
+    for pk, line in expected.items():
+        name, unit = str(line.goods), line.goods.get_unit_display()
+        try:
+            counts = units.normalise(lines.get(pk), line.quantity)
+        except ValueError as error:
+            messages.append(f"{name}: {error}.")
+            continue
+        if not counts:
+            messages.append(f"{name}: isi berapa {unit} yang ada dan baik, rusak atau tidak ada.")
+            continue
+        message = units.problem(name, line.quantity, unit, counts, UnitFinding.values)
+        if message:
+            messages.append(message)
+        found[pk] = counts
+    return messages or found
 
 
 @transaction.atomic
@@ -616,9 +682,7 @@ def verification_record(*, result: VerificationResult, data: dict[str, Any], pho
         raise ValidationError(problems)
     before = snapshot(result, ["outcome", "lines", "note", "checked_on", "photo"]) if result.outcome else None
     result.outcome = data["outcome"]
-    result.lines = (
-        {k: v for k, v in (data.get("lines") or {}).items() if v} if result.outcome == Outcome.INCOMPLETE else {}
-    )
+    result.lines = _found_units(result, data.get("lines") or {}) if result.outcome == Outcome.INCOMPLETE else {}
     result.note = (data.get("note") or "").strip()
     result.checked_on = data["checked_on"]
     result.checked_by = actor if actor is not None and actor.is_authenticated else None

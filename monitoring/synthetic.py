@@ -164,11 +164,11 @@ def insert(*, year: int, count: int, seed: int = 2024, visited_share: float = 0.
                         )  # fmt: skip
                     )
                     conditions.append([_pick(rng, CONDITIONS) for _ in lines_of[handover.pk]])
-                    visits[-1].count_goods(conditions[-1])
+                    visits[-1].count_goods({c: 1} for c in conditions[-1])  # each line of one unit
             visits = Visit.objects.bulk_create(visits)
             VisitGoods.objects.bulk_create(
                 [
-                    VisitGoods(visit=visit, line=line, condition=condition)
+                    VisitGoods(visit=visit, line=line, condition=condition, quantity=line.quantity)
                     for visit, found in zip(visits, conditions, strict=True)
                     for line, condition in zip(lines_of[visit.handover_id], found, strict=True)
                 ],

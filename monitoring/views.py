@@ -538,8 +538,9 @@ def result_record(request, pk):
     require(can_verify(request.user))
     handover = result.handover
     initial = {"outcome": result.outcome, "checked_on": result.checked_on or timezone.localdate(), "note": result.note}
-    initial |= {f"line_{k}": v for k, v in result.lines.items()}
-    form = VerificationForm(request.POST or None, request.FILES or None, handover=handover, initial=initial)
+    form = VerificationForm(
+        request.POST or None, request.FILES or None, handover=handover, initial=initial, current=result.lines
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.verification_record(

@@ -1,6 +1,7 @@
 """The monitoring worklist as a workbook, for field teams without a connection: the due visits pre-filled (recipient,
-village, address, BAST, month, goods lines), a dropdown for every coded answer; and reading it back, each row
-judged by the same rules as the visit form (services.visit_problems), problems by row and column."""
+village, address, BAST, month, goods lines with the quantity handed over), a dropdown for every coded answer, a
+column per goods condition for how many units were found so; and reading it back, each row judged by the same rules
+as the visit form (services.visit_problems), problems by row and column."""
 
 import datetime
 import io
@@ -15,6 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineError, CalamineWorkbook
 
 from core.excel import safe_text
+from monitoring import units
 from monitoring.models import BusinessStatus, GoodsCondition, KubeStage, VisitMode
 from proposals.workbook.columns import normalise_header
 from proposals.workbook.reader import EMPTY_ROWS_END, WorkbookRefused, check_container
@@ -46,6 +48,7 @@ ANSWERS = [
     ("Masalah", "problems", 28, None),
     ("Tindak Lanjut", "follow_up", 28, None),
 ]
+GOODS_WIDTHS = [22, 8] + [10] * len(GoodsCondition.choices)  # "Barang n", "Jumlah Barang n", a count per condition
 REQUIRED = {"visited_on", "visitor_name", "mode", "business_status", "turnover", "net_income", "workers"}
 MONEY = {"turnover", "net_income", "iks_balance"}
 
@@ -58,7 +61,7 @@ def build(rows, *, title: str) -> bytes:
     sheet = workbook.active
     sheet.title = SHEET
     lists = workbook.create_sheet("Pilihan")
-    choices = {"mode": VisitMode, "business_status": BusinessStatus, "stage": KubeStage, "condition": GoodsCondition}
+    choices = {"mode": VisitMode, "business_status": BusinessStatus, "stage": KubeStage}
     ranges = {}
     for index, (name, enum) in enumerate(choices.items(), start=1):
         letter = get_column_letter(index)
@@ -70,12 +73,14 @@ def build(rows, *, title: str) -> bytes:
     sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=12)
     sheet.cell(row=2, column=1, value="Isi kolom berwarna kuning untuk setiap kunjungan yang dilakukan; baris yang "
                "belum dikunjungi biarkan kosong. Jangan mengubah kolom Kode.")  # fmt: skip
+    sheet.cell(row=3, column=1, value="Kondisi barang: tulis berapa unit dalam tiap kondisi (mis. oven 3 unit: "
+               "Dipakai 2, Rusak 1); jumlahnya harus sama dengan kolom Jumlah Barang.")  # fmt: skip
     header_row = 4
     headers = [h for h, *_ in PREFILLED] + [h for h, *_ in ANSWERS]
     widths = [w for _, _, w in PREFILLED] + [w for _, _, w, _ in ANSWERS]
     for n in range(1, most_goods + 1):
-        headers += [f"Barang {n}", f"Kondisi Barang {n}"]
-        widths += [22, 16]
+        headers += [f"Barang {n}", f"Jumlah Barang {n}"] + [f"Barang {n} {label}" for label in GoodsCondition.labels]
+        widths += GOODS_WIDTHS
     fill = PatternFill("solid", fgColor="FFF2CC")
     grey = PatternFill("solid", fgColor="EDEDED")
     first_answer = len(PREFILLED) + 1
@@ -83,16 +88,21 @@ def build(rows, *, title: str) -> bytes:
         cell = sheet.cell(row=header_row, column=index, value=header)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        cell.fill = grey if index < first_answer or header.startswith("Barang ") else fill
+        prefilled = index < first_answer or re.fullmatch(r"(Jumlah )?Barang \d+", header)
+        cell.fill = grey if prefilled else fill
         sheet.column_dimensions[get_column_letter(index)].width = width
     last = header_row + max(len(rows), 1)
     for index, (_, name, _, enum) in enumerate(ANSWERS, start=first_answer):
         letter = get_column_letter(index)
         if enum is not None:
             _dropdown(sheet, ranges[name], f"{letter}{header_row + 1}:{letter}{last}")
+    counts = DataValidation(type="whole", operator="between", formula1="0", formula2="9999", allow_blank=True)
+    counts.error, counts.showErrorMessage = "Tulis jumlah unit (bilangan bulat 0 atau lebih).", True
+    sheet.add_data_validation(counts)
     for n in range(most_goods):
-        letter = get_column_letter(first_answer + len(ANSWERS) + 2 * n + 1)
-        _dropdown(sheet, ranges["condition"], f"{letter}{header_row + 1}:{letter}{last}")
+        start = first_answer + len(ANSWERS) + len(GOODS_WIDTHS) * n + 2
+        first, final = get_column_letter(start), get_column_letter(start + len(GoodsCondition.choices) - 1)
+        counts.add(f"{first}{header_row + 1}:{final}{last}")
     for offset, row in enumerate(rows, start=header_row + 1):
         handover = row.handover
         item = handover.allocation.item
@@ -115,7 +125,9 @@ def build(rows, *, title: str) -> bytes:
                 cell.number_format = "DD-MM-YYYY"
         sheet.cell(row=offset, column=first_answer).number_format = "DD-MM-YYYY"
         for n, line in enumerate(handover.lines.all()):
-            sheet.cell(row=offset, column=first_answer + len(ANSWERS) + 2 * n, value=safe_text(line.goods.name))
+            column = first_answer + len(ANSWERS) + len(GOODS_WIDTHS) * n
+            sheet.cell(row=offset, column=column, value=safe_text(line.goods.name))
+            sheet.cell(row=offset, column=column + 1, value=line.quantity)
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
     output = io.BytesIO()
     workbook.save(output)
@@ -135,15 +147,19 @@ class Row:
     handover_id: int
     month: int
     data: dict
-    conditions: list[str | None]  # by goods position
+    goods: list[dict]  # by goods position: units by condition
     problems: list[dict] = field(default_factory=list)
     columns: dict = field(default_factory=dict)  # field -> 0-based column
-    condition_columns: list = field(default_factory=list)
+    goods_columns: list = field(default_factory=list)  # 0-based columns of the counts
 
     def column_of(self, name: str) -> str:
         if name == "goods":
-            return _letter(self.condition_columns[0]) if self.condition_columns else "A"
+            return _letter(self.goods_columns[0]) if self.goods_columns else "A"
         return _letter(self.columns.get(name, self.columns.get("code", 0)))
+
+    def goods_of(self, lines) -> dict:
+        """The counts given for a BAST's lines, by line id (lines without any count left out)."""
+        return {line.pk: counts for line, counts in zip(lines, self.goods, strict=False) if counts}
 
 
 def _letter(index: int) -> str:
@@ -213,7 +229,7 @@ def read(data: bytes) -> list[Row]:
     missing = [title for title, name, *_ in ANSWERS if name not in columns]
     if missing:
         raise WorkbookRefused(f"Kolom tidak ditemukan: {', '.join(missing)}. Gunakan berkas yang diunduh dari sini.")
-    condition_columns = [i for i, h in enumerate(header) if h.startswith("kondisi barang")]
+    goods_columns = _goods_columns(header)
     found = []
     for number, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
         cells = list(row) + [None] * (len(header) - len(row))
@@ -223,7 +239,7 @@ def read(data: bytes) -> list[Row]:
             return None if value in (None, "") else value
 
         answered = [name for _, name, *_ in ANSWERS if cell(name) is not None]
-        answered += [str(cells[i]) for i in condition_columns if cells[i] not in (None, "")]
+        answered += [str(cells[i]) for i in goods_columns if cells[i] not in (None, "")]
         if not answered:
             continue  # not visited (yet)
         problems = []
@@ -235,7 +251,7 @@ def read(data: bytes) -> list[Row]:
         match = re.fullmatch(r"(\d+)-(\d+)", code)
         if not match:
             problem("code", "Kode tidak dikenal: jangan mengubah kolom Kode.")
-            found.append(Row(number, 0, 0, {}, [], problems, columns, condition_columns))
+            found.append(Row(number, 0, 0, {}, [], problems, columns, list(goods_columns)))
             continue
         data = {"due_month": int(match[2])}
         for _, name, _, enum in ANSWERS:
@@ -266,17 +282,40 @@ def read(data: bytes) -> list[Row]:
                     problem(name, f"“{value}” bukan jumlah orang.")
             else:
                 data[name] = str(value).strip()
-        conditions = []
-        for i in condition_columns:
-            text = cells[i]
-            if text in (None, ""):
-                conditions.append(None)
-                continue
-            choice = _choice(GoodsCondition, text)
-            if choice is None:
-                known = ", ".join(map(str, GoodsCondition.labels))
-                problems.append({"row": number, "column": _letter(i), "field": "goods",
-                                 "message": f"Kondisi “{text}” tidak dikenal: {known}."})  # fmt: skip
-            conditions.append(choice)
-        found.append(Row(number, int(match[1]), int(match[2]), data, conditions, problems, columns, condition_columns))
+        goods = []
+        for position in sorted({n for n, _ in goods_columns.values()}):
+            counts = {}
+            for i, (n, condition) in goods_columns.items():
+                text = cells[i]
+                if n != position or text in (None, ""):
+                    continue
+                if condition is None:  # a workbook of before: one condition for all the units of the line
+                    choice = _choice(GoodsCondition, text)
+                    if choice is None:
+                        known = ", ".join(map(str, GoodsCondition.labels))
+                        problems.append({"row": number, "column": _letter(i), "field": "goods",
+                                         "message": f"Kondisi “{text}” tidak dikenal: {known}."})  # fmt: skip
+                    else:
+                        counts = choice
+                    continue
+                try:
+                    counts |= units.normalise({condition: text}, 0)
+                except ValueError as error:
+                    problems.append({"row": number, "column": _letter(i), "field": "goods", "message": f"{error}."})
+            goods.append(counts)
+        found.append(Row(number, int(match[1]), int(match[2]), data, goods, problems, columns, list(goods_columns)))
+    return found
+
+
+def _goods_columns(header: list[str]) -> dict[int, tuple[int, str | None]]:
+    """The goods count columns, {0-based column: (goods position, condition)}: "Barang 2 Rusak" is (2, "rusak");
+    "Kondisi Barang 2" of a workbook downloaded before units were counted is (2, None)."""
+    labels = {normalise_header(label): value for value, label in GoodsCondition.choices}
+    found = {}
+    for i, title in enumerate(header):
+        match = re.fullmatch(r"barang (\d+) (.+)", title)
+        if match and match[2] in labels:
+            found[i] = (int(match[1]), labels[match[2]])
+        elif old := re.fullmatch(r"kondisi barang (\d+)", title):
+            found[i] = (int(old[1]), None)
     return found

@@ -238,13 +238,11 @@ VISIT_COLUMNS = [
 ]
 
 
-def _shout(text: str, finding: bool) -> str:
-    return text.upper() if finding else text
-
-
 def visit_rows(visits: QuerySet, *, mask) -> Iterator[list]:
-    """The visit register: every valid visit, goods conditions written out (findings in capitals)."""
-    from monitoring.models import FINDING_CONDITIONS, VisitGoods
+    """The visit register: every valid visit, the units of each goods line by condition written out (findings in
+    capitals: "Oven Gas: dipakai 2, DIJUAL 1")."""
+    from monitoring.models import FINDING_CONDITIONS, GoodsCondition, VisitGoods
+    from monitoring.units import describe
 
     queryset = (
         visits.select_related(
@@ -262,8 +260,9 @@ def visit_rows(visits: QuerySet, *, mask) -> Iterator[list]:
         person = item.person if item.person_id else None
         village = person.village if person else item.group.village
         goods = "; ".join(
-            f"{g.line.goods.name}: {_shout(g.get_condition_display(), g.condition in FINDING_CONDITIONS)}"
-            for g in visit.goods.all()
+            f"{line.goods.name}: "
+            + describe({g.condition: g.quantity for g in found}, GoodsCondition.choices, shout=FINDING_CONDITIONS)
+            for line, found in visit.goods_by_line()
         )
         yield [n, str(visit.regency), visit.program, person.full_name if person else item.group.name,
                mask(person.nik) if person else "", village.name if village else "", visit.handover.number,
@@ -340,7 +339,6 @@ POST_VERIFICATION_COLUMNS = [
 
 def post_verification_rows(results: QuerySet, *, mask) -> Iterator[list]:
     from disbursements.models import HandoverLine
-    from monitoring.models import LineOutcome
 
     queryset = results.select_related(
         "regency", "checked_by", "handover__allocation__item__person", "handover__allocation__item__group"
@@ -351,11 +349,7 @@ def post_verification_rows(results: QuerySet, *, mask) -> Iterator[list]:
         item = result.handover.allocation.item
         label = result.get_outcome_display() or "Belum diperiksa"
         outcomes[label] = outcomes.get(label, 0) + 1
-        lines = "; ".join(
-            f"{line.goods.name}: {LineOutcome(result.lines[str(line.pk)]).label}"
-            for line in result.handover.lines.all()
-            if str(line.pk) in result.lines
-        )
+        lines = result.lines_text()
         yield [n, str(result.regency), result.handover.program,
                item.person.full_name if item.person_id else item.group.name,
                mask(item.person.nik) if item.person_id else "", result.handover.number, label, lines, result.note,

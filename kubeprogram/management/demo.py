@@ -82,7 +82,7 @@ def seed_current_season():
     from disbursements.models import Allocation, Handover, Package
     from disbursements.services import allocations_create, handover_attach, handover_create, package_lines
     from monitoring import schedule, services
-    from monitoring.models import GoodsCondition, LineOutcome, Outcome
+    from monitoring.models import GoodsCondition, Outcome, UnitFinding
     from proposals.services import proposal_add_people, proposal_open
     from training.services import attendance_mark, participants_invite, session_save
 
@@ -164,8 +164,8 @@ def seed_current_season():
                 continue
             broken = month == 6 and n == 1
             goods = {line.pk: GoodsCondition.USED for line in lines}
-            if broken:
-                goods[lines[-1].pk] = GoodsCondition.BROKEN
+            if broken:  # one unit of the last line broken, the others in use
+                goods[lines[-1].pk] = one_unit(lines[-1], GoodsCondition.BROKEN, GoodsCondition.USED)
             services.visit_record(
                 handover=handover,
                 data={
@@ -207,8 +207,9 @@ def seed_current_season():
         result=results[0], data={"outcome": Outcome.RECEIVED, "checked_on": checked_on}, actor=None
     )
     if len(results) > 1:
-        lines = {str(line.pk): LineOutcome.COMPLETE for line in results[1].handover.lines.all()}
-        lines[next(iter(lines))] = LineOutcome.DAMAGED
+        found = list(results[1].handover.lines.all())
+        lines = {str(line.pk): {UnitFinding.GOOD: line.quantity} for line in found}
+        lines[str(found[0].pk)] = one_unit(found[0], UnitFinding.DAMAGED, UnitFinding.GOOD)
         services.verification_record(
             result=results[1],
             data={
@@ -279,3 +280,8 @@ def close_2024():
     if Proposal.objects.filter(budget_year=budget_year, status=Proposal.Status.SUBMITTED).exists():
         return  # an older demo database: its inbox proposal is still 2024's
     budget_year_update(budget_year=budget_year, data={"status": BudgetYear.Status.CLOSED}, actor=None)
+
+
+def one_unit(line, condition: str, rest: str) -> dict[str, int]:
+    """One unit of a goods line in `condition`, the others in `rest` ("dijual 1, dipakai 2" for 3 ovens)."""
+    return {condition: 1, rest: line.quantity - 1} if line.quantity > 1 else {condition: 1}

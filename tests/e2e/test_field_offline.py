@@ -220,8 +220,8 @@ def test_a_visit_kept_on_the_phone_opens_again_to_be_edited_not_written_twice(pa
     page.get_by_label("Omzet rata-rata per bulan (Rp)").fill("1.500.000")
     page.get_by_label("Pendapatan bersih per bulan (Rp)").fill("400.000")
     page.get_by_label("Tenaga kerja (termasuk penerima)").fill("1")
-    for select in page.get_by_test_id("goods").locator("select").all():
-        select.select_option(index=1)
+    for line, box in zip(handover.lines.all(), page.get_by_test_id("goods-line").all(), strict=True):
+        box.get_by_label("Dipakai", exact=True).fill(str(line.quantity))  # every unit in use
     page.get_by_role("button", name="Simpan kunjungan").click()
     expect(page.get_by_test_id("offline-saved")).to_be_visible()
     page.get_by_role("link", name="Kerja Lapangan").first.click()  # back, and open the same visit again

@@ -21,6 +21,7 @@ def test_visit_on_a_phone_then_graduation_then_the_dashboard(page, login, live_s
     handover = deliver(ApprovedItemFactory(), handed_over_on=timezone.localdate() - datetime.timedelta(days=100))
     TurnoverThreshold.objects.create(budget_year=handover.budget_year, regency_id="64.72", amount=Decimal(1_000_000))
     person = handover.allocation.item.person
+    handover.lines.filter(pk=handover.lines.first().pk).update(quantity=3)
     operator = OperatorFactory(first_name="Siti", last_name="Rahmawati")
     photo = tmp_path / "kunjungan.jpg"
     photo.write_bytes(jpeg((3000, 2000)))
@@ -37,16 +38,24 @@ def test_visit_on_a_phone_then_graduation_then_the_dashboard(page, login, live_s
     page.get_by_label("Status usaha").select_option("berkembang")
     page.get_by_label("Omzet rata-rata per bulan (Rp)").fill("2.500.000")
     page.get_by_label("Pendapatan bersih per bulan (Rp)").fill("750.000")
-    for select in page.get_by_test_id("goods").locator("select").all():
-        select.select_option("dipakai")
+    for line, box in zip(handover.lines.all(), page.get_by_test_id("goods-line").all(), strict=True):
+        box.get_by_label("Dipakai", exact=True).fill(str(line.quantity))  # every unit in use
+    first = page.get_by_test_id("goods-line").first  # 3 units: two counted at first, the third forgotten
+    first.get_by_label("Dipakai", exact=True).fill("2")
     page.get_by_label("Foto kunjungan").set_input_files(photo)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scrolling
     page.screenshot(path=tmp_path / "visit-form-390.png", full_page=True)
+    page.get_by_role("button", name="Simpan kunjungan").click()
+    expect(first).to_contain_text("Jumlah per kondisi 2, padahal diserahkan 3 unit")  # said under the line
+    page.screenshot(path=tmp_path / "visit-units-390.png", full_page=True)
+    first.get_by_label("Dipakai", exact=True).fill("3")
+    page.get_by_label("Foto kunjungan").set_input_files(photo)  # a refused form does not keep a chosen file
     page.get_by_role("button", name="Simpan kunjungan").click()
 
     expect(page.get_by_text("Kunjungan dicatat.")).to_be_visible()
     expect(page.get_by_test_id("visit")).to_contain_text("Berjalan dan berkembang")
     expect(page.get_by_test_id("photos").locator("img")).to_have_count(1)
+    expect(page.get_by_test_id("goods").locator("tbody tr").first).to_contain_text("3 unit")
     visit = Visit.objects.get()
     assert (visit.due_month, visit.turnover, visit.photos.count()) == (3, 2_500_000, 1)
 

@@ -24,9 +24,11 @@ def _criterion(pk, measure, *, weight=1, required=False, month=None, name=None):
 
 
 class _Goods:
-    def __init__(self, name, condition):
-        self.line = SimpleNamespace(goods=SimpleNamespace(name=name))
+    def __init__(self, name, condition, quantity=1):
+        goods = SimpleNamespace(name=name, get_unit_display=lambda: "unit")
+        self.line = SimpleNamespace(goods=goods, quantity=quantity)
         self.condition = condition
+        self.quantity = quantity
 
     def get_condition_display(self):
         return {"dipakai": "Dipakai", "rusak": "Rusak", "dijual": "Dijual", "hilang": "Hilang"}[self.condition]

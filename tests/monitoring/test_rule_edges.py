@@ -40,8 +40,10 @@ def test_goods_of_another_bast_are_named_before_missing_ones(delivered):
     first = next(iter(goods))
     wrong = {k: v for k, v in goods.items() if k != first} | {999999: "dipakai"}
     assert _refusal(delivered, goods=wrong) == {"goods": ["Barang yang dinilai bukan barang BAST ini."]}
+    lines = {line.pk: str(line.goods) for line in delivered.lines.all()}
+    others = ", ".join(name for pk, name in lines.items() if pk != first)
     assert _refusal(delivered, goods={first: "dimakan"}) == {
-        "goods": ["Kondisi setiap barang wajib diisi.", "Kondisi barang tidak dikenal."]
+        "goods": [f"Kondisi setiap barang wajib diisi: {others}.", f"{lines[first]}: kondisi “dimakan” tidak dikenal."]
     }
 
 
@@ -82,15 +84,32 @@ def test_a_check_needs_an_outcome_and_a_finding_needs_a_note(result):
         assert _problems(result, outcome=outcome, note="Pindah ke Balikpapan") == {}
 
 
-def test_an_incomplete_delivery_names_each_line_with_a_known_result(result):
-    lines = [str(pk) for pk in result.handover.lines.values_list("pk", flat=True)]
-    every = dict.fromkeys(lines, "lengkap") | {lines[0]: "rusak"}
+def test_an_incomplete_delivery_counts_every_unit_of_each_line_with_a_known_finding(result):
+    found = list(result.handover.lines.select_related("goods"))
+    lines = [str(line.pk) for line in found]
+    every = {pk: {"baik": line.quantity} for pk, line in zip(lines, found, strict=True)} | {lines[0]: "rusak"}
     base = {"outcome": "tidak_lengkap", "note": "Kompor penyok"}
     assert _problems(result, **base, lines=every) == {}
-    missing = {"lines": ["Isi hasil setiap barang bila barang diterima tidak lengkap atau rusak."]}
-    assert _problems(result, **base, lines=every | {lines[1]: ""}) == missing  # an empty answer is no answer
-    assert _problems(result, **base, lines=every | {lines[1]: "hilang-entah"}) == missing
-    assert _problems(result, **base, lines=every | {"999999": "rusak"}) == missing
+    name, unit, quantity = str(found[1].goods), found[1].goods.get_unit_display(), found[1].quantity
+    empty = {"lines": [f"{name}: isi berapa {unit} yang ada dan baik, rusak atau tidak ada."]}
+    assert _problems(result, **base, lines=every | {lines[1]: ""}) == empty  # an empty answer is no answer
+    assert _problems(result, **base, lines=every | {lines[1]: {}}) == empty
+    assert _problems(result, **base, lines=every | {lines[1]: "hilang-entah"}) == {
+        "lines": [f"{name}: kondisi “hilang-entah” tidak dikenal."]
+    }
+    short = {"baik": quantity, "tidak_ada": 1}
+    assert _problems(result, **base, lines=every | {lines[1]: short}) == {
+        "lines": [
+            f"{name}: jumlah per kondisi {quantity + 1}, padahal diserahkan {quantity} {unit} — bagi setiap {unit} "
+            "ke salah satu kondisi."
+        ]
+    }
+    assert _problems(result, **base, lines=every | {lines[1]: {"baik": "dua"}}) == {
+        "lines": [f"{name}: jumlah “dua” bukan bilangan bulat 0 atau lebih."]
+    }
+    assert _problems(result, **base, lines=every | {"999999": "rusak"}) == {
+        "lines": ["Barang yang diperiksa bukan barang BAST ini."]
+    }
 
 
 def test_criteria_names_are_compared_as_people_read_them(graduating):
@@ -301,9 +320,9 @@ def test_each_criterion_explains_its_score_in_words(delivered):
 
 def test_an_incomplete_delivery_needs_at_least_one_line_not_complete(result):
     lines = [str(pk) for pk in result.handover.lines.values_list("pk", flat=True)]
-    all_complete = dict.fromkeys(lines, "lengkap")
+    all_complete = dict.fromkeys(lines, "baik")
     assert _problems(result, outcome="tidak_lengkap", note="Dicek", lines=all_complete) == {
-        "lines": ["Tandai barang yang kurang, rusak atau tidak ada."]
+        "lines": ["Tandai berapa barang yang rusak atau tidak ada."]
     }
 
 

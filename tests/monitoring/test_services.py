@@ -55,12 +55,45 @@ def test_a_visit_is_recorded_with_each_goods_line_and_audited(delivered):
     visit = services.visit_record(handover=delivered, data=ANSWERS, goods=goods, actor=actor)
     assert (visit.regency_id, visit.budget_year_id, visit.program) == ("64.72", delivered.budget_year_id, "WRSE")
     assert visit.net_income == Decimal("-150000") and visit.created_by == actor
-    stored = {g.line_id: (g.condition, g.is_finding) for g in VisitGoods.objects.filter(visit=visit)}
-    assert stored[first_line] == ("dijual", True)
+    stored = {g.line_id: (g.condition, g.quantity, g.is_finding) for g in VisitGoods.objects.filter(visit=visit)}
+    quantity = delivered.lines.get(pk=first_line).quantity
+    assert stored[first_line] == ("dijual", quantity, True)  # one condition given: every unit of the line
     assert len(stored) == delivered.lines.count() >= 2
     event = AuditEvent.objects.get(action="visit.create")
     assert (event.actor, event.object_id, event.regency_id) == (actor, str(visit.pk), "64.72")
-    assert event.after["goods"][str(first_line)] == "dijual" and event.after["turnover"] == "2500000"
+    assert event.after["goods"][str(first_line)] == {"dijual": quantity} and event.after["turnover"] == "2500000"
+
+
+def test_goods_are_counted_by_unit_and_every_unit_is_accounted_for(delivered):
+    """An oven line of 3 with one broken is "dipakai 2, rusak 1" (two rows), not all three broken; the counts
+    must add up to the quantity handed over; an edit moves units between conditions, dropping the emptied one."""
+    line = delivered.lines.select_related("goods").first()
+    line.quantity = 3
+    line.save()
+    goods = _goods(delivered) | {line.pk: {"dipakai": 2, "rusak": 1}}
+    unit = line.goods.get_unit_display()
+    assert _refusal(delivered, goods=goods | {line.pk: {"dipakai": 2}}) == {
+        "goods": [f"{line.goods}: jumlah per kondisi 2, padahal diserahkan 3 {unit} — bagi setiap {unit} ke salah "
+                  "satu kondisi."]
+    }  # fmt: skip
+    assert _refusal(delivered, goods=goods | {line.pk: {"dipakai": "-1", "rusak": 4}}) == {
+        "goods": [f"{line.goods}: jumlah “-1” bukan bilangan bulat 0 atau lebih."]
+    }
+    visit = services.visit_record(handover=delivered, data=ANSWERS, goods=goods, actor=None)
+    rows = VisitGoods.objects.filter(visit=visit, line=line)
+    assert sorted(rows.values_list("condition", "quantity")) == [("dipakai", 2), ("rusak", 1)]
+    others = sum(other.quantity for other in delivered.lines.exclude(pk=line.pk))
+    assert (visit.goods_used, visit.goods_broken) == (2 + others, 1)  # units, for the dashboard
+    assert AuditEvent.objects.get(action="visit.create").after["goods"][str(line.pk)] == {"dipakai": 2, "rusak": 1}
+    services.visit_update(visit=visit, data=ANSWERS, goods=goods | {line.pk: {"dipakai": 1, "dijual": 2}}, actor=None)
+    visit.refresh_from_db()
+    assert sorted(rows.values_list("condition", "quantity")) == [("dijual", 2), ("dipakai", 1)]
+    assert (visit.goods_used, visit.goods_broken, visit.goods_sold) == (1 + others, 0, 2)
+    event = AuditEvent.objects.get(action="visit.update")
+    assert (event.before["goods"][str(line.pk)], event.after["goods"][str(line.pk)]) == (
+        {"dipakai": 2, "rusak": 1},
+        {"dipakai": 1, "dijual": 2},
+    )
 
 
 def test_a_visit_date_is_between_the_bast_and_today(delivered):
@@ -96,11 +129,15 @@ def test_a_scheduled_month_is_one_of_the_years_and_recorded_once(delivered):
 def test_every_goods_line_is_judged_with_a_known_condition(delivered):
     goods = _goods(delivered)
     missing = dict(list(goods.items())[1:])
-    assert _refusal(delivered, goods=missing) == {"goods": ["Kondisi setiap barang wajib diisi."]}
+    first = delivered.lines.select_related("goods").first()
+    assert _refusal(delivered, goods=missing) == {"goods": [f"Kondisi setiap barang wajib diisi: {first.goods}."]}
     assert _refusal(delivered, goods=goods | {999999: "dipakai"}) == {
         "goods": ["Barang yang dinilai bukan barang BAST ini."]
     }
-    assert _refusal(delivered, goods=dict.fromkeys(goods, "dimakan")) == {"goods": ["Kondisi barang tidak dikenal."]}
+    names = [str(line.goods) for line in delivered.lines.select_related("goods")]
+    assert _refusal(delivered, goods=dict.fromkeys(goods, "dimakan")) == {
+        "goods": [f"{name}: kondisi “dimakan” tidak dikenal." for name in names]
+    }
 
 
 def test_kube_answers_are_for_kube_only(delivered, kube_delivered):
@@ -148,7 +185,11 @@ def test_an_edit_is_audited_with_before_and_after(delivered):
     event = AuditEvent.objects.get(action="visit.update")
     assert event.actor == actor
     assert (event.before["turnover"], event.after["turnover"]) == ("2500000", "3000000")
-    assert (event.before["goods"][str(line)], event.after["goods"][str(line)]) == ("dipakai", "rusak")
+    quantity = delivered.lines.get(pk=line).quantity
+    assert (event.before["goods"][str(line)], event.after["goods"][str(line)]) == (
+        {"dipakai": quantity},
+        {"rusak": quantity},
+    )
     # saving the same answers again changes nothing and writes no event
     services.visit_update(visit=visit, data=ANSWERS | {"turnover": Decimal("3000000")}, goods=goods, actor=actor)
     assert AuditEvent.objects.filter(action="visit.update").count() == 1
@@ -244,11 +285,13 @@ def test_a_visit_counts_its_goods_conditions_for_the_outcomes(delivered):
     first, *rest = goods
     goods[first] = "hilang"
     visit = services.visit_record(handover=delivered, data=ANSWERS, goods=goods, actor=None)
-    assert (visit.goods_lost, visit.goods_used, visit.goods_sold) == (1, len(rest), 0)
+    quantity = dict(delivered.lines.values_list("pk", "quantity"))
+    used = sum(quantity[pk] for pk in rest)
+    assert (visit.goods_lost, visit.goods_used, visit.goods_sold) == (quantity[first], used, 0)  # units
     goods[first] = "dijual"
     services.visit_update(visit=visit, data=ANSWERS, goods=goods, actor=None)
     visit.refresh_from_db()
-    assert (visit.goods_lost, visit.goods_sold) == (0, 1)
+    assert (visit.goods_lost, visit.goods_sold) == (0, quantity[first])
 
 
 def test_a_scheduled_visit_is_recorded_only_inside_its_window(delivered):

@@ -117,16 +117,20 @@ def _sampled(delivered_five):
 def test_a_finding_is_recorded_per_goods_line_with_a_note_and_photo(delivered_five, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     result = _sampled(delivered_five)
-    lines = [str(pk) for pk in result.handover.lines.values_list("pk", flat=True)]
+    found = list(result.handover.lines.select_related("goods"))
+    lines = [str(line.pk) for line in found]
     day = datetime.date(2025, 3, 1)
     with pytest.raises(ValidationError) as refused:
         services.verification_record(result=result, data={"outcome": "tidak_lengkap", "checked_on": day}, actor=None)
     assert refused.value.message_dict == {
-        "lines": ["Isi hasil setiap barang bila barang diterima tidak lengkap atau rusak."],
+        "lines": [
+            f"{line.goods}: isi berapa {line.goods.get_unit_display()} yang ada dan baik, rusak atau tidak ada."
+            for line in found
+        ],
         "note": ["Tulis catatan: apa yang ditemukan."],
     }
-    all_fine = dict.fromkeys(lines, "lengkap")
-    with pytest.raises(ValidationError, match="Tandai barang yang kurang"):
+    all_fine = dict.fromkeys(lines, "baik")
+    with pytest.raises(ValidationError, match="Tandai berapa barang yang rusak atau tidak ada"):
         services.verification_record(
             result=result,
             data={"outcome": "tidak_lengkap", "checked_on": day, "lines": all_fine, "note": "x"},
@@ -141,7 +145,8 @@ def test_a_finding_is_recorded_per_goods_line_with_a_note_and_photo(delivered_fi
     recorded = services.verification_record(
         result=result, data=data, photo=SimpleUploadedFile("f.jpg", jpeg((2400, 1800))), actor=None
     )
-    assert recorded.is_discrepancy and recorded.lines[lines[0]] == "rusak"
+    assert recorded.is_discrepancy and recorded.lines[lines[0]] == {"rusak": found[0].quantity}
+    assert recorded.lines[lines[1]] == {"baik": found[1].quantity}  # stored as units by finding
     assert recorded.photo.name.endswith(".jpg")
     assert AuditEvent.objects.get(action="verification.record").after["outcome"] == "tidak_lengkap"
     # corrected later: the event keeps before and after
@@ -218,9 +223,10 @@ def test_confidence_and_margin_are_refused_outside_their_open_ranges():
     assert sampling.cochran(1_000, 95, 5) == 278
 
 
-def test_goods_left_unmarked_are_highlighted_where_the_officer_must_choose(client, delivered_five):
-    """ "Isi hasil setiap barang…" stands on top and on each goods line still empty; with every line marked
-    complete, on all of them."""
+def test_goods_left_uncounted_are_highlighted_where_the_officer_must_count(client, delivered_five):
+    """The officer counts the units of each line found good, damaged or missing: a line left empty is named on top
+    and its boxes marked; with every unit good, all lines are marked; counts that do not add up are said under the
+    line; the result is kept as units and shown again when corrected, and in the sample's findings."""
     from django.urls import reverse
 
     client.force_login(VerifikatorFactory())
@@ -229,21 +235,37 @@ def test_goods_left_unmarked_are_highlighted_where_the_officer_must_choose(clien
         confidence=None, margin=None, actor=None,
     )  # fmt: skip
     result = sample.results.select_related("handover").first()
-    lines = list(result.handover.lines.order_by("pk"))
+    lines = list(result.handover.lines.select_related("goods").order_by("pk"))
     assert len(lines) >= 2
+    first, second = lines[0], lines[1]
     record = reverse("monitoring:result_record", args=[result.pk])
     data = {"outcome": "tidak_lengkap", "checked_on": "2025-03-01", "note": "Satu barang rusak"}
-    response = client.post(record, {**data, f"line_{lines[0].pk}": "rusak"})
+    response = client.post(record, {**data, f"line_{first.pk}_rusak": first.quantity})
     form = response.context["form"]
-    assert response.status_code == 200 and form.non_field_errors()[0].startswith("Isi hasil setiap barang")
-    assert f"line_{lines[0].pk}" not in form.errors
-    assert all(form.errors[f"line_{line.pk}"] == ["Pilih hasil barang ini."] for line in lines[1:])
+    unit = second.goods.get_unit_display()
+    assert response.status_code == 200
+    assert f"{second.goods}: isi berapa {unit} yang ada dan baik, rusak atau tidak ada." in form.non_field_errors()
     html = response.content.decode()
-    [select] = re.findall(rf'<select name="line_{lines[1].pk}"[^>]*>', html)
-    assert "is-invalid" in select
-    complete = {f"line_{line.pk}": "lengkap" for line in lines}
-    form = client.post(record, {**data, **complete}).context["form"]
-    assert all(f"line_{line.pk}" in form.errors for line in lines)
+    [box] = re.findall(rf'<input[^>]*name="line_{second.pk}_baik"[^>]*>', html)
+    assert "is-invalid" in box
+    [box] = re.findall(rf'<input[^>]*name="line_{first.pk}_rusak"[^>]*>', html)
+    assert "is-invalid" not in box and f'value="{first.quantity}"' in box  # kept as typed
+    complete = {f"line_{line.pk}_baik": line.quantity for line in lines}
+    html = client.post(record, {**data, **complete}).content.decode()
+    assert all("is-invalid" in re.findall(rf'<input[^>]*name="line_{line.pk}_baik"[^>]*>', html)[0] for line in lines)
+    form = client.post(record, {**data, **complete, f"line_{first.pk}_tidak_ada": 1}).context["form"]
+    assert form.errors[f"line_{first.pk}_baik"][0].startswith(f"Jumlah per kondisi {first.quantity + 1}, padahal")
+    split = {**complete, f"line_{first.pk}_baik": first.quantity - 1, f"line_{first.pk}_rusak": 1}
+    if first.quantity == 1:
+        split = {**complete, f"line_{first.pk}_baik": "", f"line_{first.pk}_rusak": 1}
+    assert client.post(record, {**data, **split}).status_code == 302
+    result.refresh_from_db()
+    expected = {"rusak": 1} | ({"baik": first.quantity - 1} if first.quantity > 1 else {})
+    assert result.lines[str(first.pk)] == expected
+    again = client.get(record).content.decode()
+    assert re.search(rf'<input[^>]*name="line_{first.pk}_rusak"[^>]*value="1"', again)
+    page = client.get(sample.get_absolute_url()).content.decode()
+    assert f"{first.goods.name}: " in page and "rusak 1" in page
 
 
 def test_the_sample_page_shows_how_it_was_drawn_and_gives_the_field_team_a_list(client, delivered_five):

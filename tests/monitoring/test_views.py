@@ -1,6 +1,7 @@
 """The monitoring pages as officers use them: the worklist, the visit form with photos, scoping."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -29,9 +30,14 @@ def _form(handover, **changes):
         "problems": "",
         "follow_up": "",
     }
-    data.update({f"goods_{line.pk}": "dipakai" for line in handover.lines.all()})
+    data.update({f"goods_{line.pk}_dipakai": str(line.quantity) for line in handover.lines.all()})
     data.update(changes)
     return data
+
+
+def _units(line, **counts):
+    """The form's boxes of one goods line: the counts given, the other conditions blank."""
+    return {f"goods_{line.pk}_{c}": str(counts.get(c, "")) for c in ("dipakai", "rusak", "dijual", "hilang")}
 
 
 def _days_ago(days):
@@ -91,7 +97,7 @@ def test_the_visit_form_takes_photos_from_the_camera_and_shows_findings(client, 
     assert 'capture="environment"' in page and "multiple" in page
     assert "Tahap KUBE" not in page and "Saldo dana IKS" not in page  # WRSE
     line = handover.lines.first()
-    data = _form(handover, **{f"goods_{line.pk}": "dijual"})
+    data = _form(handover, **_units(line, dijual=line.quantity))
     data["photos"] = [SimpleUploadedFile("a.jpg", jpeg((3200, 2400))), SimpleUploadedFile("b.txt", b"hello")]
     response = client.post(url, data, follow=True)
     visit = Visit.objects.get()
@@ -110,11 +116,16 @@ def test_wrong_answers_come_back_by_field(client):
     client.force_login(OperatorFactory())
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
     data = _form(handover, visited_on=tomorrow, turnover="satu juta")
-    data.pop(f"goods_{handover.lines.first().pk}")
+    line = handover.lines.first()
+    data.pop(f"goods_{line.pk}_dipakai")
     response = client.post(reverse("monitoring:visit_create", args=[handover.pk]), data)
     assert response.status_code == 200 and not Visit.objects.exists()
     errors = response.context["form"].errors
-    assert "turnover" in errors and f"goods_{handover.lines.first().pk}" in errors
+    unit = line.goods.get_unit_display()
+    assert "turnover" in errors
+    assert errors[f"goods_{line.pk}_dipakai"] == [
+        f"Isi berapa {unit} dalam tiap kondisi (diserahkan {line.quantity} {unit})."
+    ]
     data = _form(handover, visited_on=tomorrow)
     response = client.post(reverse("monitoring:visit_create", args=[handover.pk]), data)
     assert response.context["form"].errors == {"visited_on": ["Tanggal kunjungan tidak boleh di masa depan."]}
@@ -160,3 +171,29 @@ def test_the_province_first_chooses_a_regency(client, balikpapan):
     assert "kabupaten=64.72" in response.content.decode()
     response = client.get(WORKLIST, {"kabupaten": "64.72"})
     assert response.context["summary"] is None and _rows(response) == [(mine.pk, 3, "jatuh_tempo")]
+
+
+def test_the_visit_form_counts_the_units_of_each_line_and_says_under_it_when_they_do_not_add_up(client):
+    """Oven Gas, 3 units, one broken: dipakai 2 and rusak 1 — the page shows both, the dashboard counts units."""
+    handover = deliver(ApprovedItemFactory(), handed_over_on=_days_ago(100))
+    line = handover.lines.select_related("goods").first()
+    line.quantity = 3
+    line.save()
+    client.force_login(OperatorFactory())
+    url = reverse("monitoring:visit_create", args=[handover.pk]) + "?bulan=3"
+    page = client.get(url).content.decode()
+    assert f'id="id_goods_{line.pk}_rusak"' in page and f"{line.goods} (3 " in page
+    response = client.post(url, _form(handover, **_units(line, dipakai=2)))
+    assert response.status_code == 200 and not Visit.objects.exists()
+    page = response.content.decode()
+    assert "Jumlah per kondisi 2, padahal diserahkan 3" in page
+    assert page.count(f'aria-describedby="goods_{line.pk}_dipakai-error"') == 1  # the line's fieldset
+    assert re.search(rf'<input[^>]*name="goods_{line.pk}_rusak"[^>]*class="form-control is-invalid"', page)
+    response = client.post(url, _form(handover, **_units(line, dipakai=2, rusak=1)), follow=True)
+    visit = Visit.objects.get()
+    goods = {(g.line_id, g.condition): g.quantity for g in visit.goods.all()}
+    assert (goods[line.pk, "dipakai"], goods[line.pk, "rusak"]) == (2, 1)
+    page = response.content.decode()
+    assert "Dipakai 2" in page and "Rusak 1" in page
+    edit = client.get(reverse("monitoring:visit_update", args=[visit.pk])).content.decode()
+    assert f'name="goods_{line.pk}_dipakai" value="2"' in edit and f'name="goods_{line.pk}_rusak" value="1"' in edit

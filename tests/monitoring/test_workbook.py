@@ -50,9 +50,11 @@ def _fill(sheet, row, **values):
 
 
 def _conditions(sheet, row, *conditions):
+    """Every unit of goods line n in the n-th condition: its quantity (pre-filled) in that condition's column."""
     columns = _columns(sheet)
     for n, condition in enumerate(conditions, start=1):
-        sheet[f"{columns[f'Kondisi Barang {n}']}{row}"] = condition
+        quantity = sheet[f"{columns[f'Jumlah Barang {n}']}{row}"].value
+        sheet[f"{columns[f'Barang {n} {condition}']}{row}"] = quantity
 
 
 def _upload(client, book):
@@ -71,10 +73,19 @@ def test_the_workbook_is_prefilled_with_the_due_visits_of_the_officers_regency(c
     assert codes == sorted(f"{h.pk}-3" for h in due)
     first = next(r for r in range(HEADER_ROW + 1, HEADER_ROW + 3) if sheet[f"A{r}"].value == f"{due[0].pk}-3")
     assert sheet[f"{columns['Nomor BAST']}{first}"].value == due[0].number
-    goods = [line.goods.name for line in due[0].lines.all()]
-    assert [sheet[f"{columns[f'Barang {n}']}{first}"].value for n in range(1, len(goods) + 1)] == goods
-    dropdowns = {str(v.sqref).split(":")[0][:-1].rstrip("0123456789") for v in sheet.data_validations.dataValidation}
-    assert {columns["Cara"], columns["Status Usaha"], columns["Tahap KUBE"], columns["Kondisi Barang 1"]} <= dropdowns
+    goods = [(line.goods.name, line.quantity) for line in due[0].lines.all()]
+    assert [
+        (sheet[f"{columns[f'Barang {n}']}{first}"].value, sheet[f"{columns[f'Jumlah Barang {n}']}{first}"].value)
+        for n in range(1, len(goods) + 1)
+    ] == goods  # the name and the quantity handed over, beside a count column per condition
+    assert [h for h in columns if h.startswith("Barang 1 ")] == [
+        "Barang 1 Dipakai", "Barang 1 Rusak", "Barang 1 Dijual", "Barang 1 Hilang", "Barang 1 Dipindahtangankan"
+    ]  # fmt: skip
+    validations = sheet.data_validations.dataValidation
+    dropdowns = {str(v.sqref).split(":")[0][:-1].rstrip("0123456789") for v in validations if v.type == "list"}
+    assert {columns["Cara"], columns["Status Usaha"], columns["Tahap KUBE"]} <= dropdowns
+    [whole] = [v for v in validations if v.type == "whole"]
+    assert f"{columns['Barang 1 Dipakai']}{HEADER_ROW + 1}:{columns['Barang 1 Dipindahtangankan']}" in str(whole.sqref)
     assert AuditEvent.objects.filter(action="visit.export_worklist").count() == 1
 
 
@@ -178,3 +189,61 @@ def test_a_text_that_starts_like_a_formula_is_written_as_text(client, due):
     cell = next(c for c in addresses if "HYPERLINK" in str(c.value))
     assert cell.data_type == "s"
     assert cell.value == "'" + person.address
+
+
+def test_units_split_over_conditions_are_saved_and_a_wrong_sum_is_named_by_row_and_column(client, due):
+    """Oven Gas, 3 units: "Dipakai 2, Rusak 1" in the count columns. A row whose counts do not add up to the
+    quantity is refused at the line's first count column; a workbook downloaded before units were counted (one
+    "Kondisi Barang n" per line) is still read, all the line's units in that condition."""
+    for handover in due:
+        line = handover.lines.first()
+        line.quantity = 3
+        line.save()
+    client.force_login(OperatorFactory())
+    book = _download(client)
+    sheet = book["Kunjungan"]
+    columns = _columns(sheet)
+    lines = due[0].lines.count()
+    rows = {sheet[f"A{r}"].value: r for r in (HEADER_ROW + 1, HEADER_ROW + 2)}
+    row = rows[f"{due[0].pk}-3"]
+    assert sheet[f"{columns['Jumlah Barang 1']}{row}"].value == 3
+    _fill(sheet, row)
+    _conditions(sheet, row, *["Dipakai"] * lines)
+    sheet[f"{columns['Barang 1 Dipakai']}{row}"] = 2
+    sheet[f"{columns['Barang 1 Rusak']}{row}"] = 1
+    other = rows[f"{due[1].pk}-3"]
+    _fill(sheet, other)
+    _conditions(sheet, other, *["Dipakai"] * lines)
+    sheet[f"{columns['Barang 1 Dipakai']}{other}"] = 2  # one oven not accounted for
+    response = _upload(client, book)
+    assert response.status_code == 200 and not Visit.objects.exists()
+    [problem] = response.context["problems"]
+    assert (problem["row"], problem["column"]) == (other, columns["Barang 1 Dipakai"])
+    assert "jumlah per kondisi 2, padahal diserahkan 3" in problem["message"]
+    sheet[f"{columns['Barang 1 Hilang']}{other}"] = 1
+    assert _upload(client, book).status_code == 302
+    first = due[0].lines.first()
+    saved = VisitGoods.objects.filter(line=first).values_list("condition", "quantity")
+    assert sorted(saved) == [("dipakai", 2), ("rusak", 1)]
+    assert Visit.objects.get(handover=due[1]).goods_lost == 1
+
+    # a workbook of before: "Kondisi Barang n" for all the units of line n
+    Visit.objects.all().delete()
+    old = load_workbook(io.BytesIO(_saved(book)))
+    sheet = old["Kunjungan"]
+    for n in range(1, lines + 1):
+        start = sheet[f"{columns[f'Barang {n} Dipakai']}{HEADER_ROW}"].column
+        sheet.delete_cols(start, 5)
+        sheet.insert_cols(start)
+        sheet.cell(row=HEADER_ROW, column=start, value=f"Kondisi Barang {n}")
+        columns = _columns(sheet)
+        for r in rows.values():
+            sheet.cell(row=r, column=start, value="Rusak" if n == 1 else "Dipakai")
+    assert _upload(client, old).status_code == 302
+    assert sorted(VisitGoods.objects.filter(line=first).values_list("condition", "quantity")) == [("rusak", 3)]
+
+
+def _saved(book) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -16,7 +16,7 @@ from beneficiaries import duplicates, synthetic
 from beneficiaries.models import KubeGroup, MemberRole, Person
 from beneficiaries.services import kube_group_create, kube_member_add
 from kubeprogram.management import demo
-from kubeprogram.management.demo import SCAN, current_year, decide, set_ceilings, submit
+from kubeprogram.management.demo import SCAN, current_year, decide, one_unit, set_ceilings, submit
 from programs.models import BudgetYear, BusinessType
 from programs.services import budget_year_create
 from proposals.models import ProposalItem, ProposedPerson
@@ -363,7 +363,7 @@ class Command(BaseCommand):
                 goods = {line.pk: "dipakai" for line in lines}
                 if sold:  # the oven, as the visit's note says
                     oven = next((line for line in lines if line.goods.name.startswith("Oven")), lines[0])
-                    goods[oven.pk] = "dijual"
+                    goods[oven.pk] = one_unit(oven, "dijual", "dipakai")
                 services.visit_record(
                     handover=handover,
                     data={
