@@ -255,18 +255,31 @@ class ThresholdForm(forms.Form):
         return {r.code: self.cleaned_data.get(f"amount_{r.code}") for r in self.regencies}
 
 
-class SampleForm(forms.Form):
-    regency = forms.ModelChoiceField(label="Kabupaten/Kota", queryset=None, empty_label=None)
+class SupplementForm(forms.Form):
+    """How to draw: every recipient, or a random sample at a confidence and margin (a supplementary draw's form)."""
+
     method = forms.ChoiceField(label="Cara", choices=SampleMethod.choices, initial=SampleMethod.RANDOM)
     confidence = forms.TypedChoiceField(
         label="Tingkat kepercayaan",
         choices=[(c, f"{c}%") for c in sampling.CONFIDENCE_LEVELS],
         coerce=int,
         initial=95,
+        required=False,  # for a random sample only (the service says so)
+        empty_value=None,
     )
     margin = forms.TypedChoiceField(
-        label="Batas kesalahan", choices=[(m, f"{m}%") for m in sampling.MARGINS], coerce=int, initial=10
+        label="Batas kesalahan",
+        choices=[(m, f"{m}%") for m in sampling.MARGINS],
+        coerce=int,
+        initial=10,
+        required=False,
+        empty_value=None,
     )
+
+
+class SampleForm(SupplementForm):
+    regency = forms.ModelChoiceField(label="Kabupaten/Kota", queryset=None, empty_label=None)
+    field_order = ["regency", "method", "confidence", "margin"]
 
     def __init__(self, *args, regencies, **kwargs):
         super().__init__(*args, **kwargs)

@@ -404,7 +404,8 @@ class SampleMethod(models.TextChoices):
 class VerificationSample(models.Model):
     """The recipients of a regency and year drawn for post-distribution verification: all of them, or a random
     sample whose size follows Cochran's formula with finite-population correction. The draw is seeded and its
-    result stored, so it can be reproduced and audited."""
+    result stored, so it can be reproduced and audited. A supplementary draw (`draw` 2, 3, …) takes the BASTs made
+    after the earlier draws, as a population of its own, stored and reproducible on its own."""
 
     budget_year = models.ForeignKey(
         "programs.BudgetYear", on_delete=models.PROTECT, related_name="+", verbose_name=_("tahun anggaran")
@@ -412,6 +413,7 @@ class VerificationSample(models.Model):
     regency = models.ForeignKey(
         "regions.Regency", on_delete=models.PROTECT, related_name="+", verbose_name=_("kabupaten/kota")
     )
+    draw = models.PositiveSmallIntegerField(_("penarikan ke"), default=1)
     method = models.CharField(_("cara"), max_length=5, choices=SampleMethod.choices)
     confidence = models.PositiveSmallIntegerField(_("tingkat kepercayaan (%)"), null=True, blank=True)
     margin = models.PositiveSmallIntegerField(_("batas kesalahan (%)"), null=True, blank=True)
@@ -429,15 +431,21 @@ class VerificationSample(models.Model):
         verbose_name = _("sampel verifikasi pasca-penyaluran")
         verbose_name_plural = _("sampel verifikasi pasca-penyaluran")
         constraints = [
-            models.UniqueConstraint(fields=["budget_year", "regency"], name="sample_once_per_regency_year"),
+            models.UniqueConstraint(fields=["budget_year", "regency", "draw"], name="sample_once_per_draw"),
             models.CheckConstraint(condition=Q(size__lte=F("population")), name="sample_within_population"),
+            models.CheckConstraint(condition=Q(draw__gte=1), name="sample_draw_positive"),
         ]
 
     def __str__(self):
-        return f"Verifikasi pasca-penyaluran {self.regency} {self.budget_year.year}"
+        extra = f" (tambahan ke-{self.draw - 1})" if self.is_supplementary else ""
+        return f"Verifikasi pasca-penyaluran {self.regency} {self.budget_year.year}{extra}"
 
     def get_absolute_url(self):
         return reverse("monitoring:sample_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_supplementary(self) -> bool:
+        return self.draw > 1
 
 
 class Outcome(models.TextChoices):

@@ -242,7 +242,16 @@ def sample_summaries(samples) -> list[VerificationSample]:
     return list(
         samples.select_related("regency", "budget_year")
         .annotate(checked=Count("results", filter=~Q(results__outcome="")), **counts)
-        .order_by("regency_id")
+        .order_by("regency_id", "draw")
+    )
+
+
+def sample_draws(sample) -> list[VerificationSample]:
+    """Every draw of the sample's regency and year, the first one first."""
+    return list(
+        VerificationSample.objects.filter(budget_year_id=sample.budget_year_id, regency_id=sample.regency_id)
+        .only("pk", "draw", "size", "population", "created_at")
+        .order_by("draw")
     )
 
 

@@ -558,47 +558,51 @@ def assessment_review(*, assessment: Assessment, approve: bool, note: str = "", 
 # Post-distribution verification --------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def sample_draw(*, budget_year, regency, method: str, confidence: int | None, margin: int | None, actor):
-    """Draw the recipients of a regency and year to verify (all, or a Cochran-sized random sample), once per
-    regency and year; the seed and population are stored so the draw can be redone. Audited."""
+def _sample_method(method: str, confidence, margin) -> tuple:
     if method not in SampleMethod.values:
         raise ValidationError({"method": ["Pilih cara: semua penerima atau sampel acak."]})
-    if method == SampleMethod.RANDOM:
-        problems = {}
-        if confidence not in sampling.CONFIDENCE_LEVELS:
-            problems["confidence"] = ["Pilih tingkat kepercayaan 90, 95 atau 99%."]
-        if margin not in sampling.MARGINS:
-            problems["margin"] = ["Pilih batas kesalahan 5, 10 atau 15%."]
-        if problems:
-            raise ValidationError(problems)
-    else:
-        confidence = margin = None
-    if VerificationSample.objects.filter(budget_year=budget_year, regency=regency).exists():
-        raise ValidationError(f"Sampel {regency} {budget_year} sudah ditarik; sampel tidak ditarik ulang.")
-    population = list(
+    if method != SampleMethod.RANDOM:
+        return None, None
+    problems = {}
+    if confidence not in sampling.CONFIDENCE_LEVELS:
+        problems["confidence"] = ["Pilih tingkat kepercayaan 90, 95 atau 99%."]
+    if margin not in sampling.MARGINS:
+        problems["margin"] = ["Pilih batas kesalahan 5, 10 atau 15%."]
+    if problems:
+        raise ValidationError(problems)
+    return confidence, margin
+
+
+def _delivered(budget_year, regency) -> list[int]:
+    return list(
         Handover.objects.delivered()
         .filter(budget_year=budget_year, regency=regency)
         .order_by("id")
         .values_list("id", flat=True)
     )
-    if not population:
-        raise ValidationError(f"Belum ada penerima {regency} {budget_year} yang menerima barang (BAST).")
+
+
+def _sample(*, budget_year, regency, draw, population, method, confidence, margin, actor) -> VerificationSample:
     size = len(population) if method == SampleMethod.ALL else sampling.cochran(len(population), confidence, margin)
     seed = secrets.randbits(48)
     chosen = population if method == SampleMethod.ALL else sampling.draw(population, size, seed)
-    sample = VerificationSample.objects.create(
-        budget_year=budget_year,
-        regency=regency,
-        method=method,
-        confidence=confidence,
-        margin=margin,
-        population=len(population),
-        size=size,
-        seed=seed,
-        population_ids=population,
-        created_by=actor if actor is not None and actor.is_authenticated else None,
-    )
+    try:
+        with transaction.atomic():
+            sample = VerificationSample.objects.create(
+                budget_year=budget_year,
+                regency=regency,
+                draw=draw,
+                method=method,
+                confidence=confidence,
+                margin=margin,
+                population=len(population),
+                size=size,
+                seed=seed,
+                population_ids=population,
+                created_by=actor if actor is not None and actor.is_authenticated else None,
+            )
+    except IntegrityError:  # the same draw made at the same moment by someone else
+        raise ValidationError(f"Sampel {regency} {budget_year} baru saja ditarik petugas lain.") from None
     VerificationResult.objects.bulk_create(
         [
             VerificationResult(sample=sample, handover_id=pk, regency=regency, position=index)
@@ -610,6 +614,7 @@ def sample_draw(*, budget_year, regency, method: str, confidence: int | None, ma
         action="verification_sample.draw",
         obj=sample,
         after={
+            "draw": draw,
             "method": method,
             "confidence": confidence,
             "margin": margin,
@@ -620,6 +625,61 @@ def sample_draw(*, budget_year, regency, method: str, confidence: int | None, ma
         },
     )
     return sample
+
+
+@transaction.atomic
+def sample_draw(*, budget_year, regency, method: str, confidence: int | None, margin: int | None, actor):
+    """Draw the recipients of a regency and year to verify (all, or a Cochran-sized random sample), once per
+    regency and year; the seed and population are stored so the draw can be redone. Audited. BASTs made later
+    are drawn by sample_supplement."""
+    confidence, margin = _sample_method(method, confidence, margin)
+    if VerificationSample.objects.filter(budget_year=budget_year, regency=regency).exists():
+        raise ValidationError(
+            f"Sampel {regency} {budget_year} sudah ditarik; sampel tidak ditarik ulang. BAST yang dibuat sesudahnya "
+            "ditarik sebagai sampel tambahan dari halaman sampel itu."
+        )
+    population = _delivered(budget_year, regency)
+    if not population:
+        raise ValidationError(f"Belum ada penerima {regency} {budget_year} yang menerima barang (BAST).")
+    return _sample(
+        budget_year=budget_year, regency=regency, draw=1, population=population, method=method,
+        confidence=confidence, margin=margin, actor=actor,
+    )  # fmt: skip
+
+
+def sample_newcomers(sample: VerificationSample) -> list[int]:
+    """The delivered BASTs of the sample's regency and year that no draw so far had in its population (made after
+    the earlier draws), in id order."""
+    drawn = set()
+    for ids in VerificationSample.objects.filter(
+        budget_year_id=sample.budget_year_id, regency_id=sample.regency_id
+    ).values_list("population_ids", flat=True):
+        drawn.update(ids)
+    return [pk for pk in _delivered(sample.budget_year_id, sample.regency_id) if pk not in drawn]
+
+
+@transaction.atomic
+def sample_supplement(*, sample: VerificationSample, method: str, confidence, margin, actor) -> VerificationSample:
+    """A supplementary draw for the BASTs made after the earlier draws of a regency and year: its own population,
+    method, seed and results, reproducible on its own. Audited."""
+    confidence, margin = _sample_method(method, confidence, margin)
+    # one draw at a time per regency and year: the earlier draws are locked while the new one is made
+    earlier = list(
+        VerificationSample.objects.select_for_update()
+        .filter(budget_year_id=sample.budget_year_id, regency_id=sample.regency_id)
+        .order_by("draw")
+    )
+    population = sample_newcomers(sample)
+    if not population:
+        last = earlier[-1]
+        raise ValidationError(
+            f"Belum ada BAST baru {sample.regency} sejak penarikan ke-{last.draw} "
+            f"({date_long(timezone.localtime(last.created_at).date())}); sampel tambahan belum dapat ditarik."
+        )
+    return _sample(
+        budget_year=sample.budget_year, regency=sample.regency, draw=earlier[-1].draw + 1, population=population,
+        method=method, confidence=confidence, margin=margin, actor=actor,
+    )  # fmt: skip
 
 
 def verification_problems(result: VerificationResult, data: dict[str, Any]) -> dict[str, list[str]]:

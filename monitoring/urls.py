@@ -23,6 +23,7 @@ urlpatterns += [
 urlpatterns += [
     path("verifikasi/", views.sample_list, name="sample_list"),
     path("verifikasi/<int:pk>/", views.sample_detail, name="sample_detail"),
+    path("verifikasi/<int:pk>/tambahan/", views.sample_supplement, name="sample_supplement"),
     path("verifikasi/hasil/<int:pk>/", views.result_record, name="result_record"),
     path("verifikasi/hasil/<int:pk>/foto/", views.result_photo, name="result_photo"),
 ]

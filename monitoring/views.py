@@ -26,6 +26,7 @@ from monitoring.forms import (
     CriteriaFormSet,
     ReviewForm,
     SampleForm,
+    SupplementForm,
     ThresholdForm,
     VerificationForm,
     VisitForm,
@@ -511,6 +512,7 @@ def sample_detail(request, pk):
     if request.GET.get("unduh") == "xlsx":
         return exports.sample_workbook(sample, results, user=request.user)
     random = sample.confidence is not None and sample.margin is not None
+    verifier = can_verify(request.user)
     return render(
         request,
         "monitoring/sample_detail.html",
@@ -520,9 +522,42 @@ def sample_detail(request, pk):
             "results": results,
             "findings": [r for r in results if r.is_discrepancy],
             "checked": sum(1 for r in results if r.outcome),
-            "can_verify": can_verify(request.user),
+            "can_verify": verifier,
+            "draws": selectors.sample_draws(sample),
+            "newcomers": len(services.sample_newcomers(sample)) if verifier else 0,
+            "supplement_form": SupplementForm() if verifier else None,
         },
     )
+
+
+@login_required
+@require_POST
+def sample_supplement(request, pk):
+    """Draw the BASTs made since the regency's earlier draws as a sample of their own."""
+    sample = get_object_or_404(selectors.samples_visible_to(request.user), pk=pk)
+    require(can_verify(request.user))
+    form = SupplementForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            drawn = services.sample_supplement(
+                sample=sample,
+                method=data["method"],
+                confidence=data["confidence"],
+                margin=data["margin"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"Sampel tambahan: {drawn.size} dari {drawn.population} BAST baru ditarik untuk diverifikasi.",
+            )
+            return redirect(drawn)
+    else:
+        messages.error(request, "Pilih cara penarikan sampel tambahan: semua penerima atau sampel acak.")
+    return redirect(sample)
 
 
 def _result(request, pk) -> VerificationResult:

@@ -315,6 +315,14 @@ ACCESS: dict[str, Access] = {
     "monitoring:visit_photo": Access(kwargs=_visit_photo, scoped=True),
     "monitoring:sample_list": Access(),
     "monitoring:sample_detail": Access(kwargs=lambda ctx, scope: {"pk": ctx["sample"][scope].pk}, scoped=True),
+    "monitoring:sample_supplement": Access(
+        allowed=FIELD_STAFF,
+        kwargs=lambda ctx, scope: {"pk": ctx["sample"][scope].pk},
+        scoped=True,
+        method="post",
+        ok=302,
+        data={"method": "semua"},
+    ),  # fmt: skip
     "monitoring:result_record": Access(
         allowed=FIELD_STAFF, kwargs=lambda ctx, scope: {"pk": ctx["result"][scope].pk}, scoped=True
     ),

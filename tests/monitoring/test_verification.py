@@ -293,3 +293,50 @@ def test_the_sample_page_shows_how_it_was_drawn_and_gives_the_field_team_a_list(
     numbers = list(sample.results.order_by("position").values_list("handover__number", flat=True))
     assert [row[5] for row in rows] == numbers and all(row[2] and row[3] for row in rows)
     assert AuditEvent.objects.filter(action="sample.export", object_id=str(sample.pk)).count() == 1
+
+
+def test_a_supplementary_draw_takes_only_the_basts_made_since_and_is_reproducible_on_its_own(client):
+    """Samarinda drawn in full with 2 BASTs; 6 more BASTs made afterwards are drawn as a supplementary sample of their
+    own (random, 95 % ± 10 %): its population is those 6 alone, stored with its seed, so the draw can be redone;
+    the first sample is untouched; with nothing new, no further draw; a first draw again points to the
+    supplementary one."""
+    from django.urls import reverse
+
+    samarinda = Regency.objects.get(code="64.72")
+    first_basts = [deliver(ApprovedItemFactory(), handed_over_on=datetime.date(2025, 1, 10)) for _ in range(2)]
+    budget_year = first_basts[0].budget_year
+    first = services.sample_draw(
+        budget_year=budget_year, regency=samarinda, method="semua", confidence=None, margin=None, actor=None
+    )
+    with pytest.raises(ValidationError, match="Belum ada BAST baru Kota Samarinda sejak penarikan ke-1"):
+        services.sample_supplement(sample=first, method="semua", confidence=None, margin=None, actor=None)
+    later = [deliver(ApprovedItemFactory(), handed_over_on=datetime.date(2025, 3, 1)) for _ in range(6)]
+    verifier = VerifikatorFactory()
+    client.force_login(verifier)
+    page = client.get(first.get_absolute_url()).content.decode()
+    assert "6 BAST baru" in page and "Tarik sampel tambahan" in page
+    response = client.post(
+        reverse("monitoring:sample_supplement", args=[first.pk]), {"method": "acak", "confidence": 95, "margin": 10}
+    )
+    extra = VerificationSample.objects.get(draw=2)
+    assert response.status_code == 302 and response["Location"] == extra.get_absolute_url()
+    assert extra.population_ids == sorted(h.pk for h in later) and extra.population == 6
+    assert extra.size == sampling.cochran(6, 95, 10)
+    chosen = list(extra.results.order_by("position").values_list("handover_id", flat=True))
+    assert chosen == sampling.draw(extra.population_ids, extra.size, extra.seed)  # redone from what is stored
+    assert set(first.results.values_list("handover_id", flat=True)) == {h.pk for h in first_basts}
+    event = AuditEvent.objects.get(action="verification_sample.draw", object_id=str(extra.pk))
+    assert (event.actor, event.after["draw"], event.after["chosen"]) == (verifier, 2, chosen)
+    page = client.get(extra.get_absolute_url()).content.decode()
+    assert "Sampel Tambahan ke-1" in page and "N = 6 BAST" in page
+    assert "ke-1 (2 dari 2)" in page and f"ke-2 ({extra.size} dari 6)" in page
+    assert "Belum ada BAST baru sejak penarikan terakhir" in page
+    listing = client.get(reverse("monitoring:sample_list"), {"tahun": budget_year.year}).content.decode()
+    assert "tambahan ke-1" in listing
+    response = client.post(reverse("monitoring:sample_supplement", args=[first.pk]), {"method": "semua"}, follow=True)
+    assert "Belum ada BAST baru Kota Samarinda sejak penarikan ke-2" in response.content.decode()
+    assert VerificationSample.objects.count() == 2
+    with pytest.raises(ValidationError, match="sampel tambahan"):
+        services.sample_draw(
+            budget_year=budget_year, regency=samarinda, method="semua", confidence=None, margin=None, actor=None
+        )
