@@ -43,7 +43,7 @@ def axe_violations(page) -> list[str]:
 
 @pytest.mark.parametrize(
     "role, width",
-    [(role, 1366) for role in Role] + [(Role.OPERATOR, 390), (Role.PIMPINAN, 390)],  # in the field; the head's phone
+    [(role, width) for role in Role for width in (1366, 390)],  # the office screen; the phone every role has
 )
 def test_no_serious_accessibility_violation_on_any_page(page, login, live_server, samarinda, balikpapan, role, width):
     """On an office screen, and on a phone where wide tables scroll (axe scrollable-region-focusable)."""
