@@ -97,7 +97,10 @@ MODULES = [
             "monitoring/schedule.py": [],
             "monitoring/graduation.py": [],
             "monitoring/sampling.py": [],
-            "monitoring/services.py": ["visit_problems", "verification_problems", "criteria_save", "assessment_save"],
+            "monitoring/units.py": [],
+            "monitoring/services/visits.py": ["visit_problems", "_goods_problems"],
+            "monitoring/services/verification.py": ["verification_problems", "_found_units"],
+            "monitoring/services/assessments.py": ["criteria_save", "assessment_save"],
         },
         [
             "tests/monitoring/test_schedule.py",

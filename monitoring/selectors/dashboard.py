@@ -1,4 +1,5 @@
-"""Reads of monitoring: visits in scope, the worklist of scheduled visits, a BAST's schedule."""
+"""The outcomes of monitoring for the dashboard: visits due and done in each schedule window, business status and
+turnover at each visit month, KUBE stages, goods units by condition, verification findings."""
 
 import datetime
 from collections import defaultdict
@@ -6,11 +7,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connections
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
 from django.utils import timezone
 
-from audit.selectors import object_history
-from disbursements.models import Handover, HandoverLine
+from disbursements.models import Handover
 from disbursements.permissions import can_view_handovers
 from disbursements.selectors import delivered_by_day, handovers_visible_to
 from monitoring import schedule
@@ -25,256 +25,13 @@ from monitoring.models import (
     GoodsCondition,
     Outcome,
     Recommendation,
-    VerificationResult,
-    VerificationSample,
     Visit,
-    VisitGoods,
-    VisitPhoto,
 )
-from monitoring.permissions import can_record_visits, can_view_visits
+from monitoring.selectors.assessments import assessments_visible_to
+from monitoring.selectors.verification import results_visible_to
+from monitoring.selectors.visits import visits_visible_to
 from programs.models import Program
 from regions.selectors import regencies_visible_to
-
-# What the worklist shows by default: what needs a trip.
-OPEN_STATES = (schedule.DUE, schedule.OVERDUE)
-
-
-def visits_visible_to(user) -> QuerySet[Visit]:
-    if not can_view_visits(user):
-        return Visit.objects.none()
-    return Visit.objects.filter(user.regency_q("regency"))
-
-
-def visit_detail(*, user, pk: int) -> Visit:
-    """One visible visit with what its page shows; raises Visit.DoesNotExist when absent or out of scope."""
-    return (
-        visits_visible_to(user)
-        .select_related(
-            "regency",
-            "budget_year",
-            "created_by",
-            "voided_by",
-            "handover__allocation__item__person__village",
-            "handover__allocation__item__group__village",
-        )
-        .prefetch_related(
-            Prefetch("goods", queryset=VisitGoods.objects.select_related("line__goods")),
-            "photos",
-        )
-        .get(pk=pk)
-    )
-
-
-def photo_visible(*, user, pk: int) -> VisitPhoto:
-    return VisitPhoto.objects.select_related("visit").get(pk=pk, visit__in=visits_visible_to(user))
-
-
-def handovers_for_visits(user) -> QuerySet[Handover]:
-    """The delivered BASTs whose recipients the user may record visits for."""
-    if not (can_view_visits(user) and can_record_visits(user)):
-        return Handover.objects.none()
-    return handovers_visible_to(user).delivered()
-
-
-def handover_for_visit(*, user, pk: int) -> Handover:
-    """A delivered BAST in the user's scope, with its recipient and goods lines (for the visit form)."""
-    return (
-        handovers_for_visits(user)
-        .select_related(
-            "budget_year",
-            "regency",
-            "allocation__item__person__village",
-            "allocation__item__group__village",
-        )
-        .prefetch_related(Prefetch("lines", queryset=HandoverLine.objects.select_related("goods")))
-        .get(pk=pk)
-    )
-
-
-def visits_by_month(handovers) -> dict[int, dict[int, Visit]]:
-    """{handover id: {due month: valid visit}} of `handovers` (one query)."""
-    found: dict[int, dict[int, Visit]] = defaultdict(dict)
-    for visit in Visit.objects.valid().filter(handover__in=handovers, due_month__isnull=False).order_by("id"):
-        found[visit.handover_id][visit.due_month] = visit
-    return found
-
-
-def handover_schedule(handover: Handover, *, today: datetime.date | None = None) -> list[schedule.ScheduledVisit]:
-    """The scheduled visits of one BAST (a voided BAST has none)."""
-    if handover.status != Handover.Status.DELIVERED:
-        return []
-    today = today or timezone.localdate()
-    budget_year = handover.budget_year
-    return schedule.schedule(
-        handover,
-        budget_year.months,
-        visits_by_month([handover]).get(handover.pk, {}),
-        today=today,
-        opens_before=budget_year.visit_window_days,
-    )
-
-
-def worklist(
-    *,
-    user,
-    budget_year,
-    regency_id: str | None = None,
-    program: str | None = None,
-    states=OPEN_STATES,
-    order: str = "desa",
-    today: datetime.date | None = None,
-    with_lines: bool = False,
-) -> list[schedule.ScheduledVisit]:
-    """The scheduled visits of the year's delivered recipients in the user's scope, in `states`, ordered by
-    village (to plan a trip) or by date ("tanggal"). Two queries, whatever the number of recipients."""
-    today = today or timezone.localdate()
-    handovers = handovers_visible_to(user).delivered().filter(budget_year=budget_year)
-    if regency_id:
-        handovers = handovers.filter(regency_id=regency_id)
-    if program:
-        handovers = handovers.filter(program=program)
-    handovers = handovers.select_related(
-        "regency", "allocation__item__person__village", "allocation__item__group__village"
-    ).order_by("id")
-    if with_lines:
-        handovers = handovers.prefetch_related(Prefetch("lines", queryset=HandoverLine.objects.select_related("goods")))
-    handovers = list(handovers)
-    done = visits_by_month(handovers)
-    rows = []
-    for handover in handovers:
-        for row in schedule.schedule(
-            handover,
-            budget_year.months,
-            done.get(handover.pk, {}),
-            today=today,
-            opens_before=budget_year.visit_window_days,
-        ):
-            if not states or row.state in states:
-                rows.append(row)
-    if order == "tanggal":
-        rows.sort(key=lambda r: (r.due, r.handover.pk, r.month))
-    else:
-        rows.sort(key=lambda r: (_village(r.handover), recipient_name(r.handover), r.month))
-    return rows
-
-
-def state_counts(rows) -> dict[str, int]:
-    counts = dict.fromkeys(schedule.STATE_LABELS, 0)
-    for row in rows:
-        counts[row.state] += 1
-    return counts
-
-
-def recipient_name(handover: Handover) -> str:
-    item = handover.allocation.item
-    return item.person.full_name if item.person_id else item.group.name
-
-
-def recipient_village(handover: Handover):
-    item = handover.allocation.item
-    return item.person.village if item.person_id else item.group.village
-
-
-def _village(handover: Handover) -> str:
-    village = recipient_village(handover)
-    return village.name if village else ""
-
-
-# Graduation -----------------------------------------------------------------------------------------------------
-
-
-def assessments_visible_to(user) -> QuerySet[Assessment]:
-    if not can_view_visits(user):
-        return Assessment.objects.none()
-    return Assessment.objects.filter(user.regency_q("regency"))
-
-
-def assessment_list(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
-    return queryset.select_related(
-        "regency",
-        "handover__allocation__item__person__village",
-        "handover__allocation__item__group__village",
-    )
-
-
-def assessment_detail(*, user, pk: int) -> Assessment:
-    return assessment_list(assessments_visible_to(user)).select_related("created_by", "reviewed_by").get(pk=pk)
-
-
-def graduation_candidates(*, user, budget_year, regency_id: str | None = None) -> QuerySet[Handover]:
-    """Delivered recipients of the year whose last scheduled visit is recorded and who have no assessment under way
-    or approved: ready to be assessed."""
-    last = max(budget_year.months)
-    handovers = handovers_for_visits(user).filter(budget_year=budget_year)
-    if regency_id:
-        handovers = handovers.filter(regency_id=regency_id)
-    return (
-        handovers.filter(
-            Exists(Visit.objects.valid().filter(handover=OuterRef("pk"), due_month=last)),
-        )
-        .exclude(Exists(Assessment.objects.filter(handover=OuterRef("pk")).exclude(status=Assessment.Status.RETURNED)))
-        .select_related("regency", "allocation__item__person__village", "allocation__item__group__village")
-        .order_by("regency_id", "id")
-    )
-
-
-def assessment_open(handover: Handover) -> Assessment | None:
-    """The assessment of a BAST still being worked on (draft, submitted or returned), if any."""
-    return (
-        Assessment.objects.filter(handover=handover, status__in=["draft", "submitted", "returned"])
-        .order_by("-id")
-        .first()
-    )
-
-
-# Post-distribution verification --------------------------------------------------------------------------------
-
-
-def samples_visible_to(user) -> QuerySet[VerificationSample]:
-    if not can_view_visits(user):
-        return VerificationSample.objects.none()
-    return VerificationSample.objects.filter(user.regency_q("regency"))
-
-
-def sample_summaries(samples) -> list[VerificationSample]:
-    """Samples with their counts per outcome (one query)."""
-    counts = {f"n_{o}": Count("results", filter=Q(results__outcome=o)) for o in Outcome.values}
-    return list(
-        samples.select_related("regency", "budget_year")
-        .annotate(checked=Count("results", filter=~Q(results__outcome="")), **counts)
-        .order_by("regency_id", "draw")
-    )
-
-
-def sample_draws(sample) -> list[VerificationSample]:
-    """Every draw of the sample's regency and year, the first one first."""
-    return list(
-        VerificationSample.objects.filter(budget_year_id=sample.budget_year_id, regency_id=sample.regency_id)
-        .only("pk", "draw", "size", "population", "created_at")
-        .order_by("draw")
-    )
-
-
-def results_visible_to(user) -> QuerySet[VerificationResult]:
-    if not can_view_visits(user):
-        return VerificationResult.objects.none()
-    return VerificationResult.objects.filter(user.regency_q("regency"))
-
-
-def sample_results(sample) -> QuerySet[VerificationResult]:
-    return (
-        sample.results.select_related(
-            "handover",
-            "checked_by",
-            "handover__allocation__item__person__village__district",
-            "handover__allocation__item__group__village__district",
-        )
-        .prefetch_related(Prefetch("handover__lines", queryset=HandoverLine.objects.select_related("goods")))
-        .order_by("position")
-    )
-
-
-# Outcomes for the dashboard -------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -534,34 +291,3 @@ def outcomes(*, user, budget_year, today: datetime.date | None = None, days: lis
     sampled = sum(verification.values())
     verification.pop("", None)
     return Outcomes(list(regencies.values()), list(per_month.values()), goods, verification, sampled)
-
-
-@dataclass
-class ReviewStep:
-    """One step of an assessment's way between the regency and the province, kept after it is resubmitted."""
-
-    when: datetime.datetime
-    who: object | None
-    label: str
-    note: str
-
-
-REVIEW_STEPS = {
-    "assessment.submit": ("Diajukan kabupaten/kota", "note"),
-    "assessment.return": ("Dikembalikan provinsi", "review_note"),
-    "assessment.approve": ("Disetujui provinsi", "review_note"),
-}
-
-
-def assessment_history(assessment) -> list[ReviewStep]:
-    """Every submit, return and approval of the assessment, oldest first, with its note — from the audit trail,
-    so a return note stays readable after the regency resubmits (the assessment keeps only the latest). One query;
-    the caller has checked that the user may see the assessment."""
-    events = object_history(obj=assessment, limit=100)
-    steps = []
-    for event in reversed(events):
-        if event.action not in REVIEW_STEPS:
-            continue
-        label, key = REVIEW_STEPS[event.action]
-        steps.append(ReviewStep(event.created_at, event.actor, label, str((event.after or {}).get(key) or "")))
-    return steps
