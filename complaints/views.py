@@ -24,6 +24,7 @@ from complaints.forms import (
 from complaints.models import Category, Complaint, ComplaintAttachment, Status
 from complaints.permissions import can_handle_complaints, can_view_complaints
 from core.access import require
+from core.client import client_address
 from core.forms import add_service_errors
 from disbursements.selectors import allocations_visible_to, handovers_visible_to
 from proposals.selectors import items_visible_to
@@ -219,13 +220,6 @@ def attachment_file(request, pk):
 # The public page: no login ------------------------------------------------------------------------------------
 
 
-def _client_address(request) -> str:
-    from ipware import get_client_ip
-
-    address, _ = get_client_ip(request, proxy_count=settings.AXES_IPWARE_PROXY_COUNT)
-    return address or ""
-
-
 RECEIPT = "complaint_receipt"  # the session key of the complaint the visitor just sent (its receipt page)
 
 
@@ -249,7 +243,7 @@ def public_submit(request):
             return redirect("complaints:public_thanks")
         try:
             complaint = services.complaint_submit_public(
-                data=form.cleaned_data, address=_client_address(request), files=form.cleaned_data["attachments"]
+                data=form.cleaned_data, address=client_address(request), files=form.cleaned_data["attachments"]
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -198,12 +198,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
-# Number of reverse proxies in front of the app (0 = none: the client address is REMOTE_ADDR).
-# Behind nginx set AXES_PROXY_COUNT=1 so the client address is read from X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
-)
+# Number of trusted reverse proxies in front of the app (0 = none: the client address is REMOTE_ADDR). Behind
+# nginx set PROXY_COUNT=1: the address is the last entry of X-Forwarded-For, the one nginx appended (core.client;
+# an entry the client wrote itself stands further left and is never believed). AXES_PROXY_COUNT is the old name.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", os.environ.get("AXES_PROXY_COUNT", "0")))
+AXES_CLIENT_IP_CALLABLE = "core.client.client_address"
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia")]
