@@ -134,7 +134,7 @@ def age_on(birth_date: datetime.date, day: datetime.date) -> int:
 
 
 def mask_nik(nik: str) -> str:
-    """'6472015708450001' -> '647201******0001' (UU 27/2022: lists never show a whole NIK)."""
+    """'6472015708450001' -> '647201**********' (UU 27/2022: lists never show a whole NIK)."""
     return mask_number(nik)
 
 

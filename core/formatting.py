@@ -115,10 +115,13 @@ def terbilang(value: int | Decimal) -> str:
 
 
 def mask_number(number: str) -> str:
-    """'6472015708450001' -> '647201******0001': an identity number (NIK, No. KK) as lists and histories show it."""
+    """'6472015708450001' -> '647201**********': an identity number (NIK, No. KK) as lists and histories show it to
+    those without the right to see it whole. Only the region (digits 1–6) stays, which the address gives anyway;
+    digits 7–12 are the birth date (day + 40 for a woman) — shown beside it on the person page — and 13–16 the
+    serial, so showing either would let the NIK be rebuilt. Hidden, they leave 10,000 candidates at least."""
     if not number or len(number) < 10:
         return number or ""
-    return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}"
+    return f"{number[:6]}{'*' * (len(number) - 6)}"
 
 
 def mask_numbers_in(value):

@@ -128,7 +128,7 @@ def test_kk():
 
 
 def test_mask():
-    assert mask_nik(MAN) == "647203******0001"
+    assert mask_nik(MAN) == "647203**********"
 
 
 @pytest.mark.parametrize(
