@@ -6,6 +6,7 @@ locale so a page, an Excel report and a printed BAST always agree.
 
 import datetime
 import functools
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone, translation
@@ -124,10 +125,23 @@ def mask_number(number: str) -> str:
     return f"{number[:6]}{'*' * (len(number) - 6)}"
 
 
+# Sixteen digits in a row, or with a space, dot or dash between them ("6472 0157 0845 0001", "6472.0157…"), not
+# part of a longer number: how a NIK or KK is written inside free text.
+_NUMBER_IN_TEXT = re.compile(r"(?<![\d.\-])\d(?:[ .\-]?\d){15}(?![\d])")
+
+
+def mask_numbers_in_text(text: str) -> str:
+    """`text` with every NIK- or KK-like run of 16 digits masked as mask_number does (separators kept out)."""
+    if not text or not isinstance(text, str):
+        return text
+    return _NUMBER_IN_TEXT.sub(lambda m: mask_number(re.sub(r"\D", "", m.group())), text)
+
+
 def mask_numbers_in(value):
-    """`value` (a recorded before/after value: text, number, list or dict) with every 16-digit number masked."""
+    """`value` (a recorded before/after value: text, number, list or dict) with every 16-digit number masked, a
+    whole value or written inside a text."""
     if isinstance(value, str):
-        return mask_number(value) if len(value) == 16 and value.isdigit() else value
+        return mask_numbers_in_text(value)
     if isinstance(value, list | tuple):
         return [mask_numbers_in(v) for v in value]
     if isinstance(value, dict):
