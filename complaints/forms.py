@@ -203,7 +203,11 @@ class StatusCheckForm(forms.Form):
     """Sent by POST: the number and the secret never stand in a URL (browser history, server logs)."""
 
     number = forms.CharField(label="Nomor pengaduan", max_length=20, help_text="Contoh: PGD/2026/0007")
-    secret = forms.CharField(label="Kode rahasia", max_length=12, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    secret = forms.CharField(
+        label="Kode rahasia",
+        max_length=20,  # 11 characters, perhaps typed in groups with spaces or dashes
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
 
 
 class AttachForm(forms.Form):

@@ -153,6 +153,11 @@ class Complaint(models.Model):
         return reverse("complaints:complaint_detail", kwargs={"pk": self.pk})
 
     @property
+    def secret_grouped(self) -> str:
+        """The code in groups of four, as the citizen reads it off the receipt: "ACDE-FGHJ-KMN"."""
+        return "-".join(self.secret[i : i + 4] for i in range(0, len(self.secret), 4))
+
+    @property
     def is_closed(self) -> bool:
         return self.status == Status.CLOSED
 
@@ -211,3 +216,21 @@ class ComplaintAttachment(models.Model):
     @property
     def content_type(self) -> str:
         return "application/pdf" if self.kind == AttachmentKind.LETTER else "image/jpeg"
+
+
+class StatusLookupFailure(models.Model):
+    """A wrong number-and-code on the public status page: counted per address (a keyed hash, never the address)
+    and per complaint number, so guessing codes is throttled (services.complaint_lookup)."""
+
+    address = models.CharField(max_length=32)
+    number = models.CharField(max_length=20)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["address", "at"], name="lookup_failure_address_idx"),
+            models.Index(fields=["number", "at"], name="lookup_failure_number_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.at:%d/%m/%Y %H:%M}"

@@ -1,6 +1,7 @@
 """Writes of complaints: record one (a gap-free tracking number per year, deadlines in working days) and take it
 through its steps, each with a note and an audit event."""
 
+import logging
 import os
 import secrets
 import unicodedata
@@ -25,9 +26,12 @@ from complaints.models import (
     ComplaintStep,
     Outcome,
     Status,
+    StatusLookupFailure,
 )
 from core import photos
 from core.workdays import add_working_days
+
+logger = logging.getLogger(__name__)
 
 FIELDS = [
     "received_on",
@@ -324,9 +328,13 @@ def _safe_name(name: str) -> str:
 
 
 # The public's code: no look-alike characters (0/O, 1/I/L, 8/B, 2/Z, 5/S), so it is read off a phone or paper
-# and typed back without doubt. 25 characters, 6 places: 244 million codes.
+# and typed back without doubt. 25 characters, 11 places: 3·10^15 codes (51 bits), shown in groups of four.
+# (Codes of 6 given before stay valid.)
 SECRET_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
-SECRET_LENGTH = 6
+SECRET_LENGTH = 11
+# Wrong number-and-code pairs allowed in an hour, from one address and for one complaint number, before the status
+# page stops answering them (the right code too) until the hour has passed.
+LOOKUP_FAILURES_PER_HOUR = 10
 # The same complaint sent twice from one address within this time (a reload, a second tap) is refused.
 DUPLICATE_WINDOW = timezone.timedelta(minutes=15)
 
@@ -384,11 +392,30 @@ def complaint_submit_public(*, data: dict[str, Any], address: str, files=()) -> 
     return complaint
 
 
-def complaint_lookup(*, number: str, secret: str) -> Complaint | None:
-    """The complaint a member of the public may follow: its number and its secret, both exact."""
+class LookupThrottled(Exception):
+    """Too many wrong codes in the last hour from this address or for this complaint number."""
+
+
+def complaint_lookup(*, number: str, secret: str, address: str = "") -> Complaint | None:
+    """The complaint a member of the public may follow: its number and its secret, both exact (spaces and dashes
+    between the code's groups ignored). Each failure is counted and logged; after LOOKUP_FAILURES_PER_HOUR from one
+    address or for one number within the hour, LookupThrottled, whatever is sent."""
     import hmac
 
-    complaint = Complaint.objects.filter(number=(number or "").strip().upper()).first()
-    if complaint is None or not hmac.compare_digest(complaint.secret, (secret or "").strip().upper()):
+    number = (number or "").strip().upper()
+    key = address_key(address)
+    hour_ago = timezone.now() - timezone.timedelta(hours=1)
+    recent = StatusLookupFailure.objects.filter(at__gte=hour_ago)
+    if (
+        recent.filter(address=key).count() >= LOOKUP_FAILURES_PER_HOUR
+        or recent.filter(number=number[:20]).count() >= LOOKUP_FAILURES_PER_HOUR
+    ):
+        logger.warning("complaint status lookup throttled: number %s", number[:20])
+        raise LookupThrottled
+    code = "".join(ch for ch in (secret or "").upper() if ch not in " -")
+    complaint = Complaint.objects.filter(number=number).first()
+    if complaint is None or not hmac.compare_digest(complaint.secret, code):
+        StatusLookupFailure.objects.create(address=key, number=number[:20])
+        logger.warning("complaint status lookup failed: number %s", number[:20])
         return None
     return complaint

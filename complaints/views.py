@@ -264,10 +264,15 @@ def public_status(request):
     in a URL); never personal data."""
     form = StatusCheckForm(request.POST or None)
     complaint = steps = None
-    not_found = False
+    not_found = throttled = False
     if request.method == "POST" and form.is_valid():
-        complaint = services.complaint_lookup(number=form.cleaned_data["number"], secret=form.cleaned_data["secret"])
-        not_found = complaint is None
+        try:
+            complaint = services.complaint_lookup(
+                number=form.cleaned_data["number"], secret=form.cleaned_data["secret"], address=client_address(request)
+            )
+        except services.LookupThrottled:
+            throttled = True
+        not_found = complaint is None and not throttled
         if complaint is not None:
             steps = complaint.steps.filter(public=True)
     return render(
@@ -278,6 +283,7 @@ def public_status(request):
             complaint=complaint,
             steps=steps,
             not_found=not_found,
+            throttled=throttled,
             deadlines=selectors.deadlines(complaint) if complaint else None,
         ),
     )

@@ -46,7 +46,7 @@ def test_numbers_run_per_year_without_gaps_and_deadlines_count_working_days():
     assert first.respond_by == D(2026, 12, 2)  # Friday + 3 working days
     assert second.resolve_by == D(2026, 12, 4)  # 5 working days
     assert first.resolve_by > D(2027, 2, 1)  # 60 working days: past the Christmas and New Year holidays
-    assert len(first.secret) == 6 and AuditEvent.objects.filter(action="complaint.create").count() == 3
+    assert len(first.secret) == 11 and AuditEvent.objects.filter(action="complaint.create").count() == 3
 
 
 def test_what_a_complaint_needs():
@@ -152,8 +152,9 @@ def test_the_public_submits_and_follows_a_complaint_without_personal_data(client
     assert complaint.channel == "web" and complaint.sensitive and complaint.description == text  # stored as given
     assert response.redirect_chain == [(reverse("complaints:public_thanks"), 302)]  # POST, redirect, GET
     page = response.content.decode()
-    assert complaint.number in page and complaint.secret in page
-    assert client.get(reverse("complaints:public_thanks")).content.decode().count(complaint.secret) == 1  # a reload
+    assert complaint.number in page and complaint.secret_grouped in page
+    reloaded = client.get(reverse("complaints:public_thanks")).content.decode()
+    assert reloaded.count(complaint.secret_grouped) == 1  # a reload
     assert Complaint.objects.count() == 1
     status = client.post(reverse("complaints:public_status"), {"number": complaint.number, "secret": "WRONG1"})
     assert status.context["not_found"]
@@ -284,3 +285,35 @@ def test_the_dashboard_counts_the_year_received_and_every_complaint_overdue_toda
     assert figures.overdue == 1 and figures.per_regency[0]["total"] == 1 and figures.per_regency[0]["overdue"] == 1
     home = {task.label: task.count for task in tasks_for(pimpinan, budget_year)}
     assert home["Pengaduan terlambat"] == figures.overdue
+
+
+def test_the_code_is_51_bits_without_look_alikes_and_guessing_it_is_throttled(client, samarinda, settings, caplog):
+    """11 characters of 25 (no 0/O, 1/I, 8/B): 25^11 ≈ 3·10^15 codes. Wrong guesses are counted and logged; after
+    10 in an hour from one address, or for one complaint number from anywhere, the page stops answering (the right
+    code too); typed in its groups with dashes or spaces, the right code is found."""
+    import math
+
+    settings.PROXY_COUNT = 0
+    assert math.log2(len(services.SECRET_ALPHABET) ** services.SECRET_LENGTH) >= 50
+    assert not set("0O1I8B") & set(services.SECRET_ALPHABET)
+    complaint = Complaint.objects.get(
+        pk=services.complaint_submit_public(
+            data={"regency": samarinda, "category": "lainnya", "description": "Tanya"}, address="10.0.0.9"
+        ).pk
+    )
+    url = reverse("complaints:public_status")
+    grouped = complaint.secret_grouped
+    assert grouped.count("-") == 2 and grouped.replace("-", "") == complaint.secret
+    found = client.post(url, {"number": complaint.number, "secret": grouped.lower().replace("-", " ")})
+    assert found.context["complaint"] == complaint
+    with caplog.at_level("WARNING", logger="complaints.services"):
+        for n in range(services.LOOKUP_FAILURES_PER_HOUR):
+            guess = {"number": complaint.number, "secret": f"AAAAAAAAA{n:02d}"}
+            wrong = client.post(url, guess, REMOTE_ADDR="10.0.0.1")
+            assert wrong.context["complaint"] is None and "tidak cocok" in wrong.content.decode()
+    assert sum("lookup failed" in r.message for r in caplog.records) == services.LOOKUP_FAILURES_PER_HOUR
+    # the same address, another number; another address, this number: both refused now, the right code too
+    refused = client.post(url, {"number": "PGD/2026/9999", "secret": "X"}, REMOTE_ADDR="10.0.0.1")
+    assert refused.context["throttled"] and "Terlalu banyak percobaan" in refused.content.decode()
+    right = client.post(url, {"number": complaint.number, "secret": complaint.secret}, REMOTE_ADDR="10.0.0.2")
+    assert right.context["throttled"] and right.context["complaint"] is None
