@@ -21,6 +21,9 @@ class User(AbstractUser):
     )
     nip = models.CharField(_("NIP"), max_length=18, blank=True)
     position = models.CharField(_("jabatan"), max_length=150, blank=True)
+    # Raised to end every session of the account (deactivated, role or regency changed, or on the admin's request):
+    # part of the session hash, so a session made before no longer matches (services.user_end_sessions).
+    sessions_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("pengguna")
@@ -28,6 +31,14 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's hash of the password, with the sessions epoch: a new password or a new epoch ends the sessions."""
+        from django.utils.crypto import salted_hmac
+
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = self.password if not self.sessions_epoch else f"{self.password}:{self.sessions_epoch}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     @cached_property
     def role(self) -> Role | None:

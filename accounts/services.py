@@ -124,10 +124,13 @@ def user_update(*, user: User, role: Role, regency, data: dict, actor) -> User:
     _check_role_regency(role, regency)
     user = User.objects.select_for_update().get(pk=user.pk)
     before = user_snapshot(user)
+    moved = user.regency_id != (regency.pk if regency else None) or user.role != role
     user.regency = regency
     for field in ("first_name", "last_name", "email", "nip", "position"):
         if field in data:
             setattr(user, field, data[field])
+    if moved:  # what the account may see changes: its open sessions end, it logs in again under the new rights
+        user.sessions_epoch += 1
     user.full_clean()
     user.save()
     user.groups.set([Group.objects.get(name=role.label)])
@@ -146,7 +149,9 @@ def user_set_active(*, user: User, active: bool, actor) -> User:
     if user.is_active == active:
         return user
     user.is_active = active
-    user.save(update_fields=["is_active"])
+    if not active:  # its sessions end now, and are not revived by activating it again
+        user.sessions_epoch += 1
+    user.save(update_fields=["is_active", "sessions_epoch"])
     user_changed.send(
         User,
         actor=actor,
@@ -155,6 +160,16 @@ def user_set_active(*, user: User, active: bool, actor) -> User:
         before={"is_active": not active},
         after={"is_active": active},
     )
+    return user
+
+
+@transaction.atomic
+def user_end_sessions(*, user: User, actor) -> User:
+    """End every open session of the account (a lost phone, a shared computer): it must log in again. Audited."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.sessions_epoch += 1
+    user.save(update_fields=["sessions_epoch"])
+    user_changed.send(User, actor=actor, user=user, action="user.end_sessions", before=None, after=None)
     return user
 
 

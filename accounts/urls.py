@@ -20,6 +20,7 @@ urlpatterns = [
     path("pengguna/<int:pk>/aktif/", views.user_set_active, name="user_set_active"),
     path("pengguna/<int:pk>/sandi/", views.user_reset_password, name="user_reset_password"),
     path("pengguna/<int:pk>/buka-kunci/", views.user_unlock, name="user_unlock"),
+    path("pengguna/<int:pk>/akhiri-sesi/", views.user_end_sessions, name="user_end_sessions"),
     path(
         "kata-sandi/",
         auth_views.PasswordChangeView.as_view(

@@ -127,6 +127,17 @@ def user_reset_password(request, pk):
 
 @login_required
 @require_POST
+def user_end_sessions(request, pk):
+    account = _manageable(request, pk)
+    services.user_end_sessions(user=account, actor=request.user)
+    if account.pk == request.user.pk:
+        return redirect("accounts:login")
+    messages.success(request, f"Semua sesi {account.username} diakhiri; akun itu harus masuk lagi.")
+    return redirect("accounts:user_list")
+
+
+@login_required
+@require_POST
 def user_unlock(request, pk):
     account = _manageable(request, pk)
     services.user_unlock(user=account, actor=request.user)

@@ -79,6 +79,7 @@ ACTION_LABELS = {
     "user.deactivate": "Akun dinonaktifkan",
     "user.reset_password": "Kata sandi akun diatur ulang",
     "user.unlock": "Kunci akun dibuka",
+    "user.end_sessions": "Semua sesi akun diakhiri",
     "user.update": "Akun diubah",
     "verification.record": "Hasil verifikasi pasca-penyaluran dicatat",
     "verification_sample.draw": "Sampel verifikasi pasca-penyaluran ditarik",

@@ -188,6 +188,7 @@ ACCESS: dict[str, Access] = {
     "accounts:user_set_active": Access(allowed=ADMIN, kwargs=_user, method="post", ok=302, data={"aktif": "1"}),
     "accounts:user_reset_password": Access(allowed=ADMIN, kwargs=_user, method="post"),
     "accounts:user_unlock": Access(allowed=ADMIN, kwargs=_user, method="post", ok=302),
+    "accounts:user_end_sessions": Access(allowed=ADMIN, kwargs=_user, method="post", ok=302),
     "regions:regency_list": Access(),
     "regions:regency_detail": Access(kwargs=_regency_code, scoped=True),
     "programs:budgetyear_list": Access(),

@@ -104,3 +104,38 @@ def test_a_locked_out_account_is_shown_and_unlocked_and_a_reset_password_works(a
 
 def test_the_user_menu_leads_admin_provinsi_to_the_user_management(admin_client):
     assert reverse("accounts:user_list") in admin_client.get(reverse("home")).content.decode()
+
+
+def test_deactivating_or_moving_an_account_ends_its_sessions_and_the_admin_can_end_them(client, settings):
+    """A deactivated account's session is not revived by activating it again; a new role or regency ends the
+    sessions opened under the old one; "Akhiri sesi" ends them on request (a lost phone). Each audited."""
+    from django.test import Client
+
+    from accounts import services
+    from audit.models import AuditEvent
+    from regions.models import Regency
+
+    admin = AdminProvinsiFactory()
+    operator = OperatorFactory()
+    phone = Client()
+    phone.force_login(operator)
+    home = reverse("home")
+    assert phone.get(home).status_code == 200
+    services.user_set_active(user=operator, active=False, actor=admin)
+    services.user_set_active(user=operator, active=True, actor=admin)
+    assert phone.get(home).status_code == 302  # back to the login page: the old session is gone
+    operator.refresh_from_db()
+    phone.force_login(operator)
+    services.user_update(
+        user=operator, role=operator.role, regency=Regency.objects.get(code="64.71"), data={}, actor=admin
+    )
+    assert phone.get(home).status_code == 302
+    operator.refresh_from_db()
+    phone.force_login(operator)
+    services.user_update(user=operator, role=operator.role, regency=operator.regency, data={"nip": "1"}, actor=admin)
+    assert phone.get(home).status_code == 200  # a new NIP changes no rights: the session stays
+    client.force_login(admin)
+    assert client.post(reverse("accounts:user_end_sessions", args=[operator.pk])).status_code == 302
+    assert phone.get(home).status_code == 302
+    assert AuditEvent.objects.filter(action="user.end_sessions", object_id=str(operator.pk)).count() == 1
+    assert "Akhiri sesi" in client.get(reverse("accounts:user_list")).content.decode()
