@@ -40,14 +40,35 @@ class Answer:
         return {"id": self.client_id, "result": self.result, "reason": self.reason, "duplicate": self.duplicate}
 
 
+# A phone's clock is believed from this day on, and up to a day ahead of the server (then taken as the arrival);
+# outside that the action is refused with the reason, never stored with a date like 0001-01-01 or 1970.
+EARLIEST_DONE = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+CLOCK_AHEAD = datetime.timedelta(days=1)
+MAX_ID = 2**63 - 1
+
+
+class ClockRefused(ValueError):
+    pass
+
+
 def parse_done_at(value: str, received: datetime.datetime) -> datetime.datetime:
-    """The phone's clock as it sent it (ISO 8601); never later than the arrival (a phone's clock may run ahead)."""
+    """The phone's clock as it sent it (ISO 8601); never later than the arrival (a phone's clock may run ahead a
+    little). None sent: the arrival. Unreadable, before EARLIEST_DONE or more than CLOCK_AHEAD ahead: ClockRefused."""
+    if not value:
+        return received
     try:
         done = datetime.datetime.fromisoformat((value or "").replace("Z", "+00:00"))
-    except ValueError:
-        return received
-    if timezone.is_naive(done):
-        done = timezone.make_aware(done)
+        if timezone.is_naive(done):
+            done = timezone.make_aware(done)
+        done.astimezone(datetime.UTC)
+        wrong = done < EARLIEST_DONE or done > received + CLOCK_AHEAD
+    except (ValueError, OverflowError):
+        wrong = True
+    if wrong:
+        raise ClockRefused(
+            f"Tanggal dan jam di perangkat ({value}) tidak masuk akal; betulkan tanggal dan jam ponsel, lalu catat "
+            "lagi."
+        )
     return min(done, received)
 
 
@@ -62,19 +83,27 @@ def action_apply(*, user, client_id: str, kind: str, target_id, done_at: str, da
         return _answer_again(known, user)
     received = timezone.now()
     try:
+        done = parse_done_at(done_at, received)
+    except ClockRefused as refused:
+        done, clock = received, str(refused)
+    else:
+        clock = ""
+    try:
         with transaction.atomic():
-            reason = ""
+            reason = clock
+            target = _int(target_id)
             try:
-                with transaction.atomic(), done_on_device(parse_done_at(done_at, received)):
-                    target = _apply(user=user, kind=kind, target_id=target_id, data=data, uploads=list(uploads))
+                if not clock:
+                    with transaction.atomic(), done_on_device(done):
+                        target = _apply(user=user, kind=kind, target_id=target_id, data=data, uploads=list(uploads))
             except ValidationError as refused:
-                reason, target = " ".join(refused.messages), _int(target_id)
+                reason = " ".join(refused.messages)
             action = FieldAction.objects.create(
                 client_id=key,
                 user=user,
                 kind=str(kind)[:12],
                 target_id=target,
-                done_at=parse_done_at(done_at, received),
+                done_at=done,
                 result=Result.REFUSED if reason else Result.APPLIED,
                 reason=reason,
             )
@@ -90,10 +119,12 @@ def _answer_again(action: FieldAction, user) -> Answer:
 
 
 def _int(value) -> int:
+    """An id sent by the phone; 0 (found nowhere) for anything that is not a positive id a database can hold."""
     try:
-        return max(int(value), 0)
-    except (TypeError, ValueError):
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
         return 0
+    return number if 0 < number <= MAX_ID else 0
 
 
 def _apply(*, user, kind: str, target_id, data: dict, uploads: list) -> int:

@@ -186,3 +186,27 @@ def test_a_visit_filled_in_without_a_signal_is_judged_by_the_visit_form_and_reco
     assert client.post(URL, data).json()["duplicate"] and Visit.objects.count() == 1
     again = client.post(URL, data | {"id": str(uuid.uuid4())}).json()  # a second visit for the same month
     assert again["result"] == "ditolak" and Visit.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("target", "done_at", "reason"),
+    [
+        (10**30, None, "tidak ditemukan"),
+        (2**63, None, "tidak ditemukan"),
+        (-5, None, "tidak ditemukan"),
+        (None, "0001-01-01", "tidak masuk akal"),
+        (None, "1970-01-01T00:00:00Z", "tidak masuk akal"),
+        (None, "9999-12-31T23:59:59", "tidak masuk akal"),
+    ],
+)
+def test_a_target_or_a_phone_clock_out_of_bounds_is_refused_with_its_reason_never_a_500(
+    client, target, done_at, reason
+):
+    attendance = _attendance()
+    client.force_login(OperatorFactory())
+    answer = _send(client, attendance.pk if target is None else target, done_at=done_at)
+    assert answer["result"] == "ditolak" and reason in answer["reason"]
+    action = FieldAction.objects.get()
+    assert action.done_at.year >= 2020 and 0 <= action.target_id < 2**63  # no 0001 or 1970 stored
+    attendance.refresh_from_db()
+    assert attendance.status != "present"
