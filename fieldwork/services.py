@@ -78,6 +78,8 @@ def action_apply(*, user, client_id: str, kind: str, target_id, done_at: str, da
         key = uuid.UUID(str(client_id))
     except ValueError:
         return Answer(str(client_id), Result.REFUSED, "ID tindakan tidak sah.", False)
+    if not (can_mark_attendance(user) or can_attach_handover(user) or can_record_visits(user)):
+        return Answer(str(key), Result.REFUSED, NOT_ALLOWED, False)  # a role without field work: nothing stored
     known = FieldAction.objects.filter(client_id=key).first()
     if known is not None:
         return _answer_again(known, user)

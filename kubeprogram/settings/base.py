@@ -256,6 +256,7 @@ PROPOSAL_DOCUMENT_MAX_BYTES = int(os.environ.get("PROPOSAL_DOCUMENT_MAX_BYTES", 
 HANDOVER_DOCUMENT_MAX_BYTES = int(os.environ.get("HANDOVER_DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024)))
 # A phone photo before it is shrunk on the server (a HEIC of a 48-MP camera is 4–8 MB).
 VISIT_PHOTO_MAX_BYTES = int(os.environ.get("VISIT_PHOTO_MAX_BYTES", str(15 * 1024 * 1024)))
+VISIT_PHOTOS_MAX = int(os.environ.get("VISIT_PHOTOS_MAX", "10"))  # photos on one visit
 # A complaint's photo or letter (before a photo is shrunk).
 # The office's numbers shown on the public complaint page (leave empty to hide one).
 COMPLAINT_OFFICE_PHONE = os.environ.get("COMPLAINT_OFFICE_PHONE", "(0541) 741 245")

@@ -242,6 +242,8 @@ def visit_photo_add(*, visit: Visit, upload, actor) -> VisitPhoto:
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.is_void:
         raise ValidationError("Kunjungan yang dibatalkan tidak dapat diberi foto.")
+    if visit.photos.count() >= settings.VISIT_PHOTOS_MAX:
+        raise ValidationError(f"Satu kunjungan paling banyak {settings.VISIT_PHOTOS_MAX} foto.")
     limit = settings.VISIT_PHOTO_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(

@@ -81,7 +81,9 @@ def test_another_regencys_session_is_refused_with_its_reason_and_stays_refused(c
 def test_a_role_without_the_right_is_refused(client):
     attendance = _attendance()
     client.force_login(PimpinanFactory())
-    assert _send(client, attendance.pk)["reason"] == "Anda tidak berhak melakukan tindakan ini."
+    for _ in range(3):
+        assert _send(client, attendance.pk)["reason"] == "Anda tidak berhak melakukan tindakan ini."
+    assert not FieldAction.objects.exists()  # refused before anything is stored
 
 
 def test_a_bast_photo_taken_on_the_phone_is_attached_and_a_voided_bast_refuses_it(client, settings, tmp_path):

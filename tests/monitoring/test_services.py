@@ -243,6 +243,17 @@ def test_a_photo_is_shrunk_and_keeps_the_cameras_time_and_place(delivered, setti
     assert event.after["gps"] is True and event.after["photo"] == photo.image.name
 
 
+def test_a_visit_takes_at_most_the_set_number_of_photos(delivered, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.VISIT_PHOTOS_MAX = 2
+    visit = services.visit_record(handover=delivered, data=ANSWERS, goods=_goods(delivered), actor=None)
+    for n in range(2):
+        services.visit_photo_add(visit=visit, upload=SimpleUploadedFile(f"{n}.jpg", jpeg((400, 300))), actor=None)
+    with pytest.raises(ValidationError, match="Satu kunjungan paling banyak 2 foto"):
+        services.visit_photo_add(visit=visit, upload=SimpleUploadedFile("3.jpg", jpeg((400, 300))), actor=None)
+    assert visit.photos.count() == 2
+
+
 def test_a_heic_photo_is_accepted_and_stored_as_jpeg(delivered, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     out = io.BytesIO()
