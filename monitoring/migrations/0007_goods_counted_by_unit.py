@@ -16,18 +16,28 @@ COUNT_FIELDS = {
 
 
 def count_units(apps, schema_editor):
+    from django.db.models import IntegerField, OuterRef, Subquery, Sum, Value
+    from django.db.models.functions import Coalesce
+
     VisitGoods = apps.get_model("monitoring", "VisitGoods")
     Visit = apps.get_model("monitoring", "Visit")
     VerificationResult = apps.get_model("monitoring", "VerificationResult")
     HandoverLine = apps.get_model("disbursements", "HandoverLine")
-    totals = {}
-    for goods in VisitGoods.objects.select_related("line").iterator():
-        if goods.quantity != goods.line.quantity:
-            VisitGoods.objects.filter(pk=goods.pk).update(quantity=goods.line.quantity)
-        visit = totals.setdefault(goods.visit_id, dict.fromkeys(COUNT_FIELDS.values(), 0))
-        visit[COUNT_FIELDS[goods.condition]] += goods.line.quantity
-    for visit_id, counts in totals.items():
-        Visit.objects.filter(pk=visit_id).update(**counts)
+    # Set-based, a statement per column whatever the number of rows: each row takes its line's quantity, then each
+    # visit's counts are the units of its rows by condition.
+    VisitGoods.objects.update(
+        quantity=Subquery(HandoverLine.objects.filter(pk=OuterRef("line_id")).values("quantity")[:1])
+    )
+    for condition, field in COUNT_FIELDS.items():
+        units = (
+            VisitGoods.objects.filter(visit_id=OuterRef("pk"), condition=condition)
+            .values("visit_id")
+            .annotate(n=Sum("quantity"))
+            .values("n")
+        )
+        Visit.objects.filter(pk__in=VisitGoods.objects.values("visit_id")).update(
+            **{field: Coalesce(Subquery(units, output_field=IntegerField()), Value(0))}
+        )
     for result in VerificationResult.objects.exclude(lines={}).iterator():
         quantity = dict(HandoverLine.objects.filter(handover_id=result.handover_id).values_list("pk", "quantity"))
         lines = {}

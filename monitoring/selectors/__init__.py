@@ -13,8 +13,10 @@ from monitoring.selectors.assessments import (
 )
 from monitoring.selectors.dashboard import MonthOutcome, Outcomes, RegencyOutcome, outcomes, schedule_counts
 from monitoring.selectors.verification import (
+    delivered_ids,
     results_visible_to,
     sample_draws,
+    sample_newcomers,
     sample_results,
     sample_summaries,
     samples_visible_to,
@@ -58,6 +60,8 @@ __all__ = [
     "samples_visible_to",
     "sample_summaries",
     "sample_draws",
+    "sample_newcomers",
+    "delivered_ids",
     "results_visible_to",
     "sample_results",
     "RegencyOutcome",

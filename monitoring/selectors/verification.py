@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from disbursements.models import HandoverLine
+from disbursements.models import Handover, HandoverLine
 from monitoring.models import (
     Outcome,
     VerificationResult,
@@ -53,3 +53,24 @@ def sample_results(sample) -> QuerySet[VerificationResult]:
         .prefetch_related(Prefetch("handover__lines", queryset=HandoverLine.objects.select_related("goods")))
         .order_by("position")
     )
+
+
+def delivered_ids(budget_year, regency) -> list[int]:
+    """The ids of the delivered BASTs of a regency and year, in order: a verification draw's population."""
+    return list(
+        Handover.objects.delivered()
+        .filter(budget_year=budget_year, regency=regency)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+
+
+def sample_newcomers(sample: VerificationSample) -> list[int]:
+    """The delivered BASTs of the sample's regency and year that no draw so far had in its population (made after
+    the earlier draws), in id order."""
+    drawn = set()
+    for ids in VerificationSample.objects.filter(
+        budget_year_id=sample.budget_year_id, regency_id=sample.regency_id
+    ).values_list("population_ids", flat=True):
+        drawn.update(ids)
+    return [pk for pk in delivered_ids(sample.budget_year_id, sample.regency_id) if pk not in drawn]

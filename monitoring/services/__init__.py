@@ -12,7 +12,6 @@ from monitoring.services.assessments import (
 )
 from monitoring.services.verification import (
     sample_draw,
-    sample_newcomers,
     sample_supplement,
     verification_problems,
     verification_record,
@@ -43,7 +42,6 @@ __all__ = [
     "assessment_save",
     "assessment_review",
     "sample_draw",
-    "sample_newcomers",
     "sample_supplement",
     "verification_problems",
     "verification_record",

@@ -13,7 +13,6 @@ from django.utils import timezone
 from audit.services import audit_record, snapshot
 from core import photos
 from core.formatting import date_long
-from disbursements.models import Handover
 from monitoring import sampling, units
 from monitoring.models import (
     Outcome,
@@ -22,6 +21,7 @@ from monitoring.models import (
     VerificationResult,
     VerificationSample,
 )
+from monitoring.selectors.verification import delivered_ids, sample_newcomers
 from monitoring.signals import verification_recorded
 
 
@@ -38,15 +38,6 @@ def _sample_method(method: str, confidence, margin) -> tuple:
     if problems:
         raise ValidationError(problems)
     return confidence, margin
-
-
-def _delivered(budget_year, regency) -> list[int]:
-    return list(
-        Handover.objects.delivered()
-        .filter(budget_year=budget_year, regency=regency)
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
 
 
 def _sample(*, budget_year, regency, draw, population, method, confidence, margin, actor) -> VerificationSample:
@@ -105,24 +96,13 @@ def sample_draw(*, budget_year, regency, method: str, confidence: int | None, ma
             f"Sampel {regency} {budget_year} sudah ditarik; sampel tidak ditarik ulang. BAST yang dibuat sesudahnya "
             "ditarik sebagai sampel tambahan dari halaman sampel itu."
         )
-    population = _delivered(budget_year, regency)
+    population = delivered_ids(budget_year, regency)
     if not population:
         raise ValidationError(f"Belum ada penerima {regency} {budget_year} yang menerima barang (BAST).")
     return _sample(
         budget_year=budget_year, regency=regency, draw=1, population=population, method=method,
         confidence=confidence, margin=margin, actor=actor,
     )  # fmt: skip
-
-
-def sample_newcomers(sample: VerificationSample) -> list[int]:
-    """The delivered BASTs of the sample's regency and year that no draw so far had in its population (made after
-    the earlier draws), in id order."""
-    drawn = set()
-    for ids in VerificationSample.objects.filter(
-        budget_year_id=sample.budget_year_id, regency_id=sample.regency_id
-    ).values_list("population_ids", flat=True):
-        drawn.update(ids)
-    return [pk for pk in _delivered(sample.budget_year_id, sample.regency_id) if pk not in drawn]
 
 
 @transaction.atomic

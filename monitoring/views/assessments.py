@@ -26,6 +26,7 @@ from monitoring.permissions import (
     can_set_graduation_criteria,
     can_view_visits,
 )
+from monitoring.views.visits import regency_chosen
 from programs.models import Program
 from programs.selectors import budget_year_chosen
 from regions.selectors import regencies_visible_to
@@ -36,9 +37,7 @@ def assessment_list(request):
     require(can_view_visits(request.user))
     budget_year, years = budget_year_chosen(request.user, request.GET.get("tahun"))
     regencies = regencies_visible_to(request.user)
-    regency = request.GET.get("kabupaten", "")
-    if regency and not regencies.filter(code=regency).exists():
-        regency = ""
+    regency = regency_chosen(request, regencies)
     status = request.GET.get("status", "")
     assessments = selectors.assessment_list(selectors.assessments_visible_to(request.user))
     candidates = Handover.objects.none()

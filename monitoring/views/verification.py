@@ -90,7 +90,7 @@ def sample_detail(request, pk):
             "checked": sum(1 for r in results if r.outcome),
             "can_verify": verifier,
             "draws": selectors.sample_draws(sample),
-            "newcomers": len(services.sample_newcomers(sample)) if verifier else 0,
+            "newcomers": len(selectors.sample_newcomers(sample)) if verifier else 0,
             "supplement_form": SupplementForm() if verifier else None,
         },
     )

@@ -36,14 +36,18 @@ STATE_FILTERS = {
 }
 
 
+def regency_chosen(request, regencies) -> str:
+    """The regency code asked for by `?kabupaten=`, when it is one of `regencies` (the user's); else ""."""
+    regency = request.GET.get("kabupaten", "")
+    return regency if regency and regencies.filter(code=regency).exists() else ""
+
+
 @login_required
 def worklist(request):
     require(can_view_visits(request.user))
     budget_year, years = budget_year_chosen(request.user, request.GET.get("tahun"))
     regencies = regencies_visible_to(request.user)
-    regency = request.GET.get("kabupaten", "")
-    if regency and not regencies.filter(code=regency).exists():
-        regency = ""
+    regency = regency_chosen(request, regencies)
     program = request.GET.get("program", "")
     program = program if program in Program.values else ""
     state = request.GET.get("status", "")
@@ -104,15 +108,16 @@ def _visit(request, pk) -> Visit:
         raise Http404 from None
 
 
-def _save_photos(form, visit, user) -> list[str]:
-    """Attach the form's photos; a refused photo does not undo the visit, it is reported."""
-    refused = []
+def _saved(request, form, visit, message: str):
+    """After the visit is saved: attach the form's photos (a refused photo does not undo the visit, it is
+    reported), say so, and go to the visit."""
+    messages.success(request, message)
     for upload in form.cleaned_data.get("photos") or []:
         try:
-            services.visit_photo_add(visit=visit, upload=upload, actor=user)
+            services.visit_photo_add(visit=visit, upload=upload, actor=request.user)
         except ValidationError as error:
-            refused.append(f"{upload.name}: {' '.join(error.messages)}")
-    return refused
+            messages.warning(request, f"Foto tidak disimpan — {upload.name}: {' '.join(error.messages)}")
+    return redirect(visit)
 
 
 @login_required
@@ -134,11 +139,7 @@ def visit_create(request, handover_pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            refused = _save_photos(form, visit, request.user)
-            messages.success(request, "Kunjungan dicatat.")
-            for message in refused:
-                messages.warning(request, f"Foto tidak disimpan — {message}")
-            return redirect(visit)
+            return _saved(request, form, visit, "Kunjungan dicatat.")
     return render(
         request,
         "monitoring/visit_form.html",
@@ -166,11 +167,7 @@ def visit_update(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            refused = _save_photos(form, visit, request.user)
-            messages.success(request, "Perubahan kunjungan disimpan.")
-            for message in refused:
-                messages.warning(request, f"Foto tidak disimpan — {message}")
-            return redirect(visit)
+            return _saved(request, form, visit, "Perubahan kunjungan disimpan.")
     return render(
         request,
         "monitoring/visit_form.html",

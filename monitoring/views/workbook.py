@@ -22,7 +22,7 @@ from monitoring.models import Visit
 from monitoring.permissions import (
     can_record_visits,
 )
-from monitoring.views.visits import STATE_FILTERS
+from monitoring.views.visits import STATE_FILTERS, regency_chosen
 from programs.selectors import budget_year_chosen
 from proposals.workbook.errors import mark_problems
 from proposals.workbook.reader import WorkbookRefused
@@ -31,10 +31,7 @@ from regions.selectors import regencies_visible_to
 
 def _worklist_filters(request):
     budget_year, _ = budget_year_chosen(request.user, request.GET.get("tahun") or request.POST.get("tahun"))
-    regency = request.GET.get("kabupaten", "")
-    if regency and not regencies_visible_to(request.user).filter(code=regency).exists():
-        regency = ""
-    return budget_year, regency
+    return budget_year, regency_chosen(request, regencies_visible_to(request.user))
 
 
 @login_required

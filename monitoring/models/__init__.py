@@ -1,0 +1,66 @@
+"""The models of monitoring, one module per use case: visits, graduation, post-distribution verification. Every
+model and choice is importable from here (monitoring.models.Visit)."""
+
+from monitoring.models.graduation import (
+    VISIT_MEASURES,
+    Assessment,
+    AssessmentQuerySet,
+    GraduationCriterion,
+    Measure,
+    Recommendation,
+    TurnoverThreshold,
+)
+from monitoring.models.verification import (
+    DISCREPANCIES,
+    Outcome,
+    SampleMethod,
+    UnitFinding,
+    VerificationResult,
+    VerificationSample,
+)
+from monitoring.models.visits import (
+    FINDING_CONDITIONS,
+    GOODS_COUNT_FIELDS,
+    KEPT_CONDITIONS,
+    KUBE_STAGE_HELP,
+    MONEY,
+    RUNNING_STATUSES,
+    BusinessStatus,
+    GoodsCondition,
+    KubeStage,
+    Visit,
+    VisitGoods,
+    VisitMode,
+    VisitPhoto,
+    VisitQuerySet,
+)
+
+__all__ = [
+    "VisitMode",
+    "BusinessStatus",
+    "GoodsCondition",
+    "KubeStage",
+    "VisitQuerySet",
+    "Visit",
+    "VisitGoods",
+    "VisitPhoto",
+    "MONEY",
+    "RUNNING_STATUSES",
+    "GOODS_COUNT_FIELDS",
+    "FINDING_CONDITIONS",
+    "KEPT_CONDITIONS",
+    "KUBE_STAGE_HELP",
+    "Measure",
+    "GraduationCriterion",
+    "TurnoverThreshold",
+    "Recommendation",
+    "AssessmentQuerySet",
+    "Assessment",
+    "VISIT_MEASURES",
+    "SampleMethod",
+    "VerificationSample",
+    "Outcome",
+    "UnitFinding",
+    "VerificationResult",
+    "DISCREPANCIES",
+]
