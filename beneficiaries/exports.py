@@ -11,8 +11,8 @@ from core.excel import Column, ReportWriter
 
 PERSON_COLUMNS = [
     Column("No", 7, "number"),
-    Column("NIK", 19),
-    Column("No KK", 19),
+    Column("NIK", 19, "identity"),
+    Column("No KK", 19, "identity"),
     Column("Nama Lengkap", 30),
     Column("Jenis Kelamin", 12),
     Column("Tempat Lahir", 16),
@@ -127,7 +127,7 @@ def group_rows(groups: QuerySet[KubeGroup]) -> Iterator[list]:
 
 def person_writer(user, filterset):
     """The people workbook of a filtered list: the writer, its rows (lazy) and the audit details."""
-    writer = ReportWriter("Daftar Penduduk", PERSON_COLUMNS, filters=filterset.applied())
     full_nik = can_see_full_nik(user)
+    writer = ReportWriter("Daftar Penduduk", PERSON_COLUMNS, filters=filterset.applied(), full_numbers=full_nik)
     rows = person_rows(filterset.qs, full_nik=full_nik)
     return writer, rows, {"filters": dict(filterset.applied()), "full_nik": full_nik}

@@ -234,3 +234,19 @@ class StatusLookupFailure(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.at:%d/%m/%Y %H:%M}"
+
+
+class RefusedSubmission(models.Model):
+    """A complaint from the public page that was refused (a file that is no photo or letter, a repeat, a form
+    with mistakes): counted per address (a keyed hash) like the complaints themselves, so sending refused work
+    again and again — each one costs the server a file check — is throttled too (services.public_submit_throttled)."""
+
+    address = models.CharField(max_length=32)
+    reason = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["address", "at"], name="refused_submission_address_idx")]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.reason[:40]}"

@@ -25,6 +25,7 @@ from complaints.models import (
     ComplaintCounter,
     ComplaintStep,
     Outcome,
+    RefusedSubmission,
     Status,
     StatusLookupFailure,
 )
@@ -255,6 +256,25 @@ def _record_on_linked(complaint: Complaint, note: str, actor) -> None:
 
 
 PUBLIC_PER_HOUR = 5  # complaints from one address in an hour through the public page
+REFUSED_PER_HOUR = 10  # refused sendings from one address in an hour (mistakes happen; a flood is not one)
+THROTTLED_MESSAGE = "Terlalu banyak pengaduan dari alamat ini dalam satu jam. Silakan coba lagi nanti."
+
+
+def public_submit_throttled(address: str) -> bool:
+    """Whether this address has sent PUBLIC_PER_HOUR complaints, or had REFUSED_PER_HOUR sendings refused, within
+    the hour: then its next sending is refused before any of it (its files above all) is looked at."""
+    key = address_key(address)
+    hour_ago = timezone.now() - timezone.timedelta(hours=1)
+    return (
+        Complaint.objects.filter(source_address=key, created_at__gte=hour_ago).count() >= PUBLIC_PER_HOUR
+        or RefusedSubmission.objects.filter(address=key, at__gte=hour_ago).count() >= REFUSED_PER_HOUR
+    )
+
+
+def public_submit_refused(address: str, reason: str) -> None:
+    """Count a refused sending from the public page (outside the refused transaction: it must stay)."""
+    RefusedSubmission.objects.create(address=address_key(address), reason=reason[:200])
+    logger.info("public complaint refused: %s", reason[:200])
 
 
 def address_key(address: str) -> str:
@@ -295,7 +315,7 @@ def complaint_attach(*, complaint: Complaint, upload, actor, from_public: bool =
         kind, content, extension = AttachmentKind.LETTER, data, "pdf"
     else:
         try:
-            content, kind, extension = photos.prepare(data).content, AttachmentKind.PHOTO, "jpg"
+            content, kind, extension = photos.prepare(data, keep_place=False).content, AttachmentKind.PHOTO, "jpg"
         except photos.PhotoRefused:
             raise ValidationError(
                 f"{name}: bukan foto (JPEG, PNG, HEIC) atau surat PDF, atau berkasnya rusak."
@@ -350,9 +370,8 @@ def complaint_submit_public(*, data: dict[str, Any], address: str, files=()) -> 
     if len(files) > ATTACHMENTS_FROM_PUBLIC:
         raise ValidationError(f"Paling banyak {ATTACHMENTS_FROM_PUBLIC} lampiran.")
     key = address_key(address)
-    hour_ago = timezone.now() - timezone.timedelta(hours=1)
-    if Complaint.objects.filter(source_address=key, created_at__gte=hour_ago).count() >= PUBLIC_PER_HOUR:
-        raise ValidationError("Terlalu banyak pengaduan dari alamat ini dalam satu jam. Silakan coba lagi nanti.")
+    if public_submit_throttled(address):
+        raise ValidationError(THROTTLED_MESSAGE)
     earlier = (
         Complaint.objects.filter(
             source_address=key,

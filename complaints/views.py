@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -25,6 +24,7 @@ from complaints.models import Category, Complaint, ComplaintAttachment, Status
 from complaints.permissions import can_handle_complaints, can_view_complaints
 from core.access import require
 from core.client import client_address
+from core.files import upload_response
 from core.forms import add_service_errors
 from disbursements.selectors import allocations_visible_to, handovers_visible_to
 from proposals.selectors import items_visible_to
@@ -208,13 +208,11 @@ def attachment_file(request, pk):
         ComplaintAttachment.objects.filter(complaint__in=selectors.complaints_visible_to(request.user)), pk=pk
     )
     extension = attachment.file.name.rsplit(".", 1)[-1]
-    response = FileResponse(
+    return upload_response(
         attachment.file.open("rb"),
-        content_type=attachment.content_type,
         filename=f"lampiran-{attachment.pk}.{extension}",
+        content_type=attachment.content_type,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # The public page: no login ------------------------------------------------------------------------------------
@@ -236,20 +234,31 @@ def public_submit(request):
     """Anyone may complain: no login, rate-limited per address, a honeypot for robots, the same complaint twice
     within minutes refused. The answer (the number and a short secret to follow it) is a page of its own the
     browser is sent to, so reloading it never files the complaint again."""
-    form = PublicComplaintForm(request.POST or None, request.FILES or None, regencies=Regency.objects.order_by("name"))
+    regencies = Regency.objects.order_by("name")
+    address = client_address(request)
+    if request.method == "POST" and services.public_submit_throttled(address):
+        # Refused before the form (and its files) is looked at: a flood costs the server nothing.
+        form = PublicComplaintForm(request.POST, regencies=regencies)
+        form.is_valid()
+        form.add_error(None, services.THROTTLED_MESSAGE)
+        return render(request, "complaints/public_form.html", _public_context(form=form), status=429)
+    form = PublicComplaintForm(request.POST or None, request.FILES or None, regencies=regencies)
     if request.method == "POST" and form.is_valid():
         if form.is_robot():  # answered like a success, stored nowhere
             request.session.pop(RECEIPT, None)
             return redirect("complaints:public_thanks")
         try:
             complaint = services.complaint_submit_public(
-                data=form.cleaned_data, address=client_address(request), files=form.cleaned_data["attachments"]
+                data=form.cleaned_data, address=address, files=form.cleaned_data["attachments"]
             )
         except ValidationError as error:
             add_service_errors(form, error)
+            services.public_submit_refused(address, "; ".join(error.messages))
         else:
             request.session[RECEIPT] = complaint.pk
             return redirect("complaints:public_thanks")
+    elif request.method == "POST":
+        services.public_submit_refused(address, "formulir: " + ", ".join(form.errors))
     return render(request, "complaints/public_form.html", _public_context(form=form))
 
 

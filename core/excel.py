@@ -15,7 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from core.formatting import date_long, time_wita
+from core.formatting import date_long, mask_numbers_in_text, time_wita
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "DD/MM/YYYY"
@@ -37,7 +37,8 @@ class Total(list):
 
 
 class Column:
-    """One column: its header, width, and kind ('text', 'date', 'rupiah', 'number')."""
+    """One column: its header, width, and kind ('text', 'date', 'rupiah', 'number', or 'identity' for a NIK or No.
+    KK column, whose values the caller has already masked or not for the reader)."""
 
     def __init__(self, header: str, width: int = 15, kind: str = "text"):
         self.header, self.width, self.kind = header, width, kind
@@ -49,10 +50,22 @@ class ReportWriter:
     writer = ReportWriter("Daftar Penduduk", columns, filters=[("Kab/Kota", "Kota Samarinda")])
     for row in rows: writer.append(row)
     return writer.response("penduduk.xlsx")
+
+    A NIK or KK typed inside free text (a note, a complaint, a reason) is masked in every text cell outside the
+    'identity' columns unless `full_numbers` says the reader may see whole numbers: masked is the default, so a new
+    export cannot leak one by forgetting.
     """
 
-    def __init__(self, title: str, columns: Sequence[Column], *, filters: Iterable[tuple[str, str]] = ()):
+    def __init__(
+        self,
+        title: str,
+        columns: Sequence[Column],
+        *,
+        filters: Iterable[tuple[str, str]] = (),
+        full_numbers: bool = False,
+    ):
         self.columns = list(columns)
+        self.full_numbers = full_numbers
         self.workbook = Workbook(write_only=True)
         # A sheet name has at most 31 characters and none of \ / * ? : [ ]
         self.sheet = self.workbook.create_sheet(re.sub(r"[\\/*?:\[\]]", "-", title)[:31])
@@ -70,6 +83,8 @@ class ReportWriter:
         bold = Font(bold=True)
         now = timezone.localtime()
         filter_text = "; ".join(f"{label}: {value}" for label, value in filters) or "semua data"
+        if not full_numbers:
+            filter_text = mask_numbers_in_text(filter_text)
         for text, font in [
             (settings.OFFICE_NAME.upper(), Font(bold=True, size=12)),
             (title, Font(bold=True, size=12)),
@@ -101,6 +116,8 @@ class ReportWriter:
             if value is None:
                 row.append(None)
             elif isinstance(value, str):
+                if not self.full_numbers and column.kind != "identity":
+                    value = mask_numbers_in_text(value)
                 row.append(safe_text(value))
             elif isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
                 cell = WriteOnlyCell(self.sheet, value=value)

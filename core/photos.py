@@ -1,6 +1,10 @@
 """Photos from the field: opened by content (JPEG, PNG, HEIC from iPhones), turned upright, shrunk so the long
-side is at most LONG_SIDE pixels, saved as JPEG; the time and place the camera recorded (EXIF) are read out and
-kept in the file."""
+side is at most LONG_SIDE pixels, saved as JPEG; the time and place the camera recorded (EXIF) are read out.
+
+The saved file carries no other metadata: no camera make, model or serial number, no maker notes, comments, XMP or
+embedded thumbnail (they can say whose phone took it, or hide content). A monitoring photo keeps the time and the
+place in the file, as evidence that travels with it (`keep_place`); a citizen's photo keeps neither (where it was
+taken may be where the citizen lives)."""
 
 import datetime
 import io
@@ -18,7 +22,9 @@ except ImportError:  # pragma: no cover
     HEIC = False
 
 LONG_SIDE = 1600
-MAX_PIXELS = 80_000_000  # larger is no phone photo (a decompression bomb)
+# Larger is no phone photo (a 50-megapixel camera gives 8160 × 6120): refused from the header, before the pixels are
+# decoded — a 64-megapixel PNG took 1.5 s of a worker to open.
+MAX_PIXELS = 52_000_000
 FORMATS = {"JPEG", "PNG", "HEIF", "MPO"}  # MPO: a JPEG from some Android cameras
 
 _EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
@@ -39,7 +45,7 @@ class Photo:
     longitude: Decimal | None
 
 
-def prepare(data: bytes) -> Photo:
+def prepare(data: bytes, *, keep_place: bool = True) -> Photo:
     try:
         image = Image.open(io.BytesIO(data))
         if image.format not in FORMATS:
@@ -48,17 +54,33 @@ def prepare(data: bytes) -> Photo:
             raise PhotoRefused("Foto terlalu besar (resolusi); kirim foto dari kamera ponsel biasa.")
         exif = image.getexif()
         taken_at, latitude, longitude = _taken_at(exif), *_position(exif)
+        kept = _evidence(taken_at, exif) if keep_place else None  # before exif_transpose, which rewrites the EXIF
         image = ImageOps.exif_transpose(image)  # upright; the orientation tag is dropped with it
         image.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
+        image.info = {}  # comments, XMP, ICC profile and the original EXIF: none is written again
         out = io.BytesIO()
-        image.save(out, "JPEG", quality=82, optimize=True, exif=image.getexif().tobytes() if exif else b"")
+        image.save(out, "JPEG", quality=82, optimize=True, exif=kept.tobytes() if kept is not None else b"")
     except PhotoRefused:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise PhotoRefused("Berkas bukan foto JPEG, PNG atau HEIC, atau rusak.") from None
     return Photo(out.getvalue(), image.width, image.height, taken_at, latitude, longitude)
+
+
+def _evidence(taken_at, exif) -> Image.Exif | None:
+    """A new EXIF block with only the time taken and the position (latitude and longitude), when known."""
+    if taken_at is None and not exif.get_ifd(_GPS_IFD):
+        return None
+    kept = Image.Exif()
+    if taken_at is not None:
+        kept.get_ifd(_EXIF_IFD)[_DATETIME_ORIGINAL] = taken_at.strftime("%Y:%m:%d %H:%M:%S")
+    gps = exif.get_ifd(_GPS_IFD)
+    position = {tag: gps[tag] for tag in (1, 2, 3, 4) if tag in gps}
+    if len(position) == 4:
+        kept.get_ifd(_GPS_IFD).update(position)
+    return kept
 
 
 def _taken_at(exif) -> datetime.datetime | None:

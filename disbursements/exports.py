@@ -68,7 +68,7 @@ ALLOCATION_COLUMNS = [
     Column("Kabupaten/Kota", 22),
     Column("Program", 8),
     Column("Penerima", 30),
-    Column("NIK / Desa", 22),
+    Column("NIK / Desa", 22, "identity"),
     Column("Paket", 24),
     Column("Barang", 30),
     Column("Jumlah", 8, "number"),

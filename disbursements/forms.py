@@ -62,7 +62,7 @@ class CeilingEditorForm(forms.Form):
                 self.fields[t_name] = forms.IntegerField(min_value=0, initial=target, label=f"Target {program}")
                 self.fields[a_name] = RupiahField(initial=amount, label=f"Pagu {program}")
                 self.fields[a_name].widget.attrs.update(
-                    {"class": "form-control form-control-sm text-end", "style": "max-width:12rem",
+                    {"class": "form-control form-control-sm text-end mw-12",
                      "aria-label": f"Pagu {program} {regency}", "data-pagu": "1"}
                 )  # fmt: skip
                 row["cells"].append((program, t_name, a_name))

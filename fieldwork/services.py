@@ -97,7 +97,9 @@ def action_apply(*, user, client_id: str, kind: str, target_id, done_at: str, da
             try:
                 if not clock:
                     with transaction.atomic(), done_on_device(done):
-                        target = _apply(user=user, kind=kind, target_id=target_id, data=data, uploads=list(uploads))
+                        target = _apply(
+                            user=user, kind=kind, target_id=target_id, data=data, uploads=list(uploads), done=done
+                        )
             except ValidationError as refused:
                 reason = " ".join(refused.messages)
             action = FieldAction.objects.create(
@@ -129,16 +131,28 @@ def _int(value) -> int:
     return number if 0 < number <= MAX_ID else 0
 
 
-def _apply(*, user, kind: str, target_id, data: dict, uploads: list) -> int:
+def _within_year(done: datetime.datetime, budget_year) -> None:
+    """Work of a budget year is not done before that year began (the phone's clock was wrong)."""
+    if timezone.localtime(done).year < budget_year.year:
+        raise ValidationError(
+            f"Tanggal di perangkat ({timezone.localtime(done):%d/%m/%Y}) sebelum tahun anggaran {budget_year.year}; "
+            "betulkan tanggal dan jam ponsel, lalu catat lagi."
+        )
+
+
+def _apply(*, user, kind: str, target_id, data: dict, uploads: list, done: datetime.datetime) -> int:
     """Do the action through its app's service; a refusal is a ValidationError with the reason in Indonesian."""
     pk = _int(target_id)
     if kind == Kind.ATTENDANCE:
         if not can_mark_attendance(user):
             raise ValidationError(NOT_ALLOWED)
         try:
-            attendance = Attendance.objects.get(session__in=sessions_visible_to(user), pk=pk)
+            attendance = Attendance.objects.select_related("session__budget_year").get(
+                session__in=sessions_visible_to(user), pk=pk
+            )
         except ObjectDoesNotExist:
             raise ValidationError(NOT_FOUND) from None
+        _within_year(done, attendance.session.budget_year)
         status = data.get("status", "")
         if status not in AttendanceStatus.values:
             raise ValidationError("Status kehadiran tidak dikenal.")
@@ -148,19 +162,20 @@ def _apply(*, user, kind: str, target_id, data: dict, uploads: list) -> int:
         if not can_attach_handover(user):
             raise ValidationError(NOT_ALLOWED)
         try:
-            handover = handovers_visible_to(user).get(pk=pk)
+            handover = handovers_visible_to(user).select_related("budget_year").get(pk=pk)
         except ObjectDoesNotExist:
             raise ValidationError(NOT_FOUND) from None
+        _within_year(done, handover.budget_year)
         if not uploads:
             raise ValidationError("Foto tidak ikut terkirim; ambil fotonya lagi.")
         handover_attach(handover=handover, field="photo", upload=uploads[0], actor=user)
         return pk
     if kind == Kind.VISIT:
-        return _visit(user=user, pk=pk, data=data, uploads=uploads)
+        return _visit(user=user, pk=pk, data=data, uploads=uploads, done=done)
     raise ValidationError("Jenis tindakan tidak dikenal.")
 
 
-def _visit(*, user, pk: int, data: dict, uploads: list) -> int:
+def _visit(*, user, pk: int, data: dict, uploads: list, done: datetime.datetime) -> int:
     """A monitoring visit filled in on the phone: judged by the visit form's own rules, recorded with its photos
     all together or not at all. Answers the visit's id."""
     if not can_record_visits(user):
@@ -169,6 +184,7 @@ def _visit(*, user, pk: int, data: dict, uploads: list) -> int:
         handover = monitoring_selectors.handover_for_visit(user=user, pk=pk)
     except ObjectDoesNotExist:
         raise ValidationError(NOT_FOUND) from None
+    _within_year(done, handover.budget_year)
     form = VisitForm(data, MultiValueDict({"photos": uploads}), handover=handover)
     if not form.is_valid():
         raise ValidationError(

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.access import require
+from core.offline import taken_along
 from disbursements.permissions import can_attach_handover, can_view_handovers
 from disbursements.selectors import handovers_visible_to
 from fieldwork import services
@@ -29,6 +30,7 @@ SESSIONS_FROM, SESSIONS_TO = datetime.timedelta(days=7), datetime.timedelta(days
 
 
 @login_required
+@taken_along
 def field_home(request):
     """ "Kerja lapangan": the work to take along today — Bimtek sessions around today, BASTs still without their
     photo, due monitoring visits — each chosen one stored on the phone for use without a signal."""
@@ -60,6 +62,7 @@ def field_home(request):
 
 
 @login_required
+@taken_along
 def field_session(request, pk):
     """One Bimtek session's participants with large Hadir / Tidak hadir buttons, usable without a signal."""
     session = get_object_or_404(
@@ -78,6 +81,7 @@ def field_session(request, pk):
 
 
 @login_required
+@taken_along
 def field_handover(request, pk):
     """One BAST's photo, taken with the phone's camera (shrunk on the phone), usable without a signal."""
     require(can_view_handovers(request.user))
@@ -122,6 +126,7 @@ def sync(request):
     return JsonResponse(answer.as_json())
 
 
+@taken_along
 def offline(request):
     """What a page not taken along shows without a signal (kept by the service worker)."""
     return render(request, "fieldwork/offline.html")
@@ -133,6 +138,7 @@ SHELL = [
     "vendor/htmx/htmx.min.js",
     "css/app.css",
     "field/field.js",
+    "js/actions.js",
     "js/app.js",
     "field/icon-192.png",
     "favicon.svg",

@@ -3,7 +3,8 @@
 Lists and pages print `masked_nik`; but a complaint's description, a visit's note or a review note is typed by
 people, and may carry a NIK ("NIK 6472 0157 0845 0001"). For a signed-in user without `view_full_nik` (Pimpinan,
 Auditor) every run of 16 digits in an HTML page is masked on the way out (core.formatting.mask_numbers_in_text),
-whatever template wrote it. Streams (exports) are masked where their rows are made."""
+whatever template wrote it; and for everyone on the pages that can be taken along to a phone (core.offline). Streams
+(exports) are masked where they are written (core.excel.ReportWriter)."""
 
 from beneficiaries.permissions import can_see_full_nik
 from core.formatting import mask_numbers_in_text
@@ -21,7 +22,7 @@ class MaskNumbersMiddleware:
             or not user.is_authenticated
             or response.streaming
             or not response.get("Content-Type", "").startswith("text/html")
-            or can_see_full_nik(user)
+            or (can_see_full_nik(user) and not getattr(response, "mask_numbers", False))
         ):
             return response
         charset = response.charset or "utf-8"

@@ -11,6 +11,7 @@ admin.site.index_title = "Administrasi"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("csp-report/", views.csp_report, name="csp_report"),
     path("akun/", include("accounts.urls")),
     path("wilayah/", include("regions.urls")),
     path("anggaran/", include("programs.urls")),

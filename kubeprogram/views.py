@@ -1,10 +1,14 @@
+import json
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.roles import Role
 from audit import selectors as audit_selectors
@@ -51,6 +55,33 @@ def healthz(request):
     except Exception:  # noqa: BLE001 — any database failure means "not healthy"
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+csp_logger = logging.getLogger("kubeprogram.csp")
+CSP_REPORT_MAX_BYTES = 8 * 1024
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request):
+    """Where the browser reports what the Content-Security-Policy refused (report-only on a laptop): one warning
+    line per report, so a forgotten inline handler shows in the runserver log. The browser posts without a CSRF
+    token; the body is read up to 8 KB and only a few of its fields are logged."""
+    try:
+        body = json.loads(request.read(CSP_REPORT_MAX_BYTES) or b"{}")
+    except ValueError:
+        body = {}  # not a report (or cut at 8 KB): nothing to log, nothing to tell the browser
+    report = body.get("csp-report", body) if isinstance(body, dict) else {}
+    if isinstance(report, dict):
+        csp_logger.warning(
+            "CSP: %s blocked %s on %s (%s:%s)",
+            str(report.get("violated-directive", "?"))[:100],
+            str(report.get("blocked-uri", "?"))[:200],
+            str(report.get("document-uri", "?"))[:200],
+            str(report.get("source-file", ""))[:200],
+            str(report.get("line-number", ""))[:10],
+        )
+    return HttpResponse(status=204)
 
 
 def error_403(request, exception=None):

@@ -1,6 +1,7 @@
 """Workbooks of monitoring for the field (the verification sample); the visit worklist's own is monitoring.workbook."""
 
 from audit.exports import audited_export
+from beneficiaries.permissions import can_see_full_nik
 from core.excel import Column, ReportWriter
 from monitoring import selectors
 
@@ -25,6 +26,7 @@ def sample_workbook(sample, results, *, user):
         SAMPLE_COLUMNS,
         filters=[("Tahun anggaran", str(sample.budget_year)), ("Cara", sample.get_method_display()),
                  ("Besar sampel", f"{sample.size} dari {sample.population}"), ("Benih", str(sample.seed))],
+        full_numbers=can_see_full_nik(user),
     )  # fmt: skip
     rows = []
     for r in results:

@@ -42,8 +42,8 @@ def recap_rows(recap: Recap, program: str | None = None) -> Iterator[list]:
 
 
 PERSON_HEADERS = [
-    Column("NIK", 19),
-    Column("No KK", 19),
+    Column("NIK", 19, "identity"),
+    Column("No KK", 19, "identity"),
     Column("Nama Lengkap", 28),
     Column("Jenis Kelamin", 9),
     Column("Tempat Lahir", 14),
@@ -118,7 +118,7 @@ VERIFICATION_COLUMNS = [
     Column("Kabupaten/Kota", 22),
     Column("Program", 8),
     Column("Calon Penerima", 28),
-    Column("NIK", 19),
+    Column("NIK", 19, "identity"),
     Column("Status", 12),
     Column("Alasan", 30),
     Column("Hasil Pemeriksaan", 50),
@@ -156,7 +156,7 @@ ATTENDANCE_COLUMNS = [
     Column("Materi", 26),
     Column("Tanggal", 12, "date"),
     Column("Nama Peserta", 28),
-    Column("NIK", 19),
+    Column("NIK", 19, "identity"),
     Column("KUBE", 20),
     Column("Kehadiran", 12),
 ]
@@ -219,7 +219,7 @@ VISIT_COLUMNS = [
     Column("Kabupaten/Kota", 20),
     Column("Program", 8),
     Column("Penerima / KUBE", 26),
-    Column("NIK", 19),
+    Column("NIK", 19, "identity"),
     Column("Desa/Kelurahan", 18),
     Column("Nomor BAST", 27),
     Column("Kunjungan", 11),
@@ -327,7 +327,7 @@ POST_VERIFICATION_COLUMNS = [
     Column("Kabupaten/Kota", 20),
     Column("Program", 8),
     Column("Penerima / KUBE", 26),
-    Column("NIK", 19),
+    Column("NIK", 19, "identity"),
     Column("Nomor BAST", 27),
     Column("Hasil", 22),
     Column("Hasil per Barang", 36),

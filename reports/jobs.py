@@ -50,7 +50,12 @@ def bnba_writer(user, budget_year, program, progress=None) -> tuple[ReportWriter
         else (exports.BNBA_KUBE, exports.bnba_kube(items, mask=mask))
     )
     total = items.count() if progress else 0
-    writer = ReportWriter(f"BNBA Penerima Manfaat {program}", columns, filters=scope_filters(user, budget_year))
+    writer = ReportWriter(
+        f"BNBA Penerima Manfaat {program}",
+        columns,
+        filters=scope_filters(user, budget_year),
+        full_numbers=can_see_full_nik(user),
+    )
     for done, row in enumerate(rows, 1):
         writer.append(row)
         if progress and done % PROGRESS_EVERY == 0:

@@ -91,6 +91,11 @@ def _mask(request):
     return nik_mask(request.user)
 
 
+def _full(request) -> bool:
+    """Whether NIKs written inside the workbook's free text stay whole (core.excel.ReportWriter)."""
+    return can_see_full_nik(request.user)
+
+
 def _report_year(request):
     require(can_view_reports(request.user))
     budget_year, _ = _budget_year(request)
@@ -110,6 +115,7 @@ def recap_export(request):
         "Rekapitulasi per Kabupaten/Kota",
         exports.RECAP_COLUMNS,
         filters=_scope_filters(request, budget_year, Program=program),
+        full_numbers=_full(request),
     )
     for row in exports.recap_rows(recap, program):
         writer.append(row)
@@ -146,7 +152,10 @@ def verification_export(request):
     budget_year = _report_year(request)
     mask = _mask(request)
     writer = ReportWriter(
-        "Hasil Verifikasi dan Validasi", exports.VERIFICATION_COLUMNS, filters=_scope_filters(request, budget_year)
+        "Hasil Verifikasi dan Validasi",
+        exports.VERIFICATION_COLUMNS,
+        filters=_scope_filters(request, budget_year),
+        full_numbers=_full(request),
     )
     for row in exports.verification_rows(_items(request, budget_year), mask=mask):
         writer.append(row)
@@ -162,7 +171,12 @@ def attendance_export(request):
     attendances = Attendance.objects.filter(
         session__in=sessions_visible_to(request.user).filter(budget_year=budget_year)
     )
-    writer = ReportWriter("Kehadiran Bimtek", exports.ATTENDANCE_COLUMNS, filters=_scope_filters(request, budget_year))
+    writer = ReportWriter(
+        "Kehadiran Bimtek",
+        exports.ATTENDANCE_COLUMNS,
+        filters=_scope_filters(request, budget_year),
+        full_numbers=_full(request),
+    )
     for row in exports.attendance_rows(attendances, mask=mask):
         writer.append(row)
     return _respond(request, writer, report="attendance", filename="kehadiran-bimtek", budget_year=budget_year)
@@ -177,6 +191,7 @@ def monitoring_recap_export(request):
         "Rekapitulasi Monitoring dan Graduasi",
         exports.MONITORING_RECAP_COLUMNS,
         filters=_scope_filters(request, budget_year),
+        full_numbers=_full(request),
     )
     for row in exports.monitoring_recap_rows(monitoring_outcomes(user=request.user, budget_year=budget_year)):
         writer.append(row)
@@ -190,7 +205,10 @@ def visit_register_export(request):
     budget_year = _report_year(request)
     visits = visits_visible_to(request.user).valid().filter(budget_year=budget_year)
     writer = ReportWriter(
-        "Register Kunjungan Monev", exports.VISIT_COLUMNS, filters=_scope_filters(request, budget_year)
+        "Register Kunjungan Monev",
+        exports.VISIT_COLUMNS,
+        filters=_scope_filters(request, budget_year),
+        full_numbers=_full(request),
     )
     for row in exports.visit_rows(visits, mask=_mask(request)):
         writer.append(row)
@@ -209,7 +227,10 @@ def graduation_export(request):
         budget_year=budget_year, status="approved", decision="lulus"
     )
     writer = ReportWriter(
-        "Daftar Penerima Lulus (Graduasi)", exports.GRADUATION_COLUMNS, filters=_scope_filters(request, budget_year)
+        "Daftar Penerima Lulus (Graduasi)",
+        exports.GRADUATION_COLUMNS,
+        filters=_scope_filters(request, budget_year),
+        full_numbers=_full(request),
     )
     for row in exports.graduation_rows(graduates, mask=_mask(request)):
         writer.append(row)
@@ -229,6 +250,7 @@ def post_verification_export(request):
         "Hasil Verifikasi Pasca-Penyaluran",
         exports.POST_VERIFICATION_COLUMNS,
         filters=_scope_filters(request, budget_year),
+        full_numbers=_full(request),
     )
     for row in exports.post_verification_rows(results, mask=_mask(request)):
         writer.append(row)
@@ -244,7 +266,12 @@ def complaint_export(request):
 
     budget_year = _report_year(request)
     complaints = complaints_visible_to(request.user).filter(year=budget_year.year)
-    writer = ReportWriter("Rekap Pengaduan", exports.COMPLAINT_COLUMNS, filters=_scope_filters(request, budget_year))
+    writer = ReportWriter(
+        "Rekap Pengaduan",
+        exports.COMPLAINT_COLUMNS,
+        filters=_scope_filters(request, budget_year),
+        full_numbers=_full(request),
+    )
     for row in exports.complaint_rows(complaints, today=timezone.localdate()):
         writer.append(row)
     return _respond(request, writer, report="complaints", filename="pengaduan", budget_year=budget_year)

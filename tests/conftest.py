@@ -55,6 +55,29 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs REPLICA_DATABASE_URL (CI sets it)"))
 
 
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline") +
+                " at " + e.sourceFile + ":" + e.lineNumber + " (" + (e.sample || "") + ")");
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def _csp_violations_fail(request):
+    """A browser test fails when any page it opens breaks the Content-Security-Policy (an inline handler, an
+    inline style, an eval): the browser reports each violation as an event, turned here into a console error."""
+    if "e2e" not in request.keywords or "context" not in request.fixturenames:
+        yield
+        return
+    context = request.getfixturevalue("context")
+    violations = []
+    context.add_init_script(CSP_LISTENER)
+    context.on("console", lambda message: violations.append(message.text) if "CSP violation" in message.text else None)
+    yield
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     """With REQUIRE_E2E=1 / REQUIRE_POSTGRES=1 (CI) a skipped browser / PostgreSQL test is a failure, so

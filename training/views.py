@@ -166,7 +166,7 @@ def attendance_sheet(request, pk):
 
 ATTENDANCE_COLUMNS = [
     Column("No", 5, "number"),
-    Column("NIK", 19),
+    Column("NIK", 19, "identity"),
     Column("Nama", 30),
     Column("KUBE", 22),
     Column("Desa/Kelurahan", 20),
@@ -183,6 +183,7 @@ def attendance_export(request, pk):
         "Daftar Hadir Bimtek",
         ATTENDANCE_COLUMNS,
         filters=[("Sesi", str(session)), ("Tempat", session.venue)],
+        full_numbers=full_nik,
     )
     for n, p in enumerate(selectors.participants(session), start=1):
         nik = p.person.nik if full_nik else mask_nik(p.person.nik)

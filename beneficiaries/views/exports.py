@@ -7,7 +7,7 @@ from django.urls import reverse
 from audit.exports import audited_export
 from beneficiaries.exports import GROUP_COLUMNS, group_rows, person_writer
 from beneficiaries.models import OFFICER_ROLES, KubeGroup, KubeMember, Person
-from beneficiaries.permissions import can_view_registry
+from beneficiaries.permissions import can_see_full_nik, can_view_registry
 from beneficiaries.views.groups import group_filterset
 from beneficiaries.views.people import person_filterset
 from core.access import require
@@ -45,7 +45,12 @@ def person_export(request):
 def group_export(request):
     require(can_view_registry(request.user))
     filterset = group_filterset(request)
-    writer = ReportWriter("Daftar Kelompok Usaha Bersama (KUBE)", GROUP_COLUMNS, filters=filterset.applied())
+    writer = ReportWriter(
+        "Daftar Kelompok Usaha Bersama (KUBE)",
+        GROUP_COLUMNS,
+        filters=filterset.applied(),
+        full_numbers=can_see_full_nik(request.user),
+    )
     officers = Prefetch(
         "members",
         queryset=KubeMember.objects.filter(role__in=OFFICER_ROLES).select_related("person"),

@@ -68,7 +68,12 @@ def allocation_export(request):
         selectors.allocation_filters(selectors.allocations_visible_to(request.user), request.GET)
     ).order_by("regency", "program", "id")
     applied = [(label, value) for label, value in _filters(request).items() if value]
-    writer = ReportWriter("Rincian Alokasi Barang Bantuan", ALLOCATION_COLUMNS, filters=applied)
+    writer = ReportWriter(
+        "Rincian Alokasi Barang Bantuan",
+        ALLOCATION_COLUMNS,
+        filters=applied,
+        full_numbers=can_see_full_nik(request.user),
+    )
     mask = (lambda nik: nik) if can_see_full_nik(request.user) else mask_nik
     return audited_export(
         writer,

@@ -4,7 +4,7 @@ photo and signed scan, the printable A4 BAST, voiding and the register workbook.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,8 +12,10 @@ from django.utils import timezone
 from audit.exports import audited_export
 from audit.permissions import can_view_audit_log
 from audit.selectors import events_for_object
+from beneficiaries.permissions import can_see_full_nik
 from core.access import require
 from core.excel import ReportWriter
+from core.files import upload_response
 from core.formatting import terbilang
 from core.forms import add_service_errors
 from core.replica import reads_from_replica
@@ -83,7 +85,12 @@ def handover_export(request):
         selectors.handover_filters(selectors.handovers_visible_to(request.user), request.GET)
     ).order_by("regency", "program", "sequence")
     applied = [(label, request.GET[label]) for label in selectors.FILTER_KEYS if request.GET.get(label)]
-    writer = ReportWriter("Register Berita Acara Serah Terima (BAST)", HANDOVER_COLUMNS, filters=applied)
+    writer = ReportWriter(
+        "Register Berita Acara Serah Terima (BAST)",
+        HANDOVER_COLUMNS,
+        filters=applied,
+        full_numbers=can_see_full_nik(request.user),
+    )
     return audited_export(
         writer,
         handover_rows(queryset),
@@ -207,12 +214,7 @@ def handover_file(request, pk, kind):
         raise Http404
     stored = getattr(handover, ATTACHMENTS[kind])
     extension = stored.name.rsplit(".", 1)[-1]
-    types = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
-    return FileResponse(
-        stored.open("rb"),
-        filename=f"{handover.number.replace('/', '-')}-{kind}.{extension}",
-        content_type=types.get(extension, "application/octet-stream"),
-    )
+    return upload_response(stored.open("rb"), filename=f"{handover.number.replace('/', '-')}-{kind}.{extension}")
 
 
 @login_required

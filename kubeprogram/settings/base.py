@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 
 from core.storage import media_storage
 
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "axes",
+    "csp",
     # Our floors, in dependency order: each may import from those above it, never below (import-linter checks it).
     # The ground floor: domain-free tools and template tags; it imports no app.
     "core",
@@ -77,6 +79,7 @@ MIDDLEWARE = [
     "accounts.middleware.IdleTimeoutMiddleware",
     "kubeprogram.middleware.MaskNumbersMiddleware",
     "core.headers.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -100,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kubeprogram.navigation.navigation",
                 "kubeprogram.context_processors.office",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -227,6 +231,27 @@ STORAGES = {
 MEDIA_STORAGE_URL = os.environ.get("MEDIA_STORAGE_URL", "")
 if MEDIA_STORAGE_URL:
     STORAGES["default"] = media_storage(MEDIA_STORAGE_URL)
+
+# Content-Security-Policy (django-csp): scripts only from this site (static files) or carrying the page's nonce,
+# no inline handlers, no eval (htmx runs with allowEval off), no inline styles, no plugins, no framing, forms
+# posted only here. Uploaded files are served as downloads under a stricter policy of their own (core.files).
+# Development (DEBUG) sends it report-only, with the violations logged by core.views.csp_report; production and
+# the tests enforce it, and a browser test fails on any violation (tests/conftest.py).
+CSP_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF, NONCE],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:", "blob:"],
+    "connect-src": [SELF],
+    "font-src": [SELF],
+    "manifest-src": [SELF],
+    "worker-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [NONE],
+    "frame-ancestors": [NONE],
+    "form-action": [SELF],
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -3,6 +3,9 @@
 from .dev import *  # noqa: F403
 
 DEBUG = False
+# Enforced, as in production (dev.py makes it report-only under DEBUG).
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}  # noqa: F405
+CONTENT_SECURITY_POLICY_REPORT_ONLY = None
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
 

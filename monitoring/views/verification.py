@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.access import require
+from core.files import upload_response
 from core.forms import add_service_errors
 from monitoring import exports, sampling, selectors, services
 from monitoring.forms import (
@@ -164,6 +165,6 @@ def result_photo(request, pk):
     result = _result(request, pk)
     if not result.photo:
         raise Http404
-    response = FileResponse(result.photo.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return upload_response(
+        result.photo.open("rb"), filename=f"foto-verifikasi-{result.pk}.jpg", cache="private, max-age=3600"
+    )

@@ -5,12 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from core.access import require
+from core.files import upload_response
 from core.forms import add_service_errors
+from core.offline import taken_along
 from disbursements.models import Handover
 from monitoring import schedule, selectors, services
 from monitoring.forms import (
@@ -121,6 +123,7 @@ def _saved(request, form, visit, message: str):
 
 
 @login_required
+@taken_along
 def visit_create(request, handover_pk):
     handover = _handover(request, handover_pk)
     month = request.GET.get("bulan", "")
@@ -215,7 +218,6 @@ def visit_photo(request, pk):
         photo = selectors.photo_visible(user=request.user, pk=pk)
     except VisitPhoto.DoesNotExist:
         raise Http404 from None
-    response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return upload_response(
+        photo.image.open("rb"), filename=f"foto-kunjungan-{photo.pk}.jpg", cache="private, max-age=3600"
+    )

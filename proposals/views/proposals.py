@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from audit.selectors import object_history
 from core.access import require
+from core.files import upload_response
 from core.pagination import keyset_page
 from programs.models import BudgetYear, Ceiling, Program
 from programs.selectors import budget_year_current
@@ -197,4 +198,4 @@ def document_download(request, pk, kind):
     document = getattr(proposal, DOCUMENTS[kind])
     if not document:
         raise Http404
-    return FileResponse(document.open("rb"), as_attachment=False, filename=document.name.rsplit("/", 1)[-1])
+    return upload_response(document.open("rb"), filename=document.name.rsplit("/", 1)[-1])

@@ -3,9 +3,14 @@
  * - Registers the service worker (/sw.js), which keeps the pages an officer takes along.
  * - Keeps each field action (attendance tick, BAST photo) in IndexedDB with an id made here, then sends it to
  *   /lapangan/kirim/ — at once when online, when the connection returns, or with "Kirim sekarang". The server
- *   applies an id once; what it refuses stays on the phone with its reason until the officer dismisses it.
+ *   applies an id once; what it refuses is kept (its label and reason only, nothing it carried) until a page has
+ *   shown it, then dropped from the phone; the page keeps showing it until "Tutup" or the next page.
  * - Shrinks photos before upload (long side at most 1600 px, JPEG), also for ordinary forms (data-shrink).
- * - Signing out warns about unsent actions, then empties the queue and the pages taken along.
+ * - Signing out warns about unsent actions, then empties the queue and the pages taken along. A page opened with
+ *   no one signed in (the session ended: timed out, ended by an administrator) empties the pages taken along and
+ *   what was refused; the officer's unsent actions stay, to be sent once the same officer signs in again.
+ * - No whole NIK or KK is kept: the pages that can be taken along print them masked for every role (server side),
+ *   and an action holds only what its form sent.
  */
 (function () {
   "use strict";
@@ -99,7 +104,10 @@
       var pending = actions.filter(function (a) { return a.state === "pending"; });
       if (!pending.length) return;
       return fetch(SYNC_URL, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
-        if (response.status === 401) { status("Sesi berakhir: masuk lagi untuk mengirim.", true); return; }
+        if (response.status === 401) {  // the session ended: the pages taken along go, unsent work waits
+          status("Sesi berakhir: masuk lagi untuk mengirim.", true);
+          return window.caches ? caches.delete(PAGES).catch(function () {}) : undefined;
+        }
         if (!response.ok) throw new Error("http " + response.status);
         return response.json().then(function (info) {
           if (String(info.user) !== USER) return;  // another account signed in: never send someone else's work
@@ -139,10 +147,11 @@
     }).then(function (answer) {
       document.dispatchEvent(new CustomEvent("field:answered", { detail: { action: action, answer: answer } }));
       if (answer.result === "diterapkan") return remove(action.id).then(function () { return true; });
-      action.state = "refused";
-      action.reason = answer.reason || "Ditolak server.";
-      action.files = [];  // photos are not kept once refused
-      return put(action).then(function () { return false; });
+      // Kept only to be shown: its label and the reason, not the answers or photos it carried.
+      var refused = { id: action.id, user: action.user, kind: action.kind, target: action.target,
+        done_at: action.done_at, fields: {}, files: [], label: action.label, state: "refused",
+        reason: answer.reason || "Ditolak server." };
+      return put(refused).then(function () { return false; });
     });
   }
 
@@ -162,6 +171,8 @@
     });
   }
 
+  var shownRefused = [];  // refused actions this page has shown (no longer on the phone)
+
   // The status box on field pages: pending count, "Kirim sekarang", refused actions with their reason.
   function status(text, warn) {
     var box = document.querySelector("[data-field-note]");
@@ -172,7 +183,12 @@
     if (!box) return Promise.resolve();
     return allActions().then(function (actions) {
       var pending = actions.filter(function (a) { return a.state === "pending"; });
-      var refused = actions.filter(function (a) { return a.state === "refused"; });
+      // Refused actions: shown on this page, dropped from the phone as soon as they are.
+      actions.filter(function (a) { return a.state === "refused"; }).forEach(function (a) {
+        if (!shownRefused.some(function (b) { return b.id === a.id; })) shownRefused.push(a);
+        remove(a.id).catch(function () {});
+      });
+      var refused = shownRefused;
       box.querySelector("[data-pending]").textContent = pending.length
         ? "Tersimpan di perangkat, belum terkirim (" + pending.length + ")"
         : "Semua sudah terkirim.";
@@ -193,7 +209,10 @@
         dismiss.type = "button";
         dismiss.className = "btn btn-sm btn-outline-dark";
         dismiss.textContent = "Tutup";
-        dismiss.addEventListener("click", function () { remove(a.id).then(render); });
+        dismiss.addEventListener("click", function () {
+          shownRefused = shownRefused.filter(function (b) { return b.id !== a.id; });
+          render();
+        });
         item.appendChild(text); item.appendChild(dismiss); list.appendChild(item);
       });
       document.querySelectorAll("[data-action-target]").forEach(function (el) {
@@ -370,6 +389,24 @@
     if (event.target.closest && event.target.closest("[data-send]")) { event.preventDefault(); send(); }
   });
   window.addEventListener("online", send);
+
+  // No one signed in on this page (the login page after a session ended): the pages taken along and what was
+  // refused go; unsent actions stay for their officer. Without IndexedDB or Cache Storage there is nothing to empty.
+  function forgetEnded() {
+    var emptied = [];
+    if (window.caches) emptied.push(caches.delete(PAGES).catch(function () {}));
+    if (window.indexedDB) {
+      emptied.push(tx("readwrite", function (store) {
+        var all = store.getAll();
+        all.onsuccess = function () {
+          (all.result || []).forEach(function (a) { if (a.state !== "pending") store.delete(a.id); });
+        };
+      }).catch(function () {}));
+    }
+    return Promise.all(emptied);
+  }
+  window.kubeForgetEnded = forgetEnded;
+  if (!USER) { forgetEnded(); return; }
   window.kubeField = { queue: queue, send: send, render: render, actions: allActions };
   showQueuedVisit();
   render().then(function () { if (navigator.onLine) send(); });

@@ -62,7 +62,7 @@
       var small = input.classList.contains("form-control-sm");
       var box = document.createElement("div");
       box.className = "file-picker input-group" + (small ? " input-group-sm" : "");
-      if (input.style.maxWidth) box.style.maxWidth = input.style.maxWidth;
+      input.classList.forEach(function (c) { if (/^mw-/.test(c)) box.classList.add(c); });
       var button = document.createElement("span");  // not a second <label>: the input keeps its one name
       button.className = "btn btn-outline-secondary file-picker-button";
       button.setAttribute("aria-hidden", "true");
@@ -137,10 +137,30 @@
     });
   }
 
+  // A progress bar's width comes from data-percent (a style="" attribute would be refused by the CSP).
+  function bars(root) {
+    root.querySelectorAll("[data-percent]").forEach(function (bar) {
+      bar.style.width = Math.max(0, Math.min(100, +bar.getAttribute("data-percent") || 0)) + "%";
+    });
+  }
+
+  // The unread count is asked once, for the bell that is shown: beside the menu button on a narrow screen, in the
+  // menu bar on a wide one.
+  function unread() {
+    document.querySelectorAll("[data-unread-url]").forEach(function (span) {
+      var below = span.getAttribute("data-unread-below"), from = span.getAttribute("data-unread-from");
+      var width = window.innerWidth;
+      if ((below && width < +below) || (from && width >= +from)) {
+        window.htmx.ajax("GET", span.getAttribute("data-unread-url"), {target: span, swap: "innerHTML"});
+      }
+    });
+  }
+
   function enhance(root) {
     files(root);
     dates(root);
     tables(root);
+    bars(root);
   }
 
   var timer;
@@ -148,11 +168,12 @@
     clearTimeout(timer);
     timer = setTimeout(function () { tables(document); }, 150);
   });
-  document.addEventListener("htmx:afterSettle", function (e) { enhance(e.target || document); });
+  document.addEventListener("htmx:afterSettle", function (e) { enhance(e.target || document); bars(document); });
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+    document.addEventListener("DOMContentLoaded", function () { enhance(document); unread(); });
   } else {
     enhance(document);
+    unread();
   }
   window.kubeEnhance = enhance;
 })();

@@ -163,6 +163,8 @@ VISITORS = FIELD_STAFF | {Role.OPERATOR}  # record monitoring visits (an operato
 ACCESS: dict[str, Access] = {
     "home": Access(),
     "healthz": Access(anonymous=200),
+    # The browser's Content-Security-Policy reports: anyone may post one (nothing is stored, a line is logged).
+    "csp_report": Access(method="post", ok=204, anonymous=204, data={"csp-report": {}}),
     # The installable web app: its manifest and service worker are public files (they hold no data).
     "manifest": Access(anonymous=200),
     "service_worker": Access(anonymous=200),

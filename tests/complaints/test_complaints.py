@@ -317,3 +317,48 @@ def test_the_code_is_51_bits_without_look_alikes_and_guessing_it_is_throttled(cl
     assert refused.context["throttled"] and "Terlalu banyak percobaan" in refused.content.decode()
     right = client.post(url, {"number": complaint.number, "secret": complaint.secret}, REMOTE_ADDR="10.0.0.2")
     assert right.context["throttled"] and right.context["complaint"] is None
+
+
+def test_refused_sendings_count_toward_the_limit_and_a_flood_is_refused_before_its_files_are_opened(
+    client, monkeypatch
+):
+    """A sending refused for its file (not a photo nor a PDF) costs the server a file check: after REFUSED_PER_HOUR
+    of them from one address within the hour, the next is refused with 429 before any file is looked at."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from complaints.models import RefusedSubmission
+    from core import photos
+
+    url = reverse("complaints:public_submit")
+    data = {"regency": "64.72", "category": "barang", "description": "Kompor rusak"}
+    for n in range(services.REFUSED_PER_HOUR):
+        bad = SimpleUploadedFile("foto.jpg", b"<html>bukan foto</html>", content_type="image/jpeg")
+        response = client.post(url, data | {"description": f"Kompor rusak {n}", "attachments": bad})
+        assert response.status_code == 200 and "bukan foto" in response.content.decode()
+    assert RefusedSubmission.objects.count() == services.REFUSED_PER_HOUR and not Complaint.objects.exists()
+
+    opened = []
+    monkeypatch.setattr(photos, "prepare", lambda data: opened.append(data))
+    bad = SimpleUploadedFile("foto.jpg", b"<html>bukan foto</html>", content_type="image/jpeg")
+    response = client.post(url, data | {"description": "Kompor rusak lagi", "attachments": bad})
+    assert response.status_code == 429 and "Terlalu banyak pengaduan dari alamat ini" in response.content.decode()
+    assert opened == [] and not Complaint.objects.exists()
+    # even a good one waits for the hour to pass; another address is not concerned
+    assert client.post(url, data).status_code == 429
+    assert client.post(url, data, REMOTE_ADDR="10.9.9.9").status_code == 302
+
+
+def test_a_photo_larger_than_a_phone_camera_is_refused_from_its_header_without_decoding(monkeypatch):
+    import io
+
+    from PIL import Image
+
+    from core import photos
+
+    buffer = io.BytesIO()
+    Image.new("L", (8200, 6400)).save(buffer, "PNG")  # 52.5 megapixels, a few KB of zeros
+    decoded = []
+    monkeypatch.setattr(Image.Image, "load", lambda self: decoded.append(self) or None)
+    with pytest.raises(photos.PhotoRefused, match="terlalu besar"):
+        photos.prepare(buffer.getvalue())
+    assert decoded == []

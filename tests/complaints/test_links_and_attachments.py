@@ -257,3 +257,44 @@ def test_a_public_complaint_is_linked_later_and_once_proven_shows_on_the_bast_an
     assert 'data-testid="link-form"' not in client.get(complaint.get_absolute_url()).content.decode()
     client.post(link, {"nik": person.nik})
     assert AuditEvent.objects.filter(action="complaint.link").count() == 1
+
+
+def test_an_uploaded_pdf_is_a_download_and_no_uploaded_file_can_act_as_a_page(client, settings, tmp_path):
+    """A PDF with JavaScript in it is never opened inside the browser from this site, and every uploaded file is
+    served under a policy that runs nothing (sandbox), without type sniffing (issue 28, low 5)."""
+    settings.MEDIA_ROOT = tmp_path
+    complaint = services.complaint_record(data=_data(), actor=None)
+    scripted = PDF.replace(b"%%EOF", b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>\n%%EOF")
+    letter = services.complaint_attach(complaint=complaint, upload=SimpleUploadedFile("s.pdf", scripted), actor=None)
+    photo = services.complaint_attach(complaint=complaint, upload=SimpleUploadedFile("f.png", PNG_PHOTO), actor=None)
+    client.force_login(OperatorFactory())
+    pdf = client.get(reverse("complaints:attachment_file", args=[letter.pk]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf["Content-Disposition"].startswith("attachment;")
+    image = client.get(reverse("complaints:attachment_file", args=[photo.pk]))
+    assert image["Content-Type"] == "image/jpeg" and image["Content-Disposition"].startswith("inline;")
+    for response in (pdf, image):
+        assert "sandbox" in response["Content-Security-Policy"]
+        assert "default-src 'none'" in response["Content-Security-Policy"]
+        assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_citizens_photo_keeps_no_place_no_camera_and_no_comment(settings, tmp_path):
+    import io
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    exif = Image.Exif()
+    exif[0x0110] = "Phone of the citizen"
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2], gps[3], gps[4] = "S", (0.0, 29.0, 60.0), "E", (117.0, 9.0, 0.0)
+    source = io.BytesIO()
+    Image.new("RGB", (800, 600), (200, 10, 10)).save(source, "JPEG", exif=exif, comment=b"rumah Bu Sari, RT 03")
+    complaint = services.complaint_record(data=_data(), actor=None)
+    photo = services.complaint_attach(
+        complaint=complaint, upload=SimpleUploadedFile("f.jpg", source.getvalue()), actor=None, from_public=True
+    )
+    with Image.open(photo.file.path) as stored:
+        assert stored.size == (800, 600)
+        assert dict(stored.getexif()) == {} and not stored.getexif().get_ifd(0x8825)
+        assert "comment" not in stored.info

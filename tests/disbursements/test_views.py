@@ -188,7 +188,7 @@ def test_the_ceiling_editor_takes_amounts_as_written_and_shows_the_totals(client
     assert Ceiling.objects.get(regency="64.72", program="WRSE").amount == 1_050_000_000
     page = client.get(url).content.decode()
     assert 'value="1.050.000.000"' in page and "Rp1.450.000.000</strong> dari pagu tahun anggaran" in page
-    assert "sisa <strong" in page and "Rp5.050.000.000" in page and "confirm(" in page
+    assert "sisa <strong" in page and "Rp5.050.000.000" in page and "data-confirm=" in page
 
 
 def test_the_picker_searches_by_name_the_preview_warns_of_another_business_type_and_the_list_keeps_the_filters(client):

@@ -102,10 +102,13 @@ def test_what_the_server_refuses_comes_back_with_its_reason(page, login, live_se
     page.get_by_role("button", name="Kirim sekarang").click()
     refused = page.get_by_test_id("refused")
     expect(refused).to_contain_text("ditolak — BAST ini sudah dibatalkan")
-    page.reload()
-    expect(refused).to_have_count(1)  # stays until dismissed
+    expect(page.get_by_text("Semua sudah terkirim.")).to_be_visible()
+    assert page.evaluate(COUNT_STORED) == 0  # shown, so dropped from the phone (with the photo it carried)
     refused.get_by_role("button", name="Tutup").click()
     expect(refused).to_have_count(0)
+    page.reload()
+    expect(page.get_by_test_id("field-status")).to_contain_text("Semua sudah terkirim.")
+    expect(refused).to_have_count(0)  # gone from the phone once shown
 
 
 COUNT_STORED = """() => new Promise((resolve) => {
@@ -189,7 +192,7 @@ def test_marks_chosen_offline_survive_a_reload_and_the_counter_counts_participan
     expect(rows.nth(1).get_by_role("button", name="Izin", exact=True)).to_have_attribute("aria-pressed", "true")
     page.context.set_offline(False)
     expect(status).to_contain_text("2 tindakan terkirim", timeout=15000)
-    page.wait_for_function("document.body.dataset.takenRefreshed")  # the pages taken along, fetched again
+    _wait_until(page, "() => Boolean(document.body.dataset.takenRefreshed)")  # the pages taken along, fetched again
     first, second = (rows.nth(n).get_attribute("data-action-target").split(":")[1] for n in (0, 1))
     assert Attendance.objects.get(pk=first).status == "absent"
     assert Attendance.objects.get(pk=second).status == "excused"
@@ -238,3 +241,53 @@ def test_a_visit_kept_on_the_phone_opens_again_to_be_edited_not_written_twice(pa
     expect(page.get_by_test_id("field-status")).to_contain_text("1 tindakan terkirim", timeout=15000)
     visit = Visit.objects.get(handover=handover)
     assert visit.turnover == 1_750_000 and visit.due_month == 3
+
+
+def test_a_session_found_ended_empties_the_pages_taken_along_and_keeps_the_unsent_work(page, login, live_server):
+    """An administrator ends the officer's sessions (or it times out) while a photo waits on the phone: the next
+    page (the login page) empties the pages taken along — they hold names and addresses — and keeps the unsent
+    photo, which is sent once the same officer signs in again. No page kept on the phone has a whole NIK."""
+    from accounts.services import user_end_sessions
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    _, _, handover = _setup()
+    operator = OperatorFactory()
+    login(operator.username, PASSWORD)
+    _take_along(page, live_server, handover)
+    kept = page.evaluate(KEPT_PAGES)
+    assert len(kept) >= 2 and not any(nik in html for html in kept for nik in _whole_numbers(handover))
+    page.route("**/lapangan/kirim/", lambda route: route.abort())
+    page.goto(live_server.url + f"/lapangan/bast/{handover.pk}/")
+    page.get_by_label("Foto serah terima").set_input_files([_photo()])
+    expect(page.get_by_test_id("field-status")).to_contain_text("belum terkirim (1)")
+
+    user_end_sessions(user=operator, actor=None)
+    page.goto(live_server.url + "/lapangan/")  # the session is over: the login page
+    expect(page).to_have_url(f"{live_server.url}/akun/masuk/?next=/lapangan/")
+    _wait_until(page, "() => caches.keys().then((keys) => !keys.includes('lapangan-halaman'))")
+    assert page.evaluate(COUNT_STORED) == 1  # the officer's unsent photo waits
+
+    page.unroute("**/lapangan/kirim/")
+    login(operator.username, PASSWORD)
+    page.goto(live_server.url + f"/lapangan/bast/{handover.pk}/")
+    expect(page.get_by_test_id("field-status")).to_contain_text("Semua sudah terkirim.", timeout=15000)
+    assert Handover.objects.get(pk=handover.pk).photo
+    assert page.evaluate(COUNT_STORED) == 0
+
+
+def _wait_until(page, predicate: str, seconds: float = 10) -> None:
+    """page.wait_for_function evaluates its predicate with eval, which the page's CSP (rightly) refuses: poll."""
+    for _ in range(int(seconds * 10)):
+        if page.evaluate(predicate):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"not true after {seconds} s: {predicate}")
+
+
+def _whole_numbers(handover) -> list[str]:
+    person = handover.allocation.item.person
+    return [person.nik, person.kk_number]
+
+
+KEPT_PAGES = """() => caches.open("lapangan-halaman").then((cache) => cache.keys().then((requests) =>
+  Promise.all(requests.map((r) => cache.match(r).then((response) => response.text())))))"""

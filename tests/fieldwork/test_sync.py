@@ -212,3 +212,15 @@ def test_a_target_or_a_phone_clock_out_of_bounds_is_refused_with_its_reason_neve
     assert action.done_at.year >= 2020 and 0 <= action.target_id < 2**63  # no 0001 or 1970 stored
     attendance.refresh_from_db()
     assert attendance.status != "present"
+
+
+def test_work_dated_before_its_budget_year_began_is_refused_with_the_reason(client):
+    """A phone whose clock says 2021 does not mark attendance at a Bimtek of a later budget year."""
+    attendance = _attendance()
+    year = attendance.session.budget_year.year
+    client.force_login(OperatorFactory())
+    answer = _send(client, attendance.pk, done_at=f"{year - 1}-12-31T10:00:00+08:00")
+    assert answer["result"] == "ditolak" and f"sebelum tahun anggaran {year}" in answer["reason"]
+    attendance.refresh_from_db()
+    assert attendance.status != "present"
+    assert _send(client, attendance.pk, done_at=f"{year}-01-02T10:00:00+08:00")["result"] == "diterapkan"

@@ -219,14 +219,14 @@ def test_a_void_needs_a_reason_keeps_the_row_and_reopens_the_month(delivered):
 def _jpeg_with_exif(size=(4000, 3000)) -> bytes:
     image = Image.new("RGB", size, (10, 120, 200))
     exif = Image.Exif()
-    exif[0x0110] = "Test phone"
+    exif[0x0110] = "Test phone"  # the camera model
     exif_ifd = exif.get_ifd(0x8769)
     exif_ifd[36867] = "2025:04:12 09:30:15"
     gps = exif.get_ifd(0x8825)
     gps[1], gps[2] = "S", (0.0, 29.0, 60.0)  # 0°30' S: Samarinda is just south of the equator
     gps[3], gps[4] = "E", (117.0, 9.0, 0.0)
     out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif)
+    image.save(out, "JPEG", exif=exif, comment=b"dipotret oleh Budi, HP 0812")
     return out.getvalue()
 
 
@@ -236,7 +236,9 @@ def test_a_photo_is_shrunk_and_keeps_the_cameras_time_and_place(delivered, setti
     photo = services.visit_photo_add(visit=visit, upload=SimpleUploadedFile("IMG_1.jpg", _jpeg_with_exif()), actor=None)
     with Image.open(photo.image.path) as stored:
         assert stored.format == "JPEG" and stored.size == (1600, 1200)
-        assert stored.getexif().get_ifd(0x8825)  # the position stays in the file too
+        kept = stored.getexif()
+        assert kept.get_ifd(0x8825)[2] and kept.get_ifd(0x8769)[36867] == "2025:04:12 09:30:15"  # evidence stays
+        assert 0x0110 not in kept and "comment" not in stored.info  # the phone's model and the comment do not
     assert (photo.latitude, photo.longitude) == (Decimal("-0.500000"), Decimal("117.150000"))
     assert photo.taken_at.replace(tzinfo=None) == datetime.datetime(2025, 4, 12, 9, 30, 15)
     event = AuditEvent.objects.get(action="visit.add_photo")

@@ -95,7 +95,7 @@ def test_the_list_and_the_badge(client):
     page = client.get(reverse("notifications:notification_list")).content.decode()
     assert "Pengaduan baru PGD/2026/0001" in page
     assert client.get(reverse("notifications:unread_count")).content.decode().strip() == ""  # read once shown
-    assert 'hx-get="/pemberitahuan/jumlah/"' in client.get(reverse("home")).content.decode()
+    assert 'data-unread-url="/pemberitahuan/jumlah/"' in client.get(reverse("home")).content.decode()
 
 
 def test_each_step_of_a_graduation_assessment_notifies_the_other_side():
