@@ -80,6 +80,7 @@ ACTION_LABELS = {
     "user.reset_password": "Kata sandi akun diatur ulang",
     "user.unlock": "Kunci akun dibuka",
     "user.end_sessions": "Semua sesi akun diakhiri",
+    "media.orphans_delete": "Berkas yatim (tanpa baris) dihapus dari penyimpanan",
     "user.update": "Akun diubah",
     "verification.record": "Hasil verifikasi pasca-penyaluran dicatat",
     "verification_sample.draw": "Sampel verifikasi pasca-penyaluran ditarik",

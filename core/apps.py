@@ -13,3 +13,12 @@ class CoreConfig(AppConfig):
         from core.lookups import AnyOf
 
         CharField.register_lookup(AnyOf)
+
+        # Files whose transaction did not commit go when the request or the task that wrote them ends.
+        from celery.signals import task_postrun
+        from django.core.signals import request_finished
+
+        from core.media import discard_uncommitted
+
+        request_finished.connect(discard_uncommitted, dispatch_uid="core.media.request")
+        task_postrun.connect(discard_uncommitted, dispatch_uid="core.media.task", weak=False)

@@ -34,4 +34,4 @@ def media_storage(url: str) -> dict:
         if key not in _OPTIONS:
             raise ValueError(f"MEDIA_STORAGE_URL: pilihan {key!r} tidak dikenal (yang dikenal: {', '.join(_OPTIONS)})")
         options[key] = _OPTIONS[key](value)
-    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+    return {"BACKEND": "core.media_s3.ObjectMedia", "OPTIONS": options}

@@ -30,12 +30,23 @@ class Job(models.Model):
     result_url = models.CharField(max_length=500, blank=True)  # the page that shows the result (an import's check)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The runner's proof of life (jobs.services.Heartbeat) and how many times the job was started.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("pekerjaan latar")
         verbose_name_plural = _("pekerjaan latar")
-        indexes = [models.Index(fields=["user", "-created_at"], name="job_user_idx")]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="job_user_idx"),
+            # the sweep: unfinished jobs only
+            models.Index(
+                fields=["status", "heartbeat_at"],
+                name="job_unfinished_idx",
+                condition=models.Q(status__in=["menunggu", "berjalan"]),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.get_status_display()})"

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<uuid:pk>/", views.job_detail, name="job_detail"),
     path("<uuid:pk>/status/", views.job_status, name="job_status"),
     path("<uuid:pk>/unduh/", views.job_download, name="job_download"),
+    path("<uuid:pk>/ulang/", views.job_retry, name="job_retry"),
 ]

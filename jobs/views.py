@@ -3,16 +3,31 @@ for the user who started it only (anyone else: 404)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.module_loading import import_string
+from django.views.decorators.http import require_POST
 
+from jobs import services
 from jobs.models import Job
 
 JOB_LIST_SIZE = 30
 
 
 def _own(request, pk) -> Job:
-    return get_object_or_404(Job, pk=pk, user=request.user)
+    """The user's own job; one whose runner is gone is ended here with its reason (never "running" for ever)."""
+    return services.job_end_if_dead(get_object_or_404(Job, pk=pk, user=request.user))
+
+
+def _context(job: Job) -> dict:
+    retryable = False
+    if job.status == Job.Status.FAILED:
+        try:
+            retryable = getattr(import_string(job.function), "retryable", False)
+        except ImportError:
+            retryable = False
+    return {"job": job, "retryable": retryable}
 
 
 @login_required
@@ -38,13 +53,13 @@ def job_detail(request, pk):
     job = _own(request, pk)
     if _goes_on(request, job):  # finished before the page was opened (no broker: the job ran in the request)
         return redirect(job.result_url)
-    return render(request, "jobs/job_detail.html", {"job": job})
+    return render(request, "jobs/job_detail.html", _context(job))
 
 
 @login_required
 def job_status(request, pk):
     job = _own(request, pk)
-    response = render(request, "jobs/partials/job_status.html", {"job": job})
+    response = render(request, "jobs/partials/job_status.html", _context(job))
     if request.htmx and _goes_on(request, job):
         response["HX-Redirect"] = job.result_url  # the progress page moves on by itself
     return response
@@ -56,3 +71,16 @@ def job_download(request, pk):
     if job.status != Job.Status.DONE or not job.result:
         raise Http404
     return FileResponse(job.result.open("rb"), as_attachment=True, filename=job.result_name)
+
+
+@login_required
+@require_POST
+def job_retry(request, pk):
+    """ "Coba lagi": the failed job's work again, as a new job (the page of the new one)."""
+    job = _own(request, pk)
+    try:
+        again = services.job_retry(job=job, user=request.user)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+        return redirect("jobs:job_detail", pk=job.pk)
+    return redirect("jobs:job_detail", pk=again.pk)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.roles import Role
 from audit import selectors as audit_selectors
 from audit.permissions import can_view_audit_log
+from kubeprogram.health import health_parts
 from kubeprogram.todo import tasks_for
 from programs import selectors as program_selectors
 from proposals import selectors as proposal_selectors
@@ -47,14 +48,18 @@ def home(request):
 @require_safe
 @never_cache
 def healthz(request):
-    """200 when the database answers (for a load balancer); 503 otherwise."""
+    """For a load balancer: 200 while the database answers (503 otherwise). The body says what else is degraded —
+    the cache (Redis), the broker of background jobs, the media folder — since the pages go on without them."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # noqa: BLE001 — any database failure means "not healthy"
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+    parts = {"database": "ok", **health_parts()}
+    state = "ok" if all(value == "ok" for value in parts.values()) else "degraded"
+    body = state + "\n" + "".join(f"{name}: {value}\n" for name, value in parts.items())
+    return HttpResponse(body, content_type="text/plain")
 
 
 csp_logger = logging.getLogger("kubeprogram.csp")

@@ -31,7 +31,7 @@ def _upload_url(proposal, upload) -> str:
     return reverse("proposals:upload_detail", kwargs={"pk": proposal.pk, "upload_pk": upload.pk})
 
 
-@background_job
+@background_job(retry=False)  # the staged upload is gone once the job ends: the officer uploads it again
 def workbook_check(*, user, progress, proposal: int, staged: str, filename: str) -> JobResult:
     """Check a staged workbook (nothing is written to the registry) and end on its preview."""
     if not staged.startswith(STAGED) or ".." in staged:

@@ -15,7 +15,7 @@ from complaints.selectors import complaints_visible_to
 from core.access import require
 from core.excel import ReportWriter
 from core.replica import reads_from_replica
-from jobs.services import job_start
+from jobs.shortcuts import start_job
 from monitoring.selectors import assessments_visible_to, results_visible_to, visits_visible_to
 from monitoring.selectors import outcomes as monitoring_outcomes
 from programs.models import Program
@@ -132,14 +132,14 @@ def bnba_export(request, program):
     budget_year = _report_year(request)
     rows = bnba_items(request.user, budget_year, program).count()
     if rows > settings.BACKGROUND_EXPORT_ROWS:
-        job = job_start(
-            user=request.user,
+        return start_job(
+            request,
             title=f"BNBA {program} {budget_year.year} ({rows:,} baris)".replace(",", "."),
             function="reports.jobs.bnba_workbook",
             params={"year": budget_year.year, "program": program},
             back_url=reverse("reports:report_index") + f"?tahun={budget_year.year}",
+            rows=rows,
         )
-        return redirect("jobs:job_detail", pk=job.pk)
     writer, details = bnba_writer(request.user, budget_year, program)
     return _respond(request, writer, report="bnba", filename=f"bnba-{program.lower()}", budget_year=budget_year,
                     **details)  # fmt: skip

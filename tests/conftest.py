@@ -90,6 +90,17 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+@pytest.fixture(autouse=True)
+def _no_uncommitted_files_from_earlier_tests():
+    """core.media remembers files until their transaction commits; a test's own transaction never does, so what an
+    earlier test left is forgotten here (it would otherwise be deleted by a later request of another test)."""
+    from core import media
+
+    media._local.pending = []
+    yield
+    media._local.pending = []
+
+
 @pytest.fixture
 def samarinda(db) -> Regency:
     """Kota Samarinda (64.72), the demo operator's regency (reference data comes from a migration)."""

@@ -9,7 +9,7 @@ from beneficiaries import duplicates, selectors, services
 from beneficiaries.forms import MergeForm
 from beneficiaries.permissions import can_review_duplicates
 from core.access import require
-from jobs.services import job_start
+from jobs.shortcuts import start_job
 
 
 @login_required
@@ -27,9 +27,8 @@ def duplicate_list(request):
 def duplicate_scan(request):
     """Find the possible duplicates again now (a background job; a few seconds at a million people)."""
     require(can_review_duplicates(request.user))
-    job = job_start(user=request.user, title="Pemeriksaan data ganda", function="beneficiaries.jobs.duplicate_scan",
-                    params={}, back_url=reverse("beneficiaries:duplicate_list"))  # fmt: skip
-    return redirect("jobs:job_detail", pk=job.pk)
+    return start_job(request, title="Pemeriksaan data ganda", function="beneficiaries.jobs.duplicate_scan",
+                     params={}, back_url=reverse("beneficiaries:duplicate_list"))  # fmt: skip
 
 
 def _pair(request):

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.shortcuts import redirect
 from django.urls import reverse
 
 from audit.exports import audited_export
@@ -13,7 +12,7 @@ from beneficiaries.views.people import person_filterset
 from core.access import require
 from core.excel import ReportWriter
 from core.replica import reads_from_replica
-from jobs.services import job_start
+from jobs.shortcuts import start_job
 
 
 @login_required
@@ -27,14 +26,14 @@ def person_export(request):
     rows = filterset.qs.count()
     if rows > settings.BACKGROUND_EXPORT_ROWS:
         query = request.GET.urlencode()
-        job = job_start(
-            user=request.user,
+        return start_job(
+            request,
             title=f"Daftar penduduk ({rows:,} baris)".replace(",", "."),
             function="beneficiaries.jobs.person_workbook",
             params={"query": query},
             back_url=reverse("beneficiaries:person_list") + (f"?{query}" if query else ""),
+            rows=rows,
         )
-        return redirect("jobs:job_detail", pk=job.pk)
     writer, rows, after = person_writer(request.user, filterset)
     return audited_export(writer, rows, user=request.user, action="person.export", obj=Person, filename="penduduk",
                           after=after)  # fmt: skip

@@ -4,11 +4,11 @@ a form, then the background job's progress page."""
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from beneficiaries.jobs import MAX_PEOPLE
 from beneficiaries.permissions import can_seed_synthetic
-from jobs.services import job_start
+from jobs.shortcuts import start_job
 
 
 class SyntheticForm(forms.Form):
@@ -28,12 +28,11 @@ def synthetic_create(request):
     form = SyntheticForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         people = form.cleaned_data["people"]
-        job = job_start(
-            user=request.user,
+        return start_job(
+            request,
             title=f"Penduduk sintetis ({people:,})".replace(",", "."),
             function="beneficiaries.jobs.synthetic_people",
             params={"people": people, "seed": form.cleaned_data["seed"]},
             back_url=request.path,
         )
-        return redirect("jobs:job_detail", pk=job.pk)
     return render(request, "beneficiaries/synthetic_form.html", {"form": form})

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "core.headers.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.media.StorageFullMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # AxesMiddleware last: it turns a lockout raised by the backend into the lockout page.
@@ -160,8 +161,16 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # a Redis restart logs nobody out. Without Redis: the per-process memory cache, and sessions in the database only
 # (a per-process cache in front of them would let a logout on one server be missed by another).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Redis down: every cache read is a miss and every write a no-op (core.cache.SafeRedisCache), so pages go on and
+# sessions are read from the database; a dead Redis answers in half a second at most.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.SafeRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Background jobs (jobs app) on Celery with a Redis broker; without CELERY_BROKER_URL they run inline.
@@ -180,8 +189,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "beneficiaries.scan_duplicates",
         "schedule": crontab(hour=2, minute=0),
     },
+    # A job whose runner died (worker killed, server restarted) is ended with its reason (jobs.services.jobs_sweep).
+    "jobs-sweep-every-minute": {"task": "jobs.sweep", "schedule": 60.0},
+    # Files no row points at (a process killed between the file and its row), older than a day: removed, audited.
+    "media-orphans-every-night": {"task": "kubeprogram.media_orphans", "schedule": crontab(hour=3, minute=0)},
 }
+# A task is acknowledged when it ends, and put back when the process running it dies (SIGKILL, out of memory):
+# another worker process takes the job over once its lease has run out (jobs.services.job_claim).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A running job proves it lives every JOB_HEARTBEAT_SECONDS; one silent for JOB_LEASE_SECONDS is taken as dead:
+# run once more from its stored input (JOB_MAX_ATTEMPTS), else failed with its reason. A job still waiting after
+# JOB_WAITING_MINUTES was never picked up by a worker.
+JOB_HEARTBEAT_SECONDS = int(os.environ.get("JOB_HEARTBEAT_SECONDS", "15"))
+JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "90"))
+JOB_MAX_ATTEMPTS = 2
+JOB_WAITING_MINUTES = int(os.environ.get("JOB_WAITING_MINUTES", "30"))
 # The dashboard's figures are counted at most once a minute per scope (the page says as of when; "Perbarui"
 # recounts at once). 0: always counted afresh.
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
@@ -189,6 +212,8 @@ DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
 BACKGROUND_EXPORT_ROWS = int(os.environ.get("BACKGROUND_EXPORT_ROWS", "5000"))
 # A proposal workbook of more rows is checked, and saved, in the background with a progress bar.
 BACKGROUND_IMPORT_ROWS = int(os.environ.get("BACKGROUND_IMPORT_ROWS", "5000"))
+# With the broker down, an import or export of at most this many rows runs inline instead (jobs.shortcuts).
+BACKGROUND_INLINE_MAX_ROWS = int(os.environ.get("BACKGROUND_INLINE_MAX_ROWS", "20000"))
 # How long a preview's checked plan is kept for its save (in the cache: Redis with REDIS_URL); a save after it
 # (or once the registry changed under it) checks the file afresh.
 IMPORT_PLAN_CACHE_SECONDS = int(os.environ.get("IMPORT_PLAN_CACHE_SECONDS", "7200"))
@@ -224,7 +249,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files kept with their rows: removed when their transaction does not commit; a full disk is a message (core.media)
+    "default": {"BACKEND": "core.media.LocalMedia"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Uploads on S3-compatible storage (core/storage.py): s3://bucket/prefix?endpoint_url=…; MEDIA_ROOT otherwise.

@@ -7,12 +7,14 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from core.access import require
 from core.excel import XLSX
-from jobs.services import job_start
+from jobs.selectors import job_latest
+from jobs.shortcuts import start_job
 from proposals import imports, permissions, services
 from proposals.jobs import STAGED
 from proposals.views.common import get_proposal
@@ -52,14 +54,17 @@ def upload_create(request, pk):
         if data_row_count(data) > settings.BACKGROUND_IMPORT_ROWS:
             # A large file is checked in the background, with a progress bar; the job ends on its preview.
             staged = default_storage.save(f"{STAGED}{uuid.uuid4().hex}.xlsx", ContentFile(data))
-            job = job_start(
-                user=request.user,
+            response = start_job(
+                request,
                 title=f"Pemeriksaan {upload.name[:150]}",
                 function="proposals.jobs.workbook_check",
                 params={"proposal": proposal.pk, "staged": staged, "filename": upload.name},
                 back_url=proposal.get_absolute_url(),
+                rows=data_row_count(data),
             )
-            return redirect("jobs:job_detail", pk=job.pk)
+            if not response.url.startswith("/pekerjaan/"):  # the broker refused it: the staged copy goes
+                default_storage.delete(staged)
+            return response
         checked = imports.upload_check(proposal=proposal, data=data, filename=upload.name, actor=request.user)
     except WorkbookRefused as error:
         messages.error(request, str(error))
@@ -76,7 +81,9 @@ def upload_detail(request, pk, upload_pk):
     proposal = get_proposal(request, pk)
     upload = _get_upload(proposal, upload_pk)
     same = proposal.uploads.filter(sha256=upload.sha256, status="committed").exclude(pk=upload.pk).first()
-    can_save = permissions.can_edit_proposal(request.user, proposal) and upload.status == "checked"
+    save_job = job_latest(function="proposals.jobs.workbook_commit", upload=upload.pk)
+    saving = save_job is not None and not save_job.finished
+    can_save = permissions.can_edit_proposal(request.user, proposal) and upload.status == "checked" and not saving
     errors = upload.errors
     return render(
         request,
@@ -87,6 +94,8 @@ def upload_detail(request, pk, upload_pk):
             "errors": errors,
             "warnings": upload.warnings,
             "same_file_committed": same,
+            "save_job": save_job,
+            "saving": saving,
             "can_commit": can_save and not errors,
             # "Simpan baris yang benar": an explicit second choice when some rows are wrong and others right.
             "can_commit_valid": can_save and bool(errors) and upload.summary.get("valid_rows", 0) > 0,
@@ -102,14 +111,14 @@ def upload_commit(request, pk, upload_pk):
     upload = _get_upload(proposal, upload_pk)
     valid_only = request.POST.get("baris") == "benar"
     if upload.row_count > settings.BACKGROUND_IMPORT_ROWS:
-        job = job_start(
-            user=request.user,
+        return start_job(
+            request,
             title=f"Penyimpanan {upload.filename[:150]}",
             function="proposals.jobs.workbook_commit",
             params={"proposal": proposal.pk, "upload": upload.pk, "valid_only": valid_only},
-            back_url=proposal.get_absolute_url(),
+            back_url=reverse("proposals:upload_detail", args=[proposal.pk, upload.pk]),
+            rows=upload.row_count,
         )
-        return redirect("jobs:job_detail", pk=job.pk)
     try:
         result = imports.upload_commit(upload=upload, actor=request.user, valid_only=valid_only)
     except imports.ImportProblems as error:

@@ -174,6 +174,7 @@ ACCESS: dict[str, Access] = {
         f"jobs:{name}": Access(kwargs=lambda ctx, scope: {"pk": ctx["job"][OWN].pk}, ok=404)
         for name in ("job_detail", "job_status", "job_download")
     },
+    "jobs:job_retry": Access(kwargs=lambda ctx, scope: {"pk": ctx["job"][OWN].pk}, ok=404, method="post"),
     "fieldwork:home": Access(),
     "fieldwork:session": Access(kwargs=_session, scoped=True),
     "fieldwork:handover": Access(kwargs=_handover, scoped=True),

@@ -23,7 +23,7 @@ PDF = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
 
 def test_the_storage_url_reads_bucket_prefix_and_endpoint():
     storage = media_storage("s3://kube-media/produksi/?endpoint_url=https://s3.kaltimprov.go.id&region_name=id-1")
-    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["BACKEND"] == "core.media_s3.ObjectMedia"  # S3Storage, keeping files with their rows
     assert storage["OPTIONS"] == {
         "bucket_name": "kube-media", "location": "produksi", "default_acl": "private", "querystring_auth": True,
         "querystring_expire": 300, "file_overwrite": False, "endpoint_url": "https://s3.kaltimprov.go.id",

@@ -25,7 +25,8 @@ def test_locale_and_time_zone():
 
 def test_healthz_answers_when_the_database_does(client):
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.content == b"ok\n"
+    body = response.content.decode()
+    assert response.status_code == 200 and body.startswith("ok\n") and "database: ok" in body
 
 
 def test_healthz_fails_when_the_database_does_not(client):

@@ -148,7 +148,7 @@ def queued(settings, monkeypatch):
 
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"
     asked = []
-    monkeypatch.setattr(tasks.recount_dashboard, "delay", lambda *args: asked.append(args))
+    monkeypatch.setattr(tasks.recount_dashboard, "apply_async", lambda args, **options: asked.append(tuple(args)))
     return asked
 
 
@@ -194,10 +194,10 @@ def test_without_a_worker_an_old_copy_is_counted_again_in_the_visit(client):
 def test_a_broker_that_does_not_answer_means_the_visit_counts(client, queued, monkeypatch):
     from reports import tasks
 
-    def away(*args):
+    def away(*args, **options):
         raise ConnectionError("broker tidak menjawab")
 
-    monkeypatch.setattr(tasks.recount_dashboard, "delay", away)
+    monkeypatch.setattr(tasks.recount_dashboard, "apply_async", away)
     _approval_after_a_copy_grew_old(client)
     assert _get(client)[0]["total"].counts["approved"] == 2
 

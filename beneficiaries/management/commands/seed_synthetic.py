@@ -35,17 +35,20 @@ class Command(BaseCommand):
         )
 
     def _start(self, people, seed, username):
-        from jobs.services import job_start
+        from jobs.services import BrokerUnavailable, job_start
 
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"Pengguna {username!r} tidak ada atau tidak aktif.")
-        with transaction.atomic():
-            job = job_start(
-                user=user,
-                title=f"Penduduk sintetis ({people:,})".replace(",", "."),
-                function="beneficiaries.jobs.synthetic_people",
-                params={"people": people, "seed": seed},
-            )
+        try:
+            with transaction.atomic():
+                job = job_start(
+                    user=user,
+                    title=f"Penduduk sintetis ({people:,})".replace(",", "."),
+                    function="beneficiaries.jobs.synthetic_people",
+                    params={"people": people, "seed": seed},
+                )
+        except BrokerUnavailable as refused:
+            raise CommandError(refused.messages[0]) from None
         job.refresh_from_db()
         self.stdout.write(f"Pekerjaan latar /pekerjaan/{job.pk}/: {job.get_status_display()} {job.message}".rstrip())
