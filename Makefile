@@ -9,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup install lint format bench mutation clean
+.PHONY: run test setup install lint format bench mutation clean drills
 
 run: setup ## Serve the app on http://127.0.0.1:8000 with the demo data
 	@$(BIN)/python manage.py seed_demo
@@ -51,6 +51,9 @@ $(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip 2>&1 | { grep -v "is ignored" || true; }
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt 2>&1 | { grep -v "is ignored" || true; }
 	@rm -f $(VENV)/.installed-* && touch $@
+
+drills: install ## The drills CI runs (as root, with PostgreSQL): restore, the deployment behind nginx, faults
+	bash ops/drill
 
 lint: install ## ruff, and the floors of DESIGN.md (import-linter: no package imports one above it)
 	$(BIN)/ruff check .

@@ -16,8 +16,13 @@ if not SECRET_KEY:  # noqa: F405
     raise ImproperlyConfigured("SECRET_KEY harus diisi (variabel lingkungan) untuk produksi.")
 if not ALLOWED_HOSTS:  # noqa: F405
     raise ImproperlyConfigured("ALLOWED_HOSTS harus diisi (variabel lingkungan) untuk produksi.")
+if not os.environ.get("DATABASE_URL"):
+    # base.py would fall back to a SQLite file in the checkout: never on a server.
+    raise ImproperlyConfigured("DATABASE_URL harus diisi (postgres://…) untuk produksi.")
 
-DEMO_DATA_ALLOWED = False
+# Demo and synthetic data: never on the real server. A training server (a copy of the app with made-up data) sets
+# DEMO_DATA_ALLOWED=1, so Admin Provinsi may make synthetic people there (Penduduk → Data sintetis).
+DEMO_DATA_ALLOWED = env_bool("DEMO_DATA_ALLOWED", False)
 
 # TLS ends at the reverse proxy, which sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,4 +1,5 @@
 import importlib
+import os
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -90,12 +91,37 @@ def test_production_settings_refuse_to_start_without_secrets(monkeypatch):
 
 
 @pytest.mark.usefixtures("fresh_settings_modules")
-def test_production_settings_turn_demo_data_off(monkeypatch):
+def test_production_settings_refuse_to_start_on_the_sqlite_default(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 60)
     monkeypatch.setenv("ALLOWED_HOSTS", "example.go.id")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        _reload("kubeprogram.settings.production")
+
+
+@pytest.mark.usefixtures("fresh_settings_modules")
+def test_production_settings_turn_demo_data_off_unless_a_training_server_says_so(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 60)
+    monkeypatch.setenv("ALLOWED_HOSTS", "example.go.id")
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db:5432/kube")
     production = _reload("kubeprogram.settings.production")
     assert production.DEMO_DATA_ALLOWED is False and production.DEBUG is False
     assert production.SESSION_COOKIE_SECURE and production.CSRF_COOKIE_SECURE
+    monkeypatch.setenv("DEMO_DATA_ALLOWED", "1")  # a training server
+    assert _reload("kubeprogram.settings.production").DEMO_DATA_ALLOWED is True
+
+
+def test_manage_py_on_a_server_refuses_without_the_servers_settings(tmp_path):
+    import subprocess
+    import sys
+
+    env_file = tmp_path / "kubeprogram.env"
+    env_file.write_text("SECRET_KEY=x\n")
+    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    environment["KUBEPROGRAM_ENV"] = str(env_file)
+    result = subprocess.run([sys.executable, "manage.py", "check"], env=environment, capture_output=True, text=True,
+                            cwd=settings_dir())  # fmt: skip
+    assert result.returncode == 2 and "ops/manage" in result.stderr
 
 
 @pytest.mark.usefixtures("fresh_settings_modules")
@@ -110,8 +136,15 @@ def test_sqlite_default_takes_the_write_lock_at_begin(monkeypatch):
     assert "transaction_mode" not in base.DATABASES["default"].get("OPTIONS", {})
 
 
+def settings_dir():
+    from django.conf import settings as django_settings
+
+    return django_settings.BASE_DIR
+
+
 @pytest.mark.usefixtures("fresh_settings_modules")
 def test_healthz_answers_over_plain_http_under_production_settings(monkeypatch, client, settings):
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db:5432/kube")
     monkeypatch.setenv("SECRET_KEY", "x" * 60)
     monkeypatch.setenv("ALLOWED_HOSTS", "example.go.id")
     production = _reload("kubeprogram.settings.production")
