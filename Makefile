@@ -55,7 +55,7 @@ $(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 drills: install ## The drills CI runs (as root, with PostgreSQL): restore, the deployment behind nginx, faults
 	bash ops/drill
 
-lint: install ## ruff, and the floors of DESIGN.md (import-linter: no package imports one above it)
+lint: install ## ruff, and the floors of docs/architecture.md (import-linter: no package imports one above it)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache

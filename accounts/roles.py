@@ -1,4 +1,4 @@
-"""The five roles of DESIGN.md. Each is a Django group of the same (Indonesian) name.
+"""The five roles (docs/architecture.md). Each is a Django group of the same (Indonesian) name.
 
 Which model permissions a role holds is declared by each app in `<app>/permissions.py` as
 `ROLE_PERMISSIONS = {Role.X: ["app_label.codename", ...]}` and applied by `sync_role_permissions`

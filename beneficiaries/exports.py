@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from django.db.models import Count, QuerySet
 
 from beneficiaries.identity import mask_nik
-from beneficiaries.models import KubeGroup, MaritalStatus, MemberRole, Person, Sex
+from beneficiaries.models import PERSON_IDENTITY, KubeGroup, MaritalStatus, MemberRole, Person, Sex
 from beneficiaries.permissions import can_see_full_nik
 from core.excel import Column, ReportWriter
 
@@ -32,16 +32,7 @@ PERSON_COLUMNS = [
 ]
 
 _PERSON_VALUES = [
-    "nik",
-    "kk_number",
-    "full_name",
-    "sex",
-    "birth_place",
-    "birth_date",
-    "marital_status",
-    "address",
-    "rt",
-    "rw",
+    *PERSON_IDENTITY,
     "village__name",
     "district__name",
     "regency__kind",

@@ -32,6 +32,22 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(CURRENT)
 
 
+# Who a person is and where she lives, as the registry keeps it: the one list of these fields, in this order, for the
+# edit form (services.PERSON_FIELDS), the people workbook, the bulk write of an import and the synthetic registry.
+PERSON_IDENTITY = [
+    "nik",
+    "kk_number",
+    "full_name",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "marital_status",
+    "address",
+    "rt",
+    "rw",
+]
+
+
 class Person(models.Model):
     """A resident in the registry (Penduduk / Calon Penerima). NIK and No. KK are 16-digit strings."""
 

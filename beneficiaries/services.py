@@ -11,6 +11,7 @@ from audit.services import audit_record, audit_record_many, snapshot
 from beneficiaries.identity import check_kk, check_nik, name_key, normalize_phone
 from beneficiaries.models import (
     OFFICER_ROLES,
+    PERSON_IDENTITY,
     DuplicateDismissal,
     KubeGroup,
     KubeMember,
@@ -26,16 +27,7 @@ person_merged = Signal()  # kwargs: keep, duplicate, actor
 
 # What a user may set on a person, in the order the form shows it.
 PERSON_FIELDS = [
-    "nik",
-    "kk_number",
-    "full_name",
-    "sex",
-    "birth_place",
-    "birth_date",
-    "marital_status",
-    "address",
-    "rt",
-    "rw",
+    *PERSON_IDENTITY,
     "village",
     "phone",
     "occupation",

@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from beneficiaries.identity import name_key
-from beneficiaries.models import MaritalStatus, Person
+from beneficiaries.models import PERSON_IDENTITY, MaritalStatus, Person
 from core.bulk import analyze
 from regions.models import Regency, Village
 
@@ -66,16 +66,7 @@ OUTSIDE = ["737101", "357801", "747101", "627101", "317101", "327301"]
 MARITAL = [MaritalStatus.MARRIED, MaritalStatus.WIDOWED, MaritalStatus.DIVORCED, MaritalStatus.SINGLE]
 
 COLUMNS = [
-    "nik",
-    "kk_number",
-    "full_name",
-    "sex",
-    "birth_place",
-    "birth_date",
-    "marital_status",
-    "address",
-    "rt",
-    "rw",
+    *PERSON_IDENTITY,
     "village_id",
     "district_id",
     "regency_id",

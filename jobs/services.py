@@ -98,12 +98,18 @@ def job_start(
     return job
 
 
-def _enqueue(job: Job, inline_if_broker_down: bool) -> None:
-    from jobs.tasks import run
+def publish(job_id: str) -> None:
+    """Hand a job to the worker through the broker, by the task's name (jobs.tasks imports this module, never the
+    other way round); retried briefly, then the broker's error is raised."""
+    from celery import current_app
 
+    current_app.send_task("jobs.run", args=[job_id], retry=True,
+                          retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.3})  # fmt: skip
+
+
+def _enqueue(job: Job, inline_if_broker_down: bool) -> None:
     try:
-        run.apply_async((str(job.pk),), retry=True, retry_policy={"max_retries": 2, "interval_start": 0.2,
-                                                                  "interval_step": 0.3})  # fmt: skip
+        publish(str(job.pk))
     except Exception:  # noqa: BLE001 — kombu's and redis's connection errors alike: the broker is not there
         logger.warning("broker refused job %s (%s)", job.pk, job.function, exc_info=True)
         if inline_if_broker_down:

@@ -1,7 +1,7 @@
 """The Celery application: background jobs on a Redis broker (CELERY_BROKER_URL). Without a broker every job
 runs inline in the request that started it (jobs.services.job_start), so `make run` needs nothing else.
 
-Worker in production (a systemd unit beside gunicorn's, see README):
+Worker in production (a systemd unit beside gunicorn's, see docs/operations.md):
     .venv/bin/celery -A kubeprogram worker --concurrency 2 --loglevel INFO
 """
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.formatting import rupiah
-from monitoring.models import (
+from monitoring.choices import (
     FINDING_CONDITIONS,
     RUNNING_STATUSES,
     BusinessStatus,

@@ -18,7 +18,7 @@ from proposals.models import ItemStatus, Proposal, ProposalItem, ProposedPerson,
 
 Status = Proposal.Status
 
-# The proposal's life: who moves it where (DESIGN.md, "The flow").
+# The proposal's life: who moves it where (docs/architecture.md, "What it does").
 TRANSITIONS = {
     (Status.DRAFT, Status.SUBMITTED),  # the officer submits
     (Status.SUBMITTED, Status.IN_REVIEW),  # the first verifier decision

@@ -1,7 +1,7 @@
 """Settings shared by every environment.
 
 Everything that differs between a laptop and a server comes from environment variables:
-DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS (see README.md).
+DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS (see docs/operations.md).
 """
 
 import os

@@ -1,13 +1,21 @@
 """The models of monitoring, one module per use case: visits, graduation, post-distribution verification. Every
-model and choice is importable from here (monitoring.models.Visit)."""
+model and choice is importable from here (monitoring.models.Visit); the choices live in monitoring.choices."""
 
+from monitoring.choices import (
+    FINDING_CONDITIONS,
+    KEPT_CONDITIONS,
+    RUNNING_STATUSES,
+    BusinessStatus,
+    GoodsCondition,
+    KubeStage,
+    Measure,
+    Recommendation,
+)
 from monitoring.models.graduation import (
     VISIT_MEASURES,
     Assessment,
     AssessmentQuerySet,
     GraduationCriterion,
-    Measure,
-    Recommendation,
     TurnoverThreshold,
 )
 from monitoring.models.verification import (
@@ -19,15 +27,9 @@ from monitoring.models.verification import (
     VerificationSample,
 )
 from monitoring.models.visits import (
-    FINDING_CONDITIONS,
     GOODS_COUNT_FIELDS,
-    KEPT_CONDITIONS,
     KUBE_STAGE_HELP,
     MONEY,
-    RUNNING_STATUSES,
-    BusinessStatus,
-    GoodsCondition,
-    KubeStage,
     Visit,
     VisitGoods,
     VisitMode,

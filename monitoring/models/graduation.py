@@ -7,20 +7,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from monitoring.choices import Measure, Recommendation
+from monitoring.graduation import percent
 from monitoring.models.visits import MONEY
 from programs.models import Program
-
-
-class Measure(models.TextChoices):
-    """How a graduation criterion is assessed: from a visit's answers, or by the assessor."""
-
-    RUNNING = "usaha_berjalan", _("Usaha berjalan pada kunjungan bulan ke-N")
-    TURNOVER = "omzet", _("Omzet pada kunjungan bulan ke-N setidaknya ambang kabupaten/kota")
-    GOODS_KEPT = "barang_terjaga", _("Barang dipakai dan terjaga pada semua kunjungan")
-    KUBE_INDEPENDENT = "tahap_mandiri", _("Tahap KUBE \u201cMandiri\u201d pada kunjungan bulan ke-N")
-    IKS_FUND = "dana_iks", _("Saldo dana IKS lebih dari nol pada kunjungan bulan ke-N")
-    ASSESSOR = "penilai", _("Dinilai oleh penilai")
-
 
 VISIT_MEASURES = {Measure.RUNNING, Measure.TURNOVER, Measure.KUBE_INDEPENDENT, Measure.IKS_FUND}
 
@@ -72,12 +62,6 @@ class TurnoverThreshold(models.Model):
 
     def __str__(self):
         return f"{self.regency}: {self.amount}"
-
-
-class Recommendation(models.TextChoices):
-    GRADUATE = "lulus", _("Lulus")
-    EXTEND = "perpanjang", _("Perpanjang pendampingan")
-    EXIT = "keluar", _("Keluar")
 
 
 class AssessmentQuerySet(models.QuerySet):
@@ -148,6 +132,4 @@ class Assessment(models.Model):
 
     @property
     def readiness_percent(self) -> int:
-        from monitoring.graduation import percent
-
         return percent(self.readiness_score)

@@ -7,6 +7,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from monitoring.choices import (
+    FINDING_CONDITIONS,
+    RUNNING_STATUSES,
+    BusinessStatus,
+    GoodsCondition,
+    KubeStage,
+)
 from programs.models import Program
 
 MONEY = {"max_digits": 15, "decimal_places": 0}
@@ -18,24 +25,6 @@ class VisitMode(models.TextChoices):
     GROUP = "pertemuan", _("Pertemuan kelompok")
 
 
-class BusinessStatus(models.TextChoices):
-    RUNNING = "berjalan", _("Berjalan")
-    GROWING = "berkembang", _("Berjalan dan berkembang")
-    PAUSED = "berhenti_sementara", _("Berhenti sementara")
-    STOPPED = "berhenti", _("Berhenti")
-
-
-RUNNING_STATUSES = (BusinessStatus.RUNNING, BusinessStatus.GROWING)
-
-
-class GoodsCondition(models.TextChoices):
-    USED = "dipakai", _("Dipakai")
-    BROKEN = "rusak", _("Rusak")
-    SOLD = "dijual", _("Dijual")
-    LOST = "hilang", _("Hilang")
-    TRANSFERRED = "dipindahtangankan", _("Dipindahtangankan")
-
-
 GOODS_COUNT_FIELDS = {
     "dipakai": "goods_used",
     "rusak": "goods_broken",
@@ -43,19 +32,6 @@ GOODS_COUNT_FIELDS = {
     "hilang": "goods_lost",
     "dipindahtangankan": "goods_transferred",
 }
-
-# The BAST forbids selling or transferring the goods; lost goods are a finding too.
-FINDING_CONDITIONS = (GoodsCondition.SOLD, GoodsCondition.TRANSFERRED, GoodsCondition.LOST)
-KEPT_CONDITIONS = (GoodsCondition.USED, GoodsCondition.BROKEN)
-
-
-class KubeStage(models.TextChoices):
-    """The stages of a KUBE's growth (Kemensos, pedoman KUBE)."""
-
-    GROWING = "tumbuh", _("Tumbuh")
-    DEVELOPING = "berkembang", _("Berkembang")
-    INDEPENDENT = "mandiri", _("Mandiri")
-
 
 KUBE_STAGE_HELP = {
     KubeStage.GROWING: "Usaha baru berjalan, pengurus dan anggota mulai aktif, pembukuan sederhana dan iuran "

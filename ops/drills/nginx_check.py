@@ -1,5 +1,5 @@
 """Checks run through nginx by ops/drills/nginx: what an office browser, a load balancer and an attacker meet on a
-deployment made as the README says. Exits 1 naming each check that failed."""
+deployment made as docs/operations.md says. Exits 1 naming each check that failed."""
 
 import functools
 import http.client

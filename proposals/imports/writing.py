@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from audit.services import audit_record, audit_record_many, audit_record_rows, snapshot
-from beneficiaries.models import OFFICER_ROLES, KubeGroup, KubeMember, MemberRole, Person
+from beneficiaries.models import OFFICER_ROLES, PERSON_IDENTITY, KubeGroup, KubeMember, MemberRole, Person
 from core.bulk import bulk_insert_rows, bulk_set, hold_copies, next_ids, release_copies
 from programs.models import Program
 from proposals import checks
@@ -18,16 +18,7 @@ from proposals.workbook.columns import normalise_header
 
 PERSON_COLUMNS = [
     "id",
-    "nik",
-    "kk_number",
-    "full_name",
-    "sex",
-    "birth_place",
-    "birth_date",
-    "marital_status",
-    "address",
-    "rt",
-    "rw",
+    *PERSON_IDENTITY,
     "village",
     "district",
     "regency",

@@ -1,5 +1,5 @@
 """The way back to a proposal from a page of a lower app (a person, a KUBE group) opened from its item list:
-`?usulan=<pk>` on the link, `{% proposal_origin as origin %}` in the page (composition, DESIGN.md)."""
+`?usulan=<pk>` on the link, `{% proposal_origin as origin %}` in the page (composition, docs/architecture.md)."""
 
 from django import template
 

@@ -1,1 +1,2 @@
-"""The Excel round-trip of proposals (DESIGN.md): template, reading an upload, the error workbook."""
+"""The Excel round-trip of proposals (docs/architecture.md, "The Excel round-trip"): template, reading an upload,
+the error workbook."""

@@ -1,4 +1,4 @@
-"""The template columns of each program (DESIGN.md, "Excel round-trip"), in their order."""
+"""The template columns of each program (docs/architecture.md, "The Excel round-trip"), in their order."""
 
 from dataclasses import dataclass
 

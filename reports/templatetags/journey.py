@@ -1,5 +1,5 @@
 """The recipient's journey on the pages of lower apps (person, KUBE group, proposal): they load these tags in
-their templates and import nothing from above them (composition, DESIGN.md)."""
+their templates and import nothing from above them (composition, docs/architecture.md)."""
 
 from django import template
 

@@ -3,7 +3,8 @@
 A URL pattern without a declaration here fails `test_every_url_is_declared`, so no page can be added
 without saying who may open it. Roles: "anonymous" plus the five of accounts.roles.Role (by value).
 "Own" and "other" regency: the operator under test belongs to Kota Samarinda (64.72); "other" objects
-belong to Kota Balikpapan (64.71). Out-of-scope objects answer 404, never 403 (DESIGN.md).
+belong to Kota Balikpapan (64.71). Out-of-scope objects answer 404, never 403 (docs/architecture.md, "Roles and
+scoping").
 """
 
 from collections.abc import Callable

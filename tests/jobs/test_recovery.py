@@ -92,12 +92,10 @@ def test_the_database_going_away_mid_job_fails_it_with_a_reason_not_running(monk
 @pytest.mark.django_db(transaction=True)  # on_commit runs at once, as in production (autocommit)
 @pytest.mark.usefixtures("reference_data")
 def test_a_broker_that_refuses_leaves_no_job_and_tells_the_user(client, settings, monkeypatch):
-    from jobs import tasks
-
     def refuse(*args, **kwargs):
         raise BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(tasks.run, "apply_async", refuse)
+    monkeypatch.setattr(services, "publish", refuse)
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     settings.BACKGROUND_EXPORT_ROWS, settings.BACKGROUND_INLINE_MAX_ROWS = 0, 0
     ApprovedItemFactory()
@@ -111,9 +109,7 @@ def test_a_broker_that_refuses_leaves_no_job_and_tells_the_user(client, settings
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("reference_data")
 def test_with_the_broker_down_small_work_is_done_inline(client, settings, monkeypatch, tmp_path):
-    from jobs import tasks
-
-    monkeypatch.setattr(tasks.run, "apply_async", lambda *a, **k: (_ for _ in ()).throw(BrokerError("refused")))
+    monkeypatch.setattr(services, "publish", lambda *a, **k: (_ for _ in ()).throw(BrokerError("refused")))
     settings.MEDIA_ROOT, settings.CELERY_BROKER_URL = tmp_path, "redis://127.0.0.1:1/0"
     settings.BACKGROUND_EXPORT_ROWS, settings.BACKGROUND_INLINE_MAX_ROWS = 0, 100
     ApprovedItemFactory()

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+import reports.dashboard as dashboard_module
 from complaints import services as complaints
 from regions.models import Regency
 from tests.factories import (
@@ -144,11 +145,10 @@ def _age(user, budget_year, seconds):
 @pytest.fixture
 def queued(settings, monkeypatch):
     """A broker configured; the recounts asked of the worker, recorded instead of sent."""
-    from reports import tasks
 
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"
     asked = []
-    monkeypatch.setattr(tasks.recount_dashboard, "apply_async", lambda args, **options: asked.append(tuple(args)))
+    monkeypatch.setattr(dashboard_module, "ask_recount", lambda *args: asked.append(args))
     return asked
 
 
@@ -192,12 +192,11 @@ def test_without_a_worker_an_old_copy_is_counted_again_in_the_visit(client):
 
 
 def test_a_broker_that_does_not_answer_means_the_visit_counts(client, queued, monkeypatch):
-    from reports import tasks
 
     def away(*args, **options):
         raise ConnectionError("broker tidak menjawab")
 
-    monkeypatch.setattr(tasks.recount_dashboard, "apply_async", away)
+    monkeypatch.setattr(dashboard_module, "ask_recount", away)
     _approval_after_a_copy_grew_old(client)
     assert _get(client)[0]["total"].counts["approved"] == 2
 
