@@ -9,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup install lint format bench mutation clean drills
+.PHONY: run test test-quick setup install lint format bench mutation clean drills
 
 run: setup ## Serve the app on http://127.0.0.1:8000 with the demo data
 	@$(BIN)/python manage.py seed_demo
@@ -28,7 +28,10 @@ test: install ## Run the whole test suite (browser tests too, when Chromium is i
 	else \
 		echo "DATABASE_URL diatur: data demo tidak ditulis ke sana (SEED_DEMO=1 untuk mengisinya)."; \
 	fi
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
+
+test-quick: install ## The suite without the browser tests, on every core (about a minute and a half)
+	$(BIN)/python -m pytest -n auto -m "not e2e"
 
 setup: install
 	$(BIN)/python manage.py migrate --noinput

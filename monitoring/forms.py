@@ -17,6 +17,7 @@ from monitoring.models import (
     UnitFinding,
     Visit,
 )
+from monitoring.services.visits import FIELDS as VISIT_FIELDS
 
 
 class LineCounts:
@@ -96,20 +97,7 @@ class VisitForm(forms.ModelForm):
 
     class Meta:
         model = Visit
-        fields = [
-            "due_month",
-            "visited_on",
-            "visitor_name",
-            "mode",
-            "business_status",
-            "turnover",
-            "net_income",
-            "workers",
-            "stage",
-            "iks_balance",
-            "problems",
-            "follow_up",
-        ]
+        fields = VISIT_FIELDS
         widgets = {
             "visited_on": DateInput(),
             "problems": forms.Textarea(attrs={"rows": 2}),

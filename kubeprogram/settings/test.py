@@ -13,7 +13,10 @@ import os  # noqa: E402
 import tempfile  # noqa: E402
 
 # Uploaded files of the test run go to a throwaway folder (one shared with CI's Celery worker when given).
-MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="kubeprogram-test-media-")
+# Under pytest-xdist each worker has a folder of its own (two databases, two files named bast/1-photo.jpg).
+MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT") or tempfile.mkdtemp(
+    prefix=f"kubeprogram-test-media-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-"
+)
 
 # Each test sees the dashboard counted afresh; tests/reports/test_dashboard_cache.py turns the cache on.
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "0"))

@@ -22,6 +22,7 @@ from monitoring.models import (
 )
 
 Goods = dict[int, dict[str, int] | str]  # handover line id -> units by condition (or one condition for all units)
+# A visit's answers, in the order the visit form shows them (monitoring.forms.VisitForm uses this list).
 FIELDS = [
     "due_month",
     "visited_on",
@@ -31,8 +32,8 @@ FIELDS = [
     "turnover",
     "net_income",
     "workers",
-    "iks_balance",
     "stage",
+    "iks_balance",
     "problems",
     "follow_up",
 ]
