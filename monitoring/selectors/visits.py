@@ -15,9 +15,7 @@ from monitoring.models import (
     VisitPhoto,
 )
 from monitoring.permissions import can_record_visits, can_view_visits
-
-# What the worklist shows by default: what needs a trip.
-OPEN_STATES = (schedule.DUE, schedule.OVERDUE)
+from monitoring.selectors.worklist import OPEN_STATES  # what the worklist shows by default: what needs a trip
 
 
 def visits_visible_to(user) -> QuerySet[Visit]:
@@ -105,41 +103,20 @@ def worklist(
     order: str = "desa",
     today: datetime.date | None = None,
     with_lines: bool = False,
-) -> list[schedule.ScheduledVisit]:
-    """The scheduled visits of the year's delivered recipients in the user's scope, in `states`, ordered by
-    village (to plan a trip) or by date ("tanggal"). Two queries, whatever the number of recipients."""
-    today = today or timezone.localdate()
-    handovers = handovers_visible_to(user).delivered().filter(budget_year=budget_year)
-    if regency_id:
-        handovers = handovers.filter(regency_id=regency_id)
-    if program:
-        handovers = handovers.filter(program=program)
-    handovers = handovers.select_related(
-        "regency", "allocation__item__person__village", "allocation__item__group__village"
-    ).order_by("id")
-    if with_lines:
-        handovers = handovers.prefetch_related(Prefetch("lines", queryset=HandoverLine.objects.select_related("goods")))
-    handovers = list(handovers)
-    done = visits_by_month(handovers)
-    rows = []
-    for handover in handovers:
-        for row in schedule.schedule(
-            handover,
-            budget_year.months,
-            done.get(handover.pk, {}),
-            today=today,
-            opens_before=budget_year.visit_window_days,
-        ):
-            if not states or row.state in states:
-                rows.append(row)
-    if order == "tanggal":
-        rows.sort(key=lambda r: (r.due, r.handover.pk, r.month))
-    else:
-        rows.sort(key=lambda r: (_village(r.handover), recipient_name(r.handover), r.month))
-    return rows
+):
+    """The scheduled visits of the year's delivered recipients in the user's scope, in `states` (all when empty),
+    ordered by village (to plan a trip) or by date ("tanggal"): read from the database a page at a time
+    (monitoring.selectors.worklist)."""
+    from monitoring.selectors.worklist import worklist_rows
+
+    return worklist_rows(user=user, budget_year=budget_year, regency_id=regency_id, program=program, states=states,
+                         order=order, today=today, with_lines=with_lines)  # fmt: skip
 
 
 def state_counts(rows) -> dict[str, int]:
+    """{state: n} of a worklist (counted by its grouped query) or of a list of scheduled visits."""
+    if hasattr(rows, "counts"):
+        return dict(rows.counts)
     counts = dict.fromkeys(schedule.STATE_LABELS, 0)
     for row in rows:
         counts[row.state] += 1
