@@ -25,6 +25,7 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "kubeprogram.settings.production"
 os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("STATIC_ROOT", "/tmp/kube-bench-static")  # the production settings serve hashed static files
 YEARS = {10_000: 2095, 100_000: 2097}
 RUNS = 9
 
@@ -72,6 +73,7 @@ def main():
     from accounts.services import user_create
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
     for size in args.sizes:
         seed(YEARS[size], size)
     # The year benched is the open one the field page takes (budget_year_current): the others are closed meanwhile.

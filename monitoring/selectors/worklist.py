@@ -11,58 +11,26 @@ Nothing is loaded per recipient, so the page costs the same at 1,000 recipients 
 import datetime
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    DateField,
-    Exists,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
     Prefetch,
-    Q,
     QuerySet,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.roles import Role
 from disbursements.models import Handover, HandoverLine
 from disbursements.selectors import handovers_visible_to
 from monitoring import schedule
 from monitoring.models import Visit
 
 OPEN_STATES = (schedule.DUE, schedule.OVERDUE)
-ORDERS = {"desa": ("village_name", "recipient", "month", "pk"), "tanggal": ("due_on", "pk", "month")}
+ORDERS = {"desa": ("village_name", "recipient", "month", "id"), "tanggal": ("due_on", "id", "month")}
 CHUNK = 2000  # rows per query when a whole worklist is read (its workbook)
 
 
-class AddMonths(Func):
-    """`date` plus a whole number of months, a month's end clamped as schedule.add_months does (31 Aug + 6 months =
-    28/29 Feb): PostgreSQL's date + interval does; SQLite's date() would run into March, so it is clamped there."""
-
-    output_field = DateField()
-
-    def __init__(self, expression, months: int, **extra):
-        self.months = int(months)
-        super().__init__(expression, **extra)
-
-    def as_postgresql(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"CAST(({sql}) + INTERVAL '{self.months} months' AS date)", params
-
-    def as_sqlite(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.source_expressions[0])
-        m = self.months
-        plain = f"date({sql}, '+{m} months')"
-        clamped = f"date({sql}, 'start of month', '+{m + 1} months', '-1 day')"
-        return (
-            f"CASE WHEN strftime('%%d', {plain}) = strftime('%%d', {sql}) THEN {plain} ELSE {clamped} END",
-            params * 4,
-        )
+def _date(value) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)  # SQLite: text
 
 
 def _scope(user, budget_year, regency_id, program) -> QuerySet[Handover]:
@@ -74,18 +42,78 @@ def _scope(user, budget_year, regency_id, program) -> QuerySet[Handover]:
     return handovers
 
 
-def _conditions(budget_year, month: int, today: datetime.date) -> tuple[Exists, dict]:
-    """The recorded visit of `month` (as a subquery) and the condition of each state on a BAST, for one month."""
-    recorded = Exists(Visit.objects.valid().filter(handover=OuterRef("pk"), due_month=month))
+def _own_regency(user) -> str | None:
+    """An Operator's regency (the only one they see); None for the provincial roles."""
+    return user.regency_id if getattr(user, "role", None) == Role.OPERATOR else None
+
+
+def _months_sql(budget_year, today: datetime.date) -> tuple[str, list]:
+    """A derived table of the year's visit months with, for each, the last BAST date whose visit is overdue today and
+    the range of BAST dates whose visit is due (schedule.handed_over_by): one row per month."""
+    date = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
+    rows, params = [], []
     opens = budget_year.visit_window_days
-    _, overdue_to = schedule.handed_over_by(month, state_=schedule.OVERDUE, today=today, opens_before=opens)
-    due_from, due_to = schedule.handed_over_by(month, state_=schedule.DUE, today=today, opens_before=opens)
-    return recorded, {
-        schedule.DONE: Q(recorded),
-        schedule.OVERDUE: Q(handed_over_on__lte=overdue_to) & ~Q(recorded),
-        schedule.DUE: Q(handed_over_on__gte=due_from, handed_over_on__lte=due_to) & ~Q(recorded),
-        schedule.UPCOMING: Q(handed_over_on__gt=due_to) & ~Q(recorded),
-    }
+    for month in budget_year.months:
+        _, overdue_to = schedule.handed_over_by(month, state_=schedule.OVERDUE, today=today, opens_before=opens)
+        due_from, due_to = schedule.handed_over_by(month, state_=schedule.DUE, today=today, opens_before=opens)
+        rows.append(f"SELECT %s AS month, {date} AS overdue_to, {date} AS due_from, {date} AS due_to")
+        params += [month, overdue_to.isoformat(), due_from.isoformat(), due_to.isoformat()]
+    return " UNION ALL ".join(rows), params
+
+
+def _due_sql() -> str:
+    """The BAST date plus the row's months, a month's end clamped as schedule.add_months does (31 Aug + 6 = 28/29
+    Feb): PostgreSQL's date + interval does; SQLite's date() would run into March, so it is clamped there."""
+    if connection.vendor == "postgresql":
+        return "CAST(h.handed_over_on + make_interval(months => m.month) AS date)"
+    plain = "date(h.handed_over_on, '+' || m.month || ' months')"
+    clamped = "date(h.handed_over_on, 'start of month', '+' || (m.month + 1) || ' months', '-1 day')"
+    return f"CASE WHEN strftime('%%d', {plain}) = strftime('%%d', h.handed_over_on) THEN {plain} ELSE {clamped} END"
+
+
+def _scheduled_sql(
+    scope: QuerySet[Handover], budget_year, today: datetime.date, *, names: bool, regency_id=None, program=None
+) -> tuple[str, list]:
+    """Every scheduled visit of the BASTs in `scope` (one row per BAST and month) with its state and due date — the
+    BASTs crossed with the year's months, the valid visits joined by (BAST, month): one hash join, no subquery
+    per row — and, with `names`, the recipient's name and village to order by."""
+    scope_sql, scope_params = scope.values("pk").order_by().query.sql_with_params()
+    # The scope's own conditions written on the BASTs again, so that the planner starts from the year's (and the
+    # regency's) BASTs by their index instead of crossing every BAST ever made with the months.
+    narrow, narrow_params = "h.budget_year_id = %s AND h.status = %s", [budget_year.pk, Handover.Status.DELIVERED]
+    visit_narrow, visit_params = "", []
+    if regency_id:
+        narrow, narrow_params = narrow + " AND h.regency_id = %s", [*narrow_params, regency_id]
+        visit_narrow, visit_params = " AND v.regency_id = %s", [regency_id]  # the visits of that regency, by index
+    if program:
+        narrow, narrow_params = narrow + " AND h.program = %s", [*narrow_params, program]
+    months_sql, months_params = _months_sql(budget_year, today)
+    name_columns, name_joins = "", ""
+    if names:
+        name_columns = (", COALESCE(pv.name, gv.name, '') AS village_name, "
+                        "COALESCE(p.full_name, g.name, '') AS recipient")  # fmt: skip
+        name_joins = (
+            " JOIN disbursements_allocation a ON a.id = h.allocation_id"
+            " JOIN proposals_proposalitem i ON i.id = a.item_id"
+            " LEFT JOIN beneficiaries_person p ON p.id = i.person_id"
+            " LEFT JOIN regions_village pv ON pv.code = p.village_id"
+            " LEFT JOIN beneficiaries_kubegroup g ON g.id = i.group_id"
+            " LEFT JOIN regions_village gv ON gv.code = g.village_id"
+        )
+    sql = (
+        f"SELECT h.id AS id, m.month AS month,"
+        f" CASE WHEN v.id IS NOT NULL THEN '{schedule.DONE}'"
+        f" WHEN h.handed_over_on <= m.overdue_to THEN '{schedule.OVERDUE}'"
+        f" WHEN h.handed_over_on >= m.due_from AND h.handed_over_on <= m.due_to THEN '{schedule.DUE}'"
+        f" ELSE '{schedule.UPCOMING}' END AS state,"
+        f" {_due_sql()} AS due_on{name_columns}"
+        f" FROM disbursements_handover h CROSS JOIN ({months_sql}) m"
+        f" LEFT JOIN monitoring_visit v ON v.handover_id = h.id AND v.due_month = m.month AND v.status = %s"
+        f" AND v.budget_year_id = %s{visit_narrow}"
+        f"{name_joins}"
+        f" WHERE {narrow} AND h.id IN ({scope_sql})"
+    )
+    return sql, [*months_params, Visit.Status.VALID, budget_year.pk, *visit_params, *narrow_params, *scope_params]
 
 
 def worklist_counts(
@@ -93,17 +121,15 @@ def worklist_counts(
 ) -> dict[str, int]:
     """{state: scheduled visits in it} over the user's delivered BASTs of the year: one grouped query."""
     today = today or timezone.localdate()
-    aggregates = {}
-    for month in budget_year.months:
-        _, conditions = _conditions(budget_year, month, today)
-        for state_, condition in conditions.items():
-            aggregates[f"{state_}_{month}"] = Count("pk", filter=condition)
     counts = dict.fromkeys(schedule.STATE_LABELS, 0)
-    if not aggregates:
+    if not budget_year.months:
         return counts
-    found = _scope(user, budget_year, regency_id, program).aggregate(**aggregates)
-    for key, n in found.items():
-        counts[key.rsplit("_", 1)[0]] += n or 0
+    sql, params = _scheduled_sql(_scope(user, budget_year, regency_id, program), budget_year, today, names=False,
+                                 regency_id=regency_id or _own_regency(user), program=program)  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT state, COUNT(*) FROM ({sql}) s GROUP BY state", params)
+        for state_, n in cursor.fetchall():
+            counts[state_] = n
     return counts
 
 
@@ -137,45 +163,30 @@ class WorklistRows:
             return self[index : index + 1][0]
         return self._page(index.start or 0, index.stop if index.stop is not None else self.count())
 
-    def _keys(self):
-        """One query: (BAST id, month, state, due date) of the scheduled visits in `states`, ordered."""
-        branches = []
-        person, group = "allocation__item__person", "allocation__item__group"
-        base = _scope(self.user, self.budget_year, self.regency_id, self.program)
-        for month in self.budget_year.months:
-            recorded, conditions = _conditions(self.budget_year, month, self.today)
-            wanted = Q()
-            for state_ in self.states:
-                wanted |= conditions[state_]
-            state_expression = Case(
-                When(recorded, then=Value(schedule.DONE)),
-                When(conditions[schedule.OVERDUE], then=Value(schedule.OVERDUE)),
-                When(conditions[schedule.DUE], then=Value(schedule.DUE)),
-                default=Value(schedule.UPCOMING),
-                output_field=CharField(),
+    def _keys(self, start: int, stop: int) -> list[tuple]:
+        """One query: (BAST id, month, state, due date) of the scheduled visits in `states`, ordered, one page."""
+        if not self.budget_year.months:
+            return []
+        scope = _scope(self.user, self.budget_year, self.regency_id, self.program)
+        regency_id = self.regency_id or _own_regency(self.user)
+        sql, params = _scheduled_sql(scope, self.budget_year, self.today, names=True, regency_id=regency_id,
+                                     program=self.program)  # fmt: skip
+        order = ", ".join(ORDERS.get(self.order, ORDERS["desa"]))
+        marks = ", ".join(["%s"] * len(self.states))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, month, state, due_on FROM ({sql}) s WHERE state IN ({marks}) ORDER BY {order}"
+                " LIMIT %s OFFSET %s",
+                [*params, *self.states, stop - start, start],
             )
-            branches.append(
-                base.filter(wanted)
-                .annotate(
-                    month=Value(month, output_field=IntegerField()),
-                    state=state_expression,
-                    due_on=AddMonths(F("handed_over_on"), month),
-                    village_name=Coalesce(F(f"{person}__village__name"), F(f"{group}__village__name"), Value("")),
-                    recipient=Coalesce(F(f"{person}__full_name"), F(f"{group}__name"), Value("")),
-                )
-                .values_list("pk", "month", "state", "due_on", "village_name", "recipient")
-                .order_by()
-            )
-        if not branches:
-            return None
-        keys = branches[0] if len(branches) == 1 else branches[0].union(*branches[1:], all=True)
-        return keys.order_by(*ORDERS.get(self.order, ORDERS["desa"]))
+            return [(pk, month, state_, _date(due)) for pk, month, state_, due in cursor.fetchall()]
 
     def _page(self, start: int, stop: int) -> list[schedule.ScheduledVisit]:
-        keys = self._keys()
-        if keys is None or stop <= start:
+        if stop <= start:
             return []
-        keys = list(keys[start:stop])
+        keys = self._keys(start, stop)
+        if not keys:
+            return []
         handovers = Handover.objects.select_related(
             "regency", "allocation__item__person__village", "allocation__item__group__village"
         )
