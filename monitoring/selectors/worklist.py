@@ -12,10 +12,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import (
-    Prefetch,
-    QuerySet,
-)
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -119,17 +116,41 @@ def _scheduled_sql(
 def worklist_counts(
     *, user, budget_year, regency_id: str | None = None, program: str | None = None, today=None
 ) -> dict[str, int]:
-    """{state: scheduled visits in it} over the user's delivered BASTs of the year: one grouped query."""
+    """{state: scheduled visits in it} over the user's delivered BASTs of the year, from two counts without a join:
+    the BASTs per month and state by their date ranges, and the valid visits of those BASTs per month and the same
+    ranges (a visit carries its BAST's date). Due = due BASTs less their visits; upcoming = the rest."""
     today = today or timezone.localdate()
     counts = dict.fromkeys(schedule.STATE_LABELS, 0)
-    if not budget_year.months:
+    months = budget_year.months
+    if not months:
         return counts
-    sql, params = _scheduled_sql(_scope(user, budget_year, regency_id, program), budget_year, today, names=False,
-                                 regency_id=regency_id or _own_regency(user), program=program)  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT state, COUNT(*) FROM ({sql}) s GROUP BY state", params)
-        for state_, n in cursor.fetchall():
-            counts[state_] = n
+    scope = _scope(user, budget_year, regency_id, program)
+    opens = budget_year.visit_window_days
+    basts, visits = {"n": Count("pk")}, {}
+    for month in months:
+        _, overdue_to = schedule.handed_over_by(month, state_=schedule.OVERDUE, today=today, opens_before=opens)
+        due_from, due_to = schedule.handed_over_by(month, state_=schedule.DUE, today=today, opens_before=opens)
+        ranges = {schedule.OVERDUE: Q(handed_over_on__lte=overdue_to),
+                  schedule.DUE: Q(handed_over_on__gte=due_from, handed_over_on__lte=due_to)}  # fmt: skip
+        visits[f"{schedule.DONE}_{month}"] = Count("pk", filter=Q(due_month=month))
+        for state_, where in ranges.items():
+            basts[f"{state_}_{month}"] = Count("pk", filter=where)
+            visits[f"{state_}_{month}"] = Count("pk", filter=Q(due_month=month) & where)
+    found = scope.aggregate(**basts)
+    recorded = Visit.objects.valid().filter(
+        budget_year=budget_year, due_month__in=months, handover__in=scope.values("pk")
+    )
+    regency = regency_id or _own_regency(user)
+    if regency:
+        recorded = recorded.filter(regency_id=regency)  # the visits of that regency, by index
+    done = recorded.aggregate(**visits)
+    for month in months:
+        in_month = {schedule.DONE: done[f"{schedule.DONE}_{month}"]}
+        for state_ in (schedule.OVERDUE, schedule.DUE):
+            in_month[state_] = found[f"{state_}_{month}"] - done[f"{state_}_{month}"]
+        in_month[schedule.UPCOMING] = found["n"] - sum(in_month.values())
+        for state_, n in in_month.items():
+            counts[state_] += n
     return counts
 
 
