@@ -115,6 +115,7 @@ def _enqueue(job: Job, inline_if_broker_down: bool) -> None:
         if inline_if_broker_down:
             job_run(job.pk)
             return
+        _remove_staged(job)  # its staged upload goes with it: no file without its row
         Job.objects.filter(pk=job.pk).delete()
         raise BrokerUnavailable() from None
 
@@ -228,15 +229,13 @@ def _finish(job: Job, outcome: dict) -> None:
     outcome = {"finished_at": timezone.now(), **outcome}
     for attempt in range(12):
         try:
-            if connection.in_atomic_block:
-                Job.objects.filter(pk=job.pk).update(**outcome)
-            else:
+            if not connection.in_atomic_block:
                 connection.close_if_unusable_or_obsolete()
-                Job.objects.filter(pk=job.pk).update(**outcome)
+            Job.objects.filter(pk=job.pk).update(**outcome)
             break
         except (OperationalError, InterfaceError):
             if connection.in_atomic_block:
-                raise
+                raise  # inside a caller's transaction (a test's): nothing to reconnect
             connection.close()
             time.sleep(min(0.5 * 2**attempt, 10))
     else:
@@ -288,9 +287,18 @@ def jobs_sweep() -> int:
     return sum(job_end_if_dead(job).status == Job.Status.FAILED for job in candidates)
 
 
+def job_retryable(job: Job) -> bool:
+    """Whether "Coba lagi" may run a job's work again: it failed, and its function keeps its input (retry=True)."""
+    if job.status != Job.Status.FAILED:
+        return False
+    try:
+        return getattr(import_string(job.function), "retryable", False)
+    except ImportError:
+        return False
+
+
 def job_retry(*, job: Job, user) -> Job:
     """ "Coba lagi": the same work, as a new job of the same user (a failed job stays as it ended)."""
-    function = import_string(job.function)
-    if job.status != Job.Status.FAILED or not getattr(function, "retryable", False):
+    if not job_retryable(job):
         raise ValidationError("Pekerjaan ini tidak dapat diulang; mulai lagi dari halamannya.")
     return job_start(user=user, title=job.title, function=job.function, params=job.params, back_url=job.back_url)

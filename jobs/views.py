@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
 from jobs import services
@@ -21,13 +20,7 @@ def _own(request, pk) -> Job:
 
 
 def _context(job: Job) -> dict:
-    retryable = False
-    if job.status == Job.Status.FAILED:
-        try:
-            retryable = getattr(import_string(job.function), "retryable", False)
-        except ImportError:
-            retryable = False
-    return {"job": job, "retryable": retryable}
+    return {"job": job, "retryable": services.job_retryable(job)}
 
 
 @login_required

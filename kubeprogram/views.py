@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.roles import Role
 from audit import selectors as audit_selectors
 from audit.permissions import can_view_audit_log
+from core.formatting import mask_numbers_in_text
 from kubeprogram.health import health_parts
 from kubeprogram.todo import tasks_for
 from programs import selectors as program_selectors
@@ -78,14 +79,11 @@ def csp_report(request):
         body = {}  # not a report (or cut at 8 KB): nothing to log, nothing to tell the browser
     report = body.get("csp-report", body) if isinstance(body, dict) else {}
     if isinstance(report, dict):
-        csp_logger.warning(
-            "CSP: %s blocked %s on %s (%s:%s)",
-            str(report.get("violated-directive", "?"))[:100],
-            str(report.get("blocked-uri", "?"))[:200],
-            str(report.get("document-uri", "?"))[:200],
-            str(report.get("source-file", ""))[:200],
-            str(report.get("line-number", ""))[:10],
-        )
+        fields = ("violated-directive", "blocked-uri", "document-uri", "source-file", "line-number")
+        directive, blocked, document, source, line = (
+            mask_numbers_in_text(str(report.get(name, "?" if name != "source-file" else ""))[:200]) for name in fields
+        )  # a page's address may carry a search for a NIK: masked, as everywhere a role without the right reads
+        csp_logger.warning("CSP: %s blocked %s on %s (%s:%s)", directive[:100], blocked, document, source, line[:10])
     return HttpResponse(status=204)
 
 

@@ -83,6 +83,24 @@ def _minus_months(day: datetime.date, months: int, *, upper: bool = True) -> dat
     return candidate
 
 
+def windows(budget_year, today: datetime.date) -> dict:
+    """{(state, month): the range of BAST dates whose visit of that month is in that state today}, for DUE and
+    OVERDUE over the budget year's months (its `months` and `visit_window_days`)."""
+    return {
+        (state_, month): handed_over_by(month, state_=state_, today=today, opens_before=budget_year.visit_window_days)
+        for month in budget_year.months
+        for state_ in (DUE, OVERDUE)
+    }
+
+
+def within(bounds: tuple, field_name: str):
+    """The filter of a date field to one of those ranges (from None: unbounded)."""
+    from django.db.models import Q
+
+    low, high = bounds
+    return Q(**{f"{field_name}__lte": high}) & (Q(**{f"{field_name}__gte": low}) if low else Q())
+
+
 @dataclass
 class ScheduledVisit:
     """One visit a recipient is due for: the BAST, the month, its date, the visit recorded (if any), its state."""

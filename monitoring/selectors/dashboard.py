@@ -125,22 +125,6 @@ class Outcomes:
         return sum(r.graduates_total for r in self.regencies)
 
 
-def _window(bounds, field_name: str) -> Q:
-    low, high = bounds
-    return Q(**{f"{field_name}__lte": high}) & (Q(**{f"{field_name}__gte": low}) if low else Q())
-
-
-def _windows(budget_year, today: datetime.date) -> dict:
-    """{(state, month): the range of BAST dates whose visit of that month is in that state today}."""
-    return {
-        (state_, month): schedule.handed_over_by(
-            month, state_=state_, today=today, opens_before=budget_year.visit_window_days
-        )
-        for month in budget_year.months
-        for state_ in (schedule.DUE, schedule.OVERDUE)
-    }
-
-
 def _with_bast_voided(visits: QuerySet[Visit], budget_year) -> QuerySet[Visit]:
     """`visits` with `bast_voided`: whether the visit's BAST has been voided since (one hashed set of the year's voided
     BASTs, few). Such a visit stays in the month figures but no longer counts as a scheduled visit done."""
@@ -153,7 +137,7 @@ def _done_counts(months, windows) -> dict:
     visit with its BAST's date) and in all. Rows with `bast_voided` are to be left out of them."""
     counts = {"done": Count("id", filter=Q(due_month__in=months))}
     for (state_, month), window in windows.items():
-        counts[f"{state_}_{month}"] = Count("id", filter=Q(due_month=month) & _window(window, "handed_over_on"))
+        counts[f"{state_}_{month}"] = Count("id", filter=Q(due_month=month) & schedule.within(window, "handed_over_on"))
     return counts
 
 
@@ -174,7 +158,7 @@ def schedule_counts(
     months = budget_year.months
     # The recipients, and the BASTs whose visit of each month is due / overdue today, per regency: a range of BAST
     #    dates per month and state (schedule.handed_over_by) …
-    windows = _windows(budget_year, today)
+    windows = schedule.windows(budget_year, today)
     if not can_view_handovers(user):
         days = []
     elif days is None:
@@ -253,7 +237,7 @@ def outcomes(*, user, budget_year, today: datetime.date | None = None, days: lis
             running=Count("id", filter=Q(business_status__in=RUNNING_STATUSES)),
             growing=Count("id", filter=Q(business_status=BusinessStatus.GROWING)),
             **{condition: Sum(name) for condition, name in GOODS_COUNT_FIELDS.items()},
-            **_done_counts(months, _windows(budget_year, today)),
+            **_done_counts(months, schedule.windows(budget_year, today)),
         )
         .order_by()
     )

@@ -15,7 +15,7 @@ from monitoring.models import (
     VisitPhoto,
 )
 from monitoring.permissions import can_record_visits, can_view_visits
-from monitoring.selectors.worklist import OPEN_STATES  # what the worklist shows by default: what needs a trip
+from monitoring.selectors.worklist import OPEN_STATES, worklist_rows  # OPEN_STATES: what needs a trip
 
 
 def visits_visible_to(user) -> QuerySet[Visit]:
@@ -107,8 +107,6 @@ def worklist(
     """The scheduled visits of the year's delivered recipients in the user's scope, in `states` (all when empty),
     ordered by village (to plan a trip) or by date ("tanggal"): read from the database a page at a time
     (monitoring.selectors.worklist)."""
-    from monitoring.selectors.worklist import worklist_rows
-
     return worklist_rows(user=user, budget_year=budget_year, regency_id=regency_id, program=program, states=states,
                          order=order, today=today, with_lines=with_lines)  # fmt: skip
 

@@ -1,8 +1,8 @@
 """The worklist of monitoring visits, in the database: for each of the budget year's visit months, every delivered BAST
 in the user's sight is one scheduled visit, whose state today follows from its BAST date alone (a range of dates
-per state and month, schedule.handed_over_by) and from whether a valid visit of that month is recorded. Filtering,
-the order (by village, or by date) and the page are done by the query; the counts by state by one grouped query.
-Nothing is loaded per recipient, so the page costs the same at 1,000 recipients or 100,000.
+per state and month, schedule.windows) and from whether a valid visit of that month is recorded. Filtering,
+the order (by village, or by date) and the page are done by one statement; the counts by state by two aggregates.
+Nothing is loaded per recipient into Python; the statements still read every BAST in scope (bench/worklists.py).
 
     rows = worklist_rows(user=user, budget_year=year, states=OPEN_STATES)   # lazy: rows[:50] runs one page
     counts = worklist_counts(user=user, budget_year=year)                   # {state: n}
@@ -49,10 +49,10 @@ def _months_sql(budget_year, today: datetime.date) -> tuple[str, list]:
     the range of BAST dates whose visit is due (schedule.handed_over_by): one row per month."""
     date = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
     rows, params = [], []
-    opens = budget_year.visit_window_days
+    windows = schedule.windows(budget_year, today)
     for month in budget_year.months:
-        _, overdue_to = schedule.handed_over_by(month, state_=schedule.OVERDUE, today=today, opens_before=opens)
-        due_from, due_to = schedule.handed_over_by(month, state_=schedule.DUE, today=today, opens_before=opens)
+        _, overdue_to = windows[(schedule.OVERDUE, month)]
+        due_from, due_to = windows[(schedule.DUE, month)]
         rows.append(f"SELECT %s AS month, {date} AS overdue_to, {date} AS due_from, {date} AS due_to")
         params += [month, overdue_to.isoformat(), due_from.isoformat(), due_to.isoformat()]
     return " UNION ALL ".join(rows), params
@@ -125,13 +125,13 @@ def worklist_counts(
     if not months:
         return counts
     scope = _scope(user, budget_year, regency_id, program)
-    opens = budget_year.visit_window_days
+    windows = schedule.windows(budget_year, today)
     basts, visits = {"n": Count("pk")}, {}
     for month in months:
-        _, overdue_to = schedule.handed_over_by(month, state_=schedule.OVERDUE, today=today, opens_before=opens)
-        due_from, due_to = schedule.handed_over_by(month, state_=schedule.DUE, today=today, opens_before=opens)
-        ranges = {schedule.OVERDUE: Q(handed_over_on__lte=overdue_to),
-                  schedule.DUE: Q(handed_over_on__gte=due_from, handed_over_on__lte=due_to)}  # fmt: skip
+        ranges = {
+            state_: schedule.within(windows[(state_, month)], "handed_over_on")
+            for state_ in (schedule.OVERDUE, schedule.DUE)
+        }
         visits[f"{schedule.DONE}_{month}"] = Count("pk", filter=Q(due_month=month))
         for state_, where in ranges.items():
             basts[f"{state_}_{month}"] = Count("pk", filter=where)

@@ -54,7 +54,7 @@ def upload_create(request, pk):
         if data_row_count(data) > settings.BACKGROUND_IMPORT_ROWS:
             # A large file is checked in the background, with a progress bar; the job ends on its preview.
             staged = default_storage.save(f"{STAGED}{uuid.uuid4().hex}.xlsx", ContentFile(data))
-            response = start_job(
+            return start_job(
                 request,
                 title=f"Pemeriksaan {upload.name[:150]}",
                 function="proposals.jobs.workbook_check",
@@ -62,9 +62,6 @@ def upload_create(request, pk):
                 back_url=proposal.get_absolute_url(),
                 rows=data_row_count(data),
             )
-            if not response.url.startswith("/pekerjaan/"):  # the broker refused it: the staged copy goes
-                default_storage.delete(staged)
-            return response
         checked = imports.upload_check(proposal=proposal, data=data, filename=upload.name, actor=request.user)
     except WorkbookRefused as error:
         messages.error(request, str(error))

@@ -138,3 +138,18 @@ def test_the_uploads_page_follows_its_save_job(client):
     Job.objects.filter(pk=job.pk).update(status="gagal", message=services.DB_GONE)
     page = client.get(url).content.decode()
     assert 'data-testid="upload-save-failed"' in page and "Simpan ke usulan" in page
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data")
+def test_a_refused_jobs_staged_upload_goes_with_it(settings, tmp_path, monkeypatch):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT, settings.CELERY_BROKER_URL = tmp_path, "redis://127.0.0.1:1/0"
+    monkeypatch.setattr(services, "publish", lambda *a, **k: (_ for _ in ()).throw(BrokerError("refused")))
+    staged = default_storage.save("jobs/unggah/usulan.xlsx", ContentFile(b"PK"))
+    with pytest.raises(services.BrokerUnavailable):
+        services.job_start(user=OperatorFactory(), title="Pemeriksaan", function="proposals.jobs.workbook_check",
+                           params={"proposal": 1, "staged": staged, "filename": "usulan.xlsx"})  # fmt: skip
+    assert not Job.objects.exists() and not default_storage.exists(staged)

@@ -90,3 +90,12 @@ def test_a_violation_report_is_logged_and_answered_without_content(client, caplo
     assert response.status_code == 204
     assert "script-src-attr blocked inline on http://kube/usulan/" in caplog.text
     assert client.post(reverse("csp_report"), b"x" * 20000, content_type="application/csp-report").status_code == 204
+
+
+@pytest.mark.django_db
+def test_a_nik_in_a_reported_address_never_reaches_the_log(client, caplog):
+    report = {"csp-report": {"violated-directive": "img-src", "blocked-uri": "https://x.example/?nik=6472025708450001",
+                             "document-uri": "http://kube/penduduk/?q=6472025708450001"}}  # fmt: skip
+    with caplog.at_level(logging.WARNING, logger="kubeprogram.csp"):
+        client.post(reverse("csp_report"), json.dumps(report), content_type="application/csp-report")
+    assert "6472025708450001" not in caplog.text and "647202**********" in caplog.text
