@@ -301,6 +301,25 @@ class Handover(models.Model):
             models.Index(
                 fields=["regency"], condition=Q(status="delivered", signed_scan=""), name="handover_awaiting_scan_idx"
             ),
+            # Kerja Lapangan's "BAST tanpa foto", newest first: province-wide, and for one regency's officer.
+            models.Index(
+                fields=["-handed_over_on", "-id"],
+                condition=Q(status="delivered", photo=""),
+                name="handover_no_photo_idx",
+            ),
+            models.Index(
+                fields=["regency", "-handed_over_on", "-id"],
+                condition=Q(status="delivered", photo=""),
+                name="handover_regency_no_photo_idx",
+            ),
+            # The year's voided BASTs (few), whose visits the worklist's counts leave out.
+            models.Index(fields=["budget_year"], condition=Q(status="void"), name="handover_void_idx"),
+            # The worklist's counts by state: the year's delivered BASTs by date ranges, read from the index alone.
+            models.Index(
+                fields=["budget_year", "handed_over_on", "regency", "program"],
+                condition=Q(status="delivered"),
+                name="handover_year_date_idx",
+            ),
         ]
 
     def __str__(self):

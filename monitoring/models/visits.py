@@ -142,6 +142,12 @@ class Visit(models.Model):
                 condition=Q(status="valid"),
                 name="visit_turnover_idx",
             ),
+            # The worklist's counts of visits done by month and BAST date ranges, read from the index alone.
+            models.Index(
+                fields=["budget_year", "due_month", "handed_over_on", "regency", "program"],
+                condition=Q(status="valid"),
+                name="visit_month_date_idx",
+            ),
         ]
 
     def __str__(self):

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from disbursements.models import Handover, HandoverLine
+from disbursements.permissions import can_view_handovers
 from disbursements.selectors import handovers_visible_to
 from monitoring import schedule
 from monitoring.models import Visit
@@ -69,7 +70,14 @@ def _due_sql() -> str:
 
 
 def _scheduled_sql(
-    scope: QuerySet[Handover], budget_year, today: datetime.date, *, names: bool, regency_id=None, program=None
+    scope: QuerySet[Handover],
+    budget_year,
+    today: datetime.date,
+    *,
+    names: bool,
+    regency_id=None,
+    program=None,
+    states=(),
 ) -> tuple[str, list]:
     """Every scheduled visit of the BASTs in `scope` (one row per BAST and month) with its state and due date — the
     BASTs crossed with the year's months, the valid visits joined by (BAST, month): one hash join, no subquery
@@ -84,6 +92,11 @@ def _scheduled_sql(
         visit_narrow, visit_params = " AND v.regency_id = %s", [regency_id]  # the visits of that regency, by index
     if program:
         narrow, narrow_params = narrow + " AND h.program = %s", [*narrow_params, program]
+    if states and schedule.DONE not in states:
+        narrow += " AND v.id IS NULL"  # no visit yet
+        if schedule.UPCOMING not in states:
+            # Due or overdue: a BAST date up to the month's due range, tested before the visits are joined.
+            narrow += " AND h.handed_over_on <= m.due_to"
     months_sql, months_params = _months_sql(budget_year, today)
     name_columns, name_joins = "", ""
     if names:
@@ -116,38 +129,43 @@ def _scheduled_sql(
 def worklist_counts(
     *, user, budget_year, regency_id: str | None = None, program: str | None = None, today=None
 ) -> dict[str, int]:
-    """{state: scheduled visits in it} over the user's delivered BASTs of the year, from two counts without a join:
-    the BASTs per month and state by their date ranges, and the valid visits of those BASTs per month and the same
-    ranges (a visit carries its BAST's date). Due = due BASTs less their visits; upcoming = the rest."""
+    """{state: scheduled visits in it} over the user's delivered BASTs of the year, from counts without a join: the
+    BASTs per month and state by their date ranges, and the valid visits per month and the same ranges (a visit
+    carries its BAST's year, regency, program and date), less the visits of BASTs voided since (few, counted
+    apart). Due = due BASTs less their visits; upcoming = the rest. Each count is read from an index alone
+    (handover_year_date_idx, visit_month_date_idx): the column counted is the date, never empty, in the index."""
     today = today or timezone.localdate()
     counts = dict.fromkeys(schedule.STATE_LABELS, 0)
     months = budget_year.months
-    if not months:
+    if not months or not can_view_handovers(user):
         return counts
     scope = _scope(user, budget_year, regency_id, program)
     windows = schedule.windows(budget_year, today)
-    basts, visits = {"n": Count("pk")}, {}
+    basts, visits = {"n": Count("handed_over_on")}, {}
     for month in months:
         ranges = {
             state_: schedule.within(windows[(state_, month)], "handed_over_on")
             for state_ in (schedule.OVERDUE, schedule.DUE)
         }
-        visits[f"{schedule.DONE}_{month}"] = Count("pk", filter=Q(due_month=month))
+        visits[f"{schedule.DONE}_{month}"] = Count("handed_over_on", filter=Q(due_month=month))
         for state_, where in ranges.items():
-            basts[f"{state_}_{month}"] = Count("pk", filter=where)
-            visits[f"{state_}_{month}"] = Count("pk", filter=Q(due_month=month) & where)
+            basts[f"{state_}_{month}"] = Count("handed_over_on", filter=where)
+            visits[f"{state_}_{month}"] = Count("handed_over_on", filter=Q(due_month=month) & where)
     found = scope.aggregate(**basts)
-    recorded = Visit.objects.valid().filter(
-        budget_year=budget_year, due_month__in=months, handover__in=scope.values("pk")
-    )
-    regency = regency_id or _own_regency(user)
-    if regency:
-        recorded = recorded.filter(regency_id=regency)  # the visits of that regency, by index
+    recorded = Visit.objects.valid().filter(user.regency_q("regency"), budget_year=budget_year, due_month__in=months)
+    if regency_id:
+        recorded = recorded.filter(regency_id=regency_id)
+    if program:
+        recorded = recorded.filter(program=program)
     done = recorded.aggregate(**visits)
+    void_basts = list(
+        Handover.objects.filter(budget_year=budget_year, status=Handover.Status.VOID).values_list("pk", flat=True)
+    )  # by handover_void_idx: few, often none
+    voided = recorded.filter(handover__in=void_basts).aggregate(**visits) if void_basts else dict.fromkeys(visits, 0)
     for month in months:
-        in_month = {schedule.DONE: done[f"{schedule.DONE}_{month}"]}
+        in_month = {schedule.DONE: done[f"{schedule.DONE}_{month}"] - voided[f"{schedule.DONE}_{month}"]}
         for state_ in (schedule.OVERDUE, schedule.DUE):
-            in_month[state_] = found[f"{state_}_{month}"] - done[f"{state_}_{month}"]
+            in_month[state_] = found[f"{state_}_{month}"] - done[f"{state_}_{month}"] + voided[f"{state_}_{month}"]
         in_month[schedule.UPCOMING] = found["n"] - sum(in_month.values())
         for state_, n in in_month.items():
             counts[state_] += n
@@ -191,7 +209,7 @@ class WorklistRows:
         scope = _scope(self.user, self.budget_year, self.regency_id, self.program)
         regency_id = self.regency_id or _own_regency(self.user)
         sql, params = _scheduled_sql(scope, self.budget_year, self.today, names=True, regency_id=regency_id,
-                                     program=self.program)  # fmt: skip
+                                     program=self.program, states=self.states)  # fmt: skip
         order = ", ".join(ORDERS.get(self.order, ORDERS["desa"]))
         marks = ", ".join(["%s"] * len(self.states))
         with connection.cursor() as cursor:
