@@ -36,7 +36,7 @@ def test_states_and_due_dates_are_the_schedule_rules_on_every_day(settings):
             for r in selectors.handover_schedule(h, today=day)
         }
         assert found == expected, day
-        if checked % 3 == 0:  # a filter by state narrows the statement itself (schedule dates before the visits)
+        if checked % 6 == 0:  # a filter by state narrows the statement itself (schedule dates before the visits)
             for states in (OPEN_STATES, (schedule.DONE,), (schedule.UPCOMING,), (schedule.OVERDUE,)):
                 some = worklist_rows(user=admin, budget_year=budget_year, states=states, today=day)
                 assert {(r.handover.pk, r.month): (r.state, r.due, bool(r.visit)) for r in some} == {
