@@ -22,7 +22,6 @@ from monitoring.selectors.verification import (
     samples_visible_to,
 )
 from monitoring.selectors.visits import (
-    OPEN_STATES,
     handover_for_visit,
     handover_schedule,
     handovers_for_visits,
@@ -33,8 +32,9 @@ from monitoring.selectors.visits import (
     visit_detail,
     visits_by_month,
     visits_visible_to,
-    worklist,
 )
+from monitoring.selectors.worklist import OPEN_STATES
+from monitoring.selectors.worklist import worklist_rows as worklist  # the pages' name for it
 
 __all__ = [
     "visits_visible_to",

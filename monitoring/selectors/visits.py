@@ -1,4 +1,5 @@
-"""Reads of monitoring visits: what a user may see, the schedule of a BAST, the worklist of due visits."""
+"""Reads of monitoring visits: what a user may see, the schedule of a BAST (the worklist of due visits is
+monitoring.selectors.worklist)."""
 
 import datetime
 from collections import defaultdict
@@ -15,7 +16,6 @@ from monitoring.models import (
     VisitPhoto,
 )
 from monitoring.permissions import can_record_visits, can_view_visits
-from monitoring.selectors.worklist import OPEN_STATES, worklist_rows  # OPEN_STATES: what needs a trip
 
 
 def visits_visible_to(user) -> QuerySet[Visit]:
@@ -91,24 +91,6 @@ def handover_schedule(handover: Handover, *, today: datetime.date | None = None)
         today=today,
         opens_before=budget_year.visit_window_days,
     )
-
-
-def worklist(
-    *,
-    user,
-    budget_year,
-    regency_id: str | None = None,
-    program: str | None = None,
-    states=OPEN_STATES,
-    order: str = "desa",
-    today: datetime.date | None = None,
-    with_lines: bool = False,
-):
-    """The scheduled visits of the year's delivered recipients in the user's scope, in `states` (all when empty),
-    ordered by village (to plan a trip) or by date ("tanggal"): read from the database a page at a time
-    (monitoring.selectors.worklist)."""
-    return worklist_rows(user=user, budget_year=budget_year, regency_id=regency_id, program=program, states=states,
-                         order=order, today=today, with_lines=with_lines)  # fmt: skip
 
 
 def state_counts(rows) -> dict[str, int]:

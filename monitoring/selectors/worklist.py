@@ -21,6 +21,7 @@ from disbursements.permissions import can_view_handovers
 from disbursements.selectors import handovers_visible_to
 from monitoring import schedule
 from monitoring.models import Visit
+from monitoring.selectors.visits import visits_visible_to
 
 OPEN_STATES = (schedule.DUE, schedule.OVERDUE)
 ORDERS = {"desa": ("village_name", "recipient", "month", "id"), "tanggal": ("due_on", "id", "month")}
@@ -152,7 +153,7 @@ def worklist_counts(
             basts[f"{state_}_{month}"] = Count("handed_over_on", filter=where)
             visits[f"{state_}_{month}"] = Count("handed_over_on", filter=Q(due_month=month) & where)
     found = scope.aggregate(**basts)
-    recorded = Visit.objects.valid().filter(user.regency_q("regency"), budget_year=budget_year, due_month__in=months)
+    recorded = visits_visible_to(user).valid().filter(budget_year=budget_year, due_month__in=months)
     if regency_id:
         recorded = recorded.filter(regency_id=regency_id)
     if program:

@@ -67,6 +67,19 @@ from stage import (
 # The drills ---------------------------------------------------------------------------------------------------------
 
 
+def _job_after_fault(admin, job, state: dict, proposal: dict) -> dict:
+    """The job a fault hit while it ran: it ends (never left running) and its rows are all written or none, never
+    twice. Returns its final state."""
+    check("the fault hit the job while it ran", state["status"] == "berjalan", str(state))
+    final = wait_job(admin, job)
+    count = items(proposal["pk"])
+    say(f"  the user saw: {final['status']} after {final['attempts']} attempt(s) — {final['message'][:140]}")
+    say(f"  data: {count} of {proposal['rows']} proposal items")
+    check("the job ended (not left running)", final["status"] in ("selesai", "gagal"), str(final))
+    check("rows written all or none, never twice", count in (0, proposal["rows"]), str(count))
+    return final
+
+
 def drill_worker(setup: dict) -> None:
     say("\n== worker: the Celery process saving a workbook is killed (SIGKILL) mid-job")
     proposal = setup["proposals"]["killed"]
@@ -80,13 +93,7 @@ def drill_worker(setup: dict) -> None:
         f"  did: killed worker processes {killed} while the job was {state['status']} at {state['done']} of "
         f"{proposal['rows']} rows"
     )
-    check("the fault hit the job while it ran", state["status"] == "berjalan", str(state))
-    final = wait_job(admin, job)
-    count = items(proposal["pk"])
-    say(f"  the user saw: {final['status']} after {final['attempts']} attempt(s) — {final['message'][:140]}")
-    say(f"  data: {count} of {proposal['rows']} proposal items")
-    check("the job ended (not left running)", final["status"] in ("selesai", "gagal"), str(final))
-    check("rows written all or none, never twice", count in (0, proposal["rows"]), str(count))
+    final = _job_after_fault(admin, job, state, proposal)
     if final["status"] == "gagal":
         check("a failed job says why", "berhenti" in final["message"] or "Coba lagi" in final["message"])
 
@@ -102,13 +109,7 @@ def drill_restart(setup: dict) -> None:
     say(
         f"  did: restarted PostgreSQL while the job was {state['status']} at {state['done']} of {proposal['rows']} rows"
     )
-    check("the fault hit the job while it ran", state["status"] == "berjalan", str(state))
-    final = wait_job(admin, job)
-    count = items(proposal["pk"])
-    say(f"  the user saw: {final['status']} — {final['message'][:160]}")
-    say(f"  data: {count} of {proposal['rows']} proposal items")
-    check("the job ended (not left running)", final["status"] in ("selesai", "gagal"), str(final))
-    check("rows written all or none", count in (0, proposal["rows"]), str(count))
+    final = _job_after_fault(admin, job, state, proposal)
     if final["status"] == "gagal":
         page = admin.get(upload_url).text
         check("the upload's page says the save failed and offers Simpan again",
