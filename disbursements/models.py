@@ -264,6 +264,12 @@ class Handover(models.Model):
     voided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Copies of the recipient's name and village name (the person's, or the KUBE's), so that a worklist is read
+    # in order from an index and stops at its page. Kept by database triggers on every writer — a handover's
+    # insert or save, a person's, KUBE's or village's rename or move, an item's person changed by a merge
+    # (migration disbursements 0008); never written by the application.
+    recipient_name = models.CharField(_("nama penerima"), max_length=150, db_default="", editable=False)
+    village_name = models.CharField(_("desa/kelurahan penerima"), max_length=100, db_default="", editable=False)
     review_flag = models.TextField(
         _("catatan pengaduan"),
         blank=True,
@@ -311,6 +317,17 @@ class Handover(models.Model):
                 fields=["regency", "-handed_over_on", "-id"],
                 condition=Q(status="delivered", photo=""),
                 name="handover_regency_no_photo_idx",
+            ),
+            # The worklist by village: the year's delivered BASTs in its order, province-wide and for one regency.
+            models.Index(
+                fields=["budget_year", "village_name", "recipient_name", "id"],
+                condition=Q(status="delivered"),
+                name="handover_worklist_idx",
+            ),
+            models.Index(
+                fields=["budget_year", "regency", "village_name", "recipient_name", "id"],
+                condition=Q(status="delivered"),
+                name="handover_regency_worklist_idx",
             ),
             # The year's voided BASTs (few), whose visits the worklist's counts leave out.
             models.Index(fields=["budget_year"], condition=Q(status="void"), name="handover_void_idx"),

@@ -24,7 +24,7 @@ from monitoring.models import Visit
 from monitoring.selectors.visits import visits_visible_to
 
 OPEN_STATES = (schedule.DUE, schedule.OVERDUE)
-ORDERS = {"desa": ("village_name", "recipient", "month", "id"), "tanggal": ("due_on", "id", "month")}
+ORDERS = {"desa": ("village_name", "recipient", "id", "month"), "tanggal": ("due_on", "id", "month")}
 CHUNK = 2000  # rows per query when a whole worklist is read (its workbook)
 
 
@@ -48,16 +48,44 @@ def _own_regency(user) -> str | None:
 
 def _months_sql(budget_year, today: datetime.date) -> tuple[str, list]:
     """A derived table of the year's visit months with, for each, the last BAST date whose visit is overdue today and
-    the range of BAST dates whose visit is due (schedule.handed_over_by): one row per month."""
+    the range of BAST dates whose visit is due (schedule.handed_over_by): one row per month. A VALUES list, so the
+    planner knows its number of rows (a UNION of SELECTs it counts as one)."""
     date = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
     rows, params = [], []
     windows = schedule.windows(budget_year, today)
     for month in budget_year.months:
         _, overdue_to = windows[(schedule.OVERDUE, month)]
         due_from, due_to = windows[(schedule.DUE, month)]
-        rows.append(f"SELECT %s AS month, {date} AS overdue_to, {date} AS due_from, {date} AS due_to")
+        rows.append(f"(%s, {date}, {date}, {date})")
         params += [month, overdue_to.isoformat(), due_from.isoformat(), due_to.isoformat()]
-    return " UNION ALL ".join(rows), params
+    columns = "column1 AS month, column2 AS overdue_to, column3 AS due_from, column4 AS due_to"
+    return f"SELECT {columns} FROM (VALUES {', '.join(rows)}) AS months", params
+
+
+# The BAST dates of each state of a month without its visit, and of the adjacent states together.
+DATE_RANGES = {
+    frozenset({schedule.OVERDUE}): "h.handed_over_on <= m.overdue_to",
+    frozenset({schedule.DUE}): "h.handed_over_on >= m.due_from AND h.handed_over_on <= m.due_to",
+    frozenset({schedule.UPCOMING}): "h.handed_over_on > m.due_to",
+    frozenset({schedule.OVERDUE, schedule.DUE}): "h.handed_over_on <= m.due_to",
+    frozenset({schedule.DUE, schedule.UPCOMING}): "h.handed_over_on >= m.due_from",
+    frozenset(
+        {schedule.OVERDUE, schedule.UPCOMING}
+    ): "(h.handed_over_on <= m.overdue_to OR h.handed_over_on > m.due_to)",
+}
+
+
+def _states_sql(states, visited: str) -> str:
+    """The condition on a (BAST, month) row to be in one of `states`, written as dates and a visit found or not —
+    without the CASE that names the state, whose share of the rows the planner cannot guess (it guessed one row and
+    sorted them all instead of walking the index in order)."""
+    wanted = set(states or schedule.STATE_LABELS)
+    dated = frozenset(wanted - {schedule.DONE})
+    if len(dated) == 3:
+        return "" if schedule.DONE in wanted else f" AND NOT {visited}"
+    if schedule.DONE not in wanted:
+        return f" AND NOT {visited} AND {DATE_RANGES[dated]}"
+    return f" AND ({visited} OR {DATE_RANGES[dated]})" if dated else f" AND {visited}"
 
 
 def _due_sql() -> str:
@@ -75,56 +103,41 @@ def _scheduled_sql(
     budget_year,
     today: datetime.date,
     *,
-    names: bool,
     regency_id=None,
     program=None,
     states=(),
 ) -> tuple[str, list]:
-    """Every scheduled visit of the BASTs in `scope` (one row per BAST and month) with its state and due date — the
-    BASTs crossed with the year's months, the valid visits joined by (BAST, month): one hash join, no subquery
-    per row — and, with `names`, the recipient's name and village to order by."""
+    """Every scheduled visit of the BASTs in `scope` (one row per BAST and month) with its state, its due date and
+    the recipient's village and name to order by (copied on the BAST, disbursements 0008): the BASTs crossed with
+    the year's months, a valid visit of the month looked up by (BAST, month). In the order by village the planner
+    walks the year's BASTs in index order (handover_worklist_idx, or handover_regency_worklist_idx for one regency),
+    each BAST's months sorted on their own, and stops at the page."""
     scope_sql, scope_params = scope.values("pk").order_by().query.sql_with_params()
     # The scope's own conditions written on the BASTs again, so that the planner starts from the year's (and the
     # regency's) BASTs by their index instead of crossing every BAST ever made with the months.
     narrow, narrow_params = "h.budget_year_id = %s AND h.status = %s", [budget_year.pk, Handover.Status.DELIVERED]
-    visit_narrow, visit_params = "", []
     if regency_id:
         narrow, narrow_params = narrow + " AND h.regency_id = %s", [*narrow_params, regency_id]
-        visit_narrow, visit_params = " AND v.regency_id = %s", [regency_id]  # the visits of that regency, by index
     if program:
         narrow, narrow_params = narrow + " AND h.program = %s", [*narrow_params, program]
-    if states and schedule.DONE not in states:
-        narrow += " AND v.id IS NULL"  # no visit yet
-        if schedule.UPCOMING not in states:
-            # Due or overdue: a BAST date up to the month's due range, tested before the visits are joined.
-            narrow += " AND h.handed_over_on <= m.due_to"
     months_sql, months_params = _months_sql(budget_year, today)
-    name_columns, name_joins = "", ""
-    if names:
-        name_columns = (", COALESCE(pv.name, gv.name, '') AS village_name, "
-                        "COALESCE(p.full_name, g.name, '') AS recipient")  # fmt: skip
-        name_joins = (
-            " JOIN disbursements_allocation a ON a.id = h.allocation_id"
-            " JOIN proposals_proposalitem i ON i.id = a.item_id"
-            " LEFT JOIN beneficiaries_person p ON p.id = i.person_id"
-            " LEFT JOIN regions_village pv ON pv.code = p.village_id"
-            " LEFT JOIN beneficiaries_kubegroup g ON g.id = i.group_id"
-            " LEFT JOIN regions_village gv ON gv.code = g.village_id"
-        )
+    visited = (
+        "EXISTS (SELECT 1 FROM monitoring_visit v WHERE v.handover_id = h.id AND v.due_month = m.month"
+        " AND v.status = %s)"
+    )
+    states_sql = _states_sql(states, visited)
     sql = (
         f"SELECT h.id AS id, m.month AS month,"
-        f" CASE WHEN v.id IS NOT NULL THEN '{schedule.DONE}'"
-        f" WHEN h.handed_over_on <= m.overdue_to THEN '{schedule.OVERDUE}'"
-        f" WHEN h.handed_over_on >= m.due_from AND h.handed_over_on <= m.due_to THEN '{schedule.DUE}'"
+        f" CASE WHEN {visited} THEN '{schedule.DONE}'"
+        f" WHEN {DATE_RANGES[frozenset({schedule.OVERDUE})]} THEN '{schedule.OVERDUE}'"
+        f" WHEN {DATE_RANGES[frozenset({schedule.DUE})]} THEN '{schedule.DUE}'"
         f" ELSE '{schedule.UPCOMING}' END AS state,"
-        f" {_due_sql()} AS due_on{name_columns}"
+        f" {_due_sql()} AS due_on, h.village_name AS village_name, h.recipient_name AS recipient"
         f" FROM disbursements_handover h CROSS JOIN ({months_sql}) m"
-        f" LEFT JOIN monitoring_visit v ON v.handover_id = h.id AND v.due_month = m.month AND v.status = %s"
-        f" AND v.budget_year_id = %s{visit_narrow}"
-        f"{name_joins}"
-        f" WHERE {narrow} AND h.id IN ({scope_sql})"
+        f" WHERE {narrow}{states_sql} AND h.id IN ({scope_sql})"
     )
-    return sql, [*months_params, Visit.Status.VALID, budget_year.pk, *visit_params, *narrow_params, *scope_params]
+    visits = [Visit.Status.VALID] * states_sql.count("EXISTS")
+    return sql, [Visit.Status.VALID, *months_params, *narrow_params, *visits, *scope_params]
 
 
 def worklist_counts(
@@ -209,15 +222,13 @@ class WorklistRows:
             return []
         scope = _scope(self.user, self.budget_year, self.regency_id, self.program)
         regency_id = self.regency_id or _own_regency(self.user)
-        sql, params = _scheduled_sql(scope, self.budget_year, self.today, names=True, regency_id=regency_id,
+        sql, params = _scheduled_sql(scope, self.budget_year, self.today, regency_id=regency_id,
                                      program=self.program, states=self.states)  # fmt: skip
         order = ", ".join(ORDERS.get(self.order, ORDERS["desa"]))
-        marks = ", ".join(["%s"] * len(self.states))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id, month, state, due_on FROM ({sql}) s WHERE state IN ({marks}) ORDER BY {order}"
-                " LIMIT %s OFFSET %s",
-                [*params, *self.states, stop - start, start],
+                f"SELECT id, month, state, due_on FROM ({sql}) s ORDER BY {order} LIMIT %s OFFSET %s",
+                [*params, stop - start, start],
             )
             return [(pk, month, state_, _date(due)) for pk, month, state_, due in cursor.fetchall()]
 
