@@ -1,13 +1,18 @@
-"""Load test: gunicorn (2 workers, as on the office server) on 127.0.0.1 against the bench database, clients
-logged in as each role driving a realistic mix of pages for a bounded time; beside it, in the same run, the
-floor: the same clients asking only a minimal logged-in view (the unread-notification count).
+"""Load test: gunicorn (2 workers, as on the office server) with the production settings (DEBUG off, hashed static
+files, sessions and cache in Redis, the dashboard's figures kept a minute) on 127.0.0.1 against the bench
+database, each request marked as nginx marks it (X-Forwarded-Proto: https); clients logged in as each role drive a
+mix of pages for a bounded time — home, filtered and searched people lists, the person page, proposals and a
+proposal page, the dashboard, the monitoring and field worklists; beside it, in the same run, the floor: the same
+clients asking only a minimal logged-in view (the unread-notification count). The median of each page is printed,
+so the slowest is named.
 
     .venv/bin/python bench/load.py                          # 8 and 32 clients, 20 s each, sessions in Redis
     .venv/bin/python bench/load.py --no-redis --seconds 10  # database sessions (one query more per request)
 
-Needs PostgreSQL (DATABASE_URL, default the bench database) with people in it (bench/people_list.py or
-`manage.py seed_synthetic --people N`) and, for --redis, Redis on 127.0.0.1:6379. Only ever talks to 127.0.0.1.
-Prints req/s, p50 / p95 / p99 latency and errors per phase.
+Needs PostgreSQL (DATABASE_URL, default the bench database) with people and a season in it (bench/worklists.py
+seeds 100,000 recipients with their visits in 2097; bench/people_list.py fills the registry to 1,000,000) and, for
+--redis, Redis on 127.0.0.1:6379. Only ever talks to 127.0.0.1. Prints req/s, p50 / p95 / p99 latency and errors
+per phase.
 """
 
 import argparse
@@ -28,9 +33,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DATABASE_URL", "postgres://kube:kube@127.0.0.1:5432/kube_bench")
-os.environ["DJANGO_SETTINGS_MODULE"] = "kubeprogram.settings.test"
+os.environ["DJANGO_SETTINGS_MODULE"] = "kubeprogram.settings.production"
+os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+os.environ.setdefault("STATIC_ROOT", "/tmp/kube-bench-static")  # collected first: the pages link hashed files
 PORT = 8766
 BASE = f"http://127.0.0.1:{PORT}"
+ORIGIN = f"https://127.0.0.1:{PORT}"  # as the browser sees the site behind nginx
+HEADERS = {"X-Forwarded-Proto": "https"}  # what nginx adds (ops/nginx-kubeprogram.conf)
+YEAR = 2097  # the season of bench/worklists.py
 PASSWORD = "Bench-load-2026!"
 ROLES = {  # username: (role, regency, weight of the clients)
     "load.admin": ("admin_provinsi", None, 2),
@@ -38,13 +49,20 @@ ROLES = {  # username: (role, regency, weight of the clients)
     "load.operator": ("operator", "64.72", 3),
     "load.pimpinan": ("pimpinan", None, 1),
 }
-# The mix each role drives (path, weight): home, people, a search, a NIK lookup, the dashboard, proposals.
+# The mix each role drives (path, weight). {person} and {proposal} are drawn for each request from the role's own
+# people and proposals (ensure_targets).
 MIX = {
-    "admin_provinsi": [("/", 2), ("/penduduk/", 3), ("/penduduk/?q=siti", 2), ("/dasbor/", 2), ("/usulan/", 2)],
-    "verifikator": [("/", 2), ("/usulan/", 4), ("/penduduk/?q=6472", 2), ("/dasbor/", 1)],
-    "operator": [("/", 3), ("/penduduk/", 3), ("/penduduk/?q=dewi", 2), ("/usulan/", 2)],
-    "pimpinan": [("/dasbor/", 4), ("/", 1)],
-}
+    "admin_provinsi": [("/", 2), ("/penduduk/", 2), ("/penduduk/?q=siti", 1), ("/penduduk/?sex=P&age=40-49", 1),
+                       ("/penduduk/{person}/", 2), ("/dasbor/", 1), ("/usulan/", 1), ("/usulan/{proposal}/", 1),
+                       ("/monev/", 1), ("/lapangan/", 1)],
+    "verifikator": [("/", 2), ("/usulan/", 3), ("/usulan/{proposal}/", 2), ("/penduduk/?q=6472", 2),
+                    ("/penduduk/{person}/", 1), ("/dasbor/", 1)],
+    "operator": [("/", 2), ("/penduduk/", 2), ("/penduduk/?q=dewi", 1), ("/penduduk/?desil=1", 1),
+                 ("/penduduk/{person}/", 2), ("/usulan/", 1), ("/usulan/{proposal}/", 1), ("/monev/", 2),
+                 ("/lapangan/", 2)],
+    "pimpinan": [("/dasbor/", 4), ("/", 1), ("/monev/", 1)],
+}  # fmt: skip
+TARGETS: dict[str, dict[str, list[int]]] = {}  # role -> {"person": [...], "proposal": [...]}
 FLOOR = "/pemberitahuan/jumlah/"
 
 
@@ -66,14 +84,35 @@ def ensure_users():
         user.is_active = True
         user.save()
         user.groups.set([Group.objects.get(name=Role(role).label)])
+    ensure_targets()
+
+
+def ensure_targets():
+    """The season's year open (the worklists show it), and for each role the people and proposals it may open: the
+    year's recipients (Samarinda's for the operator) and the year's proposals."""
+    from disbursements.models import Handover
+    from programs.models import BudgetYear
+    from proposals.models import Proposal
+
+    BudgetYear.objects.exclude(year=YEAR).filter(status="open").update(status="planned")
+    BudgetYear.objects.filter(year=YEAR).update(status="open")
+    for role, regency in {r: g for r, g, _ in ROLES.values()}.items():
+        handovers = Handover.objects.filter(budget_year__year=YEAR, allocation__item__person__isnull=False)
+        proposals = Proposal.objects.filter(budget_year__year=YEAR)
+        if regency:
+            handovers, proposals = handovers.filter(regency=regency), proposals.filter(regency=regency)
+        people = list(handovers.values_list("allocation__item__person", flat=True)[:500])
+        TARGETS[role] = {"person": people, "proposal": list(proposals.values_list("pk", flat=True)[:50])}
+        if not people or not TARGETS[role]["proposal"]:
+            raise SystemExit(f"no recipients or proposals of {YEAR} for {role}: run bench/worklists.py first")
 
 
 def start_server(redis: bool) -> subprocess.Popen:
-    # As on a server: the dashboard's figures kept for a minute (the test settings count them afresh).
+    # As on a server: the dashboard's figures kept for a minute, so it is counted afresh once a minute.
     env = os.environ | {"REDIS_URL": "redis://127.0.0.1:6379/7" if redis else "", "DASHBOARD_CACHE_SECONDS": "60"}
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "kubeprogram.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", "2",
-         "--env", "DJANGO_SETTINGS_MODULE=kubeprogram.settings.test", "--log-level", "warning"],
+         "--env", "DJANGO_SETTINGS_MODULE=kubeprogram.settings.production", "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     for _ in range(100):
@@ -86,14 +125,22 @@ def start_server(redis: bool) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
+class SecureOverPlainHttp(http.cookiejar.DefaultCookiePolicy):
+    """The cookies are marked Secure (the site is HTTPS behind nginx); the bench talks plain HTTP to gunicorn."""
+
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
 class Client:
     def __init__(self, username: str):
-        self.jar = http.cookiejar.CookieJar()
+        self.jar = http.cookiejar.CookieJar(SecureOverPlainHttp())
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.opener.addheaders = list(HEADERS.items())
         page = self.opener.open(f"{BASE}/akun/masuk/", timeout=30).read().decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD})
-        request = urllib.request.Request(f"{BASE}/akun/masuk/", data=data.encode(), headers={"Referer": BASE + "/"})
+        request = urllib.request.Request(f"{BASE}/akun/masuk/", data=data.encode(), headers={"Referer": ORIGIN + "/"})
         response = self.opener.open(request, timeout=30)
         if "/akun/masuk/" in response.geturl():
             raise SystemExit(f"{username} could not log in")
@@ -120,13 +167,14 @@ def phase(clients: int, seconds: float, *, floor: bool) -> dict:
         pick = random.Random(seed)
         paths, weights = zip(*MIX[role], strict=True)
         while time.monotonic() < stop:
-            path = FLOOR if floor else pick.choices(paths, weights)[0]
+            page = FLOOR if floor else pick.choices(paths, weights)[0]
+            path = page.format(**{kind: pick.choice(ids) for kind, ids in TARGETS[role].items()})
             started = time.perf_counter()
             ok = client.get(path)
             elapsed = time.perf_counter() - started
             with lock:
                 latencies.append(elapsed)
-                by_path.setdefault(path, []).append(elapsed)
+                by_path.setdefault(page, []).append(elapsed)
                 errors[0] += not ok
 
     threads = [threading.Thread(target=drive, args=(c, r, n)) for n, (c, r) in enumerate(sessions)]
@@ -164,9 +212,13 @@ def main():
     # catalogs are not ours to vacuum, hence the warnings silenced).
     quiet, analyze = "SET client_min_messages = error", "VACUUM (ANALYZE)"  # VACUUM: a statement of its own
     subprocess.run(["psql", os.environ["DATABASE_URL"], "-q", "-c", quiet, "-c", analyze], check=True)
+    subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True
+    )
     server = start_server(redis=not args.no_redis)
     try:
-        print(f"gunicorn 2 workers, sessions in {'the database' if args.no_redis else 'Redis (cached_db)'}")
+        print(f"gunicorn 2 workers, production settings, sessions in "
+              f"{'the database' if args.no_redis else 'Redis (cached_db)'}")  # fmt: skip
         header = ("clients", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors")
         print(f"{'phase':<28}" + "".join(f"{h:>9}" for h in header))
         for clients in args.clients:
@@ -174,8 +226,9 @@ def main():
                 r = phase(clients, args.seconds, floor=floor)
                 print(f"{name:<28}{r['clients']:>9}{r['requests']:>9}{r['rps']:>9.1f}{r['p50']:>9.1f}"
                       f"{r['p95']:>9.1f}{r['p99']:>9.1f}{r['errors']:>9}")  # fmt: skip
-                if not floor and clients == args.clients[0]:
-                    print("    median per page: " + ", ".join(f"{p} {ms:.0f} ms" for p, ms in r["paths"].items()))
+                if not floor:
+                    slowest = sorted(r["paths"].items(), key=lambda item: -item[1])
+                    print("    median per page: " + ", ".join(f"{p} {ms:.0f} ms" for p, ms in slowest))
     finally:
         server.terminate()
         server.wait(timeout=10)

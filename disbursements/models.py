@@ -332,10 +332,11 @@ class Handover(models.Model):
             # The year's voided BASTs (few), whose visits the worklist's counts leave out.
             models.Index(fields=["budget_year"], condition=Q(status="void"), name="handover_void_idx"),
             # The worklist's counts by state: the year's delivered BASTs by date ranges, read from the index alone.
+            # The regency second: one regency's officer reads her part only; the province reads the whole year.
             models.Index(
-                fields=["budget_year", "handed_over_on", "regency", "program"],
+                fields=["budget_year", "regency", "handed_over_on", "program"],
                 condition=Q(status="delivered"),
-                name="handover_year_date_idx",
+                name="handover_year_regency_date_idx",
             ),
         ]
 

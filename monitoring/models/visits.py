@@ -142,11 +142,12 @@ class Visit(models.Model):
                 condition=Q(status="valid"),
                 name="visit_turnover_idx",
             ),
-            # The worklist's counts of visits done by month and BAST date ranges, read from the index alone.
+            # The worklist's counts of visits done by month and BAST date ranges, read from the index alone (the regency
+            # second: an operator reads her part only).
             models.Index(
-                fields=["budget_year", "due_month", "handed_over_on", "regency", "program"],
+                fields=["budget_year", "regency", "due_month", "handed_over_on", "program"],
                 condition=Q(status="valid"),
-                name="visit_month_date_idx",
+                name="visit_regency_month_date_idx",
             ),
         ]
 

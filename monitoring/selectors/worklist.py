@@ -147,7 +147,8 @@ def worklist_counts(
     BASTs per month and state by their date ranges, and the valid visits per month and the same ranges (a visit
     carries its BAST's year, regency, program and date), less the visits of BASTs voided since (few, counted
     apart). Due = due BASTs less their visits; upcoming = the rest. Each count is read from an index alone
-    (handover_year_date_idx, visit_month_date_idx): the column counted is the date, never empty, in the index."""
+    (handover_year_regency_date_idx, visit_regency_month_date_idx: the regency second, so that an operator reads
+    her regency's part alone): the column counted is the date, never empty, in the index."""
     today = today or timezone.localdate()
     counts = dict.fromkeys(schedule.STATE_LABELS, 0)
     months = budget_year.months
