@@ -385,3 +385,34 @@ class HandoverLine(models.Model):
 
     def __str__(self):
         return f"{self.quantity} {self.goods} ({self.get_condition_display()})"
+
+
+class HandoverDay(models.Model):
+    """The delivered BASTs of a regency, program and handover date, with or without their signed scan (realised):
+    counted and their value summed, one row per combination, kept by database triggers on the BASTs (migration
+    0010, core.tally) whatever writes them. The dashboard's money, funnel and visit schedule count from these few
+    rows per day (selectors.delivered_by_day) instead of every BAST of the year.
+    tests/disbursements/test_handover_days.py compares them with a fresh count after every kind of write."""
+
+    # No constraint, no cascade: the rows are counts, not records (a row that falls to 0 is removed).
+    budget_year = models.ForeignKey(
+        "programs.BudgetYear", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    regency = models.ForeignKey(
+        "regions.Regency", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    program = models.CharField(max_length=4, choices=Program.choices)
+    handed_over_on = models.DateField()
+    realised = models.BooleanField()
+    n = models.IntegerField()
+    value = models.DecimalField(**MONEY)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget_year", "regency", "program", "handed_over_on", "realised"], name="handoverday_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.regency_id} {self.program} {self.handed_over_on}: {self.n}"

@@ -110,7 +110,7 @@ class Recap:
 def handovers_by_day(*, user, budget_year: BudgetYear) -> list[tuple]:
     """The year's delivered BASTs in the user's scope, by day (disbursements.selectors.delivered_by_day): what the
     recap and the visits' schedule both count from, so the dashboard reads them once."""
-    return delivered_by_day(Handover.objects.filter(user.regency_q("regency"), budget_year=budget_year))
+    return delivered_by_day(user=user, budget_year=budget_year)
 
 
 def recap(*, user, budget_year: BudgetYear, days: list | None = None) -> Recap:
@@ -168,25 +168,22 @@ def recap(*, user, budget_year: BudgetYear, days: list | None = None) -> Recap:
             line.awaiting_scan += n
             line.awaiting_value += value
     # Trained: every delivered item, and of the allocated ones not delivered yet those whose Bimtek rule holds
-    # (training.selectors.trained_conditions: the women, the KUBEs, of each program, one plain semi-join each) —
-    # looked up only for the programs and regencies where some are left (none once all are delivered).
+    # (training.selectors.trained_conditions: the women, the KUBEs, of each program, one semi-join each) — counted
+    # on the allocations, which carry their regency and program (joined from the proposals, the planner took the
+    # few proposals for fewer still and crossed them with every woman present: 2 s mid-season), and only for the
+    # programs and regencies where some are left (none once all are delivered).
     for line in lines.values():
         line.counts["trained"] = line.counts["delivered"]
     waiting = {key for key, line in lines.items() if line.counts["allocated"] > line.counts["delivered"]}
     if waiting:
         realised = Handover.objects.realised().filter(allocation=OuterRef("pk"))
-        not_delivered = Allocation.objects.filter(scope, ~Exists(realised), status=Allocation.Status.ACTIVE).values(
-            "item"
-        )
-        items = ProposalItem.objects.filter(
-            user.regency_q("proposal__regency"), proposal__budget_year=budget_year, pk__in=not_delivered
-        )
-        for program, conditions in trained_conditions(budget_year).items():
+        not_delivered = Allocation.objects.filter(scope, ~Exists(realised), status=Allocation.Status.ACTIVE)
+        for program, conditions in trained_conditions(budget_year, item="item__").items():
             regencies = {regency for regency, waiting_program in waiting if waiting_program == program}
             for condition in conditions if regencies else []:
                 for regency, n in (
-                    items.filter(condition, proposal__regency__in=regencies)
-                    .values_list("proposal__regency")
+                    not_delivered.filter(condition, program=program, regency__in=regencies)
+                    .values_list("regency")
                     .annotate(n=Count("id"))
                     .order_by()
                 ):

@@ -1,7 +1,7 @@
 """Reads of Bimtek sessions and attendance, through `sessions_visible_to` (the one door), and the Bimtek
 gate that a handover asks."""
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 
 from beneficiaries.models import OFFICER_ROLES, KubeMember
 from programs.models import Program
@@ -136,12 +136,12 @@ def attended(items) -> set[int]:
     return done
 
 
-def trained_conditions(budget_year) -> dict[str, list[Q]]:
-    """The rule of `attended` as conditions on proposal items, per program, that never hold for the same item: the
-    woman present at a session of the item's year and program; a KUBE (no person on the item), its three officers
-    present. Written with IN (subquery), which PostgreSQL runs as hashed sets rather than once per item; counted one
-    by one, each is a plain semi-join. tests/training/test_gate.py checks that together they say what `attended`
-    says of every kind of item, and that no item meets two."""
+def trained_conditions(budget_year, item: str = "") -> dict[str, list[Q]]:
+    """The rule of `attended` as conditions on proposal items — or on rows reaching an item through `item` (as
+    "item__" from an allocation) — per program, that never hold for the same item: the woman present at a session
+    of the item's year and program (an EXISTS per item); a KUBE (no person on the item), its three officers present
+    (IN a hashed set of groups). tests/training/test_gate.py checks that together they say what `attended` says of
+    every kind of item, and that no item meets two."""
     present = Attendance.objects.filter(status=AttendanceStatus.PRESENT, session__budget_year=budget_year)
     conditions = {}
     for program in Program.values:
@@ -154,8 +154,9 @@ def trained_conditions(budget_year) -> dict[str, list[Q]]:
             .filter(n=len(OFFICER_ROLES))
             .values("group")
         )
+        here = present.filter(session__program=program, person=OuterRef(f"{item}person"))
         conditions[program] = [
-            Q(proposal__program=program, person__in=people),
-            Q(proposal__program=program, person__isnull=True, group__in=groups),
+            Q(Exists(here), **{f"{item}proposal__program": program}),
+            Q(**{f"{item}proposal__program": program, f"{item}person__isnull": True, f"{item}group__in": groups}),
         ]
     return conditions

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from disbursements.models import Handover
 from disbursements.permissions import can_view_handovers
-from disbursements.selectors import delivered_by_day, handovers_visible_to
+from disbursements.selectors import delivered_by_day
 from monitoring import schedule
 from monitoring.models import (
     DISCREPANCIES,
@@ -162,7 +162,7 @@ def schedule_counts(
     if not can_view_handovers(user):
         days = []
     elif days is None:
-        days = delivered_by_day(handovers_visible_to(user).filter(budget_year=budget_year))
+        days = delivered_by_day(user=user, budget_year=budget_year)
     for regency, program, day, _, n, _ in days:
         line = regencies.get(regency)
         if line is None:
