@@ -35,6 +35,7 @@ from monitoring.models.visits import (
     VisitMode,
     VisitPhoto,
     VisitQuerySet,
+    VisitTally,
 )
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "GoodsCondition",
     "KubeStage",
     "VisitQuerySet",
+    "VisitTally",
     "Visit",
     "VisitGoods",
     "VisitPhoto",

@@ -229,3 +229,41 @@ class VisitPhoto(models.Model):
 
     def __str__(self):
         return f"Foto kunjungan {self.visit_id}"
+
+
+class VisitTally(models.Model):
+    """The valid visits of a regency, program, visit month (0 for an extra visit), KUBE stage, business status and
+    BAST date: counted, and their goods units summed per condition, one row per combination, kept by database
+    triggers on the visits (migration 0011, core.tally) whatever writes them. The dashboard's monitoring figures
+    and the visits done in each schedule window count from these rows instead of every visit of the year.
+    tests/monitoring/test_visit_tally.py compares them with a fresh count after every kind of write."""
+
+    # No constraint, no cascade: the rows are counts, not records (a row that falls to 0 is removed).
+    budget_year = models.ForeignKey(
+        "programs.BudgetYear", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    regency = models.ForeignKey(
+        "regions.Regency", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    program = models.CharField(max_length=4, choices=Program.choices)
+    due_month = models.PositiveSmallIntegerField()
+    stage = models.CharField(max_length=10, choices=KubeStage.choices, blank=True)
+    business_status = models.CharField(max_length=20, choices=BusinessStatus.choices)
+    handed_over_on = models.DateField()
+    n = models.IntegerField()
+    goods_used = models.IntegerField()
+    goods_broken = models.IntegerField()
+    goods_sold = models.IntegerField()
+    goods_lost = models.IntegerField()
+    goods_transferred = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget_year", "regency", "program", "due_month", "stage", "business_status", "handed_over_on"],
+                name="visittally_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.regency_id} {self.program} bulan {self.due_month} {self.handed_over_on}: {self.n}"

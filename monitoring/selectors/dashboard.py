@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connections
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from disbursements.models import Handover
@@ -25,8 +25,9 @@ from monitoring.models import (
     GoodsCondition,
     Outcome,
     Recommendation,
-    Visit,
+    VisitTally,
 )
+from monitoring.permissions import can_view_visits
 from monitoring.selectors.assessments import assessments_visible_to
 from monitoring.selectors.verification import results_visible_to
 from monitoring.selectors.visits import visits_visible_to
@@ -125,20 +126,41 @@ class Outcomes:
         return sum(r.graduates_total for r in self.regencies)
 
 
-def _with_bast_voided(visits: QuerySet[Visit], budget_year) -> QuerySet[Visit]:
-    """`visits` with `bast_voided`: whether the visit's BAST has been voided since (one hashed set of the year's voided
-    BASTs, few). Such a visit stays in the month figures but no longer counts as a scheduled visit done."""
-    voided = Handover.objects.filter(budget_year=budget_year, status=Handover.Status.VOID)
-    return visits.annotate(bast_voided=ExpressionWrapper(Q(handover__in=voided), output_field=BooleanField()))
+def tallies_visible_to(user) -> QuerySet[VisitTally]:
+    """The counted visits (VisitTally) in the user's sight: the same door as visits_visible_to."""
+    if not can_view_visits(user):
+        return VisitTally.objects.none()
+    return VisitTally.objects.filter(user.regency_q("regency"))
 
 
-def _done_counts(months, windows) -> dict:
-    """The aggregates counting, on the visits alone, those of a scheduled month done in each schedule window (each
-    visit with its BAST's date) and in all. Rows with `bast_voided` are to be left out of them."""
-    counts = {"done": Count("id", filter=Q(due_month__in=months))}
+def _done_counts(months, windows, counted) -> dict:
+    """The aggregates counting the visits of a scheduled month done in each schedule window (each visit with its
+    BAST's date) and in all; `counted(condition)` is the aggregate over the rows read (a Sum of the tally's n, or a
+    Count of visits)."""
+    counts = {"done": counted(Q(due_month__in=months))}
     for (state_, month), window in windows.items():
-        counts[f"{state_}_{month}"] = Count("id", filter=Q(due_month=month) & schedule.within(window, "handed_over_on"))
+        counts[f"{state_}_{month}"] = counted(Q(due_month=month) & schedule.within(window, "handed_over_on"))
     return counts
+
+
+def _tallied(condition) -> Sum:
+    return Sum("n", filter=condition, default=0)
+
+
+def _voided_since(user, budget_year, months, windows) -> list[dict]:
+    """The visits of the year's BASTs voided since (few, by handover_void_idx), as rows to add to the tally's that
+    take them out of the visits done (and so back out of what is no longer due): such a visit stays in the month
+    figures but no longer counts as a scheduled visit done."""
+    voided = Handover.objects.filter(budget_year=budget_year, status=Handover.Status.VOID)
+    rows = (
+        visits_visible_to(user)
+        .valid()
+        .filter(budget_year=budget_year, handover__in=voided)
+        .values("regency_id")
+        .annotate(**_done_counts(months, windows, lambda condition: Count("id", filter=condition)))
+        .order_by()
+    )
+    return [{key: value if key == "regency_id" else -value for key, value in row.items()} for row in rows]
 
 
 def schedule_counts(
@@ -174,18 +196,17 @@ def schedule_counts(
                     line.due += n
                 else:
                     line.overdue += n
-    # … less the visits already recorded for them, counted on the visits (one per BAST and month, by constraint)
+    # … less the visits already recorded for them, counted by the tally (one per BAST and month, by constraint) less
+    # those of BASTs voided since
     if done is None:
-        visits = visits_visible_to(user).valid().filter(budget_year=budget_year)
-        done = (
-            _with_bast_voided(visits, budget_year)
-            .values("regency_id", "bast_voided")
-            .annotate(**_done_counts(months, windows))
-            .order_by()
-        )
+        tallied = tallies_visible_to(user).filter(budget_year=budget_year)
+        done = [
+            *tallied.values("regency_id").annotate(**_done_counts(months, windows, _tallied)).order_by(),
+            *_voided_since(user, budget_year, months, windows),
+        ]
     for row in done:
         line = regencies.get(row["regency_id"])
-        if line is not None and not row["bast_voided"]:
+        if line is not None:
             line.done += row["done"]
             line.due -= sum(row[f"{schedule.DUE}_{m}"] for m in months)
             line.overdue -= sum(row[f"{schedule.OVERDUE}_{m}"] for m in months)
@@ -223,40 +244,43 @@ def outcomes(*, user, budget_year, today: datetime.date | None = None, days: lis
     months = budget_year.months
     regencies = {r.code: RegencyOutcome(r) for r in regencies_visible_to(user).order_by("code")}
 
-    # 1–4. one pass over the year's valid visits, a few rows per regency, month, program and stage: the visits done in
+    # 1–4. one pass over the visits counted by the tally the database keeps (VisitTally: a few rows per regency,
+    # month, program, stage, business status and BAST date), less those of BASTs voided since: the visits done in
     # each schedule window; business status at each visit month; KUBE stages; goods conditions (counted on each visit
     # when recorded: no join of every goods line) …
-    visits = visits_visible_to(user).valid().filter(budget_year=budget_year)
+    windows = schedule.windows(budget_year, today)
     per_month = {m: MonthOutcome(m) for m in months}
     totals = dict.fromkeys(GOODS_COUNT_FIELDS, 0)
     rows = list(
-        _with_bast_voided(visits, budget_year)
-        .values("regency_id", "due_month", "program", "stage", "bast_voided")
+        tallies_visible_to(user)
+        .filter(budget_year=budget_year)
+        .values("regency_id", "due_month", "program", "stage")
         .annotate(
-            n=Count("id"),
-            running=Count("id", filter=Q(business_status__in=RUNNING_STATUSES)),
-            growing=Count("id", filter=Q(business_status=BusinessStatus.GROWING)),
+            visits=Sum("n"),
+            running=_tallied(Q(business_status__in=RUNNING_STATUSES)),
+            growing=_tallied(Q(business_status=BusinessStatus.GROWING)),
             **{condition: Sum(name) for condition, name in GOODS_COUNT_FIELDS.items()},
-            **_done_counts(months, schedule.windows(budget_year, today)),
+            **_done_counts(months, windows, _tallied),
         )
         .order_by()
     )
+    voided = _voided_since(user, budget_year, months, windows)
     # … with the recipients and the visits due / overdue per regency …
-    schedule_counts(user=user, budget_year=budget_year, today=today, into=regencies, days=days, done=rows)
+    schedule_counts(user=user, budget_year=budget_year, today=today, into=regencies, days=days, done=[*rows, *voided])
     for row in rows:
         for condition in totals:
             totals[condition] += row[condition]
         month = per_month.get(row["due_month"])
         if month is None:  # an extra visit: its goods only
             continue
-        month.visits += row["n"]
+        month.visits += row["visits"]
         month.running += row["running"]
         month.growing += row["growing"]
         if row["program"] == Program.KUBE and row["stage"]:
-            month.stages[row["stage"]] = month.stages.get(row["stage"], 0) + row["n"]
+            month.stages[row["stage"]] = month.stages.get(row["stage"], 0) + row["visits"]
     goods = {condition: n for condition, n in totals.items() if n}
     # … and the median turnover of each month from its middle visits
-    _median_turnovers(visits, per_month)
+    _median_turnovers(visits_visible_to(user).valid().filter(budget_year=budget_year), per_month)
 
     # 5. graduates per regency and program
     for row in (

@@ -24,6 +24,14 @@ def _migrate(target):
     executor.migrate(target)
 
 
+@pytest.fixture(autouse=True)
+def latest_schema_after():
+    """The database back at the latest migrations after the test: the tests that follow on this worker need them."""
+    yield
+    executor = MigrationExecutor(connection)
+    _migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
 def test_lines_stored_before_are_read_as_every_unit_of_the_line(reference_data):
     handover = deliver(ApprovedItemFactory(), handed_over_on=datetime.date(2025, 1, 10))
