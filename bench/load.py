@@ -94,7 +94,7 @@ def ensure_targets():
     from programs.models import BudgetYear
     from proposals.models import Proposal
 
-    BudgetYear.objects.exclude(year=YEAR).filter(status="open").update(status="planned")
+    BudgetYear.objects.exclude(year=YEAR).filter(status="open").update(status="planning")
     BudgetYear.objects.filter(year=YEAR).update(status="open")
     for role, regency in {r: g for r, g, _ in ROLES.values()}.items():
         handovers = Handover.objects.filter(budget_year__year=YEAR, allocation__item__person__isnull=False)

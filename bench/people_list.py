@@ -136,6 +136,14 @@ def main():
             ours, ours_q = timed(ours_url)
             peer, peer_q = timed(admin_url)
             print(f"{name:<22}{ours:>9.1f}{ours_q:>9}{peer:>9.1f}{peer_q:>9}{peer / ours:>7.1f}x{floor(filters):>9.1f}")
+        # The person page (target: at most 25 ms, flat): a recipient with her history, and someone never proposed,
+        # beside the unfiltered list above.
+        recipient = Person.objects.filter(proposal_items__isnull=False).order_by("-pk").first()
+        never = Person.objects.filter(proposal_items__isnull=True).order_by("pk").first()
+        for name, person in (("person page, recipient", recipient), ("person page, never proposed", never)):
+            if person is not None:
+                ours, ours_q = timed(f"/penduduk/{person.pk}/")
+                print(f"{name:<22}{ours:>9.1f}{ours_q:>9}")
         reset_queries()
     with connection.cursor() as cursor:
         for name in peer_indexes:

@@ -105,7 +105,7 @@ def bench(size: int, admin, operator, regency: str) -> None:
     from programs.models import BudgetYear
 
     year = YEARS[size]
-    BudgetYear.objects.exclude(year=year).filter(status="open").update(status="planned")
+    BudgetYear.objects.exclude(year=year).filter(status="open").update(status="planning")
     BudgetYear.objects.filter(year=year).update(status="open")
     today = datetime.date(year + 1, 2, 20)  # mid-season: the 3- and 6-month visits due or overdue
     timezone.localdate = lambda *a, **k: today  # the pages' "today"

@@ -105,8 +105,10 @@ def _json_contains() -> bool:
 def person_proposals(*, person) -> QuerySet[ProposalItem]:
     """A person's proposal history (directly, or through a KUBE group), newest year first: the items of the person,
     and those of the groups she is a member of, each found by its own index (no join through the members, no
-    DISTINCT over every item ever proposed)."""
-    groups = KubeMember.objects.filter(person=person).values("group_id")
+    DISTINCT over every item ever proposed). Her groups are read first (a few, often none): as a subquery inside
+    the OR, PostgreSQL tested every item against it instead of combining the two indexes (17 ms at 110,000 items,
+    growing with them)."""
+    groups = list(KubeMember.objects.filter(person=person).values_list("group_id", flat=True))
     return (
         ProposalItem.objects.filter(Q(person=person) | Q(group__in=groups))
         .select_related("proposal", "proposal__budget_year", "proposal__regency", "group")
