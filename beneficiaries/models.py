@@ -155,6 +155,9 @@ class Person(models.Model):
             models.Index(fields=["sex", "birth_date"], name="person_sex_birth_idx"),
             models.Index(fields=["birth_date"], name="person_birth_idx"),
             models.Index(fields=["desil"], name="person_desil_idx"),
+            # Who was merged into whom: few rows, but the foreign key's check on every deleted person reads it (a
+            # sequential scan of the registry per person without it: 9,000 people removed took 13 minutes at 111,000).
+            models.Index(fields=["merged_into"], name="person_merged_into_idx", condition=~CURRENT),
             models.Index(fields=["last_assisted_year"], name="person_assisted_idx"),
             # Possible duplicates: near-identical names in one village; same KK + name + birth date.
             models.Index(fields=["village", "name_key"], name="person_village_namekey_idx"),

@@ -13,6 +13,7 @@ from disbursements.permissions import (
     can_view_catalogue,
     can_view_handovers,
 )
+from dtsen.permissions import can_view_register
 from monitoring.permissions import can_record_visits, can_view_visits
 from programs.permissions import can_view_budget_years
 from proposals.permissions import can_view_proposals
@@ -54,6 +55,7 @@ NAV_ITEMS = [
     NavItem("Penduduk", "beneficiaries:person_list", can_view_registry, "/penduduk/", menu=REGISTRY),
     NavItem("KUBE", "beneficiaries:group_list", can_view_registry, "/kube/", menu=REGISTRY),
     NavItem("Data Ganda", "beneficiaries:duplicate_list", can_review_duplicates, "/penduduk/duplikat/", menu=REGISTRY),
+    NavItem("Data DTSEN", "dtsen:snapshot_list", can_view_register, "/dtsen/", menu=REGISTRY),
     NavItem("Usulan", "proposals:proposal_list", can_view_proposals, "/usulan/"),
     NavItem("Kerja Lapangan", "fieldwork:home", _field_first, "/lapangan/", menu=DISTRIBUTION),
     NavItem("Alokasi", "disbursements:allocation_list", can_view_allocations, "/alokasi/", menu=DISTRIBUTION),

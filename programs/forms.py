@@ -22,6 +22,10 @@ class BudgetYearForm(forms.ModelForm):
             "visit_window_days",
             "graduation_min_score",
             "graduated_proposal_level",
+            "wrse_max_desil",
+            "kube_max_desil",
+            "desil_level",
+            "dtsen_max_age_quarters",
         ]
         field_classes = {
             "total_ceiling": RupiahField,

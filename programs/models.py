@@ -100,6 +100,33 @@ class BudgetYear(models.Model):
         default="warning",
         help_text=_("Bagaimana pemeriksaan usulan memperlakukan orang atau KUBE yang sudah lulus (graduasi)."),
     )
+    # DTSEN (Inpres 4/2025): the desil ceiling of each program — Kepmensos 79/HUK/2025 puts Sembako, PBI-JK and the
+    # other social-welfare programs at desil 1–5 — and how old the newest register snapshot may be.
+    wrse_max_desil = models.PositiveSmallIntegerField(
+        _("desil tertinggi WRSE"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("Bawaan 5 (Kepmensos 79/HUK/2025: program kesejahteraan sosial desil 1–5)."),
+    )
+    kube_max_desil = models.PositiveSmallIntegerField(
+        _("desil tertinggi KUBE"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("Berlaku untuk setiap anggota KUBE. Bawaan 5 (Kepmensos 79/HUK/2025)."),
+    )
+    desil_level = models.CharField(
+        _("desil di atas batas"),
+        max_length=7,
+        choices=[("warning", _("Peringatan (boleh disetujui)")), ("error", _("Kesalahan (tidak dapat disetujui)"))],
+        default="error",
+        help_text=_("Bagaimana pemeriksaan usulan memperlakukan orang yang desil DTSEN-nya di atas batas."),
+    )
+    dtsen_max_age_quarters = models.PositiveSmallIntegerField(
+        _("umur data DTSEN terlama (triwulan)"),
+        default=2,
+        validators=[MaxValueValidator(8)],
+        help_text=_("Data DTSEN terbaru lebih tua dari ini (dalam triwulan) diberi peringatan. Bawaan 2."),
+    )
 
     class Meta:
         ordering = ["-year"]

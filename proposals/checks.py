@@ -9,8 +9,9 @@ from beneficiaries.identity import age_on, check_nik
 from beneficiaries.models import KubeMember, Person, Sex
 from beneficiaries.selectors import group_problems
 from core.bulk import bulk_set
+from dtsen.selectors import Register, registers_for
 from programs.models import BudgetYear, Program
-from proposals.models import ProposalItem, ProposedPerson
+from proposals.models import Proposal, ProposalItem, ProposedPerson
 
 ERROR, WARNING = "error", "warning"
 
@@ -19,8 +20,9 @@ def _check(code: str, level: str, message: str) -> dict:
     return {"code": code, "level": level, "message": message}
 
 
-def person_checks(person: Person, budget_year: BudgetYear, *, wrse: bool) -> list[dict]:
-    """The checks that concern one person on their own (no database access)."""
+def person_checks(person: Person, budget_year: BudgetYear, *, wrse: bool, register: Register | None = None):
+    """The checks that concern one person on their own, with what the register says of them (no database access:
+    `register` is read before, for many people at once — dtsen.selectors.registers_for)."""
     checks = []
     nik = check_nik(person.nik, sex=person.sex, birth_date=person.birth_date)
     for message in nik.errors:
@@ -41,8 +43,7 @@ def person_checks(person: Person, budget_year: BudgetYear, *, wrse: bool) -> lis
                     f"{budget_year.wrse_min_age}–{budget_year.wrse_max_age} tahun.",
                 )
             )
-    if not person.dtks_id:
-        checks.append(_check("dtks", WARNING, f"{person.full_name}: belum ada ID DTKS/DTSEN."))
+    checks.extend(register_checks(person, budget_year, wrse=wrse, register=register))
     if person.graduated_year:
         checks.append(graduated_check(person.full_name, person.graduated_year, budget_year))
     if person.last_assisted_year and person.last_assisted_year < budget_year.year:
@@ -51,6 +52,35 @@ def person_checks(person: Person, budget_year: BudgetYear, *, wrse: bool) -> lis
                 "assisted", WARNING, f"{person.full_name} pernah menerima bantuan tahun {person.last_assisted_year}."
             )
         )
+    return checks
+
+
+def register_checks(person: Person, budget_year: BudgetYear, *, wrse: bool, register: Register | None) -> list[dict]:
+    """DTSEN's word (Inpres 4/2025): the desil of the newest period covering the regency against the program's
+    ceiling (the budget year's setting, Kepmensos 79/HUK/2025), the person absent from that period, a period older
+    than the year allows, and a typed desil that is not the register's (the register's counts). Before any snapshot
+    covers the regency, only the typed ID is looked at."""
+    name = person.full_name
+    if register is None or register.current is None:
+        return [] if person.dtks_id else [_check("dtks", WARNING, f"{name}: belum ada ID DTKS/DTSEN.")]
+    checks = []
+    label, age = register.current_label, register.age_quarters()
+    if age > budget_year.dtsen_max_age_quarters:
+        checks.append(_check("dtsen_old", WARNING, f"Data DTSEN terbaru ({label}) sudah {age} triwulan; batasnya "
+                             f"{budget_year.dtsen_max_age_quarters} triwulan. Minta data DTSEN terbaru."))  # fmt: skip
+    fact = register.latest.get(person.nik)
+    if fact is None:
+        message = f"{name}: belum terdaftar di DTSEN {label} — usulkan melalui Musdes/SIKS-NG."
+        checks.append(_check("dtsen_missing", WARNING, message))
+        return checks
+    ceiling = budget_year.wrse_max_desil if wrse else budget_year.kube_max_desil
+    if fact.desil > ceiling:
+        level = ERROR if budget_year.desil_level == ERROR else WARNING
+        program = Program.WRSE if wrse else Program.KUBE
+        checks.append(_check("desil", level, f"{name}: {fact.label} di atas batas {program} (desil 1–{ceiling})."))
+    if person.desil and person.desil != fact.desil:
+        message = f"{name}: desil di berkas {person.desil}, {fact.label}; yang berlaku desil DTSEN."
+        checks.append(_check("desil_differs", WARNING, message))
     return checks
 
 
@@ -96,10 +126,18 @@ def compute(items: Iterable[ProposalItem], budget_year: BudgetYear) -> list[list
         for person in people:
             proposed_kk[person.kk_number].add(person.pk)
 
+    # The register's word on all of them: per regency of their proposals (two or three queries).
+    regency_of = dict(Proposal.objects.filter(pk__in={i.proposal_id for i in items}).values_list("pk", "regency_id"))
+    asked: dict[str | None, set[str]] = defaultdict(set)
+    for index, item in enumerate(items):
+        asked[regency_of.get(item.proposal_id)].update(p.nik for p in people_of[index])
+    registers = registers_for(asked)
+
     result = []
     for index, item in enumerate(items):
         checks = []
         people = people_of[index]
+        register = registers.get(regency_of.get(item.proposal_id))
         if item.group_id:
             minimum, maximum = budget_year.kube_min_members, budget_year.kube_max_members
             members = members_by_group[item.group_id]
@@ -109,7 +147,7 @@ def compute(items: Iterable[ProposalItem], budget_year: BudgetYear) -> list[list
             if item.group.graduated_year:
                 checks.append(graduated_check(item.group.name, item.group.graduated_year, budget_year))
         for person in people:
-            checks.extend(person_checks(person, budget_year, wrse=item.person_id is not None))
+            checks.extend(person_checks(person, budget_year, wrse=item.person_id is not None, register=register))
             other = [(program, regency) for iid, program, regency in elsewhere[person.pk] if iid != item.pk]
             if other:
                 program, regency = other[0]

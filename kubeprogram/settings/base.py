@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "notifications",
     "programs",
     "beneficiaries",
+    "dtsen",
     "proposals",
     "training",
     "disbursements",
@@ -314,6 +315,8 @@ COMPLAINT_OFFICE_PHONE = os.environ.get("COMPLAINT_OFFICE_PHONE", "(0541) 741 24
 COMPLAINT_OFFICE_WHATSAPP = os.environ.get("COMPLAINT_OFFICE_WHATSAPP", "")
 COMPLAINT_ATTACHMENT_MAX_BYTES = int(os.environ.get("COMPLAINT_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 PROPOSAL_WORKBOOK_MAX_BYTES = int(os.environ.get("PROPOSAL_WORKBOOK_MAX_BYTES", str(10 * 1024 * 1024)))
+# A DTSEN extract: the province's million rows as CSV are about 100 MB (nginx allows as much on /dtsen/ only).
+DTSEN_EXTRACT_MAX_BYTES = int(os.environ.get("DTSEN_EXTRACT_MAX_BYTES", str(150 * 1024 * 1024)))
 PROPOSAL_WORKBOOK_MAX_ROWS = int(os.environ.get("PROPOSAL_WORKBOOK_MAX_ROWS", "20000"))
 # Uploads up to this size stay in memory; larger ones go to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -11,6 +11,7 @@ from audit.services import snapshot
 from beneficiaries.identity import check_nik, name_key
 from beneficiaries.models import KubeMember, Person
 from beneficiaries.selectors import group_problems
+from dtsen.selectors import register_version, registers_for
 from programs import business_types
 from programs.models import BudgetYear, BusinessType, Program
 from proposals import checks
@@ -165,6 +166,7 @@ def plan_rows(proposal: Proposal, rows: list[ParsedRow], headers: dict, context:
 
     niks = [r.values["nik"] for r in rows if r.values.get("nik")]
     existing, proposed, fingerprint = registry_rows(proposal, niks)
+    register = registers_for({proposal.regency_id: set(niks)})[proposal.regency_id]
     people: dict[str, Person] = {}
     changed: dict[str, dict] = {}
     for row in rows:
@@ -209,7 +211,9 @@ def plan_rows(proposal: Proposal, rows: list[ParsedRow], headers: dict, context:
                     setattr(person, key, value)
             person.name_key = name_key(person.full_name)
         # The rules a saved item gets (proposals.checks), with the file's values: one rule set for both paths.
-        found = checks.person_checks(person, proposal.budget_year, wrse=proposal.program == Program.WRSE)
+        found = checks.person_checks(
+            person, proposal.budget_year, wrse=proposal.program == Program.WRSE, register=register
+        )
         row.checks = found  # the writer stores these on the item: decided once, for the preview and the save
         for check in found:
             report = flag if check["level"] == checks.ERROR else warn
@@ -263,12 +267,14 @@ def context_fingerprint(proposal: Proposal, context: PlanContext, lookup: dict) 
         sorted((d.pk, key) for key, d in lookup["district"].items()),
         getattr(context.other_business_type, "pk", None),
         sorted((key, t.pk) for key, t in lookup["business_type"].items()),
+        register_version(proposal.regency_id),  # a new DTSEN snapshot changes the desil checks
     ]
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
 # Where in the file a check's finding belongs (the WRSE template has no sex column: the sex comes from the NIK).
-CHECK_FIELDS = {"wrse_age": "birth_date", "dtks": "dtks_id", "desil": "desil", "shared_kk": "kk_number"}
+CHECK_FIELDS = {"wrse_age": "birth_date", "dtks": "dtks_id", "desil": "desil", "desil_differs": "desil",
+                "dtsen_missing": "dtks_id", "dtsen_old": "dtks_id", "shared_kk": "kk_number"}  # fmt: skip
 
 
 def _check_field(code: str, specs: dict) -> str:

@@ -25,6 +25,10 @@ FORM = {
     "graduation_min_score": 75,
     "visit_window_days": 14,
     "graduated_proposal_level": "warning",
+    "wrse_max_desil": 5,
+    "kube_max_desil": 5,
+    "desil_level": "error",
+    "dtsen_max_age_quarters": 2,
 }
 
 
