@@ -15,9 +15,10 @@ def snapshots_visible_to(user) -> QuerySet[Snapshot]:
     """The province's snapshots, and a regency's own (an officer sees those of their regency only)."""
     if not can_view_register(user):
         return Snapshot.objects.none()
-    return Snapshot.objects.filter(Q(regency__isnull=True) | user.regency_q("regency")).select_related(
-        "regency", "imported_by"
-    )
+    snapshots = Snapshot.objects.select_related("regency", "imported_by")
+    scope = user.regency_q("regency")
+    # Q() | Q(…) is Q(…) alone: a provincial user's empty filter must not shrink to the province's snapshots.
+    return snapshots.filter(Q(regency__isnull=True) | scope) if scope else snapshots
 
 
 def _covering(regency_code: str | None) -> Q:

@@ -80,6 +80,10 @@ def _member(ctx, scope):
     return {"pk": member.group_id, "member_pk": member.pk}
 
 
+def _snapshot(ctx, scope):
+    return {"pk": ctx["snapshot"][scope].pk}
+
+
 def _proposal(ctx, scope):
     return {"pk": ctx["proposal"][scope].pk}
 
@@ -213,6 +217,9 @@ ACCESS: dict[str, Access] = {
     # Synthetic people (training/test servers): Admin Provinsi only; absent (404) for everyone else.
     "beneficiaries:synthetic_create": Access(allowed=ADMIN, denied=404),
     "beneficiaries:duplicate_list": Access(allowed=DUPLICATE_REVIEWERS),
+    "dtsen:snapshot_list": Access(),
+    "dtsen:snapshot_detail": Access(kwargs=_snapshot, scoped=True),
+    "dtsen:snapshot_import": Access(allowed=REGISTRY_EDITORS),
     "beneficiaries:duplicate_scan": Access(allowed=DUPLICATE_REVIEWERS, method="post", ok=302),
     # Without a valid pair the POST is refused; the merge/dismiss themselves are tested in tests/beneficiaries.
     "beneficiaries:duplicate_dismiss": Access(allowed=DUPLICATE_REVIEWERS, method="post", ok=403),

@@ -94,6 +94,12 @@ class Objects:
     def _person(self, scope):
         return PersonFactory(regency=self.regency[scope])
 
+    def _snapshot(self, scope):
+        from dtsen.models import Snapshot
+
+        return Snapshot.objects.create(period="2026-07-01", source="Kemensos", regency=self.regency[scope],
+                                       file_name="dtsen.csv", imported_by=self["account"])  # fmt: skip
+
     def _member(self, scope):
         return KubeMemberFactory(group__regency=self.regency[scope])
 

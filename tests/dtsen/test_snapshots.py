@@ -137,3 +137,6 @@ def test_an_officer_sees_the_province_and_her_regency_and_imports_for_hers(clien
     mine = Snapshot.objects.get(regency=officer.regency)
     assert mine.status == Snapshot.Status.READY and mine.imported_by == officer
     assert client.get(mine.get_absolute_url()).status_code == 200
+    client.force_login(admin)  # the province sees every regency's
+    assert client.get(other.get_absolute_url()).status_code == 200
+    assert other.get_absolute_url() in client.get("/dtsen/").content.decode()
