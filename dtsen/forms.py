@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 
 from regions.models import Regency
 
@@ -50,6 +51,6 @@ class SnapshotForm(forms.Form):
         period = self.cleaned_data["period"]
         if period < datetime.date(2025, 1, 1):
             raise forms.ValidationError("DTSEN ada sejak 2025 (Inpres 4/2025); data sebelumnya adalah DTKS.")
-        if period > datetime.date.today():
+        if period > timezone.localdate():
             raise forms.ValidationError("Periode data tidak boleh di masa depan.")
         return period

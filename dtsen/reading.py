@@ -7,11 +7,11 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from beneficiaries.identity import check_nik
+from beneficiaries.identity import check_nik, mask_nik
 
 # The columns kubeprogram keeps, each with the names it is found under (case, spaces, dots, dashes and underscores do
 # not matter). Any other column is kept as it came, beside the row.
@@ -58,7 +58,6 @@ class Extract:
     extra: dict[str, int]
     rows: Iterator[tuple[int, list]]
     total: int | None = None
-    problems: list[Problem] = field(default_factory=list)
 
 
 def _csv_rows(data: bytes) -> tuple[list, Iterator[list]]:
@@ -131,7 +130,7 @@ def parse_row(number: int, row: list, extract: Extract, regencies: dict[str, str
     nik = _digits(cell("nik"))
     errors = check_nik(nik).errors
     if errors:
-        problems.append(Problem(number, "NIK", f"{nik or '(kosong)'}: {errors[0]}"))
+        problems.append(Problem(number, "NIK", f"{mask_nik(nik) if nik else '(kosong)'}: {errors[0]}"))
     kk = _digits(cell("kk_number"))
     if kk and (not kk.isdigit() or len(kk) != 16):
         problems.append(Problem(number, "No. KK", f"No. KK harus 16 digit angka (tertulis “{kk[:20]}”)."))

@@ -26,12 +26,6 @@ def _covering(regency_code: str | None) -> Q:
     return Q(regency__isnull=True) | Q(regency=regency_code) if regency_code else Q(regency__isnull=True)
 
 
-def current_period(regency_code: str | None) -> datetime.date | None:
-    """The newest period of the register for a regency (None: no snapshot covers it yet)."""
-    latest = Snapshot.objects.filter(_covering(regency_code), status=Snapshot.Status.READY).order_by("-period").first()
-    return latest.period if latest else None
-
-
 @dataclass(frozen=True)
 class Fact:
     desil: int | None

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import audit_record
+from beneficiaries.identity import mask_nik
 from core.bulk import analyze, bulk_insert_rows
 from dtsen.models import Entry, Snapshot
 from dtsen.reading import MAX_PROBLEMS, ExtractRefused, Problem, decode_check, open_extract, parse_row, regency_names
@@ -103,7 +104,7 @@ def _twice(data, file_name, names, error: str) -> list[Problem]:
         if values is None or (named and values[0] not in named):
             continue
         if values[0] in first:
-            problems.append(Problem(number, "NIK", f"NIK {values[0]} sudah ada di baris {first[values[0]]}."))
+            problems.append(Problem(number, "NIK", f"NIK {mask_nik(values[0])} sudah ada di baris {first[values[0]]}."))
             if len(problems) >= MAX_PROBLEMS:
                 break
         else:

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.models import AuditEvent
-from beneficiaries.identity import make_nik
+from beneficiaries.identity import make_nik, mask_nik
 from dtsen.models import Entry, Snapshot
 from dtsen.reading import ExtractRefused
 from dtsen.selectors import history, registers_for
@@ -62,7 +62,9 @@ def test_a_nik_listed_twice_is_refused_with_both_rows():
     rows.append(rows[0])
     snapshot = import_snapshot(user=AdminProvinsiFactory(), data=_csv(rows), file_name="x.csv", period=Q3, source="-")
     assert snapshot.status == Snapshot.Status.REFUSED and not Entry.objects.exists()
-    assert snapshot.problems == [{"row": 5, "column": "NIK", "message": f"NIK {_nik(0)} sudah ada di baris 2."}]
+    assert snapshot.problems == [
+        {"row": 5, "column": "NIK", "message": f"NIK {mask_nik(_nik(0))} sudah ada di baris 2."}
+    ]
 
 
 def test_the_same_file_twice_is_refused_and_a_new_file_of_the_period_supersedes_the_old():
