@@ -17,6 +17,7 @@ from dtsen.reading import MAX_PROBLEMS, ExtractRefused, Problem, decode_check, o
 from regions.models import Regency
 
 CHUNK = 20_000
+UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE
 FIELDS = ["snapshot", "nik", "kk_number", "full_name", "desil", "dtsen_id", "regency_code", "extra"]
 
 
@@ -60,8 +61,9 @@ def import_snapshot(*, user, data: bytes, file_name: str, period, source: str, r
                                 "superseded": superseded})  # fmt: skip
     except Refused as refused:
         return _refused(fields, refused.problems)
-    except IntegrityError as error:
-        if "nik" not in str(error).lower():
+    except Exception as error:  # COPY runs on psycopg2's own cursor: its UniqueViolation is not Django's IntegrityError
+        unique = isinstance(error, IntegrityError) or getattr(error, "pgcode", None) == UNIQUE_VIOLATION
+        if not unique or "nik" not in str(error).lower():
             raise
         return _refused(fields, _twice(data, file_name, names, str(error)))
     analyze(Entry)
