@@ -65,6 +65,15 @@ def month_year(value: datetime.date | datetime.datetime) -> str:
     return f"{MONTHS[value.month - 1]} {value.year}"
 
 
+QUARTERS = ("I", "II", "III", "IV")
+
+
+@_dated
+def quarter(value: datetime.date | datetime.datetime) -> str:
+    """'Triwulan III 2026' (1 Aug 2026): how the register's (DTSEN's) periods are named."""
+    return f"Triwulan {QUARTERS[(value.month - 1) // 3]} {value.year}"
+
+
 @_dated
 def date_long(value: datetime.date | datetime.datetime) -> str:
     """'15 Agustus 2024'."""

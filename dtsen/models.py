@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-QUARTER_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
+from core import formatting
 
 
 def quarter_of(day: datetime.date) -> tuple[int, int]:
@@ -20,8 +20,7 @@ def quarter_of(day: datetime.date) -> tuple[int, int]:
 
 def period_label(day: datetime.date) -> str:
     """1 Aug 2026 -> 'Triwulan III 2026': how the register's periods are named."""
-    year, quarter = quarter_of(day)
-    return f"Triwulan {QUARTER_NAMES[quarter]} {year}"
+    return formatting.quarter(day)
 
 
 def quarters_between(older: datetime.date, newer: datetime.date) -> int:

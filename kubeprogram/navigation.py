@@ -17,6 +17,7 @@ from dtsen.permissions import can_view_register
 from monitoring.permissions import can_record_visits, can_view_visits
 from programs.permissions import can_view_budget_years
 from proposals.permissions import can_view_proposals
+from rechecks.permissions import can_view_rechecks
 from reports.permissions import can_view_dashboard, can_view_reports
 from training.permissions import can_mark_attendance, can_view_training
 
@@ -56,6 +57,13 @@ NAV_ITEMS = [
     NavItem("KUBE", "beneficiaries:group_list", can_view_registry, "/kube/", menu=REGISTRY),
     NavItem("Data Ganda", "beneficiaries:duplicate_list", can_review_duplicates, "/penduduk/duplikat/", menu=REGISTRY),
     NavItem("Data DTSEN", "dtsen:snapshot_list", can_view_register, "/dtsen/", menu=REGISTRY),
+    NavItem(
+        "Verifikasi Lapangan DTSEN",
+        "rechecks:worklist",
+        can_view_rechecks,
+        "/dtsen/verifikasi-lapangan/",
+        menu=REGISTRY,
+    ),
     NavItem("Usulan", "proposals:proposal_list", can_view_proposals, "/usulan/"),
     NavItem("Kerja Lapangan", "fieldwork:home", _field_first, "/lapangan/", menu=DISTRIBUTION),
     NavItem("Alokasi", "disbursements:allocation_list", can_view_allocations, "/alokasi/", menu=DISTRIBUTION),

@@ -16,6 +16,7 @@ urlpatterns = [
     path("wilayah/", include("regions.urls")),
     path("anggaran/", include("programs.urls")),
     path("", include("beneficiaries.urls")),
+    path("dtsen/verifikasi-lapangan/", include("rechecks.urls")),
     path("dtsen/", include("dtsen.urls")),
     path("usulan/", include("proposals.urls")),
     path("bimtek/", include("training.urls")),

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "proposals",
     "training",
     "disbursements",
+    "rechecks",
     "monitoring",
     "complaints",
     "fieldwork",

@@ -8,6 +8,7 @@ from complaints.selectors import complaints_about
 from monitoring.permissions import can_record_visits, can_view_visits
 from monitoring.selectors import handover_schedule
 from proposals.selectors import group_proposals, person_proposals
+from rechecks.models import Recheck
 from reports.selectors import JOURNEY, journey
 
 register = template.Library()
@@ -28,9 +29,11 @@ def journey_badges(steps: dict, item):
 @register.inclusion_tag("reports/partials/journey_history.html")
 def journey_history(*, person=None, group=None):
     """{% journey_history person=person %} or {% journey_history group=group %}: every year the person or group
-    was proposed, the decision, and how far the journey went."""
+    was proposed, the decision, and how far the journey went; a person's field re-checks against DTSEN."""
     items = list(person_proposals(person=person) if person is not None else group_proposals(group=group))
-    return {"items": items, "steps": journey(items), "labels": JOURNEY, "for_person": person is not None}
+    rechecks = list(Recheck.objects.filter(person=person).select_related("recorded_by")) if person is not None else []
+    return {"items": items, "steps": journey(items), "labels": JOURNEY, "for_person": person is not None,
+            "rechecks": rechecks}  # fmt: skip
 
 
 @register.inclusion_tag("reports/partials/visit_schedule.html", takes_context=True)

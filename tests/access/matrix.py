@@ -67,6 +67,10 @@ def _year_query(ctx, scope):
     return {"tahun": ctx["budget_year"].year}
 
 
+def _flagged(ctx, scope):
+    return {"regency": ctx["regency"][scope].code, "person": ctx["flagged"][scope].pk}
+
+
 def _person(ctx, scope):
     return {"pk": ctx["person"][scope].pk}
 
@@ -220,6 +224,9 @@ ACCESS: dict[str, Access] = {
     "dtsen:snapshot_list": Access(),
     "dtsen:snapshot_detail": Access(kwargs=_snapshot, scoped=True),
     "dtsen:snapshot_import": Access(allowed=REGISTRY_EDITORS),
+    # The re-check worklist: everyone reads (scoped); the regency's officer and Admin Provinsi record.
+    "rechecks:worklist": Access(),
+    "rechecks:record": Access(allowed=REGISTRY_EDITORS, kwargs=_flagged, scoped=True),
     "beneficiaries:duplicate_scan": Access(allowed=DUPLICATE_REVIEWERS, method="post", ok=302),
     # Without a valid pair the POST is refused; the merge/dismiss themselves are tested in tests/beneficiaries.
     "beneficiaries:duplicate_dismiss": Access(allowed=DUPLICATE_REVIEWERS, method="post", ok=403),

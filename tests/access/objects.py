@@ -100,6 +100,19 @@ class Objects:
         return Snapshot.objects.create(period="2026-07-01", source="Kemensos", regency=self.regency[scope],
                                        file_name="dtsen.csv", imported_by=self["account"])  # fmt: skip
 
+    def _flagged(self, scope):
+        """A recipient whose desil rose above the ceiling in the register's newest period (on the re-check list)."""
+        from dtsen.models import Entry, Snapshot
+
+        person = self["allocation"][scope].item.person
+        for period, desil in (("2026-04-01", 3), ("2026-07-01", 8)):
+            snapshot = Snapshot.objects.create(
+                period=period, source="Kemensos", regency=self.regency[scope], file_name=f"{period}.csv",
+                imported_by=self["account"], status="ready",
+            )  # fmt: skip
+            Entry.objects.create(snapshot=snapshot, nik=person.nik, full_name=person.full_name, desil=desil)
+        return person
+
     def _member(self, scope):
         return KubeMemberFactory(group__regency=self.regency[scope])
 

@@ -36,7 +36,8 @@ def test_healthz_fails_when_the_database_does_not(client):
 
 
 NAV = {
-    "Beranda", "Dasbor", "Penduduk", "KUBE", "Data Ganda", "Data DTSEN", "Usulan", "Alokasi", "Bimtek", "BAST",
+    "Beranda", "Dasbor", "Penduduk", "KUBE", "Data Ganda", "Data DTSEN", "Verifikasi Lapangan DTSEN", "Usulan",
+    "Alokasi", "Bimtek", "BAST",
     "Monev", "Graduasi", "Verifikasi Pasca-Penyaluran", "Kerja Lapangan",
     "Barang & Paket", "Pengaduan", "Laporan", "Wilayah", "Tahun Anggaran",
     "Jejak Audit",
