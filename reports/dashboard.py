@@ -15,6 +15,7 @@ from core import formatting
 from jobs.services import broker_configured
 from monitoring.selectors import outcomes as monitoring_outcomes
 from programs.models import Program
+from rechecks.selectors import checked_share
 from reports import selectors
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ def count(user, budget_year) -> dict:
         attendance={"present": present, "invited": invited, "rate": rate},
         outcomes=monitoring_outcomes(user=user, budget_year=budget_year, days=days),
         complaints=complaint_figures(user=user, year=budget_year.year),
+        register=_register_share(budget_year, per_regency),
         months=months,
         chart={
             "labels": [line.regency.name for line in per_regency],
@@ -59,6 +61,18 @@ def count(user, budget_year) -> dict:
         },
         as_of=timezone.now(),
     )
+
+
+def _register_share(budget_year, per_regency) -> dict:
+    """The share of each regency's recipients checked against DTSEN's current period, in the dashboard's order."""
+    share = checked_share(budget_year=budget_year, regency_codes=[line.regency.code for line in per_regency])
+    if not share:
+        return {}
+    rows = [(line.regency, share["regencies"].get(line.regency.code)) for line in per_regency]
+    recipients = sum(row["recipients"] for _, row in rows if row)
+    checked = sum(row["checked"] for _, row in rows if row)
+    percent = round(100 * checked / recipients, 1) if recipients else None
+    return {"label": share["label"], "rows": rows, "recipients": recipients, "checked": checked, "percent": percent}
 
 
 def cache_key(user, budget_year) -> str:

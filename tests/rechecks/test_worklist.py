@@ -148,3 +148,12 @@ def test_the_dashboard_share_counts_recipients_listed_within_the_ceiling_or_rech
     Recheck.objects.create(person=season["left"], regency_id="64.72", period=Q3, outcome=Outcome.INELIGIBLE,
                            reason="Pindah", recorded_by=AdminProvinsiFactory())  # fmt: skip
     assert checked_share(budget_year=year, regency_codes=["64.72"])["regencies"]["64.72"]["checked"] == 3
+
+
+def test_the_dashboard_shows_each_regencys_share_checked_against_the_current_period(season, client, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    client.force_login(AdminProvinsiFactory())
+    page = client.get(reverse("reports:dashboard") + "?tahun=2024")
+    share = page.context["register"]
+    assert share["label"] == "DTSEN Triwulan III 2026" and (share["checked"], share["recipients"]) == (2, 7)
+    assert "Penerima yang sudah dicek terhadap DTSEN Triwulan III 2026" in page.content.decode()
