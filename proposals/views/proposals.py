@@ -9,6 +9,7 @@ from audit.selectors import object_history
 from core.access import require
 from core.files import upload_response
 from core.pagination import keyset_page
+from dtsen.selectors import registers_for
 from programs.models import BudgetYear, Ceiling, Program
 from programs.selectors import budget_year_current
 from proposals import permissions, selectors, services
@@ -68,12 +69,20 @@ def proposal_detail(request, pk):
     page = keyset_page(
         items, order=("id",), after=request.GET.get("setelah"), before=request.GET.get("sebelum"), size=100
     )
+    # The register's desil and period for the page's women (two queries), shown instead of the typed desil.
+    register = None
+    if proposal.program == Program.WRSE:
+        niks = {item.person.nik for item in page if item.person_id}
+        register = registers_for({proposal.regency_id: niks})[proposal.regency_id]
+        for item in page:
+            item.register_fact = register.latest.get(item.person.nik) if item.person_id else None
     params = request.GET.copy()
     for key in ("setelah", "sebelum"):
         params.pop(key, None)
     context = {
         "proposal": proposal,
         "page": page,
+        "register": register,
         "query_string": params.urlencode(),
         "item_statuses": ItemStatus.choices,
         "can_edit": permissions.can_edit_proposal(request.user, proposal),

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from dtsen.services import import_snapshot
 from proposals import services
 from tests.factories import (
     CeilingFactory,
@@ -38,8 +39,19 @@ def test_the_verifiers_table_shows_birth_date_age_desil_dtks_and_a_masked_kk(cli
     client.force_login(VerifikatorFactory())
     page = client.get(proposal.get_absolute_url()).content.decode()
     assert "15/03/1980" in page and "43 tahun" in page  # on 1 January 2024
-    assert "Desil 2" in page and "DTKS DT-77" in page
+    assert "Desil 2 <span class=\"text-muted\">(diketik; belum ada data DTSEN)" in page and "ID DTKS/DTSEN DT-77" in page
     assert "KK 647203**********" in page and "6472030101010001" not in page
+
+
+def test_with_a_register_the_verifiers_table_shows_its_desil_and_period_not_the_typed_one(client):
+    proposal, women = _returned_proposal()
+    text = f"NIK;Nama;Desil;ID DTSEN\n{women[0].nik};{women[0].full_name};4;DS-1\n"
+    import_snapshot(user=VerifikatorFactory(), data=text.encode(), file_name="q3.csv", period=datetime.date(2026, 7, 1),
+                    source="Kemensos")  # fmt: skip
+    client.force_login(VerifikatorFactory())
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "<strong>Desil 4 (DTSEN Triwulan III 2026)</strong>" in page and "di berkas usulan: desil 2" in page
+    assert "ID DTKS/DTSEN DS-1" in page and "Belum terdaftar di DTSEN Triwulan III 2026" in page
 
 
 def test_a_returned_proposal_reads_dikembalikan_in_the_list_and_on_the_operators_home(client):
