@@ -88,6 +88,11 @@ def registers_for(niks_by_regency: dict[str | None, set[str]]) -> dict[str | Non
     return registers
 
 
+def register_exists() -> bool:
+    """Whether any snapshot of the register is in force."""
+    return Snapshot.objects.filter(status=Snapshot.Status.READY).exists()
+
+
 def register_version(regency_code: str | None) -> list[int]:
     """The snapshots in force for a regency, as a part of what a plan was decided on (a new one changes it)."""
     return list(

@@ -9,6 +9,7 @@ urlpatterns = [
     path("laporan/", views.report_index, name="report_index"),
     path("laporan/rekapitulasi/", views.recap_export, name="recap_export"),
     path("laporan/bnba/<str:program>/", views.bnba_export, name="bnba_export"),
+    path("laporan/dtsen/<str:kind>/", views.exchange_export, name="exchange_export"),
     path("laporan/hasil-verifikasi/", views.verification_export, name="verification_export"),
     path("laporan/kehadiran-bimtek/", views.attendance_export, name="attendance_export"),
     path("laporan/rekap-monev/", views.monitoring_recap_export, name="monitoring_recap_export"),

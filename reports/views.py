@@ -9,12 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from audit.exports import audited_export
+from audit.exports import audited_export, export_record
 from beneficiaries.permissions import can_see_full_nik
 from complaints.selectors import complaints_visible_to
 from core.access import require
+from core.csvfile import DELIMITERS
 from core.excel import ReportWriter
 from core.replica import reads_from_replica
+from dtsen.selectors import register_exists
 from jobs.shortcuts import start_job
 from monitoring.selectors import assessments_visible_to, results_visible_to, visits_visible_to
 from monitoring.selectors import outcomes as monitoring_outcomes
@@ -23,7 +25,17 @@ from programs.selectors import budget_year_chosen
 from proposals.models import ProposalItem
 from reports import dashboard as dashboard_figures
 from reports import exports, selectors
-from reports.jobs import bnba_items, bnba_writer, items_of, nik_mask, scope_filters
+from reports.jobs import (
+    EXCHANGES,
+    bnba_items,
+    bnba_writer,
+    exchange_count,
+    exchange_filename,
+    exchange_writer,
+    items_of,
+    nik_mask,
+    scope_filters,
+)
 from reports.permissions import can_view_dashboard, can_view_reports
 from training.models import Attendance
 from training.selectors import sessions_visible_to
@@ -143,6 +155,35 @@ def bnba_export(request, program):
     writer, details = bnba_writer(request.user, budget_year, program)
     return _respond(request, writer, report="bnba", filename=f"bnba-{program.lower()}", budget_year=budget_year,
                     **details)  # fmt: skip
+
+
+@login_required
+@reads_from_replica
+def exchange_export(request, kind):
+    """By name by address for BPS/Kemensos (`penerima`), or the candidates DTSEN does not list (`belum-dtsen`): .xlsx,
+    or CSV with `?format=csv` (`&pemisah=titik-koma` for an Indonesian Excel). A large one is prepared in the
+    background (reports.jobs.exchange_file, the same code), with a progress bar."""
+    if kind not in EXCHANGES:
+        raise Http404
+    budget_year = _report_year(request)
+    if kind == "belum-dtsen" and not register_exists():
+        messages.error(request, "Belum ada data DTSEN: impor berkas DTSEN terlebih dahulu (menu Data DTSEN).")
+        return redirect(reverse("reports:report_index") + f"?tahun={budget_year.year}")
+    delimiter = DELIMITERS.get(request.GET.get("pemisah"), ",") if request.GET.get("format") == "csv" else None
+    rows = exchange_count(request.user, budget_year, kind)
+    if rows > settings.BACKGROUND_EXPORT_ROWS:
+        return start_job(
+            request,
+            title=f"{EXCHANGES[kind][0]} {budget_year.year} ({rows:,} baris)".replace(",", "."),
+            function="reports.jobs.exchange_file",
+            params={"year": budget_year.year, "kind": kind, "delimiter": delimiter},
+            back_url=reverse("reports:report_index") + f"?tahun={budget_year.year}",
+            rows=rows,
+        )
+    writer, details = exchange_writer(request.user, budget_year, kind, delimiter=delimiter)
+    export_record(writer, user=request.user, action=EXCHANGES[kind][2], obj=ProposalItem,
+                  after={"budget_year": budget_year.year, **details})  # fmt: skip
+    return writer.response(exchange_filename(kind, budget_year.year, delimiter))
 
 
 @login_required

@@ -24,6 +24,7 @@ CHROMIUM_ARGS = [
 REQUIRE_E2E = os.environ.get("REQUIRE_E2E", "").strip().lower() in {"1", "true", "yes"}
 # CI runs on PostgreSQL: there a test marked `postgres` (row locks, real threads) must run, not skip.
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES", "").strip().lower() in {"1", "true", "yes"}
+REQUIRE_LIBREOFFICE = os.environ.get("REQUIRE_LIBREOFFICE", "").strip().lower() in {"1", "true", "yes"}
 
 
 @pytest.fixture(scope="session")
@@ -83,7 +84,11 @@ def pytest_runtest_makereport(item, call):
     """With REQUIRE_E2E=1 / REQUIRE_POSTGRES=1 (CI) a skipped browser / PostgreSQL test is a failure, so
     CI cannot pass without them."""
     report = yield
-    for marker, required in (("e2e", REQUIRE_E2E), ("postgres", REQUIRE_POSTGRES)):
+    for marker, required in (
+        ("e2e", REQUIRE_E2E),
+        ("postgres", REQUIRE_POSTGRES),
+        ("libreoffice", REQUIRE_LIBREOFFICE),
+    ):
         if required and report.skipped and marker in item.keywords:
             report.outcome = "failed"
             report.longrepr = f"{marker} test skipped but REQUIRE_{marker.upper()}=1: {report.longrepr}"

@@ -356,6 +356,7 @@ ACCESS: dict[str, Access] = {
     "reports:report_index": Access(),
     "reports:recap_export": Access(data=_year_query),
     "reports:bnba_export": Access(kwargs=lambda ctx, scope: {"program": "WRSE"}, data=_year_query),
+    "reports:exchange_export": Access(kwargs=lambda ctx, scope: {"kind": "penerima"}, data=_year_query),
     "reports:verification_export": Access(data=_year_query),
     "reports:attendance_export": Access(data=_year_query),
     "reports:monitoring_recap_export": Access(data=_year_query),

@@ -39,7 +39,7 @@ def test_the_verifiers_table_shows_birth_date_age_desil_dtks_and_a_masked_kk(cli
     client.force_login(VerifikatorFactory())
     page = client.get(proposal.get_absolute_url()).content.decode()
     assert "15/03/1980" in page and "43 tahun" in page  # on 1 January 2024
-    assert "Desil 2 <span class=\"text-muted\">(diketik; belum ada data DTSEN)" in page and "ID DTKS/DTSEN DT-77" in page
+    assert 'Desil 2 <span class="text-muted">(diketik; belum ada data DTSEN)' in page and "ID DTKS/DTSEN DT-77" in page
     assert "KK 647203**********" in page and "6472030101010001" not in page
 
 
