@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from beneficiaries.identity import check_nik, mask_nik
+from beneficiaries.identity import mask_nik, nik_error
 
 # The columns kubeprogram keeps, each with the names it is found under (case, spaces, dots, dashes and underscores do
 # not matter). Any other column is kept as it came, beside the row.
@@ -117,37 +117,51 @@ def _digits(value) -> str:
     return str(value if value is not None else "").strip().replace(" ", "").lstrip("'")
 
 
-def parse_row(number: int, row: list, extract: Extract, regencies: dict[str, str]) -> tuple[tuple | None, list]:
-    """(nik, kk, name, desil, dtsen id, regency code, extra) of one row, or None with its problems."""
+def row_parser(extract: Extract, regencies: dict[str, str]):
+    """A function (row number, values) -> ((nik, kk, name, desil, dtsen id, regency code, extra), []) for a good row,
+    (None, [problems]) for a wrong one, (None, []) for an empty line. Built once per file: a million rows go through
+    it, so the positions are looked up once and a regency's spelling is normalised once."""
+    positions = extract.positions
+    at = {name: positions.get(name) for name in LABELS}
+    extra = list(extract.extra.items())
+    places: dict = {}
 
-    def cell(name):
-        index = extract.positions.get(name)
+    def cell(row, name):
+        index = at[name]
         return row[index] if index is not None and index < len(row) else ""
 
-    if not any(str(value or "").strip() for value in row):
-        return None, []  # an empty line
-    problems = []
-    nik = _digits(cell("nik"))
-    errors = check_nik(nik).errors
-    if errors:
-        problems.append(Problem(number, "NIK", f"{mask_nik(nik) if nik else '(kosong)'}: {errors[0]}"))
-    kk = _digits(cell("kk_number"))
-    if kk and (not kk.isdigit() or len(kk) != 16):
-        problems.append(Problem(number, "No. KK", f"No. KK harus 16 digit angka (tertulis “{kk[:20]}”)."))
-    name = str(cell("full_name") or "").strip()
-    if not name:
-        problems.append(Problem(number, "Nama", "Nama kosong."))
-    raw = cell("desil")
-    desil = int(raw) if isinstance(raw, float) and raw.is_integer() else str(raw or "").strip()
-    if isinstance(desil, str):
-        desil = int(desil) if desil.isdigit() else None
-    if desil is None or not 1 <= desil <= 10:
-        problems.append(Problem(number, "Desil", f"Desil harus angka 1 sampai 10 (tertulis “{str(raw)[:10]}”)."))
-    if problems:
-        return None, problems
-    region = normalise(cell("regency_code"))
-    more = {key: str(row[index]) for key, index in extract.extra.items() if index < len(row) and row[index] != ""}
-    return (nik, kk, name[:150], desil, _digits(cell("dtsen_id"))[:40], regencies.get(region, ""), more), []
+    def parse(number: int, row: list) -> tuple[tuple | None, list]:
+        nik = _digits(cell(row, "nik"))
+        if not nik and not any(str(value if value is not None else "").strip() for value in row):
+            return None, []  # an empty line
+        problems = []
+        error = nik_error(nik)
+        if error:
+            problems.append(Problem(number, "NIK", f"{mask_nik(nik) if nik else '(kosong)'}: {error}"))
+        kk = _digits(cell(row, "kk_number"))
+        if kk and (len(kk) != 16 or not kk.isdigit()):
+            problems.append(Problem(number, "No. KK", f"No. KK harus 16 digit angka (tertulis “{kk[:20]}”)."))
+        name = str(cell(row, "full_name") or "").strip()
+        if not name:
+            problems.append(Problem(number, "Nama", "Nama kosong."))
+        raw = cell(row, "desil")
+        if isinstance(raw, float) and raw.is_integer():
+            desil = int(raw)
+        else:
+            text = str(raw if raw is not None else "").strip()
+            desil = int(text) if text.isdigit() else None
+        if desil is None or not 1 <= desil <= 10:
+            problems.append(Problem(number, "Desil", f"Desil harus angka 1 sampai 10 (tertulis “{str(raw)[:10]}”)."))
+        if problems:
+            return None, problems
+        place = cell(row, "regency_code")
+        code = places.get(place)
+        if code is None:
+            code = places[place] = regencies.get(normalise(place), "")
+        more = {key: str(row[index]) for key, index in extra if index < len(row) and row[index] not in ("", None)}
+        return (nik, kk, name[:150], desil, _digits(cell(row, "dtsen_id"))[:40], code, more), []
+
+    return parse
 
 
 def regency_names(regencies) -> dict[str, str]:

@@ -166,12 +166,13 @@ def _fresh_rule_caches():
     the cache (an import's kept plans are keyed by an upload id, which SQLite hands out again after a rollback)."""
     from django.core.cache import cache
 
-    from beneficiaries.identity import _nik_facts, _registration_place_known
+    from beneficiaries.identity import _nik_facts, _place_and_date_error, _registration_place_known
     from core.workdays import _holidays
 
     cache.clear()
 
     _nik_facts.cache_clear()
+    _place_and_date_error.cache_clear()
     _registration_place_known.cache_clear()
     _holidays.cache_clear()
 
