@@ -62,6 +62,19 @@ def test_seed_demo_plays_a_whole_season_for_samarinda():
     assert not Handover.objects.filter(lines__goods__name__startswith="Mesin Jahit", regency="64.72").exists()
 
 
+def test_seed_demo_ships_two_quarters_of_a_synthetic_register_with_samarindas_rechecks():
+    from dtsen.models import Snapshot
+    from rechecks.selectors import worklist as rechecks
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    snapshots = Snapshot.objects.filter(status=Snapshot.Status.READY)
+    assert snapshots.count() == 2 and all(s.source.startswith("Data sintetis demo") for s in snapshots)
+    work = rechecks("64.72")
+    rows = sorted((person.desil_before is not None, person.desil_now or 0) for person in work.people)
+    assert rows == [(True, 0), (True, 7), (True, 7), (True, 7)]  # one left the register, three rose to desil 7
+
+
 def test_seed_demo_refuses_under_production_settings(settings):
     settings.DEMO_DATA_ALLOWED = False
     with pytest.raises(CommandError, match="produksi"):
