@@ -23,6 +23,7 @@ ACTION_LABELS = {
     "complaint.create": "Pengaduan dicatat",
     "complaint.step": "Tindak lanjut pengaduan dicatat",
     "complaint.attach": "Lampiran pengaduan ditambahkan",
+    "complaint.link": "Pengaduan ditautkan ke data penerima",
     "goods_item.create": "Barang ditambahkan ke katalog",
     "goods_item.update": "Data barang diubah",
     "graduation_criteria.set": "Kriteria graduasi ditetapkan",
@@ -30,6 +31,7 @@ ACTION_LABELS = {
     "handover.attach_photo": "Foto serah terima diunggah",
     "handover.attach_signed_scan": "Pindaian BAST diunggah",
     "handover.create": "BAST dibuat",
+    "dtsen.import": "Data DTSEN diimpor",
     "handover.export": "Register BAST diunduh",
     "handover.flag": "Catatan pengaduan pada BAST",
     "allocation.flag": "Catatan pengaduan pada alokasi",
@@ -87,6 +89,7 @@ ACTION_LABELS = {
     "visit.add_photo": "Foto kunjungan monev diunggah",
     "visit.create": "Kunjungan monev dicatat",
     "visit.export_worklist": "Lembar kerja kunjungan monev diunduh",
+    "recheck.record": "Hasil verifikasi lapangan DTSEN dicatat",
     "visit.update": "Kunjungan monev diubah",
     "visit.void": "Kunjungan monev dibatalkan",
 }

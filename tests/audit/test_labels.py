@@ -6,8 +6,8 @@ from pathlib import Path
 from audit.labels import ACTION_LABELS
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["accounts", "audit", "beneficiaries", "disbursements", "monitoring", "programs", "proposals", "regions",
-        "reports", "training", "kubeprogram"]  # fmt: skip
+APPS = ["accounts", "audit", "beneficiaries", "dtsen", "disbursements", "rechecks", "monitoring", "complaints",
+        "fieldwork", "programs", "proposals", "regions", "reports", "training", "kubeprogram"]  # fmt: skip
 LITERAL = re.compile(r'action="([a-z_]+\.[a-z_]+)"')
 
 
