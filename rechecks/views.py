@@ -28,8 +28,10 @@ def worklist(request):
     regency = own or regencies.filter(code=request.GET.get("kabupaten", "")).first()
     state = request.GET.get("status", "")
     state = state if state in selectors.STATES else selectors.PENDING
-    work = selectors.worklist(regency.code, state) if regency else None
-    page = Paginator(work.people if work else [], PAGE).get_page(request.GET.get("page"))
+    work = selectors.worklist(regency.code) if regency else None
+    page = Paginator(work.people(state) if work else [], PAGE).get_page(request.GET.get("page"))
+    if work:
+        page.object_list = work.annotate_page(page.object_list)
     return render(request, "rechecks/worklist.html", {
         "regencies": regencies, "regency": regency, "work": work, "page": page, "state": state,
         "states": selectors.STATES, "reasons": selectors.REASONS, "can_record": can_record_rechecks(request.user),
@@ -52,5 +54,5 @@ def record(request, regency, person):
         return redirect(f"{reverse('rechecks:worklist')}?kabupaten={regency.code}")
     return render(request, "rechecks/record.html", {
         "regency": regency, "person": flagged, "form": form, "kept": kept, "reasons": selectors.REASONS,
-        "period_label": selectors.Worklist(regency.code, period, None, {}).period_label,
+        "period_label": selectors.Worklist(regency.code, period).period_label,
     })  # fmt: skip

@@ -8,14 +8,18 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from complaints.selectors import figures as complaint_figures
 from core import formatting
+from dtsen.models import Snapshot
 from jobs.services import broker_configured
 from monitoring.selectors import outcomes as monitoring_outcomes
 from programs.models import Program
+from rechecks.models import Recheck
 from rechecks.selectors import checked_share
+from regions.selectors import regencies_visible_to
 from reports import selectors
 
 logger = logging.getLogger(__name__)
@@ -44,7 +48,6 @@ def count(user, budget_year) -> dict:
         attendance={"present": present, "invited": invited, "rate": rate},
         outcomes=monitoring_outcomes(user=user, budget_year=budget_year, days=days),
         complaints=complaint_figures(user=user, year=budget_year.year),
-        register=_register_share(budget_year, per_regency),
         months=months,
         chart={
             "labels": [line.regency.name for line in per_regency],
@@ -63,16 +66,33 @@ def count(user, budget_year) -> dict:
     )
 
 
-def _register_share(budget_year, per_regency) -> dict:
-    """The share of each regency's recipients checked against DTSEN's current period, in the dashboard's order."""
-    share = checked_share(budget_year=budget_year, regency_codes=[line.regency.code for line in per_regency])
-    if not share:
-        return {}
-    rows = [(line.regency, share["regencies"].get(line.regency.code)) for line in per_regency]
-    recipients = sum(row["recipients"] for _, row in rows if row)
-    checked = sum(row["checked"] for _, row in rows if row)
-    percent = round(100 * checked / recipients, 1) if recipients else None
-    return {"label": share["label"], "rows": rows, "recipients": recipients, "checked": checked, "percent": percent}
+SHARE_SECONDS = 3600
+
+
+def register_share(user, budget_year) -> dict:
+    """The share of each of the user's regencies' recipients checked against DTSEN's current period (a pass over the
+    year's recipients against the register: 0.3 s at 100,000 and a million, so loaded after the page and kept for
+    SHARE_SECONDS per scope and state of the register — a new snapshot or a recorded re-check counts it again)."""
+    regencies = list(regencies_visible_to(user).order_by("code"))
+    state = "-".join(
+        str(pk) for pk in Snapshot.objects.filter(status="ready").order_by("pk").values_list("pk", flat=True)
+    )
+    rechecked = Recheck.objects.aggregate(last=Max("pk"), n=Count("pk"))
+    key = f"dashboard:dtsen:v1:{budget_year.pk}:{user.scope_key}:{state}:{rechecked['last']}:{rechecked['n']}"
+    kept = cache.get(key) if settings.DASHBOARD_CACHE_SECONDS else None
+    if kept is not None:
+        return kept
+    share = checked_share(budget_year=budget_year, regency_codes=[regency.code for regency in regencies])
+    if share:
+        rows = [(regency, share["regencies"].get(regency.code)) for regency in regencies]
+        recipients = sum(row["recipients"] for _, row in rows if row)
+        checked = sum(row["checked"] for _, row in rows if row)
+        percent = round(100 * checked / recipients, 1) if recipients else None
+        share = {"label": share["label"], "rows": rows, "recipients": recipients, "checked": checked,
+                 "percent": percent, "as_of": timezone.now()}  # fmt: skip
+    if settings.DASHBOARD_CACHE_SECONDS:
+        cache.set(key, share, SHARE_SECONDS)
+    return share
 
 
 def cache_key(user, budget_year) -> str:

@@ -6,6 +6,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("dasbor/", views.dashboard, name="dashboard"),
+    path("dasbor/dtsen/", views.register_share, name="register_share"),
     path("laporan/", views.report_index, name="report_index"),
     path("laporan/rekapitulasi/", views.recap_export, name="recap_export"),
     path("laporan/bnba/<str:program>/", views.bnba_export, name="bnba_export"),

@@ -73,6 +73,15 @@ def dashboard(request):
 
 
 @login_required
+def register_share(request):
+    """The dashboard's DTSEN section, loaded after the page (reports.dashboard.register_share)."""
+    require(can_view_dashboard(request.user))
+    budget_year, _ = _budget_year(request)
+    register = dashboard_figures.register_share(request.user, budget_year) if budget_year else {}
+    return render(request, "reports/partials/register_share.html", {"register": register})
+
+
+@login_required
 def report_index(request):
     require(can_view_reports(request.user))
     budget_year, years = _budget_year(request)

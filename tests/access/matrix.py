@@ -353,6 +353,7 @@ ACCESS: dict[str, Access] = {
         allowed=ADMIN, kwargs=lambda ctx, scope: {"year": ctx["budget_year"].year, "program": "WRSE"}
     ),
     "reports:dashboard": Access(),
+    "reports:register_share": Access(data=_year_query),
     "reports:report_index": Access(),
     "reports:recap_export": Access(data=_year_query),
     "reports:bnba_export": Access(kwargs=lambda ctx, scope: {"program": "WRSE"}, data=_year_query),

@@ -71,7 +71,7 @@ def test_seed_demo_ships_two_quarters_of_a_synthetic_register_with_samarindas_re
     snapshots = Snapshot.objects.filter(status=Snapshot.Status.READY)
     assert snapshots.count() == 2 and all(s.source.startswith("Data sintetis demo") for s in snapshots)
     work = rechecks("64.72")
-    rows = sorted((person.desil_before is not None, person.desil_now or 0) for person in work.people)
+    rows = sorted((flag.desil_before is not None, flag.desil_now or 0) for flag in work.flags.values())
     assert rows == [(True, 0), (True, 7), (True, 7), (True, 7)]  # one left the register, three rose to desil 7
 
 
