@@ -90,6 +90,9 @@ ACTION_LABELS = {
     "visit.create": "Kunjungan monev dicatat",
     "visit.export_worklist": "Lembar kerja kunjungan monev diunduh",
     "recheck.record": "Hasil verifikasi lapangan DTSEN dicatat",
+    "subject_request.answer": "Permintaan subjek data dijawab",
+    "subject_request.create": "Permintaan subjek data dicatat",
+    "subject_request.file": "Berkas data pribadi diunduh (permintaan akses)",
     "visit.update": "Kunjungan monev diubah",
     "visit.void": "Kunjungan monev dibatalkan",
 }

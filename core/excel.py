@@ -63,10 +63,12 @@ class ReportWriter:
         *,
         filters: Iterable[tuple[str, str]] = (),
         full_numbers: bool = False,
+        workbook: Workbook | None = None,
     ):
         self.columns = list(columns)
         self.full_numbers = full_numbers
-        self.workbook = Workbook(write_only=True)
+        # A workbook of several sheets: each sheet's writer is given the first one's book (save or stream any).
+        self.workbook = workbook or Workbook(write_only=True)
         # A sheet name has at most 31 characters and none of \ / * ? : [ ]
         self.sheet = self.workbook.create_sheet(re.sub(r"[\\/*?:\[\]]", "-", title)[:31])
         for index, column in enumerate(self.columns):
@@ -143,6 +145,10 @@ class ReportWriter:
                 cell.number_format = RUPIAH_FORMAT
             cells.append(cell)
         self.sheet.append(cells)
+
+    def finish_sheet(self) -> None:
+        """Close this sheet (its filter over the rows written) before the next sheet of the same book begins."""
+        self._close_filter()
 
     def _close_filter(self) -> None:
         if not self.sheet.auto_filter.ref:

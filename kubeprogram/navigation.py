@@ -15,6 +15,7 @@ from disbursements.permissions import (
 )
 from dtsen.permissions import can_view_register
 from monitoring.permissions import can_record_visits, can_view_visits
+from privacy.permissions import can_view_requests
 from programs.permissions import can_view_budget_years
 from proposals.permissions import can_view_proposals
 from rechecks.permissions import can_view_rechecks
@@ -64,6 +65,7 @@ NAV_ITEMS = [
         "/dtsen/verifikasi-lapangan/",
         menu=REGISTRY,
     ),
+    NavItem("Permintaan Subjek Data", "privacy:request_list", can_view_requests, "/pelindungan-data/", menu=REGISTRY),
     NavItem("Usulan", "proposals:proposal_list", can_view_proposals, "/usulan/"),
     NavItem("Kerja Lapangan", "fieldwork:home", _field_first, "/lapangan/", menu=DISTRIBUTION),
     NavItem("Alokasi", "disbursements:allocation_list", can_view_allocations, "/alokasi/", menu=DISTRIBUTION),

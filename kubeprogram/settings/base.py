@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "monitoring",
     "complaints",
     "fieldwork",
+    "privacy",
     "reports",
     # The roof: settings, URLs, home page, navbar and demo data compose the apps above.
     "kubeprogram",

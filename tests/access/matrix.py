@@ -71,6 +71,10 @@ def _flagged(ctx, scope):
     return {"regency": ctx["regency"][scope].code, "person": ctx["flagged"][scope].pk}
 
 
+def _subject_request(ctx, scope):
+    return {"pk": ctx["subject_request"][scope].pk}
+
+
 def _person(ctx, scope):
     return {"pk": ctx["person"][scope].pk}
 
@@ -160,6 +164,7 @@ def _open_data(ctx, scope):
 
 
 REGISTRY_EDITORS = frozenset({Role.ADMIN_PROVINSI, Role.OPERATOR})
+PRIVACY_READERS = frozenset({Role.ADMIN_PROVINSI, Role.OPERATOR, Role.AUDITOR})
 PROPOSAL_EDITORS = REGISTRY_EDITORS
 NOBODY = frozenset()
 FULL_NIK = frozenset({Role.ADMIN_PROVINSI, Role.VERIFIKATOR, Role.OPERATOR})
@@ -353,6 +358,13 @@ ACCESS: dict[str, Access] = {
         allowed=ADMIN, kwargs=lambda ctx, scope: {"year": ctx["budget_year"].year, "program": "WRSE"}
     ),
     "reports:dashboard": Access(),
+    # Data subjects' requests: the officer records (her regency), the Petugas Pelindungan Data answers, the Auditor
+    # reads.
+    "privacy:request_list": Access(allowed=PRIVACY_READERS),
+    "privacy:request_create": Access(allowed=REGISTRY_EDITORS),
+    "privacy:request_detail": Access(allowed=PRIVACY_READERS, kwargs=_subject_request, scoped=True),
+    "privacy:request_file": Access(allowed=ADMIN, kwargs=_subject_request, scoped=True),
+    "privacy:request_answer": Access(allowed=ADMIN, kwargs=_subject_request, scoped=True, method="post"),
     "reports:register_share": Access(data=_year_query),
     "reports:report_index": Access(),
     "reports:recap_export": Access(data=_year_query),

@@ -113,6 +113,17 @@ class Objects:
             Entry.objects.create(snapshot=snapshot, nik=person.nik, full_name=person.full_name, desil=desil)
         return person
 
+    def _subject_request(self, scope):
+        from django.utils import timezone
+
+        from privacy.models import SubjectRequest
+
+        person = self["person"][scope]
+        return SubjectRequest.objects.create(
+            person=person, regency=person.regency, kind="akses", received_at=timezone.now(), requester_name="Pemohon",
+            identity_check="KTP", description="Salinan data", recorded_by=self["account"],
+        )  # fmt: skip
+
     def _member(self, scope):
         return KubeMemberFactory(group__regency=self.regency[scope])
 

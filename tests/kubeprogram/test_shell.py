@@ -37,7 +37,7 @@ def test_healthz_fails_when_the_database_does_not(client):
 
 NAV = {
     "Beranda", "Dasbor", "Penduduk", "KUBE", "Data Ganda", "Data DTSEN", "Verifikasi Lapangan DTSEN", "Usulan",
-    "Alokasi", "Bimtek", "BAST",
+    "Permintaan Subjek Data", "Alokasi", "Bimtek", "BAST",
     "Monev", "Graduasi", "Verifikasi Pasca-Penyaluran", "Kerja Lapangan",
     "Barang & Paket", "Pengaduan", "Laporan", "Wilayah", "Tahun Anggaran",
     "Jejak Audit",
@@ -48,9 +48,9 @@ NAV = {
     ("factory", "expected"),
     [
         (AdminProvinsiFactory, NAV),
-        (VerifikatorFactory, NAV - {"Jejak Audit"}),
+        (VerifikatorFactory, NAV - {"Jejak Audit", "Permintaan Subjek Data"}),
         (OperatorFactory, NAV - {"Jejak Audit", "Data Ganda"}),
-        (PimpinanFactory, NAV - {"Jejak Audit", "Data Ganda", "Kerja Lapangan"}),
+        (PimpinanFactory, NAV - {"Jejak Audit", "Data Ganda", "Kerja Lapangan", "Permintaan Subjek Data"}),
         (AuditorFactory, NAV - {"Data Ganda", "Kerja Lapangan"}),
     ],
 )

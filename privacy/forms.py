@@ -1,0 +1,53 @@
+from django import forms
+from django.utils import timezone
+
+from beneficiaries.identity import nik_error
+from privacy.models import Status, SubjectRequest
+
+
+class RequestForm(forms.ModelForm):
+    nik = forms.CharField(label="NIK penduduk yang bersangkutan", max_length=16, min_length=16)
+
+    class Meta:
+        model = SubjectRequest
+        fields = ["kind", "channel", "received_at", "requester_name", "on_behalf", "identity_check", "description"]
+        widgets = {
+            "received_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = people
+        self.fields["received_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        self.fields["received_at"].help_text = "Batas jawaban 3×24 jam sejak saat ini (UU 27/2022)."
+        self.order_fields(["nik"])
+
+    def clean_nik(self):
+        nik = self.cleaned_data["nik"].strip()
+        error = nik_error(nik)
+        if error:
+            raise forms.ValidationError(error)
+        person = self.people.filter(nik=nik).first()
+        if person is None:
+            raise forms.ValidationError("NIK ini tidak ada di data penduduk yang dapat Anda lihat.")
+        self.person = person
+        return nik
+
+    def clean_received_at(self):
+        received = self.cleaned_data["received_at"]
+        if received > timezone.now():
+            raise forms.ValidationError("Waktu diterima tidak boleh di masa depan.")
+        return received
+
+
+class AnswerForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Hasil", choices=[(Status.DONE, Status.DONE.label), (Status.REFUSED, Status.REFUSED.label)],
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    answer = forms.CharField(
+        label="Jawaban / alasan", widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Apa yang dilakukan (mis. salinan data diserahkan, data diperbaiki), atau mengapa ditolak dan sampai "
+        "kapan data wajib disimpan (mis. arsip keuangan).",
+    )  # fmt: skip

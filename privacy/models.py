@@ -1,0 +1,85 @@
+"""A person's requests under the Personal Data Protection law (UU 27/2022): access (Art. 32), correction (Art. 30),
+restriction (Art. 41), deletion (Art. 43–44) and objection to automated processing — each answered within 3×24
+hours (calendar hours, unlike complaints' working days) by the Petugas Pelindungan Data (Art. 53)."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+ANSWER_HOURS = 72  # 3×24 jam
+
+
+class Kind(models.TextChoices):
+    ACCESS = "akses", _("Akses (salinan data pribadi)")
+    CORRECTION = "perbaikan", _("Perbaikan data")
+    RESTRICTION = "pembatasan", _("Pembatasan pemrosesan")
+    DELETION = "penghapusan", _("Penghapusan")
+    OBJECTION = "keberatan", _("Keberatan atas pemrosesan otomatis")
+
+
+class Channel(models.TextChoices):
+    COUNTER = "loket", _("Datang langsung (loket)")
+    LETTER = "surat", _("Surat")
+    EMAIL = "email", _("Surel")
+    COMPLAINT = "pengaduan", _("Halaman pengaduan")
+
+
+class Status(models.TextChoices):
+    OPEN = "baru", _("Belum dijawab")
+    DONE = "selesai", _("Dijawab / dipenuhi")
+    REFUSED = "ditolak", _("Ditolak dengan alasan")
+
+
+class SubjectRequest(models.Model):
+    """One request from (or for) a person in the registry: who asked, how their identity was checked, what they ask."""
+
+    person = models.ForeignKey(
+        "beneficiaries.Person", on_delete=models.PROTECT, related_name="subject_requests", verbose_name=_("penduduk")
+    )
+    regency = models.ForeignKey(
+        "regions.Regency", on_delete=models.PROTECT, related_name="+", verbose_name=_("kabupaten/kota")
+    )
+    kind = models.CharField(_("jenis permintaan"), max_length=12, choices=Kind.choices)
+    channel = models.CharField(_("diterima melalui"), max_length=10, choices=Channel.choices, default=Channel.COUNTER)
+    received_at = models.DateTimeField(_("diterima pada"))
+    requester_name = models.CharField(_("nama pemohon"), max_length=150)
+    on_behalf = models.BooleanField(_("diajukan oleh kuasa/keluarga"), default=False)
+    identity_check = models.CharField(
+        _("pemeriksaan identitas"), max_length=255, help_text=_("Mis. KTP asli dicocokkan dengan data; surat kuasa.")
+    )
+    description = models.TextField(_("isi permintaan"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField(_("jawaban / alasan"), blank=True)
+    answered_at = models.DateTimeField(_("dijawab pada"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("permintaan subjek data")
+        verbose_name_plural = _("permintaan subjek data")
+        permissions = [("handle_subjectrequest", "Menangani permintaan subjek data (Petugas Pelindungan Data)")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="baru") | (Q(answered_at__isnull=False) & ~Q(answer="")),
+                name="subjectrequest_answered",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "received_at"], name="subjectrequest_open_idx")]
+
+    def __str__(self):
+        return f"Permintaan {self.get_kind_display().split(' (')[0].lower()} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("privacy:request_detail", kwargs={"pk": self.pk})
+
+    @property
+    def due_at(self) -> datetime.datetime:
+        return self.received_at + datetime.timedelta(hours=ANSWER_HOURS)

@@ -1,0 +1,84 @@
+"""The requests of data subjects: the list with the time left (the Petugas Pelindungan Data's to-do), recording one,
+one request with the person's file (access) and its answer."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from audit.exports import export_filename
+from beneficiaries.selectors import people_visible_to
+from core.access import require
+from privacy import selectors, services
+from privacy.access import person_file
+from privacy.forms import AnswerForm, RequestForm
+from privacy.models import Status
+from privacy.permissions import can_handle_requests, can_record_requests, can_view_requests
+
+
+@login_required
+def request_list(request):
+    require(can_view_requests(request.user))
+    state = request.GET.get("status", Status.OPEN)
+    rows = selectors.requests_visible_to(request.user)
+    rows = rows.filter(status=state).order_by("received_at", "pk") if state in Status.values else rows
+    now = timezone.now()
+    page = [(row, selectors.hours_left(row, now)) for row in rows[:200]]
+    return render(request, "privacy/request_list.html", {
+        "rows": page, "state": state, "statuses": Status.choices, "can_record": can_record_requests(request.user),
+    })  # fmt: skip
+
+
+@login_required
+def request_create(request):
+    require(can_record_requests(request.user))
+    form = RequestForm(request.POST or None, people=people_visible_to(request.user))
+    if request.method == "POST" and form.is_valid():
+        created = services.request_record(person=form.person, data=form.cleaned_data, actor=request.user)
+        messages.success(request, f"{created} dicatat. Batas jawaban: 3×24 jam.")
+        return redirect(created)
+    return render(request, "privacy/request_form.html", {"form": form})
+
+
+@login_required
+def request_detail(request, pk):
+    require(can_view_requests(request.user))
+    subject_request = get_object_or_404(selectors.requests_visible_to(request.user), pk=pk)
+    return render(request, "privacy/request_detail.html", {
+        "subject_request": subject_request, "hours_left": selectors.hours_left(subject_request),
+        "can_handle": can_handle_requests(request.user), "form": AnswerForm(),
+    })  # fmt: skip
+
+
+@login_required
+def request_file(request, pk):
+    """The person's whole file as a workbook (Art. 32), for the Petugas Pelindungan Data to hand over; audited."""
+    require(can_view_requests(request.user))
+    subject_request = get_object_or_404(selectors.requests_visible_to(request.user), pk=pk)
+    require(can_handle_requests(request.user))
+    writer = person_file(subject_request.person)
+    services.file_taken(request=subject_request, actor=request.user)
+    return writer.response(export_filename(f"data-pribadi-{subject_request.pk}"))
+
+
+@login_required
+@require_POST
+def request_answer(request, pk):
+    require(can_view_requests(request.user))
+    subject_request = get_object_or_404(selectors.requests_visible_to(request.user), pk=pk)
+    require(can_handle_requests(request.user))
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_answer(request=subject_request, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Permintaan dijawab.")
+        return redirect(subject_request)
+    return render(request, "privacy/request_detail.html", {
+        "subject_request": subject_request, "hours_left": selectors.hours_left(subject_request),
+        "can_handle": True, "form": form,
+    })  # fmt: skip

@@ -1,0 +1,107 @@
+"""A person's request under UU 27/2022: recorded by the officer who receives it (her regency's people only), answered
+within 3×24 hours by the Petugas Pelindungan Data, who hands over the person's whole file and processing trail;
+everything audited and scoped."""
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from audit.models import AuditEvent
+from beneficiaries.services import person_nik_viewed
+from privacy.models import Status, SubjectRequest
+from privacy.selectors import hours_left
+from tests.factories import (
+    AdminProvinsiFactory,
+    ApprovedItemFactory,
+    AuditorFactory,
+    OperatorFactory,
+    PersonFactory,
+    VerifikatorFactory,
+)
+from tests.monitoring.conftest import deliver
+
+pytestmark = pytest.mark.django_db
+
+
+def _data(person, **more):
+    received = timezone.localtime() - datetime.timedelta(hours=2)
+    return {"nik": person.nik, "kind": "akses", "channel": "loket", "received_at": received.strftime("%Y-%m-%dT%H:%M"),
+            "requester_name": person.full_name, "identity_check": "KTP asli dicocokkan",
+            "description": "Meminta salinan seluruh data saya.", **more}  # fmt: skip
+
+
+def test_the_officer_records_a_request_with_its_3x24_hour_deadline(client):
+    person = PersonFactory()
+    client.force_login(OperatorFactory())
+    response = client.post(reverse("privacy:request_create"), _data(person))
+    request = SubjectRequest.objects.get()
+    assert response.status_code == 302 and request.person == person and request.regency_id == "64.72"
+    assert request.due_at == request.received_at + datetime.timedelta(hours=72)
+    assert 69 <= hours_left(request) <= 70
+    assert AuditEvent.objects.get(action="subject_request.create").after["kind"] == "akses"
+    listing = client.get(reverse("privacy:request_list")).content.decode()
+    assert person.full_name in listing and "jam lagi" in listing
+
+
+def test_an_officer_cannot_record_or_see_another_regencys_people(client, balikpapan):
+    elsewhere = PersonFactory(regency=balikpapan)
+    client.force_login(OperatorFactory())
+    page = client.post(reverse("privacy:request_create"), _data(elsewhere))
+    assert page.status_code == 200 and "tidak ada di data penduduk yang dapat Anda lihat" in page.content.decode()
+    assert not SubjectRequest.objects.exists()
+    client.force_login(OperatorFactory(regency=balikpapan))
+    client.post(reverse("privacy:request_create"), _data(elsewhere))
+    request = SubjectRequest.objects.get()
+    client.force_login(OperatorFactory())
+    assert client.get(request.get_absolute_url()).status_code == 404
+
+
+def test_the_persons_file_holds_every_record_and_the_processing_trail(client):
+    handover = deliver(ApprovedItemFactory(), handed_over_on=datetime.date(2024, 8, 1))
+    person = handover.allocation.item.person
+    viewer = VerifikatorFactory(first_name="Budi", last_name="Santoso")
+    person_nik_viewed(person=person, actor=viewer)
+    officer = OperatorFactory()
+    client.force_login(officer)
+    client.post(reverse("privacy:request_create"), _data(person))
+    request = SubjectRequest.objects.get()
+    assert client.get(reverse("privacy:request_file", args=[request.pk])).status_code == 403  # the DPO hands it over
+    dpo = AdminProvinsiFactory()
+    client.force_login(dpo)
+    response = client.get(reverse("privacy:request_file", args=[request.pk]))
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    assert {"Data Pribadi", "Usulan", "Alokasi", "BAST", "Bimtek", "Kunjungan Monev", "Pengaduan", "DTSEN",
+            "Jejak Pemrosesan"} <= set(book.sheetnames)  # fmt: skip
+    cells = {sheet: [[c for c in row if c is not None] for row in book[sheet].iter_rows(min_row=7, values_only=True)]
+             for sheet in book.sheetnames}  # fmt: skip
+    assert ["NIK", person.nik] in cells["Data Pribadi"]  # whole: the file is for the person
+    assert any(handover.number in row for row in cells["BAST"])
+    assert cells["Bimtek"] and cells["Alokasi"] and cells["Usulan"]
+    trail = [" ".join(map(str, row)) for row in cells["Jejak Pemrosesan"]]
+    assert any("Budi Santoso" in line and "NIK" in line for line in trail), trail
+    event = AuditEvent.objects.get(action="subject_request.file")
+    assert event.after["full_nik"] is True and event.actor == dpo
+
+
+def test_answered_once_within_or_after_the_deadline_with_a_reason(client):
+    person = PersonFactory()
+    client.force_login(AdminProvinsiFactory())
+    client.post(reverse("privacy:request_create"), _data(person, kind="penghapusan"))
+    request = SubjectRequest.objects.get()
+    url = reverse("privacy:request_answer", args=[request.pk])
+    refused = client.post(url, {"status": Status.REFUSED, "answer": ""})
+    assert refused.status_code == 200 and SubjectRequest.objects.get().status == Status.OPEN
+    reason = "Ditolak: data penerima bantuan wajib disimpan sebagai arsip keuangan sampai 2034."
+    assert client.post(url, {"status": Status.REFUSED, "answer": reason}).status_code == 302
+    request.refresh_from_db()
+    assert (request.status, request.answer, hours_left(request)) == (Status.REFUSED, reason, None)
+    assert AuditEvent.objects.get(action="subject_request.answer").after["late"] is False
+    client.post(url, {"status": Status.DONE, "answer": "lagi"}, follow=True)
+    assert SubjectRequest.objects.get().answer == reason  # answered once
+    client.force_login(AuditorFactory())
+    assert client.get(request.get_absolute_url()).status_code == 200
+    assert client.post(url, {"status": Status.DONE, "answer": "x"}).status_code == 403
