@@ -1,6 +1,7 @@
 """Each role's to-do list on the home page ("Tugas Saya"): what waits for this person, counted and linked, from the
 apps' own selectors (the roof composes; no app knows of the others' work)."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,6 +17,9 @@ from complaints.models import Status as ComplaintStatus
 from disbursements.selectors import handovers_visible_to
 from monitoring import selectors as monitoring_selectors
 from monitoring.models import Assessment
+from privacy import selectors as privacy_selectors
+from privacy.models import ANSWER_HOURS
+from privacy.permissions import can_handle_requests
 from programs.models import Ceiling
 from programs.selectors import ceilings_visible_to
 from proposals.models import ItemStatus, Proposal, ProposalItem
@@ -81,6 +85,13 @@ def tasks_for(user, budget_year) -> list[Task]:
         locked = len(locked_usernames(User.objects.values_list("username", flat=True)))
         found.append(Task("Pengguna terkunci (salah kata sandi)", locked, reverse("accounts:user_list"), True))
         found.append(Task("Pengaduan terlambat", overdue_complaints, late_url, urgent=True))
+        if can_handle_requests(user):  # the Petugas Pelindungan Data: 3x24 hours per request
+            waiting = privacy_selectors.open_requests(user)
+            late = waiting.filter(received_at__lt=timezone.now() - datetime.timedelta(hours=ANSWER_HOURS)).count()
+            found.append(Task("Permintaan subjek data terlambat (lewat 3×24 jam)", late,
+                              reverse("privacy:request_list"), urgent=True))  # fmt: skip
+            found.append(Task("Permintaan subjek data menunggu jawaban", waiting.count() - late,
+                              reverse("privacy:request_list")))  # fmt: skip
     elif role == Role.PIMPINAN:
         due = _visits_due(user, budget_year, overdue_only=True)
         found.append(Task("Kunjungan monev terlambat", due, reverse("monitoring:worklist"), True))

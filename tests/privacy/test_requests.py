@@ -18,6 +18,7 @@ from tests.factories import (
     AdminProvinsiFactory,
     ApprovedItemFactory,
     AuditorFactory,
+    BudgetYearFactory,
     OperatorFactory,
     PersonFactory,
     VerifikatorFactory,
@@ -105,3 +106,17 @@ def test_answered_once_within_or_after_the_deadline_with_a_reason(client):
     client.force_login(AuditorFactory())
     assert client.get(request.get_absolute_url()).status_code == 200
     assert client.post(url, {"status": Status.DONE, "answer": "x"}).status_code == 403
+
+
+def test_the_data_protection_officers_home_says_what_is_late(client):
+    BudgetYearFactory(year=timezone.localdate().year)
+    late = PersonFactory()
+    client.force_login(AdminProvinsiFactory())
+    client.post(reverse("privacy:request_create"), _data(late))
+    SubjectRequest.objects.update(received_at=timezone.now() - datetime.timedelta(hours=80))
+    client.post(reverse("privacy:request_create"), _data(PersonFactory()))
+    tasks = {task.label: task.count for task in client.get(reverse("home")).context["tasks"]}
+    assert tasks["Permintaan subjek data terlambat (lewat 3×24 jam)"] == 1
+    assert tasks["Permintaan subjek data menunggu jawaban"] == 1
+    listing = client.get(reverse("privacy:request_list")).content.decode()
+    assert "Terlambat 8 jam" in listing
