@@ -121,10 +121,6 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # No JIT: PostgreSQL compiles any statement it estimates as costly, and for this application's joins over a year's
-    # recipients that took 0.3-0.5 s of compiling to save nothing (EXPLAIN ANALYZE of the DTSEN share, issue 32).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of failing midway
     # (the ceiling checks of later apps rely on it on SQLite).
@@ -138,8 +134,6 @@ if os.environ.get("REPLICA_DATABASE_URL"):
         os.environ["REPLICA_DATABASE_URL"], conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0)
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
