@@ -102,6 +102,10 @@ class Person(models.Model):
         help_text=_("Diisi saat penilaian graduasi \u201clulus\u201d disetujui provinsi."),
     )
     name_key = models.CharField(max_length=150, editable=False, db_index=False)
+    # UU 27/2022 (privacy): processing restricted at the person's request (Art. 41): no new proposal while set; and
+    # the moment the person was erased (Art. 43-44): anonymised, their records kept so every total stays.
+    restricted_at = models.DateTimeField(_("pemrosesan dibatasi sejak"), null=True, blank=True, editable=False)
+    erased_at = models.DateTimeField(_("dihapus (dianonimkan) pada"), null=True, blank=True, editable=False)
     merged_into = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

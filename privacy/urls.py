@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/", views.request_detail, name="request_detail"),
     path("<int:pk>/berkas/", views.request_file, name="request_file"),
     path("<int:pk>/jawab/", views.request_answer, name="request_answer"),
+    path("<int:pk>/batasi/", views.person_restrict, name="person_restrict"),
+    path("<int:pk>/hapus/", views.person_erase, name="person_erase"),
 ]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from audit.exports import export_filename
 from beneficiaries.selectors import people_visible_to
 from core.access import require
-from privacy import selectors, services
+from privacy import erasure, selectors, services
 from privacy.access import person_file
 from privacy.forms import AnswerForm, RequestForm
 from privacy.models import Status
@@ -49,6 +49,7 @@ def request_detail(request, pk):
     return render(request, "privacy/request_detail.html", {
         "subject_request": subject_request, "hours_left": selectors.hours_left(subject_request),
         "can_handle": can_handle_requests(request.user), "form": AnswerForm(),
+        "keep_until": erasure.keep_until(subject_request.person) if subject_request.kind == "penghapusan" else None,
     })  # fmt: skip
 
 
@@ -61,6 +62,38 @@ def request_file(request, pk):
     writer = person_file(subject_request.person)
     services.file_taken(request=subject_request, actor=request.user)
     return writer.response(export_filename(f"data-pribadi-{subject_request.pk}"))
+
+
+def _handled(request, pk):
+    require(can_view_requests(request.user))
+    subject_request = get_object_or_404(selectors.requests_visible_to(request.user), pk=pk)
+    require(can_handle_requests(request.user))
+    return subject_request
+
+
+@login_required
+@require_POST
+def person_restrict(request, pk):
+    """Restrict (or lift the restriction of) the processing of the request's person (Art. 41)."""
+    subject_request = _handled(request, pk)
+    lift = request.POST.get("cabut") == "1"
+    erasure.restrict(person=subject_request.person, request=subject_request, actor=request.user, lift=lift)
+    messages.success(request, "Pembatasan dicabut." if lift else "Pemrosesan data penduduk ini dibatasi.")
+    return redirect(subject_request)
+
+
+@login_required
+@require_POST
+def person_erase(request, pk):
+    """Erase (anonymise) the request's person (Art. 43-44), or say why the law does not yet allow it."""
+    subject_request = _handled(request, pk)
+    try:
+        erasure.erase(person=subject_request.person, request=subject_request, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Data penduduk dihapus (dianonimkan); semua jumlah tetap.")
+    return redirect(subject_request)
 
 
 @login_required

@@ -215,6 +215,9 @@ DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
 BACKGROUND_EXPORT_ROWS = int(os.environ.get("BACKGROUND_EXPORT_ROWS", "5000"))
 # A proposal workbook of more rows is checked, and saved, in the background with a progress bar.
 BACKGROUND_IMPORT_ROWS = int(os.environ.get("BACKGROUND_IMPORT_ROWS", "5000"))
+# UU 27/2022 erasure: a recipient's BAST is a financial record, kept this many years after its budget year
+# (PP 28/2012 on archives and the regional archive retention schedule for financial records: 10 years).
+ERASE_AFTER_YEARS = int(os.environ.get("ERASE_AFTER_YEARS", "10"))
 # With the broker down, an import or export of at most this many rows runs inline instead (jobs.shortcuts).
 BACKGROUND_INLINE_MAX_ROWS = int(os.environ.get("BACKGROUND_INLINE_MAX_ROWS", "20000"))
 # How long a preview's checked plan is kept for its save (in the cache: Redis with REDIS_URL); a save after it

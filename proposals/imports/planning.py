@@ -42,6 +42,8 @@ class NewPerson(SimpleNamespace):
 
     pk = None
     merged_into_id = None
+    restricted_at = None
+    erased_at = None
     last_assisted_year = None
     graduated_year = None
     occupation = ""

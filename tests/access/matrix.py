@@ -365,6 +365,8 @@ ACCESS: dict[str, Access] = {
     "privacy:request_detail": Access(allowed=PRIVACY_READERS, kwargs=_subject_request, scoped=True),
     "privacy:request_file": Access(allowed=ADMIN, kwargs=_subject_request, scoped=True),
     "privacy:request_answer": Access(allowed=ADMIN, kwargs=_subject_request, scoped=True, method="post"),
+    "privacy:person_restrict": Access(allowed=ADMIN, kwargs=_subject_request, scoped=True, method="post", ok=302),
+    "privacy:person_erase": Access(allowed=ADMIN, kwargs=_subject_request, scoped=True, method="post", ok=302),
     "reports:register_share": Access(data=_year_query),
     "reports:report_index": Access(),
     "reports:recap_export": Access(data=_year_query),

@@ -1,0 +1,79 @@
+"""Restriction and deletion at a person's request: restricted, she cannot be proposed until it is lifted; erased, she
+is "Penerima terhapus #n" everywhere while every total stays; refused, with until when, while her BAST must be kept."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from beneficiaries.models import Person
+from privacy.models import SubjectRequest
+from proposals.checks import compute
+from reports.selectors import recap
+from tests.factories import AdminProvinsiFactory, ApprovedItemFactory, OperatorFactory, ProposalItemFactory
+from tests.monitoring.conftest import deliver
+
+pytestmark = pytest.mark.django_db
+
+
+def _request(person, kind):
+    return SubjectRequest.objects.create(
+        person=person, regency=person.regency, kind=kind, received_at=timezone.now(), requester_name=person.full_name,
+        identity_check="KTP asli", description="…", recorded_by=AdminProvinsiFactory(),
+    )  # fmt: skip
+
+
+def test_a_restricted_person_cannot_be_proposed_until_it_is_lifted(client):
+    item = ProposalItemFactory()
+    request = _request(item.person, "pembatasan")
+    client.force_login(AdminProvinsiFactory())
+    client.post(reverse("privacy:person_restrict", args=[request.pk]))
+    item.person.refresh_from_db()
+    assert ("privacy", "error") in {(c["code"], c["level"]) for c in compute([item], item.proposal.budget_year)[0]}
+    client.post(reverse("privacy:person_restrict", args=[request.pk]), {"cabut": "1"})
+    item.person.refresh_from_db()
+    assert "privacy" not in {c["code"] for c in compute([item], item.proposal.budget_year)[0]}
+    assert [e.action for e in AuditEvent.objects.filter(action__startswith="person.").order_by("pk")][-2:] == [
+        "person.restrict", "person.unrestrict"
+    ]  # fmt: skip
+
+
+def test_an_erased_recipient_leaves_every_total_and_no_trace_of_her(client, settings):
+    settings.ERASE_AFTER_YEARS = 1  # her BAST of 2024 need not be kept past 2025
+    handover = deliver(ApprovedItemFactory(), handed_over_on=datetime.date(2024, 8, 1))
+    person = handover.allocation.item.person
+    name, nik, kk, address = person.full_name, person.nik, person.kk_number, person.address
+    admin = AdminProvinsiFactory()
+    totals = recap(user=admin, budget_year=handover.budget_year).total()
+    request = _request(person, "penghapusan")
+    client.force_login(admin)
+    client.post(reverse("privacy:person_erase", args=[request.pk]))
+    person.refresh_from_db()
+    assert person.full_name == f"Penerima terhapus #{person.pk}" and person.nik == f"00{person.pk:014d}"
+    after = recap(user=admin, budget_year=handover.budget_year).total()
+    assert (after.counts, after.realised, after.committed) == (totals.counts, totals.realised, totals.committed)
+    pages = [person.get_absolute_url(), handover.get_absolute_url(), reverse("beneficiaries:person_list"),
+             reverse("reports:exchange_export", args=["penerima"]) + "?tahun=2024&format=csv",
+             reverse("beneficiaries:person_export")]  # fmt: skip
+    for url in pages:
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = body.decode("utf-8-sig", errors="replace")
+        assert name not in text and nik not in text and kk not in text and (not address or address not in text), url
+    assert f"Penerima terhapus #{person.pk}" in client.get(handover.get_absolute_url()).content.decode()
+    assert not any(nik in str(event.before) + str(event.after) for event in AuditEvent.objects.all())
+    assert AuditEvent.objects.filter(action="person.erase").exists()
+
+
+def test_refused_with_until_when_while_her_bast_is_a_financial_record(client):
+    handover = deliver(ApprovedItemFactory(), handed_over_on=datetime.date(2024, 8, 1))
+    person = handover.allocation.item.person
+    request = _request(person, "penghapusan")
+    client.force_login(AdminProvinsiFactory())
+    page = client.post(reverse("privacy:person_erase", args=[request.pk]), follow=True).content.decode()
+    assert "Tidak dapat dihapus sebelum akhir 2034" in page
+    assert Person.objects.get(pk=person.pk).full_name == person.full_name
+    client.force_login(OperatorFactory())
+    assert client.post(reverse("privacy:person_erase", args=[request.pk])).status_code == 403
