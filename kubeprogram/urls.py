@@ -17,7 +17,7 @@ urlpatterns = [
     path("anggaran/", include("programs.urls")),
     path("", include("beneficiaries.urls")),
     path("dtsen/verifikasi-lapangan/", include("rechecks.urls")),
-    path("pelindungan-data/permintaan/", include("privacy.urls")),
+    path("pelindungan-data/", include("privacy.urls")),
     path("dtsen/", include("dtsen.urls")),
     path("usulan/", include("proposals.urls")),
     path("bimtek/", include("training.urls")),

@@ -83,3 +83,31 @@ class SubjectRequest(models.Model):
     @property
     def due_at(self) -> datetime.datetime:
         return self.received_at + datetime.timedelta(hours=ANSWER_HOURS)
+
+
+class ProcessingActivity(models.Model):
+    """One entry of the record of processing (Art. 31): what the system does with personal data, why, on what legal
+    basis, about whom, which data, to whom it goes, how long it is kept and how it is protected. Kept as data, filled
+    by a migration for today's activities; the Petugas Pelindungan Data keeps it current in the admin."""
+
+    name = models.CharField(_("kegiatan pemrosesan"), max_length=150, unique=True)
+    purpose = models.TextField(_("tujuan"))
+    legal_basis = models.TextField(_("dasar hukum"))
+    subjects = models.CharField(_("subjek data"), max_length=255)
+    data = models.TextField(_("jenis data pribadi"))
+    recipients = models.CharField(_("penerima data"), max_length=255, blank=True)
+    retention = models.CharField(_("masa retensi"), max_length=255)
+    safeguards = models.TextField(_("pengamanan"))
+    automated = models.CharField(
+        _("keputusan otomatis"), max_length=255, blank=True,
+        help_text=_("Bila ada penilaian atau pencocokan otomatis: apa, dan bagaimana orang mengajukan keberatan."),
+    )  # fmt: skip
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("kegiatan pemrosesan")
+        verbose_name_plural = _("catatan kegiatan pemrosesan")
+
+    def __str__(self):
+        return self.name

@@ -5,11 +5,12 @@ from privacy import views
 app_name = "privacy"
 
 urlpatterns = [
-    path("", views.request_list, name="request_list"),
-    path("baru/", views.request_create, name="request_create"),
-    path("<int:pk>/", views.request_detail, name="request_detail"),
-    path("<int:pk>/berkas/", views.request_file, name="request_file"),
-    path("<int:pk>/jawab/", views.request_answer, name="request_answer"),
-    path("<int:pk>/batasi/", views.person_restrict, name="person_restrict"),
-    path("<int:pk>/hapus/", views.person_erase, name="person_erase"),
+    path("permintaan/", views.request_list, name="request_list"),
+    path("permintaan/baru/", views.request_create, name="request_create"),
+    path("permintaan/<int:pk>/", views.request_detail, name="request_detail"),
+    path("permintaan/<int:pk>/berkas/", views.request_file, name="request_file"),
+    path("permintaan/<int:pk>/jawab/", views.request_answer, name="request_answer"),
+    path("permintaan/<int:pk>/batasi/", views.person_restrict, name="person_restrict"),
+    path("permintaan/<int:pk>/hapus/", views.person_erase, name="person_erase"),
+    path("pemrosesan/", views.processing_record, name="processing_record"),
 ]

@@ -14,8 +14,14 @@ from core.access import require
 from privacy import erasure, selectors, services
 from privacy.access import person_file
 from privacy.forms import AnswerForm, RequestForm
-from privacy.models import Status
+from privacy.models import ProcessingActivity, Status
 from privacy.permissions import can_handle_requests, can_record_requests, can_view_requests
+
+
+@login_required
+def processing_record(request):
+    """The record of processing (Art. 31), printable: what the system does with personal data."""
+    return render(request, "privacy/processing_record.html", {"activities": ProcessingActivity.objects.all()})
 
 
 @login_required

@@ -361,6 +361,7 @@ ACCESS: dict[str, Access] = {
     # Data subjects' requests: the officer records (her regency), the Petugas Pelindungan Data answers, the Auditor
     # reads.
     "privacy:request_list": Access(allowed=PRIVACY_READERS),
+    "privacy:processing_record": Access(),
     "privacy:request_create": Access(allowed=REGISTRY_EDITORS),
     "privacy:request_detail": Access(allowed=PRIVACY_READERS, kwargs=_subject_request, scoped=True),
     "privacy:request_file": Access(allowed=ADMIN, kwargs=_subject_request, scoped=True),

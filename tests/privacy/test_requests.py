@@ -120,3 +120,11 @@ def test_the_data_protection_officers_home_says_what_is_late(client):
     assert tasks["Permintaan subjek data menunggu jawaban"] == 1
     listing = client.get(reverse("privacy:request_list")).content.decode()
     assert "Terlambat 8 jam" in listing
+
+
+def test_the_record_of_processing_lists_todays_activities_with_their_basis(client):
+    client.force_login(OperatorFactory())
+    page = client.get(reverse("privacy:processing_record")).content.decode()
+    assert page.count('data-testid="processing-activity"') >= 9
+    assert "Pencocokan dengan DTSEN" in page and "Inpres 4/2025" in page
+    assert "keputusan lulus selalu disetujui petugas provinsi" in page  # the graduation score is never alone
