@@ -15,6 +15,8 @@ ACTION_LABELS = {
     "attendance.import": "Kehadiran Bimtek diunggah",
     "attendance.invite": "Peserta Bimtek diundang",
     "attendance.mark": "Kehadiran Bimtek dicatat",
+    "breach.create": "Dugaan insiden kebocoran data dicatat",
+    "breach.notify": "Pemberitahuan insiden kebocoran data dikirim",
     "budget.export": "Penyerapan anggaran diunduh",
     "budget_year.create": "Tahun anggaran dibuat",
     "budget_year.import": "Tahun anggaran dimuat",

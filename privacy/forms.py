@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from beneficiaries.identity import nik_error
-from privacy.models import Status, SubjectRequest
+from privacy.models import Breach, Status, SubjectRequest
 
 
 class RequestForm(forms.ModelForm):
@@ -51,3 +51,26 @@ class AnswerForm(forms.Form):
         help_text="Apa yang dilakukan (mis. salinan data diserahkan, data diperbaiki), atau mengapa ditolak dan sampai "
         "kapan data wajib disimpan (mis. arsip keuangan).",
     )  # fmt: skip
+
+
+class BreachForm(forms.ModelForm):
+    class Meta:
+        model = Breach
+        fields = ["title", "found_at", "exposed_from", "description", "data_exposed", "people_count", "cause",
+                  "measures"]  # fmt: skip
+        widgets = {
+            "found_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "exposed_from": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            **{
+                name: forms.Textarea(attrs={"rows": 3}) for name in ("description", "data_exposed", "cause", "measures")
+            },
+        }
+
+    def clean(self):
+        data = super().clean()
+        found, since = data.get("found_at"), data.get("exposed_from")
+        if found and found > timezone.now():
+            self.add_error("found_at", "Waktu diketahui tidak boleh di masa depan.")
+        if found and since and since > found:
+            self.add_error("exposed_from", "Awal periode harus sebelum waktu insiden diketahui.")
+        return data

@@ -111,3 +111,39 @@ class ProcessingActivity(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Breach(models.Model):
+    """A suspected breach of personal data (Art. 46): what, when it was found, which records and how many people,
+    the cause and the measures — and the written notices, due 3×24 hours after discovery, to the people affected and
+    to the supervisory body."""
+
+    title = models.CharField(_("judul"), max_length=200)
+    found_at = models.DateTimeField(_("diketahui pada"))
+    exposed_from = models.DateTimeField(_("kemungkinan terjadi sejak"), help_text=_("Awal periode yang diperiksa."))
+    description = models.TextField(_("apa yang terjadi"), help_text=_("Bagaimana data terungkap, oleh siapa, ke mana."))
+    data_exposed = models.TextField(_("data pribadi yang terungkap"))
+    people_count = models.PositiveIntegerField(_("perkiraan jumlah orang terdampak"), default=0)
+    cause = models.TextField(_("penyebab"), blank=True)
+    measures = models.TextField(_("upaya penanganan dan pemulihan"), blank=True)
+    people_notified_at = models.DateTimeField(_("pemberitahuan ke subjek data"), null=True, blank=True)
+    authority_notified_at = models.DateTimeField(_("pemberitahuan ke lembaga pengawas"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-found_at", "-id"]
+        verbose_name = _("insiden kebocoran data")
+        verbose_name_plural = _("register insiden kebocoran data")
+        constraints = [models.CheckConstraint(condition=Q(exposed_from__lte=models.F("found_at")),
+                                              name="breach_exposed_before_found")]  # fmt: skip
+
+    def __str__(self):
+        return f"Insiden #{self.pk}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("privacy:breach_detail", kwargs={"pk": self.pk})
+
+    @property
+    def notify_by(self) -> datetime.datetime:
+        return self.found_at + datetime.timedelta(hours=ANSWER_HOURS)

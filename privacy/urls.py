@@ -13,4 +13,8 @@ urlpatterns = [
     path("permintaan/<int:pk>/batasi/", views.person_restrict, name="person_restrict"),
     path("permintaan/<int:pk>/hapus/", views.person_erase, name="person_erase"),
     path("pemrosesan/", views.processing_record, name="processing_record"),
+    path("insiden/", views.breach_list, name="breach_list"),
+    path("insiden/<int:pk>/", views.breach_detail, name="breach_detail"),
+    path("insiden/<int:pk>/surat/<str:whom>/", views.breach_notice, name="breach_notice"),
+    path("insiden/<int:pk>/terkirim/<str:whom>/", views.breach_mark_notified, name="breach_notified"),
 ]

@@ -4,6 +4,7 @@ one request with the person's file (access) and its answer."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -11,11 +12,17 @@ from django.views.decorators.http import require_POST
 from audit.exports import export_filename
 from beneficiaries.selectors import people_visible_to
 from core.access import require
-from privacy import erasure, selectors, services
+from privacy import breaches, erasure, selectors, services
 from privacy.access import person_file
-from privacy.forms import AnswerForm, RequestForm
-from privacy.models import ProcessingActivity, Status
-from privacy.permissions import can_handle_requests, can_record_requests, can_view_requests
+from privacy.forms import AnswerForm, BreachForm, RequestForm
+from privacy.models import Breach, ProcessingActivity, Status
+from privacy.permissions import (
+    can_handle_breaches,
+    can_handle_requests,
+    can_record_requests,
+    can_view_breaches,
+    can_view_requests,
+)
 
 
 @login_required
@@ -121,3 +128,53 @@ def request_answer(request, pk):
         "subject_request": subject_request, "hours_left": selectors.hours_left(subject_request),
         "can_handle": True, "form": form,
     })  # fmt: skip
+
+
+WHOM = {"subjek": "subjek data yang terdampak", "lembaga": "lembaga pelindungan data pribadi"}
+
+
+@login_required
+def breach_list(request):
+    """The breach register, with the form to record one (the Petugas Pelindungan Data)."""
+    require(can_view_breaches(request.user))
+    form = BreachForm(request.POST or None) if can_handle_breaches(request.user) else None
+    if request.method == "POST":
+        require(form is not None)
+        if form.is_valid():
+            breach = breaches.breach_record(data=form.cleaned_data, actor=request.user)
+            messages.success(request, f"{breach} dicatat. Pemberitahuan tertulis paling lambat 3×24 jam.")
+            return redirect(breach)
+    return render(request, "privacy/breach_list.html", {"breaches": Breach.objects.all()[:100], "form": form,
+                                                        "now": timezone.now()})  # fmt: skip
+
+
+@login_required
+def breach_detail(request, pk):
+    require(can_view_breaches(request.user))
+    breach = get_object_or_404(Breach, pk=pk)
+    return render(request, "privacy/breach_detail.html", {
+        "breach": breach, "exposures": breaches.exposures(breach), "can_handle": can_handle_breaches(request.user),
+        "notices": [("subjek", WHOM["subjek"], breach.people_notified_at),
+                    ("lembaga", WHOM["lembaga"], breach.authority_notified_at)],
+    })  # fmt: skip
+
+
+@login_required
+def breach_notice(request, pk, whom):
+    """The written notice (printable) to the people affected or to the supervisory body, from the record."""
+    require(can_view_breaches(request.user))
+    if whom not in WHOM:
+        raise Http404
+    breach = get_object_or_404(Breach, pk=pk)
+    return render(request, "privacy/breach_notice.html", {"breach": breach, "whom": whom, "addressee": WHOM[whom]})
+
+
+@login_required
+@require_POST
+def breach_mark_notified(request, pk, whom):
+    require(can_handle_breaches(request.user))
+    if whom not in WHOM:
+        raise Http404
+    breach = breaches.breach_notified(breach=get_object_or_404(Breach, pk=pk), whom=whom, actor=request.user)
+    messages.success(request, f"Pemberitahuan kepada {WHOM[whom]} dicatat terkirim.")
+    return redirect(breach)

@@ -71,6 +71,10 @@ def _flagged(ctx, scope):
     return {"regency": ctx["regency"][scope].code, "person": ctx["flagged"][scope].pk}
 
 
+def _breach(ctx, scope):
+    return {"pk": ctx["breach"].pk}
+
+
 def _subject_request(ctx, scope):
     return {"pk": ctx["subject_request"][scope].pk}
 
@@ -165,6 +169,7 @@ def _open_data(ctx, scope):
 
 REGISTRY_EDITORS = frozenset({Role.ADMIN_PROVINSI, Role.OPERATOR})
 PRIVACY_READERS = frozenset({Role.ADMIN_PROVINSI, Role.OPERATOR, Role.AUDITOR})
+BREACH_READERS = frozenset({Role.ADMIN_PROVINSI, Role.AUDITOR})
 PROPOSAL_EDITORS = REGISTRY_EDITORS
 NOBODY = frozenset()
 FULL_NIK = frozenset({Role.ADMIN_PROVINSI, Role.VERIFIKATOR, Role.OPERATOR})
@@ -362,6 +367,14 @@ ACCESS: dict[str, Access] = {
     # reads.
     "privacy:request_list": Access(allowed=PRIVACY_READERS),
     "privacy:processing_record": Access(),
+    "privacy:breach_list": Access(allowed=BREACH_READERS),
+    "privacy:breach_detail": Access(allowed=BREACH_READERS, kwargs=_breach),
+    "privacy:breach_notice": Access(
+        allowed=BREACH_READERS, kwargs=lambda ctx, scope: {**_breach(ctx, scope), "whom": "lembaga"}
+    ),
+    "privacy:breach_notified": Access(
+        allowed=ADMIN, kwargs=lambda ctx, scope: {**_breach(ctx, scope), "whom": "lembaga"}, method="post", ok=302
+    ),
     "privacy:request_create": Access(allowed=REGISTRY_EDITORS),
     "privacy:request_detail": Access(allowed=PRIVACY_READERS, kwargs=_subject_request, scoped=True),
     "privacy:request_file": Access(allowed=ADMIN, kwargs=_subject_request, scoped=True),

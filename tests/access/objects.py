@@ -62,7 +62,7 @@ class Objects:
     one kind or none, so most of the matrix's cases build nearly nothing). ctx["person"][OWN] is a person
     of the operator's regency, ctx["person"][OTHER] one of another; ctx["budget_year"] has no scope."""
 
-    UNSCOPED = {"budget_year", "package", "goods", "account"}
+    UNSCOPED = {"budget_year", "package", "goods", "account", "breach"}
 
     def __init__(self, regency: dict):
         self.regency, self.built = regency, {}
@@ -112,6 +112,17 @@ class Objects:
             )  # fmt: skip
             Entry.objects.create(snapshot=snapshot, nik=person.nik, full_name=person.full_name, desil=desil)
         return person
+
+    def _breach(self, _):
+        from django.utils import timezone
+
+        from privacy.models import Breach
+
+        now = timezone.now()
+        return Breach.objects.create(
+            title="Laptop hilang", found_at=now, exposed_from=now, description="Hilang",
+            data_exposed="NIK", recorded_by=self["account"],
+        )  # fmt: skip
 
     def _subject_request(self, scope):
         from django.utils import timezone
