@@ -95,6 +95,8 @@ ACTION_LABELS = {
     "person.restrict": "Pemrosesan data penduduk dibatasi",
     "person.unrestrict": "Pembatasan pemrosesan dicabut",
     "recheck.record": "Hasil verifikasi lapangan DTSEN dicatat",
+    "retention.destroy": "Pemusnahan data dilaksanakan (berita acara)",
+    "retention.propose": "Berita acara pemusnahan diusulkan",
     "subject_request.answer": "Permintaan subjek data dijawab",
     "subject_request.create": "Permintaan subjek data dicatat",
     "subject_request.file": "Berkas data pribadi diunduh (permintaan akses)",

@@ -60,6 +60,15 @@ def erase(*, person: Person, request: SubjectRequest, actor) -> Person:
             f"disimpan {settings.ERASE_AFTER_YEARS} tahun setelah tahun anggarannya. Batasi pemrosesannya sampai itu."
         )
     with transaction.atomic():
+        locked, photos = anonymise(person)
+        audit_record(actor=actor, action="person.erase", obj=locked, after={"request": request.pk, "photos": photos})
+    return locked
+
+
+def anonymise(person: Person) -> tuple[Person, int]:
+    """The erasure itself (inside the caller's transaction): the person anonymised, their photos deleted, the trail
+    without their values. Returns the person and the photos deleted."""
+    with transaction.atomic():
         locked = Person.objects.select_for_update().get(pk=person.pk)
         if locked.erased_at:
             raise ValidationError("Data penduduk ini sudah dihapus.")
@@ -94,8 +103,7 @@ def erase(*, person: Person, request: SubjectRequest, actor) -> Person:
         )
         _scrub_trail({old_name: name, old_nik: locked.nik, old_kk: locked.kk_number})
         SubjectRequest.objects.filter(person=locked, on_behalf=False).update(requester_name=name)
-        audit_record(actor=actor, action="person.erase", obj=locked, after={"request": request.pk, "photos": photos})
-    return locked
+    return locked, photos
 
 
 def _replaced(value, values: dict[str, str]):

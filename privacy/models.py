@@ -147,3 +147,54 @@ class Breach(models.Model):
     @property
     def notify_by(self) -> datetime.datetime:
         return self.found_at + datetime.timedelta(hours=ANSWER_HOURS)
+
+
+class RetentionRule(models.Model):
+    """How long one kind of record is kept, and on what basis (data, never code): past it, the monthly task proposes
+    its destruction and the Petugas Pelindungan Data approves it."""
+
+    class Kind(models.TextChoices):
+        CANDIDATES = "calon", _("Calon penerima yang tidak pernah disetujui")
+        UPLOADS = "unggahan", _("Berkas unggahan usulan (lembar kerja)")
+
+    kind = models.CharField(_("jenis data"), max_length=10, choices=Kind.choices, unique=True)
+    keep_years = models.PositiveSmallIntegerField(_("disimpan (tahun setelah tahun anggaran)"), null=True, blank=True)
+    keep_days = models.PositiveSmallIntegerField(_("disimpan (hari setelah diunggah)"), null=True, blank=True)
+    legal_basis = models.TextField(_("dasar retensi"))
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("masa retensi")
+        verbose_name_plural = _("masa retensi")
+
+    def __str__(self):
+        period = f"{self.keep_years} tahun" if self.keep_years is not None else f"{self.keep_days} hari"
+        return f"{self.get_kind_display()}: {period}"
+
+
+class DestructionReport(models.Model):
+    """A berita acara pemusnahan: what passed its retention period (counts per kind, never the data), proposed by the
+    monthly task, approved and carried out by the Petugas Pelindungan Data."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "usulan", _("Menunggu persetujuan")
+        DONE = "selesai", _("Dimusnahkan")
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    proposed_at = models.DateTimeField(_("diusulkan pada"), auto_now_add=True)
+    counts = models.JSONField(_("jumlah per jenis"), default=dict)
+    done_at = models.DateTimeField(_("dimusnahkan pada"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("berita acara pemusnahan")
+        verbose_name_plural = _("berita acara pemusnahan")
+
+    def __str__(self):
+        return f"Berita acara pemusnahan #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("privacy:destruction_report", kwargs={"pk": self.pk})

@@ -13,9 +13,10 @@ from audit.exports import export_filename
 from beneficiaries.selectors import people_visible_to
 from core.access import require
 from privacy import breaches, erasure, selectors, services
+from privacy import retention as retention_service
 from privacy.access import person_file
 from privacy.forms import AnswerForm, BreachForm, RequestForm
-from privacy.models import Breach, ProcessingActivity, Status
+from privacy.models import Breach, DestructionReport, ProcessingActivity, RetentionRule, Status
 from privacy.permissions import (
     can_handle_breaches,
     can_handle_requests,
@@ -178,3 +179,48 @@ def breach_mark_notified(request, pk, whom):
     breach = breaches.breach_notified(breach=get_object_or_404(Breach, pk=pk), whom=whom, actor=request.user)
     messages.success(request, f"Pemberitahuan kepada {WHOM[whom]} dicatat terkirim.")
     return redirect(breach)
+
+
+@login_required
+def retention(request):
+    """The retention periods, what is due now, and the berita acara (proposed monthly, or now by the officer)."""
+    require(can_view_breaches(request.user))
+    if request.method == "POST":
+        require(can_handle_breaches(request.user))
+        report = retention_service.propose()
+        if report is None:
+            messages.info(
+                request, "Tidak ada data yang melewati masa retensi, atau masih ada berita acara yang menunggu."
+            )
+        return redirect(report or "privacy:retention")
+    due = {kind: records.count() for kind, records in retention_service.due().items()}
+    return render(request, "privacy/retention.html", {
+        "rules": [(rule, due.get(rule.kind, 0)) for rule in RetentionRule.objects.all()],
+        "reports": DestructionReport.objects.all()[:50], "can_handle": can_handle_breaches(request.user),
+    })  # fmt: skip
+
+
+@login_required
+def destruction_report(request, pk):
+    """A berita acara pemusnahan, printable: counts per kind, never the data."""
+    require(can_view_breaches(request.user))
+    report = get_object_or_404(DestructionReport, pk=pk)
+    labels = dict(RetentionRule.Kind.choices)
+    rows = [(labels.get(kind, kind), count) for kind, count in report.counts.items()]
+    return render(request, "privacy/destruction_report.html", {
+        "report": report, "rows": rows, "can_handle": can_handle_breaches(request.user),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def destruction_approve(request, pk):
+    require(can_handle_breaches(request.user))
+    report = get_object_or_404(DestructionReport, pk=pk)
+    try:
+        retention_service.destroy(report=report, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Pemusnahan dilaksanakan; berita acara siap dicetak.")
+    return redirect("privacy:destruction_report", pk=report.pk)

@@ -50,3 +50,22 @@ def _import(admin, period, rows, desil) -> None:
     lines += [f"{nik};{kk};{name};{desil[pk]};DEMO-{kk[-6:]};{regency}" for pk, nik, kk, name, regency in rows]
     import_snapshot(user=admin, data="\n".join(lines).encode(), file_name=f"dtsen-demo-{period:%Y%m}.csv",
                     period=period, source=SOURCE)  # fmt: skip
+
+
+def seed_retention_demo() -> None:
+    """A workbook Samarinda uploaded four months ago, past its 90 days: the retention page has one record to destroy."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from proposals.models import Proposal, Upload
+
+    proposal = Proposal.objects.filter(regency="64.72").order_by("pk").first()
+    if proposal is None or Upload.objects.filter(filename="usulan-lama-demo.xlsx").exists():
+        return
+    data = b"PK demo workbook (retention)"
+    upload = Upload(proposal=proposal, filename="usulan-lama-demo.xlsx", sha256=hashlib.sha256(data).hexdigest(),
+                    uploaded_by=User.objects.get(username="operator.samarinda"))  # fmt: skip
+    upload.file.save("usulan-lama-demo.xlsx", ContentFile(data), save=False)
+    upload.save()
+    Upload.objects.filter(pk=upload.pk).update(uploaded_at=timezone.now() - datetime.timedelta(days=120))

@@ -196,6 +196,11 @@ CELERY_BEAT_SCHEDULE = {
     "jobs-sweep-every-minute": {"task": "jobs.sweep", "schedule": 60.0},
     # Files no row points at (a process killed between the file and its row), older than a day: removed, audited.
     "media-orphans-every-night": {"task": "kubeprogram.media_orphans", "schedule": crontab(hour=3, minute=0)},
+    # What has passed its retention period (privacy.RetentionRule): a berita acara for the Petugas Pelindungan Data.
+    "retention-every-month": {
+        "task": "privacy.propose_destruction",
+        "schedule": crontab(day_of_month=1, hour=4, minute=0),
+    },
 }
 # A task is acknowledged when it ends, and put back when the process running it dies (SIGKILL, out of memory):
 # another worker process takes the job over once its lease has run out (jobs.services.job_claim).

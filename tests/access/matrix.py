@@ -71,6 +71,10 @@ def _flagged(ctx, scope):
     return {"regency": ctx["regency"][scope].code, "person": ctx["flagged"][scope].pk}
 
 
+def _report(ctx, scope):
+    return {"pk": ctx["destruction_report"].pk}
+
+
 def _breach(ctx, scope):
     return {"pk": ctx["breach"].pk}
 
@@ -368,6 +372,9 @@ ACCESS: dict[str, Access] = {
     "privacy:request_list": Access(allowed=PRIVACY_READERS),
     "privacy:processing_record": Access(),
     "privacy:breach_list": Access(allowed=BREACH_READERS),
+    "privacy:retention": Access(allowed=BREACH_READERS),
+    "privacy:destruction_report": Access(allowed=BREACH_READERS, kwargs=_report),
+    "privacy:destruction_approve": Access(allowed=ADMIN, kwargs=_report, method="post", ok=302),
     "privacy:breach_detail": Access(allowed=BREACH_READERS, kwargs=_breach),
     "privacy:breach_notice": Access(
         allowed=BREACH_READERS, kwargs=lambda ctx, scope: {**_breach(ctx, scope), "whom": "lembaga"}

@@ -62,7 +62,7 @@ class Objects:
     one kind or none, so most of the matrix's cases build nearly nothing). ctx["person"][OWN] is a person
     of the operator's regency, ctx["person"][OTHER] one of another; ctx["budget_year"] has no scope."""
 
-    UNSCOPED = {"budget_year", "package", "goods", "account", "breach"}
+    UNSCOPED = {"budget_year", "package", "goods", "account", "breach", "destruction_report"}
 
     def __init__(self, regency: dict):
         self.regency, self.built = regency, {}
@@ -112,6 +112,11 @@ class Objects:
             )  # fmt: skip
             Entry.objects.create(snapshot=snapshot, nik=person.nik, full_name=person.full_name, desil=desil)
         return person
+
+    def _destruction_report(self, _):
+        from privacy.models import DestructionReport
+
+        return DestructionReport.objects.create(counts={"unggahan": 0})
 
     def _breach(self, _):
         from django.utils import timezone

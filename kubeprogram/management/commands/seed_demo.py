@@ -17,7 +17,7 @@ from beneficiaries.models import KubeGroup, MemberRole, Person
 from beneficiaries.services import kube_group_create, kube_member_add
 from kubeprogram.management import demo
 from kubeprogram.management.demo import SCAN, current_year, decide, one_unit, set_ceilings, submit
-from kubeprogram.management.demo_register import seed_register
+from kubeprogram.management.demo_register import seed_register, seed_retention_demo
 from programs.models import BudgetYear, BusinessType
 from programs.services import budget_year_create
 from proposals.models import ProposalItem, ProposedPerson
@@ -133,6 +133,7 @@ class Command(BaseCommand):
             demo.seed_current_season()
             demo.close_2024()
             seed_register()  # two quarters of a synthetic DTSEN extract
+            seed_retention_demo()  # a staged workbook past its retention period
             duplicates.scan()  # the review page's groups, as the nightly scan would leave them
 
         self.stdout.write(self.style.SUCCESS("Data demo siap. Login demo (kata sandi sama untuk semua):"))

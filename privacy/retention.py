@@ -1,0 +1,77 @@
+"""Retention and destruction (UU 27/2022 Art. 43–44): what has passed its period, per rule (privacy.RetentionRule);
+a berita acara proposing its destruction (counts only); carried out once the Petugas Pelindungan Data approves —
+candidates who never received aid anonymised (their proposals and counts stay), staged upload workbooks deleted."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.utils import timezone
+
+from audit.services import audit_record
+from beneficiaries.models import Person
+from disbursements.models import Allocation
+from privacy import erasure
+from privacy.models import DestructionReport, RetentionRule
+from proposals.models import ItemStatus, ProposalItem, Upload
+
+
+def due() -> dict[str, QuerySet]:
+    """Per rule kind, the records past their period."""
+    rules = {rule.kind: rule for rule in RetentionRule.objects.all()}
+    found: dict[str, QuerySet] = {}
+    rule = rules.get(RetentionRule.Kind.CANDIDATES)
+    if rule and rule.keep_years is not None:
+        last_year = timezone.localdate().year - rule.keep_years - 1  # the budget year must be that old or older
+        approved = ProposalItem.objects.filter(person=OuterRef("pk"), status=ItemStatus.APPROVED)
+        allocated = Allocation.objects.filter(item__person=OuterRef("pk"))
+        found[rule.kind] = (
+            Person.objects.filter(erased_at__isnull=True, proposal_items__isnull=False)
+            .exclude(Exists(approved))
+            .exclude(Exists(allocated))
+            .exclude(kube_memberships__isnull=False)
+            .annotate(newest=Max("proposal_items__proposal__budget_year__year"))
+            .filter(newest__lte=last_year)
+        )
+    rule = rules.get(RetentionRule.Kind.UPLOADS)
+    if rule and rule.keep_days is not None:
+        before = timezone.now() - datetime.timedelta(days=rule.keep_days)
+        found[rule.kind] = Upload.objects.filter(uploaded_at__lt=before).exclude(file="")
+    return found
+
+
+def propose() -> DestructionReport | None:
+    """The monthly task: a berita acara of what is due (None when nothing is, or one still waits for approval)."""
+    if DestructionReport.objects.filter(status=DestructionReport.Status.PROPOSED).exists():
+        return None
+    counts = {kind: records.count() for kind, records in due().items()}
+    if not any(counts.values()):
+        return None
+    with transaction.atomic():
+        report = DestructionReport.objects.create(counts=counts)
+        audit_record(actor=None, action="retention.propose", obj=report, after=counts)
+    return report
+
+
+def destroy(*, report: DestructionReport, actor) -> DestructionReport:
+    """Carry out an approved berita acara: what is due now (counted again), anonymised or deleted."""
+    if report.status != DestructionReport.Status.PROPOSED:
+        raise ValidationError("Berita acara ini sudah dilaksanakan.")
+    done = {}
+    with transaction.atomic():
+        records = due()
+        people = list(records.get(RetentionRule.Kind.CANDIDATES, Person.objects.none()))
+        for person in people:
+            erasure.anonymise(person)
+        done[RetentionRule.Kind.CANDIDATES] = len(people)
+        uploads = list(records.get(RetentionRule.Kind.UPLOADS, Upload.objects.none()))
+        for upload in uploads:
+            upload.file.delete(save=False)
+        Upload.objects.filter(pk__in=[upload.pk for upload in uploads]).update(file="")
+        done[RetentionRule.Kind.UPLOADS] = len(uploads)
+        report.status, report.counts = DestructionReport.Status.DONE, done
+        report.done_at, report.done_by = timezone.now(), actor
+        report.save()
+        audit_record(actor=actor, action="retention.destroy", obj=report, after=done)
+    return report
