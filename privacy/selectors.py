@@ -5,7 +5,10 @@ import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from privacy.models import Status, SubjectRequest
+from accounts.models import User
+from accounts.roles import Role
+from notifications.services import notify
+from privacy.models import ANSWER_HOURS, Status, SubjectRequest
 from privacy.permissions import can_view_requests
 
 
@@ -25,3 +28,22 @@ def hours_left(request: SubjectRequest, now: datetime.datetime | None = None) ->
 def open_requests(user) -> QuerySet[SubjectRequest]:
     """The to-do list: open requests, the nearest deadline first."""
     return requests_visible_to(user).filter(status=Status.OPEN).order_by("received_at", "pk")
+
+
+def overdue(requests: QuerySet[SubjectRequest]) -> QuerySet[SubjectRequest]:
+    limit = timezone.now() - datetime.timedelta(hours=ANSWER_HOURS)
+    return requests.filter(status=Status.OPEN, received_at__lt=limit)
+
+
+def notify_overdue() -> int:
+    """One notification per late request to those who answer it and to the officer of the person's regency."""
+    handlers = list(
+        User.objects.filter(groups__permissions__codename="handle_subjectrequest", is_active=True).distinct()
+    )
+    sent = 0
+    for request in overdue(SubjectRequest.objects.select_related("regency")):
+        officers = User.objects.filter(groups__name=Role.OPERATOR.label, regency_id=request.regency_id, is_active=True)
+        created = notify([*handlers, *officers], text=f"{request} ({request.regency}) melewati batas 3×24 jam",
+                         url=request.get_absolute_url(), key=f"subject_request.overdue:{request.pk}")  # fmt: skip
+        sent += len(created)
+    return sent

@@ -196,6 +196,8 @@ CELERY_BEAT_SCHEDULE = {
     "jobs-sweep-every-minute": {"task": "jobs.sweep", "schedule": 60.0},
     # Files no row points at (a process killed between the file and its row), older than a day: removed, audited.
     "media-orphans-every-night": {"task": "kubeprogram.media_orphans", "schedule": crontab(hour=3, minute=0)},
+    # Data subjects' requests past 3x24 hours: the Petugas Pelindungan Data and the regency's officer are told, once.
+    "subject-requests-overdue-every-hour": {"task": "privacy.notify_overdue_requests", "schedule": 3600.0},
     # What has passed its retention period (privacy.RetentionRule): a berita acara for the Petugas Pelindungan Data.
     "retention-every-month": {
         "task": "privacy.propose_destruction",

@@ -128,3 +128,18 @@ def test_the_record_of_processing_lists_todays_activities_with_their_basis(clien
     assert page.count('data-testid="processing-activity"') >= 9
     assert "Pencocokan dengan DTSEN" in page and "Inpres 4/2025" in page
     assert "keputusan lulus selalu disetujui petugas provinsi" in page  # the graduation score is never alone
+
+
+def test_a_late_request_is_notified_once_to_those_who_answer_it_and_the_regencys_officer(client):
+    from notifications.models import Notification
+    from privacy.tasks import notify_overdue_requests
+
+    dpo, officer, elsewhere = AdminProvinsiFactory(), OperatorFactory(), OperatorFactory(regency_id="64.71")
+    client.force_login(officer)
+    client.post(reverse("privacy:request_create"), _data(PersonFactory()))
+    assert notify_overdue_requests() == "0 pemberitahuan permintaan subjek data terlambat"
+    SubjectRequest.objects.update(received_at=timezone.now() - datetime.timedelta(hours=73))
+    notify_overdue_requests()
+    notify_overdue_requests()  # once per request
+    assert {n.user_id for n in Notification.objects.all()} == {dpo.pk, officer.pk}
+    assert elsewhere.pk not in {n.user_id for n in Notification.objects.all()}
