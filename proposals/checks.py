@@ -24,8 +24,10 @@ def person_checks(person: Person, budget_year: BudgetYear, *, wrse: bool, regist
     """The checks that concern one person on their own, with what the register says of them (no database access:
     `register` is read before, for many people at once — dtsen.selectors.registers_for)."""
     checks = []
-    if person.restricted_at or person.erased_at:  # UU 27/2022 Art. 41 / 43: never proposed again while so
-        why = "datanya telah dihapus" if person.erased_at else "pemrosesan datanya dibatasi atas permintaannya"
+    # UU 27/2022 Art. 41 / 43: never proposed while restricted, nor once erased (a plain record may not carry them).
+    erased = getattr(person, "erased_at", None)
+    if getattr(person, "restricted_at", None) or erased:
+        why = "datanya telah dihapus" if erased else "pemrosesan datanya dibatasi atas permintaannya"
         checks.append(_check("privacy", ERROR, f"{person.full_name}: {why} (UU 27/2022); tidak dapat diusulkan."))
     nik = check_nik(person.nik, sex=person.sex, birth_date=person.birth_date)
     for message in nik.errors:
