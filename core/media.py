@@ -60,6 +60,22 @@ def discard_uncommitted(**kwargs) -> int:
     return len(pending)
 
 
+def delete_after_commit(field_file) -> None:
+    """Delete a stored file once the transaction that stops pointing at it commits (at once in autocommit): a rollback
+    keeps both the row and its file. A delete that fails after the commit leaves an orphan for media_orphans."""
+    if not field_file:
+        return
+    storage, name = field_file.storage, field_file.name
+
+    def delete():
+        try:
+            storage.delete(name)
+        except Exception:  # noqa: BLE001 — the orphan sweep will find it
+            logger.warning("could not delete %s", name, exc_info=True)
+
+    transaction.on_commit(delete)
+
+
 class TransactionalMixin:
     def _save(self, name, content):
         try:

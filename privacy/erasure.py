@@ -22,8 +22,9 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from audit.services import audit_record
 from beneficiaries.models import Person
+from core.media import delete_after_commit
 from disbursements.models import Handover
-from monitoring.models import Visit
+from monitoring.models import VisitPhoto
 from privacy.models import SubjectRequest
 
 ERASED_NAME = "Penerima terhapus #{pk}"
@@ -34,10 +35,15 @@ def erased_number(pk: int) -> str:
     return f"00{pk:014d}"
 
 
+def _bast_of(person) -> Q:
+    """The BASTs that concern a person: hers (WRSE), and her KUBE groups' (each member is a recipient)."""
+    return Q(allocation__item__person=person) | Q(allocation__item__group__members__person=person)
+
+
 def keep_until(person: Person) -> int | None:
     """The last year the law requires the person's record (their newest BAST's budget year + ERASE_AFTER_YEARS), or
     None when nothing holds it."""
-    years = Handover.objects.filter(allocation__item__person=person).values_list("budget_year__year", flat=True)
+    years = Handover.objects.filter(_bast_of(person)).values_list("budget_year__year", flat=True)
     newest = max(years, default=None)
     return newest + settings.ERASE_AFTER_YEARS if newest is not None else None
 
@@ -83,19 +89,19 @@ def anonymise(person: Person) -> tuple[Person, int]:
         locked.save()
         # Her BASTs name her as the second party (a KUBE's, its chair): "Penerima terhapus #n" from now on; the
         # handover photo (her face) goes, the signed scan stays while the retention schedule holds it.
-        mine = Q(allocation__item__person=locked) | Q(allocation__item__group__members__person=locked)
-        handovers = Handover.objects.filter(mine, second_party_name=old_name).distinct()
+        # The files go once the rows stop pointing at them have committed (a rollback keeps both).
+        handovers = Handover.objects.filter(_bast_of(locked), second_party_name=old_name).distinct()
         photos = 0
         for handover in handovers:
             if handover.photo:
-                handover.photo.delete(save=False)
+                delete_after_commit(handover.photo)
                 photos += 1
         Handover.objects.filter(pk__in=[h.pk for h in handovers]).update(second_party_name=name, photo="")
-        for visit in Visit.objects.filter(handover__allocation__item__person=locked).prefetch_related("photos"):
-            for photo in visit.photos.all():
-                photo.image.delete(save=False)
-                photo.delete()
-                photos += 1
+        visit_photos = list(VisitPhoto.objects.filter(visit__handover__allocation__item__person=locked))
+        for photo in visit_photos:
+            delete_after_commit(photo.image)
+        VisitPhoto.objects.filter(pk__in=[photo.pk for photo in visit_photos]).delete()
+        photos += len(visit_photos)
         # The trail keeps who did what and when; the person's values leave it (her own events, and any other that
         # copied her name, NIK or No. KK: a BAST, an attendance, an item). A pass over the audit log: erasures are rare.
         AuditEvent.objects.filter(object_type="beneficiaries.person", object_id=str(locked.pk)).update(

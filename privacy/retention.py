@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from beneficiaries.models import Person
+from core.media import delete_after_commit
 from disbursements.models import Allocation
 from privacy import erasure
 from privacy.models import DestructionReport, RetentionRule
@@ -67,7 +68,7 @@ def destroy(*, report: DestructionReport, actor) -> DestructionReport:
         done[RetentionRule.Kind.CANDIDATES] = len(people)
         uploads = list(records.get(RetentionRule.Kind.UPLOADS, Upload.objects.none()))
         for upload in uploads:
-            upload.file.delete(save=False)
+            delete_after_commit(upload.file)  # once the rows no longer point at it (a rollback keeps both)
         Upload.objects.filter(pk__in=[upload.pk for upload in uploads]).update(file="")
         done[RetentionRule.Kind.UPLOADS] = len(uploads)
         report.status, report.counts = DestructionReport.Status.DONE, done

@@ -77,10 +77,6 @@ class Flag:
     period_before: datetime.date | None = None
     outcome: str | None = None
 
-    @property
-    def reason(self) -> str:
-        return ABOVE if self.desil_now is not None else LEFT
-
 
 @dataclass
 class Worklist:

@@ -67,6 +67,15 @@ def test_an_erased_recipient_leaves_every_total_and_no_trace_of_her(client, sett
     assert AuditEvent.objects.filter(action="person.erase").exists()
 
 
+def test_a_kube_members_erasure_waits_for_her_groups_bast_too():
+    from privacy.erasure import keep_until
+    from tests.monitoring.conftest import kube_item
+
+    handover = deliver(kube_item(), program="KUBE", handed_over_on=datetime.date(2024, 8, 2))
+    member = handover.allocation.item.group.members.order_by("pk").last().person
+    assert keep_until(member) == 2024 + 10
+
+
 def test_refused_with_until_when_while_her_bast_is_a_financial_record(client):
     handover = deliver(ApprovedItemFactory(), handed_over_on=datetime.date(2024, 8, 1))
     person = handover.allocation.item.person

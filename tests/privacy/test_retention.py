@@ -43,12 +43,16 @@ def test_a_rejected_candidate_of_an_old_year_is_anonymised_after_approval_and_to
     assert AuditEvent.objects.filter(action="retention.destroy").get().after == {"calon": 1, "unggahan": 0}
 
 
-def test_the_demo_season_has_a_workbook_to_destroy(client, settings, tmp_path):
+def test_the_demo_season_has_a_workbook_to_destroy(client, settings, tmp_path, django_capture_on_commit_callbacks):
     settings.MEDIA_ROOT = tmp_path
     call_command("seed_demo")
     report = retention.propose()
     assert report.counts["unggahan"] == 1
-    retention.destroy(report=report, actor=None)
+    stored = Upload.objects.get(filename="usulan-lama-demo.xlsx").file
+    assert stored.storage.exists(stored.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        retention.destroy(report=report, actor=None)
     assert not Upload.objects.get(filename="usulan-lama-demo.xlsx").file
+    assert not stored.storage.exists(stored.name)  # the file goes once the row no longer points at it
     assert retention.propose() is None or retention.propose().counts.get("unggahan") == 0
     assert (timezone.now() - datetime.timedelta(days=1)) < report.done_at
