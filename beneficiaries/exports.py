@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from django.db.models import Count, QuerySet
 
-from beneficiaries.identity import mask_nik
+from beneficiaries.identity import RESTRICTED_LABEL, mask_nik, name_and_nik
 from beneficiaries.models import PERSON_IDENTITY, KubeGroup, MaritalStatus, MemberRole, Person, Sex
 from beneficiaries.permissions import can_see_full_nik
 from core.excel import Column, ReportWriter
@@ -42,6 +42,8 @@ _PERSON_VALUES = [
     "desil",
     "occupation",
     "last_assisted_year",
+    "restricted_at",
+    "erased_at",
 ]
 
 
@@ -51,7 +53,10 @@ def person_rows(people: QuerySet[Person], *, full_nik: bool) -> Iterator[list]:
     rows = people.order_by("full_name", "id").values_list(*_PERSON_VALUES).iterator(chunk_size=2000)
     for number, row in enumerate(rows, start=1):
         (nik, kk, name, sex, place, born, status, address, rt, rw, village, district, kind, regency, phone,
-         dtks, desil, occupation, assisted) = row  # fmt: skip
+         dtks, desil, occupation, assisted, restricted, erased) = row  # fmt: skip
+        if restricted and not erased:  # Art. 41: the row stays in the count, who it is does not
+            yield [number, None, None, RESTRICTED_LABEL, *[None] * 9, f"{kind.title()} {regency}", *[None] * 5]
+            continue
         yield [
             number,
             nik if full_nik else mask_nik(nik),
@@ -99,7 +104,7 @@ def group_rows(groups: QuerySet[KubeGroup]) -> Iterator[list]:
         .order_by("name", "id")
     )
     for number, group in enumerate(groups.iterator(chunk_size=500), start=1):
-        officers = {member.role: member.person.full_name for member in getattr(group, "officers", [])}
+        officers = {m.role: name_and_nik(m.person, mask_nik)[0] for m in getattr(group, "officers", [])}
         yield [
             number,
             group.name,

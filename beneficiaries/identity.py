@@ -153,6 +153,22 @@ def mask_nik(nik: str) -> str:
     return mask_number(nik)
 
 
+RESTRICTED_LABEL = "Data dibatasi (Ps. 41 UU 27/2022)"
+
+
+def is_restricted(person) -> bool:
+    """Processing restricted at the person's request (UU 27/2022 Art. 41): no list, export or field page shows who
+    they are until it is lifted; they stay in every count. An erased person is already the placeholder."""
+    return bool(getattr(person, "restricted_at", None)) and not getattr(person, "erased_at", None)
+
+
+def name_and_nik(person, mask) -> tuple[str, str]:
+    """The name and the (masked) NIK a named list shows of a person, or the restriction's label and nothing."""
+    if is_restricted(person):
+        return RESTRICTED_LABEL, ""
+    return person.full_name, mask(person.nik)
+
+
 _PHONE_JUNK = re.compile(r"[\s\-().]")
 
 

@@ -181,6 +181,13 @@ class Person(models.Model):
         return choice_label(Sex, self.sex)
 
     @property
+    def listed_name(self) -> str:
+        """The name field pages and named lists show: the restriction's label while processing is restricted."""
+        from beneficiaries.identity import name_and_nik
+
+        return name_and_nik(self, str)[0]
+
+    @property
     def masked_nik(self) -> str:
         from beneficiaries.identity import mask_nik
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
+from beneficiaries.identity import name_and_nik
 from core.excel import Column, Total
 from disbursements.models import Allocation, AllocationLine
 from disbursements.selectors import BudgetOverview
@@ -89,8 +90,7 @@ def allocation_rows(queryset: QuerySet[Allocation], *, mask) -> Iterator[list]:
     total = Decimal(0)
     for allocation in queryset.prefetch_related(lines).iterator(chunk_size=1000):
         item = allocation.item
-        who = item.person.full_name if item.person_id else item.group.name
-        where = mask(item.person.nik) if item.person_id else str(item.group.village)
+        who, where = name_and_nik(item.person, mask) if item.person_id else (item.group.name, str(item.group.village))
         for line in allocation.lines.all():
             number += 1
             if allocation.status == Allocation.Status.ACTIVE:

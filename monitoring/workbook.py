@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineError, CalamineWorkbook
 
+from beneficiaries.identity import is_restricted
 from core.excel import safe_text
 from monitoring import units
 from monitoring.models import BusinessStatus, GoodsCondition, KubeStage, VisitMode
@@ -110,9 +111,9 @@ def build(rows, *, title: str) -> bytes:
         village = person.village if person else item.group.village
         values = [
             f"{handover.pk}-{row.month}",
-            person.full_name if person else item.group.name,
+            person.listed_name if person else item.group.name,
             village.name if village else "",
-            person.address if person else item.group.address,
+            ("" if is_restricted(person) else person.address) if person else item.group.address,
             handover.number,
             handover.handed_over_on,
             row.month,

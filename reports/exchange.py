@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
+from beneficiaries.identity import RESTRICTED_LABEL, is_restricted
 from beneficiaries.models import KubeMember
 from core.excel import Column
 from disbursements.models import Allocation, AllocationLine, Handover
@@ -51,6 +52,8 @@ def _place(person) -> list:
 
 
 def _person(person, mask) -> list:
+    if is_restricted(person):  # the row stays (every total holds), who it is does not
+        return ["", "", RESTRICTED_LABEL, "", "", "", *_place(person)]
     return [mask(person.nik), mask(person.kk_number), person.full_name, person.address, person.rt, person.rw,
             *_place(person)]  # fmt: skip
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
+from beneficiaries.identity import RESTRICTED_LABEL, is_restricted, name_and_nik
 from beneficiaries.models import KubeMember
 from core.excel import Column, Total
 from disbursements.models import Allocation, Handover
@@ -74,6 +75,8 @@ def _money_and_bast(queryset: QuerySet, item_ref: str) -> QuerySet:
 
 
 def _person(person, mask) -> list:
+    if is_restricted(person):  # the row stays (every total holds), who it is does not
+        return [None, None, RESTRICTED_LABEL, None, None, None, None, None, None, None, str(person.regency)]
     return [mask(person.nik), mask(person.kk_number), person.full_name, person.sex, person.birth_place,
             person.birth_date, person.address, f"{person.rt or '-'}/{person.rw or '-'}", person.village.name,
             person.district.name, str(person.regency)]  # fmt: skip
@@ -142,8 +145,8 @@ def verification_rows(items: QuerySet, *, mask) -> Iterator[list]:
         )
         decided = timezone.localtime(item.decided_at).date() if item.decided_at else None
         yield [n, str(item.proposal.regency), item.proposal.program,
-               item.person.full_name if item.person_id else item.group.label,
-               mask(item.person.nik) if item.person_id else "", item.get_status_display(), item.reason, checks,
+               *(name_and_nik(item.person, mask) if item.person_id else (item.group.label, "")),
+               item.get_status_display(), item.reason, checks,
                str(item.decided_by or ""), decided]  # fmt: skip
     summary = ", ".join(f"{label} {count}" for label, count in sorted(statuses.items()))
     yield _total_line(VERIFICATION_COLUMNS, {1: "JUMLAH", 3: f"{n} calon penerima", 5: summary})
@@ -172,7 +175,7 @@ def attendance_rows(attendances: QuerySet, *, mask) -> Iterator[list]:
         present += a.status == "present"
         group = a.item.group.name if a.item.group_id else ""
         yield [n, str(a.session.regency), a.session.program, a.session.topic, a.session.start_date,
-               a.person.full_name, mask(a.person.nik), group, a.get_status_display() or "belum dicatat"]  # fmt: skip
+               *name_and_nik(a.person, mask), group, a.get_status_display() or "belum dicatat"]  # fmt: skip
     rate = f"{round(present * 100 / total, 1)}% hadir" if total else ""
     yield Total([None, "JUMLAH", None, None, None, f"{total} peserta, {present} hadir", None, None, rate])
 
@@ -264,8 +267,9 @@ def visit_rows(visits: QuerySet, *, mask) -> Iterator[list]:
             + describe({g.condition: g.quantity for g in found}, GoodsCondition.choices, shout=FINDING_CONDITIONS)
             for line, found in visit.goods_by_line()
         )
-        yield [n, str(visit.regency), visit.program, person.full_name if person else item.group.name,
-               mask(person.nik) if person else "", village.name if village else "", visit.handover.number,
+        yield [n, str(visit.regency), visit.program,
+               *(name_and_nik(person, mask) if person else (item.group.name, "")),
+               village.name if village else "", visit.handover.number,
                f"Bulan ke-{visit.due_month}" if visit.due_month else "Tambahan", visit.visited_on,
                visit.visitor_name, visit.get_mode_display(), visit.get_business_status_display(), visit.turnover,
                visit.net_income, visit.workers, visit.get_stage_display(), visit.iks_balance, goods, visit.problems,
@@ -351,8 +355,8 @@ def post_verification_rows(results: QuerySet, *, mask) -> Iterator[list]:
         outcomes[label] = outcomes.get(label, 0) + 1
         lines = result.lines_text()
         yield [n, str(result.regency), result.handover.program,
-               item.person.full_name if item.person_id else item.group.name,
-               mask(item.person.nik) if item.person_id else "", result.handover.number, label, lines, result.note,
+               *(name_and_nik(item.person, mask) if item.person_id else (item.group.name, "")),
+               result.handover.number, label, lines, result.note,
                result.checked_on, str(result.checked_by or "")]  # fmt: skip
     summary = ", ".join(f"{label} {count}" for label, count in sorted(outcomes.items()))
     yield _total_line(POST_VERIFICATION_COLUMNS, {1: "JUMLAH", 3: f"{n} penerima dalam sampel", 6: summary})

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from audit.exports import audited_export
-from beneficiaries.identity import mask_nik
+from beneficiaries.identity import mask_nik, name_and_nik
 from beneficiaries.permissions import can_see_full_nik
 from core.access import require
 from core.excel import Column, ReportWriter
@@ -186,9 +186,9 @@ def attendance_export(request, pk):
         full_numbers=full_nik,
     )
     for n, p in enumerate(selectors.participants(session), start=1):
-        nik = p.person.nik if full_nik else mask_nik(p.person.nik)
+        name, nik = name_and_nik(p.person, (lambda nik: nik) if full_nik else mask_nik)
         group = p.item.group.name if p.item.group_id else ""
-        writer.append([n, nik, p.person.full_name, group, str(p.person.village), p.get_status_display()])
+        writer.append([n, nik, name, group, str(p.person.village), p.get_status_display()])
     return audited_export(
         writer,
         user=request.user,

@@ -105,7 +105,7 @@ def state_counts(rows) -> dict[str, int]:
 
 def recipient_name(handover: Handover) -> str:
     item = handover.allocation.item
-    return item.person.full_name if item.person_id else item.group.name
+    return item.person.listed_name if item.person_id else item.group.name
 
 
 def recipient_village(handover: Handover):

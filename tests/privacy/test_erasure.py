@@ -86,3 +86,41 @@ def test_refused_with_until_when_while_her_bast_is_a_financial_record(client):
     assert Person.objects.get(pk=person.pk).full_name == person.full_name
     client.force_login(OperatorFactory())
     assert client.post(reverse("privacy:person_erase", args=[request.pk])).status_code == 403
+
+
+def _text(response) -> str:
+    """Every cell of an .xlsx response, or the text of any other."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if body[:2] == b"PK":
+        import io
+
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(body), read_only=True)
+        return "\n".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row if v)
+    return body.decode("utf-8-sig", errors="replace")
+
+
+def test_a_restricted_recipient_is_in_every_count_but_no_list_export_or_field_page_names_her(client):
+    handover = deliver(ApprovedItemFactory(), handed_over_on=datetime.date(2026, 8, 1))
+    person = handover.allocation.item.person
+    name, nik = person.full_name, person.nik
+    admin = AdminProvinsiFactory()
+    client.force_login(admin)
+    year = f"?tahun={handover.budget_year.year}"
+    monev = f"{year}&status=semua&kabupaten={handover.allocation.item.proposal.regency.code}"
+    pages = [reverse("beneficiaries:person_export"), reverse("reports:bnba_export", args=["WRSE"]) + year,
+             reverse("reports:exchange_export", args=["penerima"]) + year + "&format=csv",
+             reverse("reports:attendance_export") + year, reverse("disbursements:allocation_export") + year,
+             reverse("monitoring:worklist") + monev, reverse("fieldwork:handover", args=[handover.pk]),
+             reverse("monitoring:worklist_export") + monev]  # fmt: skip
+    before = {url: _text(client.get(url)) for url in pages}
+    assert all(name in text for text in before.values()), [url for url, text in before.items() if name not in text]
+    totals = recap(user=admin, budget_year=handover.budget_year).total()
+    client.post(reverse("privacy:person_restrict", args=[_request(person, "pembatasan").pk]))
+    for url in pages:
+        text = _text(client.get(url))
+        assert name not in text and nik[6:] not in text, url
+        assert "Data dibatasi" in text, url  # her row stays, as the counts do
+    after = recap(user=admin, budget_year=handover.budget_year).total()
+    assert (after.counts, after.realised, after.committed) == (totals.counts, totals.realised, totals.committed)
