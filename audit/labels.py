@@ -17,6 +17,7 @@ ACTION_LABELS = {
     "attendance.mark": "Kehadiran Bimtek dicatat",
     "breach.create": "Dugaan insiden kebocoran data dicatat",
     "breach.notify": "Pemberitahuan insiden kebocoran data dikirim",
+    "breach.people": "Orang terdampak insiden kebocoran data dicatat",
     "budget.export": "Penyerapan anggaran diunduh",
     "budget_year.create": "Tahun anggaran dibuat",
     "budget_year.import": "Tahun anggaran dimuat",

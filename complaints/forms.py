@@ -163,11 +163,21 @@ class StepForm(forms.Form):
         self.fields["status"].choices = [(v, label) for v, label in Status.choices if v in allowed]
 
 
+PERSONAL_DATA_NEEDS_CONTACT = (
+    "Permintaan atas data pribadi perlu nama dan kontak (tidak anonim) agar petugas dapat memeriksa identitas Anda "
+    "sebelum memberikan atau mengubah data."
+)
+
+
 class PublicComplaintForm(forms.Form):
     """The public page's form. `website` is a honeypot: people never see it, robots fill it."""
 
     regency = forms.ModelChoiceField(label="Kabupaten/Kota", queryset=None, empty_label="— pilih —")
-    category = forms.ChoiceField(label="Jenis pengaduan", choices=[("", "— pilih —"), *Category.choices])
+    category = forms.ChoiceField(
+        label="Jenis pengaduan", choices=[("", "— pilih —"), *Category.choices],
+        help_text="Untuk meminta salinan, perbaikan, pembatasan atau penghapusan data pribadi Anda, pilih "
+        "“Permintaan atas data pribadi (UU PDP)”: dijawab dalam 3×24 jam setelah identitas Anda diperiksa.",
+    )  # fmt: skip
     description = forms.CharField(
         label="Uraian pengaduan", max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Ceritakan apa yang terjadi, di mana dan kapan. Jangan menuliskan NIK.",
@@ -194,6 +204,14 @@ class PublicComplaintForm(forms.Form):
     def __init__(self, *args, regencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["regency"].queryset = regencies
+
+    def clean(self):
+        data = super().clean()
+        if data.get("category") == Category.PERSONAL_DATA and (
+            data.get("anonymous") or not data.get("complainant_contact")
+        ):
+            self.add_error("complainant_contact", PERSONAL_DATA_NEEDS_CONTACT)
+        return data
 
     def is_robot(self) -> bool:
         return bool(self.data.get("website"))

@@ -24,6 +24,7 @@ class Category(models.TextChoices):
     GOODS = "barang", _("Barang kurang atau rusak")
     EXTORTION = "pungli", _("Pungutan liar")
     WRONG_DATA = "data_salah", _("Data salah")
+    PERSONAL_DATA = "data_pribadi", _("Permintaan atas data pribadi (UU PDP)")
     OTHER = "lainnya", _("Lainnya")
 
 

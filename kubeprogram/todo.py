@@ -92,6 +92,9 @@ def tasks_for(user, budget_year) -> list[Task]:
                               reverse("privacy:request_list"), urgent=True))  # fmt: skip
             found.append(Task("Permintaan subjek data menunggu jawaban", waiting.count() - late,
                               reverse("privacy:request_list")))  # fmt: skip
+            sent = privacy_selectors.complaints_awaiting_request(user).count()
+            sent_url = reverse("complaints:complaint_list") + "?kategori=data_pribadi"
+            found.append(Task("Permintaan data pribadi dari halaman pengaduan belum dicatat", sent, sent_url, True))
     elif role == Role.PIMPINAN:
         due = _visits_due(user, budget_year, overdue_only=True)
         found.append(Task("Kunjungan monev terlambat", due, reverse("monitoring:worklist"), True))

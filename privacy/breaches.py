@@ -22,6 +22,22 @@ def breach_record(*, data: dict, actor) -> Breach:
     return breach
 
 
+def breach_people_add(*, breach: Breach, people: list, actor) -> int:
+    """Name the people known to be affected (one notice letter each); the count grows to at least them. Audited."""
+    with transaction.atomic():
+        locked = Breach.objects.select_for_update().get(pk=breach.pk)
+        known = set(locked.people.values_list("pk", flat=True))
+        new = [person for person in people if person.pk not in known]
+        locked.people.add(*new)
+        total = len(known) + len(new)
+        if locked.people_count < total:
+            locked.people_count = total
+            locked.save(update_fields=["people_count"])
+        audit_record(actor=actor, action="breach.people", obj=locked,
+                     after={"people": [person.pk for person in new], "people_count": locked.people_count})  # fmt: skip
+    return len(new)
+
+
 def breach_notified(*, breach: Breach, whom: str, actor) -> Breach:
     """Mark the notice to the people affected ("subjek") or to the supervisory body ("lembaga") as sent now."""
     field = {"subjek": "people_notified_at", "lembaga": "authority_notified_at"}[whom]

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from beneficiaries.identity import nik_error
-from privacy.models import Breach, Status, SubjectRequest
+from privacy.models import Breach, Channel, Status, SubjectRequest
 
 
 class RequestForm(forms.ModelForm):
@@ -16,10 +16,15 @@ class RequestForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, people, complaint=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.people = people
         self.fields["received_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        if complaint is not None:  # sent from the public complaint page: its clock runs from the moment it came in
+            self.fields["channel"].initial = Channel.COMPLAINT
+            self.fields["received_at"].initial = timezone.localtime(complaint.created_at).strftime("%Y-%m-%dT%H:%M")
+            self.fields["requester_name"].initial = "" if complaint.anonymous else complaint.complainant_name
+            self.fields["description"].initial = complaint.description
         self.fields["received_at"].help_text = "Batas jawaban 3×24 jam sejak saat ini (UU 27/2022)."
         self.order_fields(["nik"])
 
@@ -74,3 +79,31 @@ class BreachForm(forms.ModelForm):
         if found and since and since > found:
             self.add_error("exposed_from", "Awal periode harus sebelum waktu insiden diketahui.")
         return data
+
+
+class BreachPeopleForm(forms.Form):
+    """The NIKs of the people known to be affected, one per line (pasted from an export or typed)."""
+
+    niks = forms.CharField(
+        label="NIK orang terdampak (satu per baris)", widget=forms.Textarea(attrs={"rows": 4}), max_length=170_000
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = people
+
+    def clean_niks(self):
+        lines = [(n, line.strip()) for n, line in enumerate(self.cleaned_data["niks"].splitlines(), start=1)]
+        wanted = {nik for _, nik in lines if nik}
+        found = {person.nik: person for person in self.people.filter(nik__in=wanted)}
+        errors = [
+            f"Baris {n}: {nik_error(nik) or 'NIK ini tidak ada di data penduduk.'} ({nik})"
+            for n, nik in lines
+            if nik and (nik_error(nik) or nik not in found)
+        ]
+        if errors:
+            raise forms.ValidationError(
+                errors[:20] + ([f"… dan {len(errors) - 20} baris lain."] if len(errors) > 20 else [])
+            )
+        self.found = list(found.values())
+        return self.cleaned_data["niks"]

@@ -58,6 +58,10 @@ class SubjectRequest(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    complaint = models.ForeignKey(
+        "complaints.Complaint", on_delete=models.PROTECT, null=True, blank=True, related_name="subject_requests",
+        verbose_name=_("dari pengaduan"), help_text=_("Permintaan yang masuk lewat halaman pengaduan."),
+    )  # fmt: skip
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -126,6 +130,10 @@ class Breach(models.Model):
     people_count = models.PositiveIntegerField(_("perkiraan jumlah orang terdampak"), default=0)
     cause = models.TextField(_("penyebab"), blank=True)
     measures = models.TextField(_("upaya penanganan dan pemulihan"), blank=True)
+    people = models.ManyToManyField(
+        "beneficiaries.Person", blank=True, related_name="+", verbose_name=_("orang terdampak yang diketahui"),
+        help_text=_("Satu surat pemberitahuan dicetak untuk setiap orang."),
+    )  # fmt: skip
     people_notified_at = models.DateTimeField(_("pemberitahuan ke subjek data"), null=True, blank=True)
     authority_notified_at = models.DateTimeField(_("pemberitahuan ke lembaga pengawas"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

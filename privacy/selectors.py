@@ -30,6 +30,19 @@ def open_requests(user) -> QuerySet[SubjectRequest]:
     return requests_visible_to(user).filter(status=Status.OPEN).order_by("received_at", "pk")
 
 
+def complaints_awaiting_request(user) -> QuerySet:
+    """Requests about personal data sent through the public complaint page, not yet recorded as a request."""
+    from complaints.models import Category
+    from complaints.models import Status as ComplaintStatus
+    from complaints.selectors import complaints_visible_to
+
+    return (
+        complaints_visible_to(user)
+        .filter(category=Category.PERSONAL_DATA, subject_requests__isnull=True)
+        .exclude(status=ComplaintStatus.CLOSED)
+    )
+
+
 def overdue(requests: QuerySet[SubjectRequest]) -> QuerySet[SubjectRequest]:
     limit = timezone.now() - datetime.timedelta(hours=ANSWER_HOURS)
     return requests.filter(status=Status.OPEN, received_at__lt=limit)

@@ -11,11 +11,15 @@ from privacy.models import Status, SubjectRequest
 FIELDS = ["kind", "channel", "received_at", "requester_name", "on_behalf", "identity_check", "description"]
 
 
-def request_record(*, person, data: dict, actor) -> SubjectRequest:
+def request_record(*, person, data: dict, actor, complaint=None) -> SubjectRequest:
+    """Record a request; one that came through the public complaint page keeps its complaint."""
     with transaction.atomic():
         request = SubjectRequest.objects.create(person=person, regency_id=person.regency_id, recorded_by=actor,
+                                                complaint=complaint,
                                                 **{name: data[name] for name in FIELDS})  # fmt: skip
         after = {"person": person.pk, "kind": request.kind, "due_at": request.due_at.isoformat()}
+        if complaint is not None:
+            after["complaint"] = complaint.number
         audit_record(actor=actor, action="subject_request.create", obj=request, after=after)
     return request
 

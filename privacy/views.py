@@ -11,11 +11,13 @@ from django.views.decorators.http import require_POST
 
 from audit.exports import export_filename
 from beneficiaries.selectors import people_visible_to
+from complaints.models import Category
+from complaints.selectors import complaints_visible_to
 from core.access import require
 from privacy import breaches, erasure, selectors, services
 from privacy import retention as retention_service
 from privacy.access import person_file
-from privacy.forms import AnswerForm, BreachForm, RequestForm
+from privacy.forms import AnswerForm, BreachForm, BreachPeopleForm, RequestForm
 from privacy.models import Breach, DestructionReport, ProcessingActivity, RetentionRule, Status
 from privacy.permissions import (
     can_handle_breaches,
@@ -48,12 +50,21 @@ def request_list(request):
 @login_required
 def request_create(request):
     require(can_record_requests(request.user))
-    form = RequestForm(request.POST or None, people=people_visible_to(request.user))
+    complaint = None
+    if "pengaduan" in request.GET:  # a request that came in through the public complaint page
+        number = request.GET["pengaduan"]
+        complaint = get_object_or_404(
+            complaints_visible_to(request.user), pk=int(number) if number.isdigit() else 0,
+            category=Category.PERSONAL_DATA,
+        )  # fmt: skip
+    form = RequestForm(request.POST or None, people=people_visible_to(request.user), complaint=complaint)
     if request.method == "POST" and form.is_valid():
-        created = services.request_record(person=form.person, data=form.cleaned_data, actor=request.user)
+        created = services.request_record(
+            person=form.person, data=form.cleaned_data, actor=request.user, complaint=complaint
+        )
         messages.success(request, f"{created} dicatat. Batas jawaban: 3×24 jam.")
         return redirect(created)
-    return render(request, "privacy/request_form.html", {"form": form})
+    return render(request, "privacy/request_form.html", {"form": form, "complaint": complaint})
 
 
 @login_required
@@ -153,8 +164,19 @@ def breach_list(request):
 def breach_detail(request, pk):
     require(can_view_breaches(request.user))
     breach = get_object_or_404(Breach, pk=pk)
+    can_handle = can_handle_breaches(request.user)
+    people_form = BreachPeopleForm(request.POST or None, people=people_visible_to(request.user)) if can_handle else None
+    if request.method == "POST":
+        require(can_handle)
+        if people_form.is_valid():
+            added = breaches.breach_people_add(breach=breach, people=people_form.found, actor=request.user)
+            messages.success(
+                request, f"{added} orang terdampak ditambahkan; satu surat pemberitahuan untuk masing-masing."
+            )
+            return redirect(breach)
     return render(request, "privacy/breach_detail.html", {
-        "breach": breach, "exposures": breaches.exposures(breach), "can_handle": can_handle_breaches(request.user),
+        "breach": breach, "exposures": breaches.exposures(breach), "can_handle": can_handle,
+        "people_form": people_form, "people": breach.people.select_related("village", "regency").order_by("full_name"),
         "notices": [("subjek", WHOM["subjek"], breach.people_notified_at),
                     ("lembaga", WHOM["lembaga"], breach.authority_notified_at)],
     })  # fmt: skip
@@ -167,7 +189,11 @@ def breach_notice(request, pk, whom):
     if whom not in WHOM:
         raise Http404
     breach = get_object_or_404(Breach, pk=pk)
-    return render(request, "privacy/breach_notice.html", {"breach": breach, "whom": whom, "addressee": WHOM[whom]})
+    people = breach.people.select_related("village", "district", "regency").order_by("regency", "full_name", "pk")
+    letters = list(people) if whom == "subjek" else []
+    return render(request, "privacy/breach_notice.html", {
+        "breach": breach, "whom": whom, "addressee": WHOM[whom], "letters": letters or [None],
+    })  # fmt: skip
 
 
 @login_required

@@ -53,3 +53,27 @@ def test_a_discovery_in_the_future_or_a_period_after_it_is_refused(client):
         "description": "x", "data_exposed": "x", "people_count": 1,
     })  # fmt: skip
     assert "tidak boleh di masa depan" in page.content.decode() and not Breach.objects.exists()
+
+
+def test_one_notice_letter_per_person_known_to_be_affected(client):
+    breach = Breach.objects.create(
+        title="Berkas BNBA terkirim ke grup WhatsApp", found_at=timezone.now(), description="…",
+        exposed_from=timezone.now() - datetime.timedelta(days=1), data_exposed="nama, alamat",
+        recorded_by=AdminProvinsiFactory(),
+    )  # fmt: skip
+    first, second = PersonFactory(full_name="SITI AMINAH"), PersonFactory(full_name="RAHMAWATI")
+    client.force_login(AdminProvinsiFactory())
+    general = client.get(reverse("privacy:breach_notice", args=[breach.pk, "subjek"])).content.decode()
+    assert general.count('data-testid="breach-notice"') == 1 and "yang datanya terdampak" in general
+    refused = client.post(breach.get_absolute_url(), {"niks": f"{first.nik}\n123\n{first.nik[:12]}9999"})
+    errors = " ".join(refused.context["people_form"].errors["niks"])
+    assert "Baris 2" in errors and "Baris 3: NIK ini tidak ada" in errors and not breach.people.exists()
+    client.post(breach.get_absolute_url(), {"niks": f"{first.nik}\n\n{second.nik}\n{first.nik}"})
+    breach.refresh_from_db()
+    assert set(breach.people.all()) == {first, second} and breach.people_count == 2
+    letters = client.get(reverse("privacy:breach_notice", args=[breach.pk, "subjek"])).content.decode()
+    assert letters.count('data-testid="breach-notice"') == 2 and "SITI AMINAH" in letters and "RAHMAWATI" in letters
+    assert first.nik not in letters  # a letter names and addresses her, never with her NIK
+    assert AuditEvent.objects.get(action="breach.people").after["people_count"] == 2
+    client.force_login(AuditorFactory())  # reads, cannot add
+    assert client.post(breach.get_absolute_url(), {"niks": second.nik}).status_code == 403

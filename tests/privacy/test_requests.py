@@ -143,3 +143,37 @@ def test_a_late_request_is_notified_once_to_those_who_answer_it_and_the_regencys
     notify_overdue_requests()  # once per request
     assert {n.user_id for n in Notification.objects.all()} == {dpo.pk, officer.pk}
     assert elsewhere.pk not in {n.user_id for n in Notification.objects.all()}
+
+
+def test_a_request_sent_from_the_public_complaint_page_is_recorded_with_its_clock_from_then(client, balikpapan):
+    from complaints.models import Complaint
+
+    BudgetYearFactory(year=timezone.localdate().year)  # the home page's to-do list is of the current year
+    person = PersonFactory()
+    public = {"regency": "64.72", "category": "data_pribadi", "description": "Mohon salinan data saya.",
+              "complainant_name": person.full_name, "anonymous": "on"}  # fmt: skip
+    refused = client.post(reverse("complaints:public_submit"), public)
+    assert "perlu nama dan kontak" in refused.content.decode() and not Complaint.objects.exists()
+    del public["anonymous"]
+    client.post(reverse("complaints:public_submit"), {**public, "complainant_contact": "0812000111"})
+    complaint = Complaint.objects.get(category="data_pribadi")
+    handler = AdminProvinsiFactory()
+    client.force_login(handler)
+    todo = "Permintaan data pribadi dari halaman pengaduan belum dicatat"
+    assert todo in client.get(reverse("home")).content.decode()
+    detail = client.get(complaint.get_absolute_url()).content.decode()
+    url = reverse("privacy:request_create") + f"?pengaduan={complaint.pk}"
+    assert url in detail.replace("&amp;", "&")
+    form = client.get(url)
+    assert form.context["form"]["channel"].initial == "pengaduan" and complaint.number in form.content.decode()
+    received = form.context["form"]["received_at"].initial
+    client.post(url, _data(person, channel="pengaduan", received_at=received))
+    request = SubjectRequest.objects.get()
+    assert request.complaint == complaint and request.received_at <= complaint.created_at
+    assert complaint.created_at - request.received_at < datetime.timedelta(minutes=1)  # from when it came in
+    assert AuditEvent.objects.get(action="subject_request.create").after["complaint"] == complaint.number
+    assert request.get_absolute_url() in client.get(complaint.get_absolute_url()).content.decode()
+    assert todo not in client.get(reverse("home")).content.decode()
+    client.force_login(OperatorFactory(regency=balikpapan))  # another regency's complaint: not found
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("privacy:request_create") + "?pengaduan=x").status_code == 404
