@@ -11,6 +11,7 @@ The audit trail keeps who did what and when, without the person's values. Refuse
 still requires the record: a recipient's BAST is a financial record (ERASE_AFTER_YEARS after its budget year)."""
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from audit.services import audit_record
 from beneficiaries.models import Person
+from complaints.models import Complaint, ComplaintStep
 from core.media import delete_after_commit
 from disbursements.models import Handover
 from monitoring.models import VisitPhoto
@@ -108,6 +110,7 @@ def anonymise(person: Person) -> tuple[Person, int]:
             before=None, after=None, object_repr=name
         )
         _scrub_trail({old_name: name, old_nik: locked.nik, old_kk: locked.kk_number})
+        _scrub_complaints(locked, {old_name: name, old_nik: locked.nik, old_kk: locked.kk_number})
         SubjectRequest.objects.filter(person=locked, on_behalf=False).update(requester_name=name)
     return locked, photos
 
@@ -122,6 +125,32 @@ def _replaced(value, values: dict[str, str]):
     if isinstance(value, list):
         return [_replaced(item, values) for item in value]
     return value
+
+
+def _scrub_complaints(person: Person, values: dict[str, str]) -> None:
+    """Complaints about her, or that name her, keep their facts and lose who she is: her name, NIK and No. KK in the
+    text and the handling notes (any case), and her name and contact where she was the complainant."""
+    values = {old: new for old, new in values.items() if old}
+    pattern = re.compile("|".join(re.escape(old) for old in values), re.IGNORECASE)
+    lowered = {old.lower(): new for old, new in values.items()}
+
+    def scrub(text: str) -> str:
+        return pattern.sub(lambda match: lowered[match.group(0).lower()], text)
+
+    named = Q()
+    for old in values:
+        named |= Q(description__icontains=old) | Q(steps__note__icontains=old)
+    old_name = next(iter(values))
+    for complaint in Complaint.objects.filter(
+        Q(person=person) | named | Q(complainant_name__iexact=old_name)
+    ).distinct():
+        complaint.description = scrub(complaint.description)
+        if complaint.complainant_name.lower() == old_name.lower():
+            complaint.complainant_name, complaint.complainant_contact = values[old_name], ""
+        complaint.save(update_fields=["description", "complainant_name", "complainant_contact"])
+        for step in complaint.steps.all():
+            if pattern.search(step.note):
+                ComplaintStep.objects.filter(pk=step.pk).update(note=scrub(step.note))
 
 
 def _scrub_trail(values: dict[str, str]) -> None:

@@ -164,6 +164,8 @@ class RetentionRule(models.Model):
     class Kind(models.TextChoices):
         CANDIDATES = "calon", _("Calon penerima yang tidak pernah disetujui")
         UPLOADS = "unggahan", _("Berkas unggahan usulan (lembar kerja)")
+        ATTACHMENTS = "lampiran", _("Lampiran pengaduan (foto, surat)")
+        PHOTOS = "foto", _("Foto kunjungan monev")
 
     kind = models.CharField(_("jenis data"), max_length=10, choices=Kind.choices, unique=True)
     keep_years = models.PositiveSmallIntegerField(_("disimpan (tahun setelah tahun anggaran)"), null=True, blank=True)
@@ -178,6 +180,13 @@ class RetentionRule(models.Model):
     def __str__(self):
         period = f"{self.keep_years} tahun" if self.keep_years is not None else f"{self.keep_days} hari"
         return f"{self.get_kind_display()}: {period}"
+
+    @property
+    def period_label(self) -> str:
+        if self.keep_years is None:
+            return f"{self.keep_days} hari setelah diunggah"
+        since = {self.Kind.ATTACHMENTS: "pengaduan selesai", self.Kind.PHOTOS: "tahun anggaran BAST-nya"}
+        return f"{self.keep_years} tahun setelah {since.get(self.kind, 'tahun anggaran')}"
 
 
 class DestructionReport(models.Model):

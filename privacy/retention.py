@@ -1,6 +1,7 @@
 """Retention and destruction (UU 27/2022 Art. 43–44): what has passed its period, per rule (privacy.RetentionRule);
 a berita acara proposing its destruction (counts only); carried out once the Petugas Pelindungan Data approves —
-candidates who never received aid anonymised (their proposals and counts stay), staged upload workbooks deleted."""
+candidates who never received aid anonymised (their proposals and counts stay), staged upload workbooks, complaint
+attachments and monitoring photos deleted (the complaints and visits stay)."""
 
 import datetime
 
@@ -11,8 +12,11 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from beneficiaries.models import Person
+from complaints.models import ComplaintAttachment
+from complaints.models import Status as ComplaintStatus
 from core.media import delete_after_commit
 from disbursements.models import Allocation
+from monitoring.models import VisitPhoto
 from privacy import erasure
 from privacy.models import DestructionReport, RetentionRule
 from proposals.models import ItemStatus, ProposalItem, Upload
@@ -39,6 +43,16 @@ def due() -> dict[str, QuerySet]:
     if rule and rule.keep_days is not None:
         before = timezone.now() - datetime.timedelta(days=rule.keep_days)
         found[rule.kind] = Upload.objects.filter(uploaded_at__lt=before).exclude(file="")
+    rule = rules.get(RetentionRule.Kind.ATTACHMENTS)
+    if rule and rule.keep_years is not None:
+        last_year = timezone.localdate().year - rule.keep_years - 1  # closed that year or before
+        found[rule.kind] = ComplaintAttachment.objects.filter(
+            complaint__status=ComplaintStatus.CLOSED, complaint__closed_at__year__lte=last_year
+        )
+    rule = rules.get(RetentionRule.Kind.PHOTOS)
+    if rule and rule.keep_years is not None:
+        last_year = timezone.localdate().year - rule.keep_years - 1
+        found[rule.kind] = VisitPhoto.objects.filter(visit__handover__budget_year__year__lte=last_year)
     return found
 
 
@@ -71,6 +85,13 @@ def destroy(*, report: DestructionReport, actor) -> DestructionReport:
             delete_after_commit(upload.file)  # once the rows no longer point at it (a rollback keeps both)
         Upload.objects.filter(pk__in=[upload.pk for upload in uploads]).update(file="")
         done[RetentionRule.Kind.UPLOADS] = len(uploads)
+        for kind, model, field in ((RetentionRule.Kind.ATTACHMENTS, ComplaintAttachment, "file"),
+                                   (RetentionRule.Kind.PHOTOS, VisitPhoto, "image")):  # fmt: skip
+            files = list(records.get(kind, model.objects.none()))
+            for record in files:
+                delete_after_commit(getattr(record, field))
+            model.objects.filter(pk__in=[record.pk for record in files]).delete()
+            done[kind] = len(files)
         report.status, report.counts = DestructionReport.Status.DONE, done
         report.done_at, report.done_by = timezone.now(), actor
         report.save()

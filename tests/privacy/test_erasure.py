@@ -124,3 +124,37 @@ def test_a_restricted_recipient_is_in_every_count_but_no_list_export_or_field_pa
         assert "Data dibatasi" in text, url  # her row stays, as the counts do
     after = recap(user=admin, budget_year=handover.budget_year).total()
     assert (after.counts, after.realised, after.committed) == (totals.counts, totals.realised, totals.committed)
+
+
+def complaint(**data):
+    from complaints.services import complaint_record
+    from regions.models import Regency
+
+    return complaint_record(data={
+        "received_on": datetime.date(2026, 11, 27), "channel": "whatsapp", "complainant_name": "Pak Rahman",
+        "complainant_contact": "081234567890", "category": "belum_diterima", "complexity": "cek_lapangan",
+        "regency": Regency.objects.get(code="64.72"), **data}, actor=None)  # fmt: skip
+
+
+def test_an_erasure_rewrites_the_complaints_that_name_her(settings):
+    from complaints.models import Complaint, ComplaintStep
+    from privacy.erasure import anonymise
+
+    ComplaintFactory = complaint  # noqa: N806
+
+    person = ProposalItemFactory().person
+    name, nik = person.full_name, person.nik
+    about = ComplaintFactory(person=person, description=f"Bantuan untuk {name.title()} belum sampai.",
+                             complainant_name=name.lower(), complainant_contact="0812000111")  # fmt: skip
+    naming = ComplaintFactory(description=f"Tetangga saya, {name}, NIK {nik}, tidak layak.")
+    ComplaintStep.objects.create(complaint=naming, status="ditindaklanjuti", note=f"Dicek: {name.upper()} ada.")
+    other = ComplaintFactory(description="Barang rusak.")
+    person, _ = anonymise(person)
+    placeholder = f"Penerima terhapus #{person.pk}"
+    about.refresh_from_db(), naming.refresh_from_db(), other.refresh_from_db()
+    assert about.description == f"Bantuan untuk {placeholder} belum sampai."
+    assert (about.complainant_name, about.complainant_contact) == (placeholder, "")
+    assert naming.description == f"Tetangga saya, {placeholder}, NIK {person.nik}, tidak layak."
+    assert naming.steps.get().note == f"Dicek: {placeholder} ada." and other.description == "Barang rusak."
+    texts = " ".join(f"{c.description} {c.complainant_name}" for c in Complaint.objects.all()).lower()
+    assert name.lower() not in texts and nik not in texts

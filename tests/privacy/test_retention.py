@@ -29,7 +29,7 @@ def test_a_rejected_candidate_of_an_old_year_is_anonymised_after_approval_and_to
     before = recap(user=admin, budget_year=old).total().counts
     assert RetentionRule.objects.get(kind="calon").keep_years == 2
     report = retention.propose()
-    assert report.counts == {"calon": 1, "unggahan": 0}
+    assert report.counts == {"calon": 1, "unggahan": 0, "lampiran": 0, "foto": 0}
     assert retention.propose() is None  # one waits for approval
     client.force_login(admin)
     client.post(reverse("privacy:destruction_approve", args=[report.pk]))
@@ -40,7 +40,12 @@ def test_a_rejected_candidate_of_an_old_year_is_anonymised_after_approval_and_to
     assert recap(user=admin, budget_year=old).total().counts == before
     page = client.get(reverse("privacy:destruction_report", args=[report.pk])).content.decode()
     assert "BERITA ACARA PEMUSNAHAN" in page and rejected.person.full_name not in page
-    assert AuditEvent.objects.filter(action="retention.destroy").get().after == {"calon": 1, "unggahan": 0}
+    assert AuditEvent.objects.filter(action="retention.destroy").get().after == {
+        "calon": 1,
+        "unggahan": 0,
+        "lampiran": 0,
+        "foto": 0,
+    }
 
 
 def test_the_demo_season_has_a_workbook_to_destroy(client, settings, tmp_path, django_capture_on_commit_callbacks):
@@ -56,3 +61,42 @@ def test_the_demo_season_has_a_workbook_to_destroy(client, settings, tmp_path, d
     assert not stored.storage.exists(stored.name)  # the file goes once the row no longer points at it
     assert retention.propose() is None or retention.propose().counts.get("unggahan") == 0
     assert (timezone.now() - datetime.timedelta(days=1)) < report.done_at
+
+
+def test_old_complaint_attachments_and_visit_photos_go_while_the_complaints_and_visits_stay(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from complaints.models import Complaint, ComplaintAttachment
+    from monitoring import services as monitoring
+    from monitoring.models import Visit, VisitPhoto
+    from tests.access.objects import jpeg
+    from tests.factories import ApprovedItemFactory
+    from tests.monitoring.conftest import deliver
+    from tests.monitoring.test_services import ANSWERS, _goods
+    from tests.privacy.test_erasure import complaint
+
+    settings.MEDIA_ROOT = tmp_path
+    handover = deliver(ApprovedItemFactory(), handed_over_on=datetime.date(2025, 1, 10))
+    visit = monitoring.visit_record(handover=handover, data=ANSWERS, goods=_goods(handover), actor=None)
+    photo = monitoring.visit_photo_add(visit=visit, upload=SimpleUploadedFile("a.jpg", jpeg((40, 30))), actor=None)
+    old, recent = complaint(description="Barang rusak."), complaint(description="Barang kurang.")
+    for case, closed in ((old, datetime.datetime(2023, 5, 2, tzinfo=datetime.UTC)), (recent, timezone.now())):
+        attachment = ComplaintAttachment(complaint=case, kind="foto", size=10)
+        attachment.file.save("bukti.jpg", SimpleUploadedFile("bukti.jpg", jpeg((20, 20))))
+        Complaint.objects.filter(pk=case.pk).update(status="selesai", outcome="terbukti", closed_at=closed)
+    counts = {kind: records.count() for kind, records in retention.due().items()}
+    assert counts["lampiran"] == 1 and counts["foto"] == 0  # the BAST of a recent year keeps its photos
+    RetentionRule.objects.filter(kind="foto").update(
+        keep_years=timezone.localdate().year - handover.budget_year.year - 1
+    )
+    report = retention.propose()
+    assert report.counts == {"calon": 0, "unggahan": 0, "lampiran": 1, "foto": 1}
+    stored = photo.image
+    with django_capture_on_commit_callbacks(execute=True):
+        retention.destroy(report=report, actor=None)
+    assert not VisitPhoto.objects.exists() and Visit.objects.filter(pk=visit.pk).exists()
+    assert not stored.storage.exists(stored.name)
+    assert list(ComplaintAttachment.objects.values_list("complaint", flat=True)) == [recent.pk]
+    assert Complaint.objects.count() == 2
