@@ -132,6 +132,8 @@ class Allocation(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Kept by the database (disbursements.trained): its recipient met the Bimtek rule (training.selectors.attended).
+    trained = models.BooleanField(_("sudah mengikuti Bimtek"), default=False, db_default=False, editable=False)
     review_flag = models.TextField(
         _("catatan pengaduan"),
         blank=True,
@@ -157,6 +159,12 @@ class Allocation(models.Model):
         indexes = [
             models.Index(fields=["budget_year", "regency", "program", "status"], name="allocation_scope_idx"),
             models.Index(fields=["regency", "-created_at"], name="allocation_regency_time_idx"),
+            # The dashboard's trained among the recipients still waiting (reports.selectors.recap).
+            models.Index(
+                fields=["budget_year", "regency", "program"],
+                condition=Q(status="active", trained=True),
+                name="allocation_trained_idx",
+            ),
         ]
 
     def __str__(self):

@@ -16,7 +16,7 @@ from programs.selectors import ceilings_visible_to
 from proposals.models import ItemCount, ItemStatus, Proposal, ProposalItem
 from regions.models import Regency
 from training.models import Attendance, AttendanceStatus
-from training.selectors import attended, trained_conditions
+from training.selectors import attended
 
 STAGES = ["proposed", "approved", "allocated", "trained", "delivered"]
 STAGE_LABELS = ["Diusulkan", "Disetujui", "Dialokasikan", "Bimtek", "Diserahkan"]
@@ -167,27 +167,20 @@ def recap(*, user, budget_year: BudgetYear, days: list | None = None) -> Recap:
         else:
             line.awaiting_scan += n
             line.awaiting_value += value
-    # Trained: every delivered item, and of the allocated ones not delivered yet those whose Bimtek rule holds
-    # (training.selectors.trained_conditions: the women, the KUBEs, of each program, one semi-join each) — counted
-    # on the allocations, which carry their regency and program (joined from the proposals, the planner took the
-    # few proposals for fewer still and crossed them with every woman present: 2 s mid-season), and only for the
-    # programs and regencies where some are left (none once all are delivered).
+    # Trained: every delivered item, and of the allocated ones not delivered yet those whose Bimtek rule holds —
+    # the mark the database keeps on the allocation (disbursements.trained, the rule of training.selectors.attended),
+    # counted from its partial index, and only where some are left (none once all are delivered).
     for line in lines.values():
         line.counts["trained"] = line.counts["delivered"]
-    waiting = {key for key, line in lines.items() if line.counts["allocated"] > line.counts["delivered"]}
-    if waiting:
+    if any(line.counts["allocated"] > line.counts["delivered"] for line in lines.values()):
         realised = Handover.objects.realised().filter(allocation=OuterRef("pk"))
-        not_delivered = Allocation.objects.filter(scope, ~Exists(realised), status=Allocation.Status.ACTIVE)
-        for program, conditions in trained_conditions(budget_year, item="item__").items():
-            regencies = {regency for regency, waiting_program in waiting if waiting_program == program}
-            for condition in conditions if regencies else []:
-                for regency, n in (
-                    not_delivered.filter(condition, program=program, regency__in=regencies)
-                    .values_list("regency")
-                    .annotate(n=Count("id"))
-                    .order_by()
-                ):
-                    lines[(regency, program)].counts["trained"] += n
+        for regency, program, n in (
+            Allocation.objects.filter(scope, ~Exists(realised), status=Allocation.Status.ACTIVE, trained=True)
+            .values_list("regency", "program")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            lines[(regency, program)].counts["trained"] += n
     return Recap(budget_year=budget_year, lines=list(lines.values()), realised_months=months)
 
 

@@ -1,10 +1,9 @@
 """Reads of Bimtek sessions and attendance, through `sessions_visible_to` (the one door), and the Bimtek
 gate that a handover asks."""
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
 from beneficiaries.models import OFFICER_ROLES, KubeMember
-from programs.models import Program
 from proposals.models import ItemStatus, ProposalItem
 from training.models import Attendance, AttendanceStatus, TrainingSession
 from training.permissions import can_view_training
@@ -134,29 +133,3 @@ def attended(items) -> set[int]:
         if len(people) == (1 if person else len(OFFICER_ROLES)) and all((p, year, program) in present for p in people):
             done.add(pk)
     return done
-
-
-def trained_conditions(budget_year, item: str = "") -> dict[str, list[Q]]:
-    """The rule of `attended` as conditions on proposal items — or on rows reaching an item through `item` (as
-    "item__" from an allocation) — per program, that never hold for the same item: the woman present at a session
-    of the item's year and program (an EXISTS per item); a KUBE (no person on the item), its three officers present
-    (IN a hashed set of groups). tests/training/test_gate.py checks that together they say what `attended` says of
-    every kind of item, and that no item meets two."""
-    present = Attendance.objects.filter(status=AttendanceStatus.PRESENT, session__budget_year=budget_year)
-    conditions = {}
-    for program in Program.values:
-        people = present.filter(session__program=program).values("person")
-        groups = (
-            KubeMember.objects.filter(role__in=OFFICER_ROLES, person__in=people)
-            .order_by()
-            .values("group")
-            .annotate(n=Count("pk"))
-            .filter(n=len(OFFICER_ROLES))
-            .values("group")
-        )
-        here = present.filter(session__program=program, person=OuterRef(f"{item}person"))
-        conditions[program] = [
-            Q(Exists(here), **{f"{item}proposal__program": program}),
-            Q(**{f"{item}proposal__program": program, f"{item}person__isnull": True, f"{item}group__in": groups}),
-        ]
-    return conditions

@@ -4,10 +4,9 @@ import pytest
 
 from beneficiaries.models import MemberRole
 from beneficiaries.selectors import group_problems
-from proposals.models import ProposalItem
 from tests.factories import KubeGroupFactory, KubeMemberFactory, ProposalFactory, ProposalItemFactory
 from tests.factories.training import TrainingSessionFactory
-from training.selectors import trained_conditions, trained_on, training_gate
+from training.selectors import trained_on, training_gate
 from training.services import attendance_mark, participants_invite
 
 pytestmark = pytest.mark.django_db
@@ -163,13 +162,11 @@ def test_attended_in_bulk_follows_the_same_rule():
 
     items = [wrse_present, wrse_absent, wrse_other_year, wrse_other_program, complete, partial, incomplete, no_officers]
     assert attended(_row(i) for i in items) == {wrse_present.pk, complete.pk}
-    # the same rule in SQL (the dashboard counts with it): the same answer for every kind of item
-    for budget_year in {i.proposal.budget_year for i in items}:
-        queryset = ProposalItem.objects.filter(pk__in=[i.pk for i in items])
-        # part by part (the recap counts them one by one): together the same items, none met twice
-        parts = [part for parts in trained_conditions(budget_year).values() for part in parts]
-        found = [pk for part in parts for pk in queryset.filter(part).values_list("pk", flat=True)]
-        assert len(found) == len(set(found))
-        expected = {i.pk for i in items if i.proposal.budget_year == budget_year} & {wrse_present.pk, complete.pk}
-        assert set(found) == expected
+    # the same rule kept by the database on each allocation (disbursements.trained; the dashboard counts with it)
+    from disbursements.models import Allocation
+    from tests.disbursements.test_trained_mark import _allocate
+
+    for item in items:
+        _allocate(item)
+    assert set(Allocation.objects.filter(trained=True).values_list("item", flat=True)) == {wrse_present.pk, complete.pk}
     assert attended([]) == set()
