@@ -161,7 +161,7 @@ class Allocation(models.Model):
             models.Index(fields=["regency", "-created_at"], name="allocation_regency_time_idx"),
             # The dashboard's trained among the recipients still waiting (reports.selectors.recap).
             models.Index(
-                fields=["budget_year", "regency", "program"],
+                fields=["budget_year", "regency", "program", "id"],
                 condition=Q(status="active", trained=True),
                 name="allocation_trained_idx",
             ),
@@ -311,6 +311,13 @@ class Handover(models.Model):
         indexes = [
             models.Index(fields=["budget_year", "regency", "program", "status"], name="handover_scope_idx"),
             models.Index(fields=["regency", "-handed_over_on"], name="handover_regency_date_idx"),
+            # The realised BASTs by allocation (the dashboard's trained among those still waiting: an anti-join read
+            # from this index alone).
+            models.Index(
+                fields=["allocation"],
+                condition=Q(status="delivered") & ~Q(signed_scan=""),
+                name="handover_realised_idx",
+            ),
             # The home page's to-do count "BAST menunggu pindaian" (awaiting_scan), a small part of all handovers.
             models.Index(
                 fields=["regency"], condition=Q(status="delivered", signed_scan=""), name="handover_awaiting_scan_idx"

@@ -56,8 +56,16 @@ class Migration(migrations.Migration):
             model_name="allocation",
             index=models.Index(
                 condition=models.Q(("status", "active"), ("trained", True)),
-                fields=["budget_year", "regency", "program"],
+                fields=["budget_year", "regency", "program", "id"],
                 name="allocation_trained_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="handover",
+            index=models.Index(
+                condition=models.Q(("status", "delivered"), models.Q(("signed_scan", ""), _negated=True)),
+                fields=["allocation"],
+                name="handover_realised_idx",
             ),
         ),
         migrations.RunPython(legacy_alter(False), legacy_alter(True)),
