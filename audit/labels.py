@@ -18,6 +18,8 @@ ACTION_LABELS = {
     "breach.create": "Dugaan insiden kebocoran data dicatat",
     "breach.notify": "Pemberitahuan insiden kebocoran data dikirim",
     "breach.people": "Orang terdampak insiden kebocoran data dicatat",
+    "threshold.update": "Ambang rapor kualitas data diubah",
+    "scorecard.export": "Rapor kualitas data diunduh",
     "budget.export": "Penyerapan anggaran diunduh",
     "budget_year.create": "Tahun anggaran dibuat",
     "budget_year.import": "Tahun anggaran dimuat",

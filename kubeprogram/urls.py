@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("beneficiaries.urls")),
     path("dtsen/verifikasi-lapangan/", include("rechecks.urls")),
     path("pelindungan-data/", include("privacy.urls")),
+    path("rapor-kualitas/", include("quality.urls")),
     path("dtsen/", include("dtsen.urls")),
     path("usulan/", include("proposals.urls")),
     path("bimtek/", include("training.urls")),

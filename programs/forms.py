@@ -26,7 +26,10 @@ class BudgetYearForm(forms.ModelForm):
             "kube_max_desil",
             "desil_level",
             "dtsen_max_age_quarters",
+            "proposal_deadline",
+            "scorecard_min_count",
         ]
+        widgets = {"proposal_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         field_classes = {
             "total_ceiling": RupiahField,
             "wrse_package_value": RupiahField,

@@ -127,6 +127,18 @@ class BudgetYear(models.Model):
         validators=[MaxValueValidator(8)],
         help_text=_("Data DTSEN terbaru lebih tua dari ini (dalam triwulan) diberi peringatan. Bawaan 2."),
     )
+    proposal_deadline = models.DateField(
+        _("batas pengajuan usulan"),
+        null=True,
+        blank=True,
+        help_text=_("Untuk rapor kualitas data: usulan yang diajukan sesudahnya dihitung terlambat."),
+    )
+    scorecard_min_count = models.PositiveSmallIntegerField(
+        _("jumlah data minimum rapor kualitas"),
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text=_("Ukuran yang dihitung dari data lebih sedikit dari ini ditulis “data belum cukup”. Bawaan 10."),
+    )
 
     class Meta:
         ordering = ["-year"]

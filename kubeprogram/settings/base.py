@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "complaints",
     "fieldwork",
     "privacy",
+    "quality",
     "reports",
     # The roof: settings, URLs, home page, navbar and demo data compose the apps above.
     "kubeprogram",

@@ -371,6 +371,11 @@ ACCESS: dict[str, Access] = {
     # reads.
     "privacy:request_list": Access(allowed=PRIVACY_READERS),
     "privacy:processing_record": Access(),
+    "quality:scorecard": Access(),
+    "quality:export": Access(data=_year_query),
+    "quality:panel": Access(),
+    "quality:regency": Access(kwargs=_regency_code, scoped=True),
+    "quality:thresholds": Access(allowed=frozenset({Role.ADMIN_PROVINSI}), kwargs=_year),
     "privacy:breach_list": Access(allowed=BREACH_READERS),
     "privacy:retention": Access(allowed=BREACH_READERS),
     "privacy:destruction_report": Access(allowed=BREACH_READERS, kwargs=_report),

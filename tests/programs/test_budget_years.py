@@ -29,6 +29,7 @@ FORM = {
     "kube_max_desil": 5,
     "desil_level": "error",
     "dtsen_max_age_quarters": 2,
+    "scorecard_min_count": 10,
 }
 
 

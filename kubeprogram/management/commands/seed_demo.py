@@ -101,6 +101,14 @@ class Command(BaseCommand):
                     },
                     actor=None,
                 )
+            # The demo's few records per regency would all read "data belum cukup" at the default minimum of 10: its
+            # scorecard judges from 3 (the budget year's setting), and the current year has a proposal deadline.
+            BudgetYear.objects.filter(year__in=[2024, current_year()], scorecard_min_count=10).update(
+                scorecard_min_count=3
+            )
+            BudgetYear.objects.filter(year=current_year(), proposal_deadline=None).update(
+                proposal_deadline=datetime.date(current_year(), 3, 31)
+            )
             for username, role, regency_code, first, last, position in DEMO_USERS:
                 regency = Regency.objects.get(code=regency_code) if regency_code else None
                 user = User.objects.filter(username=username).first()

@@ -1,0 +1,299 @@
+"""The data-quality scorecard counted in SQL: per measure (quality.measures) one grouped query by regency — and by
+month where the records carry a date, for the trend — in the user's sight; the thresholds of the budget year; the
+colour, the grade and what to fix first. A fixed number of queries whatever the number of people."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Concat, Substr, TruncMonth
+from django.utils import timezone
+
+from beneficiaries.models import DuplicateGroup, KubeMember
+from complaints.models import Complaint, Outcome
+from complaints.models import Status as ComplaintStatus
+from disbursements.models import Handover
+from monitoring.models import Visit, VisitPhoto
+from monitoring.models.verification import DISCREPANCIES, VerificationResult
+from monitoring.models.verification import Outcome as CheckOutcome
+from monitoring.schedule import GRACE_DAYS
+from monitoring.selectors import outcomes as monitoring_outcomes
+from privacy.models import ANSWER_HOURS, SubjectRequest
+from proposals.models import ItemCount, ItemStatus, Proposal, ProposalItem, Upload
+from quality import measures
+from quality.functions import VisitDeadline
+from quality.models import Threshold
+from regions.models import Regency
+from regions.selectors import regencies_visible_to
+
+FILLED = ("phone", "address", "rt", "rw", "dtks_id")
+
+
+@dataclass
+class Cell:
+    measure: measures.Measure
+    part: int = 0
+    whole: int = 0
+    value: float | None = None
+    level: str = measures.THIN
+    note: str = ""
+    months: dict = field(default_factory=dict)  # {1..12: value} where the records carry a date
+
+    @property
+    def level_label(self) -> str:
+        return measures.LEVEL_LABELS[self.level]
+
+    @property
+    def trend(self) -> list:
+        return [self.months.get(month) for month in range(1, 13)] if self.months else []
+
+
+@dataclass
+class Row:
+    regency: Regency
+    cells: dict  # code -> Cell
+    grade: str | None = None
+    points: float = 0.0
+
+    @property
+    def first_fix(self) -> Cell | None:
+        """The measure to fix first: the worst colour, then the furthest from its good threshold."""
+        order = {measures.POOR: 0, measures.FAIR: 1}
+        judged = [cell for cell in self.cells.values() if cell.level in order]
+        return min(judged, key=lambda c: (order[c.level], -abs((c.value or 0) - c.measure.good)), default=None)
+
+    @property
+    def ordered(self) -> list[Cell]:
+        return [self.cells[m.code] for m in measures.MEASURES]
+
+
+@dataclass
+class Scorecard:
+    budget_year: object
+    rows: list[Row]
+    thresholds: dict  # code -> Threshold
+    min_count: int
+    as_of: datetime.datetime
+
+    @property
+    def measures(self):
+        return measures.MEASURES
+
+    @property
+    def weakest(self) -> list[Row]:
+        return measures.weakest(self.rows)
+
+
+def thresholds_for(budget_year) -> dict[str, Threshold]:
+    """The year's thresholds, made from the measures' defaults (with their source) the first time."""
+    found = {t.measure: t for t in Threshold.objects.filter(budget_year=budget_year)}
+    missing = [
+        Threshold(budget_year=budget_year, measure=m.code, good=m.good, poor=m.poor, source=m.source)
+        for m in measures.MEASURES
+        if m.code not in found
+    ]
+    if missing:
+        Threshold.objects.bulk_create(missing, ignore_conflicts=True)
+        found = {t.measure: t for t in Threshold.objects.filter(budget_year=budget_year)}
+    return found
+
+
+def _grouped(queryset: QuerySet, regency: str, part: Q, whole: Q | None = None, month: str | None = None) -> dict:
+    """{regency: {month or None: [part, whole]}} from one grouped query."""
+    keys = {"r": F(regency)}
+    if month:
+        keys["m"] = TruncMonth(month)
+    counts = {"part": Count("pk", filter=part), "whole": Count("pk", filter=whole) if whole else Count("pk")}
+    found: dict = {}
+    for row in queryset.values(**keys).annotate(**counts).order_by():
+        day = row.get("m")
+        key = day.month if day else None
+        pair = found.setdefault(row["r"], {}).setdefault(key, [0, 0])
+        pair[0] += row["part"]
+        pair[1] += row["whole"]
+    return found
+
+
+def _add(into: dict, more: dict) -> dict:
+    for regency, months in more.items():
+        for month, (part, whole) in months.items():
+            pair = into.setdefault(regency, {}).setdefault(month, [0, 0])
+            pair[0] += part
+            pair[1] += whole
+    return into
+
+
+def counted(user, budget_year, today: datetime.date) -> dict[str, dict]:
+    """Per measure code: {regency: {month or None: [part, whole]}} (a "whole" of the rate measures is what it is
+    per: rows, people, recipients)."""
+    year = budget_year.year
+    scope = user.regency_q
+    filled = Q()
+    for name in FILLED:
+        filled &= ~Q(**{f"person__{name}": ""})
+    items = ProposalItem.objects.filter(scope("proposal__regency"), proposal__budget_year=budget_year)
+    people = _grouped(items.filter(person__isnull=False), "proposal__regency", filled)
+    members = KubeMember.objects.filter(
+        scope("group__proposal_items__proposal__regency"), group__proposal_items__proposal__budget_year=budget_year
+    )
+    _add(people, _grouped(members, "group__proposal_items__proposal__regency", filled))
+    found = {"data_penduduk": people}
+
+    delivered = Handover.objects.filter(scope("regency"), budget_year=budget_year, status=Handover.Status.DELIVERED)
+    found["bast_berkas"] = _grouped(delivered, "regency", ~Q(signed_scan="") & ~Q(photo=""), month="handed_over_on")
+    photos = VisitPhoto.objects.filter(scope("visit__regency"), visit__budget_year=budget_year, visit__status="valid")
+    found["foto_lokasi"] = _grouped(
+        photos, "visit__regency", Q(latitude__isnull=False, longitude__isnull=False), month="visit__visited_on"
+    )
+
+    deadline = budget_year.proposal_deadline
+    if deadline:
+        proposals = Proposal.objects.filter(scope("regency"), budget_year=budget_year).exclude(items=None)
+        judged = Q() if today > deadline else Q(submitted_at__isnull=False)
+        found["usulan_tepat"] = _grouped(
+            proposals.filter(judged), "regency", Q(submitted_at__date__lte=deadline), month="submitted_at"
+        )
+
+    visits = Visit.objects.filter(scope("regency"), budget_year=budget_year, status="valid", due_month__isnull=False)
+    on_time = _grouped(
+        visits.annotate(deadline=VisitDeadline("handed_over_on", "due_month", GRACE_DAYS)),
+        "regency",
+        Q(visited_on__lte=F("deadline")),
+        month="visited_on",
+    )
+    for outcome in monitoring_outcomes(user=user, budget_year=budget_year, today=today).regencies:
+        if outcome.overdue:  # scheduled visits past their window and not done: late, whatever comes
+            pair = on_time.setdefault(outcome.regency.pk, {}).setdefault(None, [0, 0])
+            pair[1] += outcome.overdue
+    found["kunjungan_tepat"] = on_time
+
+    complaints = Complaint.objects.filter(scope("regency"), year=year)
+    closed = Q(status=ComplaintStatus.CLOSED)
+    found["pengaduan_tepat"] = _grouped(
+        complaints, "regency", closed & Q(closed_at__date__lte=F("resolve_by")), closed | Q(resolve_by__lt=today),
+        month="received_on",
+    )  # fmt: skip
+    found["pengaduan_terbukti"] = _grouped(
+        complaints.filter(closed), "regency", Q(outcome__in=[Outcome.PROVEN, Outcome.PARTLY]), month="received_on"
+    )
+    now = timezone.now()
+    limit = datetime.timedelta(hours=ANSWER_HOURS)
+    requests = SubjectRequest.objects.filter(scope("regency"), received_at__year=year)
+    found["permintaan_tepat"] = _grouped(
+        requests, "regency", Q(answered_at__lte=F("received_at") + limit),
+        Q(answered_at__isnull=False) | Q(received_at__lt=now - limit), month="received_at",
+    )  # fmt: skip
+
+    rows: dict = {}
+    for regency, uploaded, summary, size in Upload.objects.filter(
+        scope("proposal__regency"), proposal__budget_year=budget_year
+    ).values_list("proposal__regency", "uploaded_at", "summary", "row_count"):
+        total = summary.get("rows", size) or 0
+        refused = max(0, total - summary.get("valid_rows", total))
+        pair = rows.setdefault(regency, {}).setdefault(timezone.localtime(uploaded).month, [0, 0])
+        pair[0] += refused
+        pair[1] += total
+    found["baris_ditolak"] = rows
+
+    results = VerificationResult.objects.filter(scope("regency"), sample__budget_year=budget_year).exclude(
+        outcome__in=["", CheckOutcome.NOT_FOUND]
+    )
+    found["temuan_verifikasi"] = _grouped(results, "regency", Q(outcome__in=DISCREPANCIES), month="checked_on")
+
+    approved: dict = {}
+    for regency, n in (
+        ItemCount.objects.filter(scope("proposal__regency"), proposal__budget_year=budget_year,
+                                 status=ItemStatus.APPROVED)
+        .values_list("proposal__regency").annotate(n=Sum("n")).order_by()
+    ):  # fmt: skip
+        approved[regency] = n
+    received = _grouped(complaints, "regency", Q(), month="received_on")
+    # per 1,000 approved recipients: each month's complaints over the year's recipients
+    found["pengaduan_per_1000"] = {
+        regency: {
+            **{m: [pair[1], 0] for m, pair in received.get(regency, {}).items()},
+            None: [0, approved.get(regency, 0)],
+        }
+        for regency in set(approved) | set(received)
+    }
+    groups: dict = {}
+    village = DuplicateGroup.objects.filter(rule=DuplicateGroup.Rule.VILLAGE).annotate(r=Substr("village_id", 1, 5))
+    kk = DuplicateGroup.objects.filter(rule=DuplicateGroup.Rule.KK).annotate(
+        r=Concat(Substr("kk_number", 1, 2), Value("."), Substr("kk_number", 3, 2))
+    )
+    visible = set(regencies_visible_to(user).values_list("pk", flat=True))
+    for queryset in (village, kk):
+        for regency, n in queryset.values_list("r").annotate(n=Count("pk")).order_by():
+            if regency in visible:
+                groups[regency] = groups.get(regency, 0) + n
+    found["ganda"] = {
+        regency: {None: [groups.get(regency, 0), sum(p[1] for p in people.get(regency, {}).values())]}
+        for regency in visible
+    }
+    return found
+
+
+PER = {"%": 100, "per 100 baris": 100, "per 1.000": 1000}
+
+
+def _cell(measure, threshold, months: dict, min_count: int) -> Cell:
+    part = sum(pair[0] for pair in months.values())
+    whole = sum(pair[1] for pair in months.values())
+    per = PER[measure.unit]
+    value = measures.rate(part, whole, per)
+    cell = Cell(measure=measure, part=part, whole=whole, value=value)
+    cell.level = measures.level(value, whole, good=float(threshold.good), poor=float(threshold.poor),
+                                higher_is_better=measure.higher_is_better, min_count=min_count)  # fmt: skip
+    dated = {m: pair for m, pair in months.items() if m is not None}
+    if dated:
+        if measure.unit == "per 1.000":  # each month's count over the year's recipients
+            cell.months = {m: measures.rate(pair[0], whole, per) for m, pair in dated.items()}
+        else:
+            cell.months = {m: measures.rate(pair[0], pair[1], per) for m, pair in dated.items()}
+    if measure.code == "temuan_verifikasi" and whole:
+        low, high = measures.wilson(part, whole)
+        cell.note = f"{part} dari {whole} diperiksa; selang kepercayaan 95 %: {low}–{high} %"
+    return cell
+
+
+def scorecard(user, budget_year, today: datetime.date | None = None) -> Scorecard:
+    """The scorecard of the regencies in the user's sight for a budget year (counted afresh)."""
+    today = today or timezone.localdate()
+    thresholds = thresholds_for(budget_year)
+    found = counted(user, budget_year, today)
+    min_count = budget_year.scorecard_min_count
+    rows = []
+    for regency in regencies_visible_to(user).order_by("code"):
+        cells = {}
+        for measure in measures.MEASURES:
+            cell = _cell(measure, thresholds[measure.code], found.get(measure.code, {}).get(regency.pk, {}), min_count)
+            if measure.code == "usulan_tepat" and not budget_year.proposal_deadline:
+                cell.note = "Batas pengajuan usulan belum ditetapkan di tahun anggaran."
+            cells[measure.code] = cell
+        levels = [cell.level for cell in cells.values()]
+        judged = [lv for lv in levels if lv != measures.THIN]
+        points = sum({measures.GOOD: 2, measures.FAIR: 1, measures.POOR: 0}[lv] for lv in judged)
+        rows.append(Row(regency=regency, cells=cells, grade=measures.grade(levels),
+                        points=points / (2 * len(judged)) if judged else 0.0))  # fmt: skip
+    return Scorecard(budget_year=budget_year, rows=rows, thresholds=thresholds, min_count=min_count,
+                     as_of=timezone.now())  # fmt: skip
+
+
+KEEP_SECONDS = 600
+
+
+def version_key(budget_year) -> str:
+    """Bumped when the year's thresholds change: the kept scorecards of every scope are then not read again."""
+    return f"scorecard:version:{budget_year.pk}"
+
+
+def kept(user, budget_year, *, refresh: bool = False) -> Scorecard:
+    """The scorecard as the pages show it: kept 10 minutes per budget year and scope (as the dashboard), under the
+    version the thresholds' last change set; counted afresh when asked ("Perbarui") or when none is kept."""
+    key = f"scorecard:v1:{budget_year.pk}:{cache.get(version_key(budget_year), 0)}:{user.scope_key}"
+    card = None if refresh else cache.get(key)
+    if card is None:
+        card = scorecard(user, budget_year)
+        cache.set(key, card, KEEP_SECONDS)
+    return card
