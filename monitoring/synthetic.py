@@ -13,6 +13,7 @@ from core.bulk import analyze
 from disbursements.models import Allocation, AllocationLine, GoodsItem, Handover, HandoverLine, Package, PackageLine
 from monitoring.models import BusinessStatus, GoodsCondition, Visit, VisitGoods
 from monitoring.schedule import due_on
+from monitoring.services.visits import turnover_changes_refresh
 from programs.models import BudgetYear, BusinessType, Ceiling
 from proposals.models import ItemStatus, Proposal, ProposalItem
 from regions.models import Regency
@@ -166,6 +167,7 @@ def insert(*, year: int, count: int, seed: int = 2024, visited_share: float = 0.
                     conditions.append([_pick(rng, CONDITIONS) for _ in lines_of[handover.pk]])
                     visits[-1].count_goods({c: 1} for c in conditions[-1])  # each line of one unit
             visits = Visit.objects.bulk_create(visits)
+            turnover_changes_refresh({visit.handover_id for visit in visits})
             VisitGoods.objects.bulk_create(
                 [
                     VisitGoods(visit=visit, line=line, condition=condition, quantity=line.quantity)

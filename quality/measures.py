@@ -70,11 +70,30 @@ MEASURES = [
             "Permintaan subjek data tahun ini yang dijawab dalam 3×24 jam, dibagi permintaan yang sudah dijawab atau "
             "sudah lewat batasnya.", "%", True, 100, 90, "UU 27/2022 Pasal 32–44: setiap permintaan dalam 3×24 jam",
             "Jawab permintaan subjek data yang menunggu."),
+    Measure("perbaikan_hari", "Ketepatan waktu", "Lama perbaikan usulan",
+            "Median hari dari calon penerima dikembalikan verifikator sampai diajukan lagi (dari jejak audit), "
+            "tahun ini.", "hari", False, 7, 14, "Ambang provinsi (verifikasi usulan mingguan)",
+            "Perbaiki dan ajukan lagi calon penerima yang dikembalikan."),
     Measure("baris_ditolak", "Konsistensi", "Baris unggahan ditolak",
             "Baris lembar kerja usulan yang ditolak pemeriksaan (NIK, jenis kelamin menurut NIK, usia, besar KUBE, dan "
             "lainnya) per 100 baris yang diunggah tahun ini.", "per 100 baris", False, 2, 10,
             "WHO Data Quality Review 2017: konsistensi internal; ambang provinsi",
             "Gunakan template terbaru dan periksa NIK serta tanggal lahir sebelum mengunggah."),
+    Measure("desil_beda", "Konsistensi", "Desil berbeda dengan DTSEN",
+            "Calon penerima tahun ini yang desil di datanya berbeda dengan desilnya di periode DTSEN terbaru, "
+            "dibagi calon yang tercantum di periode itu dan desilnya terisi.", "%", False, 5, 15,
+            "Ambang provinsi; Inpres 4/2025: DTSEN rujukan penetapan sasaran",
+            "Samakan desil dengan DTSEN terbaru, atau verifikasi lapangan bila berbeda."),
+    Measure("nilai_paket", "Konsistensi", "Nilai bantuan di luar pita paket",
+            "Alokasi aktif tahun ini yang nilainya berbeda lebih dari 10 % dari nilai paket programnya di tahun "
+            "anggaran, dibagi seluruh alokasi aktif.", "%", False, 5, 15, "Ambang provinsi",
+            "Periksa alokasi yang nilainya jauh dari nilai paket."),
+    Measure("omzet_lonjakan", "Konsistensi", "Lonjakan omzet antar kunjungan",
+            "Perubahan omzet di antara dua kunjungan berurutan seorang penerima yang lebih dari 3 simpangan baku "
+            "perubahan omzet kabupaten/kota itu sendiri, dibagi seluruh perubahan (lebih dari 2 simpangan baku "
+            "disebut di keterangan).", "%", False, 1, 3,
+            "WHO Data Quality Review 2017 dan DHIS2: pencilan di atas 2 dan 3 simpangan baku",
+            "Periksa ulang omzet yang melonjak pada kunjungan itu."),
     Measure("temuan_verifikasi", "Verifikasi", "Temuan verifikasi pasca-penyaluran",
             "Penerima dalam sampel verifikasi pasca-penyaluran yang barangnya tidak diterima atau tidak lengkap/rusak, "
             "dibagi penerima sampel yang sudah diperiksa (dengan selang kepercayaan 95 % menurut besar sampel).", "%",

@@ -5,8 +5,9 @@ each, scoped as the pages that show them (a sensitive complaint only to those wh
 import datetime
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from beneficiaries.models import KubeMember
 from complaints.models import Outcome
 from complaints.models import Status as ComplaintStatus
 from complaints.selectors import complaints_visible_to
+from core.formatting import rupiah
 from disbursements.models import Handover
 from monitoring.models import Visit, VisitPhoto
 from monitoring.models.verification import DISCREPANCIES, VerificationResult
@@ -179,6 +181,79 @@ def _discrepancies(budget_year, regency) -> list[Record]:
                    r.sample.get_absolute_url()) for r in results]  # fmt: skip
 
 
+def _desil(budget_year, regency) -> list[Record]:
+    from dtsen.models import Entry, Snapshot
+
+    newest = Snapshot.objects.filter(status=Snapshot.Status.READY).order_by("-period").values("period")[:1]
+    listed = Entry.objects.filter(snapshot__status=Snapshot.Status.READY, snapshot__period=Subquery(newest),
+                                  nik=OuterRef("person__nik")).values("desil")[:1]  # fmt: skip
+    items = (
+        ProposalItem.objects.filter(
+            proposal__budget_year=budget_year, proposal__regency=regency, person__desil__isnull=False
+        )
+        .annotate(listed=Subquery(listed))
+        .filter(listed__isnull=False)
+        .exclude(listed=F("person__desil"))
+        .select_related("person")[:LIMIT]
+    )
+    return [Record(" ".join(name_and_nik(i.person, mask_nik)), f"desil di data {i.person.desil}, di DTSEN {i.listed}",
+                   i.person.get_absolute_url()) for i in items]  # fmt: skip
+
+
+def _band(budget_year, regency) -> list[Record]:
+    from disbursements.models import Allocation
+    from programs.models import Program
+    from quality.consistency import BAND
+
+    found = []
+    allocations = Allocation.objects.filter(budget_year=budget_year, regency=regency, status=Allocation.Status.ACTIVE)
+    for program, package in (
+        (Program.WRSE, budget_year.wrse_package_value),
+        (Program.KUBE, budget_year.kube_package_value),
+    ):
+        if package:
+            low, high = package * (1 - Decimal(str(BAND))), package * (1 + Decimal(str(BAND)))
+            for a in allocations.filter(Q(total__lt=low) | Q(total__gt=high), program=program)[: LIMIT - len(found)]:
+                found.append(Record(f"Alokasi #{a.pk} ({program})", f"nilai {rupiah(a.total)}; paket {rupiah(package)}",
+                                    a.get_absolute_url()))  # fmt: skip
+    return found
+
+
+def _jumps(budget_year, regency) -> list[Record]:
+    from quality.consistency import turnover_jumps
+
+    regency_only = lambda field: Q(**{field: regency.pk})  # noqa: E731
+    found, _ = turnover_jumps(regency_only, budget_year)
+    if not any(pair[0] for pair in found.get(regency.pk, {}).values()):
+        return []
+    changes = Visit.objects.filter(budget_year=budget_year, regency=regency, status="valid",
+                                   turnover_change__isnull=False)  # fmt: skip
+    values = [float(v) for v in changes.values_list("turnover_change", flat=True)]
+    mean = sum(values) / len(values)
+    sd = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
+    beyond = changes.filter(Q(turnover_change__gt=mean + 3 * sd) | Q(turnover_change__lt=mean - 3 * sd))
+    return [Record(f"{v.handover.recipient_name} — bulan ke-{v.due_month}",
+                   f"omzet {rupiah(v.turnover)}, berubah {rupiah(v.turnover_change)} dari kunjungan sebelumnya",
+                   v.get_absolute_url()) for v in beyond.select_related("handover")[:LIMIT]]  # fmt: skip
+
+
+def _resubmissions(budget_year, regency) -> list[Record]:
+    from audit.models import AuditEvent
+    from quality.consistency import resubmission_days
+
+    days = resubmission_days(lambda field: Q(**{field: regency.pk}), budget_year).get(regency.pk, {})
+    slow = sorted((d for values in days.values() for d in values), reverse=True)[:5]
+    events = AuditEvent.objects.filter(action="proposal_item.resubmit", regency=regency,
+                                       created_at__year=budget_year.year).order_by("-created_at")[:LIMIT]  # fmt: skip
+    listed = [
+        Record(e.object_repr or f"Calon #{e.object_id}", f"diajukan lagi {timezone.localtime(e.created_at):%d-%m-%Y}")
+        for e in events
+    ]
+    if slow:
+        listed.insert(0, Record("Terlama", ", ".join(f"{round(d)} hari" for d in slow)))
+    return listed
+
+
 def records(user, budget_year, regency, code: str) -> list[Record]:
     """The records behind measure `code` of `regency` (the caller checks the regency is in the user's sight)."""
     if code == "data_penduduk":
@@ -199,6 +274,14 @@ def records(user, budget_year, regency, code: str) -> list[Record]:
         return _uploads(budget_year, regency)
     if code == "temuan_verifikasi":
         return _discrepancies(budget_year, regency)
+    if code == "desil_beda":
+        return _desil(budget_year, regency)
+    if code == "nilai_paket":
+        return _band(budget_year, regency)
+    if code == "omzet_lonjakan":
+        return _jumps(budget_year, regency)
+    if code == "perbaikan_hari":
+        return _resubmissions(budget_year, regency)
     if code == "ganda":
         return [Record("Data ganda kabupaten/kota ini", "periksa di halaman Data Ganda",
                        reverse("beneficiaries:duplicate_list"))]  # fmt: skip

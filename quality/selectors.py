@@ -18,10 +18,10 @@ from monitoring.models import Visit, VisitPhoto
 from monitoring.models.verification import DISCREPANCIES, VerificationResult
 from monitoring.models.verification import Outcome as CheckOutcome
 from monitoring.schedule import GRACE_DAYS
-from monitoring.selectors import outcomes as monitoring_outcomes
+from monitoring.selectors.dashboard import schedule_counts
 from privacy.models import ANSWER_HOURS, SubjectRequest
 from proposals.models import ItemCount, ItemStatus, Proposal, ProposalItem, Upload
-from quality import measures
+from quality import consistency, measures
 from quality.functions import VisitDeadline
 from quality.models import Threshold
 from regions.models import Regency
@@ -162,7 +162,7 @@ def counted(user, budget_year, today: datetime.date) -> dict[str, dict]:
         Q(visited_on__lte=F("deadline")),
         month="visited_on",
     )
-    for outcome in monitoring_outcomes(user=user, budget_year=budget_year, today=today).regencies:
+    for outcome in schedule_counts(user=user, budget_year=budget_year, today=today).values():
         if outcome.overdue:  # scheduled visits past their window and not done: late, whatever comes
             pair = on_time.setdefault(outcome.regency.pk, {}).setdefault(None, [0, 0])
             pair[1] += outcome.overdue
@@ -217,12 +217,17 @@ def counted(user, budget_year, today: datetime.date) -> dict[str, dict]:
         }
         for regency in set(approved) | set(received)
     }
+    found["desil_beda"] = consistency.desil_differs(scope, budget_year)
+    found["nilai_paket"] = consistency.outside_band(scope, budget_year)
+    visible = set(regencies_visible_to(user).values_list("pk", flat=True))
+    found["omzet_lonjakan"], found["_omzet_2sd"] = consistency.turnover_jumps(scope, budget_year)
+    found["perbaikan_hari"] = consistency.resubmission_days(scope, budget_year)
+
     groups: dict = {}
     village = DuplicateGroup.objects.filter(rule=DuplicateGroup.Rule.VILLAGE).annotate(r=Substr("village_id", 1, 5))
     kk = DuplicateGroup.objects.filter(rule=DuplicateGroup.Rule.KK).annotate(
         r=Concat(Substr("kk_number", 1, 2), Value("."), Substr("kk_number", 3, 2))
     )
-    visible = set(regencies_visible_to(user).values_list("pk", flat=True))
     for queryset in (village, kk):
         for regency, n in queryset.values_list("r").annotate(n=Count("pk")).order_by():
             if regency in visible:
@@ -234,10 +239,21 @@ def counted(user, budget_year, today: datetime.date) -> dict[str, dict]:
     return found
 
 
-PER = {"%": 100, "per 100 baris": 100, "per 1.000": 1000}
+PER = {"%": 100, "per 100 baris": 100, "per 1.000": 1000, "hari": 1}
+
+
+def _median_cell(measure, threshold, months: dict, min_count: int) -> Cell:
+    days = [d for values in months.values() for d in values]
+    cell = Cell(measure=measure, part=len(days), whole=len(days), value=consistency.median(days))
+    cell.level = measures.level(cell.value, len(days), good=float(threshold.good), poor=float(threshold.poor),
+                                higher_is_better=False, min_count=min_count)  # fmt: skip
+    cell.months = {m: consistency.median(values) for m, values in months.items() if m is not None}
+    return cell
 
 
 def _cell(measure, threshold, months: dict, min_count: int) -> Cell:
+    if measure.unit == "hari":
+        return _median_cell(measure, threshold, months, min_count)
     part = sum(pair[0] for pair in months.values())
     whole = sum(pair[1] for pair in months.values())
     per = PER[measure.unit]
@@ -270,6 +286,10 @@ def scorecard(user, budget_year, today: datetime.date | None = None) -> Scorecar
             cell = _cell(measure, thresholds[measure.code], found.get(measure.code, {}).get(regency.pk, {}), min_count)
             if measure.code == "usulan_tepat" and not budget_year.proposal_deadline:
                 cell.note = "Batas pengajuan usulan belum ditetapkan di tahun anggaran."
+            if measure.code == "omzet_lonjakan" and cell.whole:
+                cell.note = f"{found['_omzet_2sd'].get(regency.pk, 0)} perubahan di atas 2 simpangan baku"
+            if measure.code == "perbaikan_hari" and cell.whole:
+                cell.note = f"{cell.whole} calon penerima diajukan lagi"
             cells[measure.code] = cell
         levels = [cell.level for cell in cells.values()]
         judged = [lv for lv in levels if lv != measures.THIN]

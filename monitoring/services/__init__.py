@@ -19,6 +19,7 @@ from monitoring.services.verification import (
 from monitoring.services.visits import (
     FIELDS,
     Goods,
+    turnover_changes_refresh,
     visit_photo_add,
     visit_problems,
     visit_record,
@@ -32,6 +33,7 @@ __all__ = [
     "visit_update",
     "visit_void",
     "visit_photo_add",
+    "turnover_changes_refresh",
     "Goods",
     "FIELDS",
     "criteria_of",

@@ -160,6 +160,27 @@ def _locked_handover(handover: Handover) -> Handover:
     return handover
 
 
+def turnover_changes_refresh(handover_ids) -> None:
+    """Each valid scheduled visit's change of turnover since its BAST's previous one (none for the first, and for
+    extra or voided visits), for the BASTs given: at most a few visits each."""
+    rows = (
+        Visit.objects.filter(handover_id__in=handover_ids)
+        .order_by("handover_id", "due_month", "pk")
+        .values_list("pk", "handover_id", "status", "due_month", "turnover", "turnover_change")
+    )
+    previous: dict = {}
+    changed = []
+    for pk, handover_id, status, month, turnover, current in rows:
+        change = None
+        if status == Visit.Status.VALID and month is not None:
+            if handover_id in previous:
+                change = turnover - previous[handover_id]
+            previous[handover_id] = turnover
+        if change != current:
+            changed.append(Visit(pk=pk, turnover_change=change))
+    Visit.objects.bulk_update(changed, ["turnover_change"])
+
+
 @transaction.atomic
 def visit_record(*, handover: Handover, data: dict[str, Any], goods: Goods, actor) -> Visit:
     """Record a monitoring visit to the recipient of a delivered BAST, with each goods line's condition.
@@ -186,6 +207,7 @@ def visit_record(*, handover: Handover, data: dict[str, Any], goods: Goods, acto
     except IntegrityError:  # the same month recorded at the same moment by someone else
         raise ValidationError({"due_month": ["Kunjungan bulan ini baru saja dicatat petugas lain."]}) from None
     _save_goods(visit, counted)
+    turnover_changes_refresh([visit.handover_id])
     audit_record(actor=actor, action="visit.create", obj=visit, after=_visit_snapshot(visit))
     return visit
 
@@ -208,6 +230,7 @@ def visit_update(*, visit: Visit, data: dict[str, Any], goods: Goods, actor) -> 
     visit.full_clean(exclude=["handover", "budget_year", "regency"], validate_constraints=False)
     visit.save()
     _save_goods(visit, counted)
+    turnover_changes_refresh([visit.handover_id])
     after = _visit_snapshot(visit)
     if after != before:
         audit_record(actor=actor, action="visit.update", obj=visit, before=before, after=after)
@@ -226,6 +249,7 @@ def visit_void(*, visit: Visit, reason: str, actor) -> Visit:
     visit.status, visit.void_reason, visit.voided_at = Visit.Status.VOID, reason, timezone.now()
     visit.voided_by = actor if actor is not None and actor.is_authenticated else None
     visit.save(update_fields=["status", "void_reason", "voided_at", "voided_by", "updated_at"])
+    turnover_changes_refresh([visit.handover_id])
     audit_record(
         actor=actor,
         action="visit.void",

@@ -55,7 +55,8 @@ def test_lines_stored_before_are_read_as_every_unit_of_the_line(reference_data):
     _migrate(AFTER)
     rows = {g.line_id: (g.condition, g.quantity) for g in VisitGoods.objects.filter(visit=visit)}
     assert rows == {first.pk: ("rusak", 3), second.pk: ("dipakai", second.quantity)}
-    visit = Visit.objects.get(pk=visit.pk)
-    assert (visit.goods_broken, visit.goods_used) == (3, second.quantity)
+    # read as columns: the model has fields of later migrations than the schema now stands at
+    counted = Visit.objects.filter(pk=visit.pk).values_list("goods_broken", "goods_used").get()
+    assert counted == (3, second.quantity)
     result.refresh_from_db()
     assert result.lines == {str(first.pk): {"baik": 2, "tidak_ada": 1}, str(second.pk): {"baik": second.quantity}}

@@ -41,6 +41,13 @@ def _cell(code, year=None):
     return cell.part, cell.whole
 
 
+def _records(code, year=None):
+    from quality.records import records
+    from regions.models import Regency
+
+    return records(AdminProvinsiFactory(), year or BudgetYearFactory(), Regency.objects.get(pk=SAMARINDA), code)
+
+
 def test_a_proposed_person_without_a_phone_or_dtsen_id_is_incomplete():
     ProposalItemFactory(person__phone="081234567890", person__dtks_id="6472010000000001")
     assert _cell("data_penduduk") == (1, 1)
@@ -186,3 +193,69 @@ def test_colours_grade_and_small_numbers():
     assert measures.grade([measures.POOR, measures.THIN]) == "D"
     assert measures.grade([measures.THIN]) is None
     assert measures.wilson(0, 0) is None and measures.wilson(0, 20)[0] == 0.0
+
+
+def test_a_typed_desil_that_differs_from_the_registers_current_period_counts():
+    import datetime as dt
+
+    from tests.rechecks.test_worklist import _snapshot
+
+    same, other = ProposalItemFactory(person__desil=3).person, ProposalItemFactory(person__desil=4).person
+    _snapshot(dt.date(2026, 4, 1), [(same, 3), (other, 4)])
+    assert _cell("desil_beda") == (0, 2)
+    _snapshot(dt.date(2026, 7, 1), [(same, 3), (other, 7)])  # the newest period says 7: her typed 4 is stale
+    assert _cell("desil_beda") == (1, 2)
+    assert [r.detail for r in _records("desil_beda")] == ["desil di data 4, di DTSEN 7"]
+
+
+def test_an_allocation_far_from_the_package_value_counts():
+    from tests.rechecks.test_worklist import _allocated
+
+    year = BudgetYearFactory(wrse_package_value=Decimal("5000000"))
+    item = _allocated(ApprovedItemFactory())
+    from disbursements.models import Allocation
+
+    Allocation.objects.filter(item=item).update(total=Decimal("5200000"))  # within 10 %
+    assert _cell("nilai_paket", year) == (0, 1)
+    Allocation.objects.filter(item=item).update(total=Decimal("9000000"))  # broken: far above the package
+    assert _cell("nilai_paket", year) == (1, 1)
+    assert "Rp9.000.000" in _records("nilai_paket", year)[0].detail.replace(" ", "")
+
+
+def test_a_turnover_that_jumps_beyond_three_standard_deviations_counts():
+    handovers = [deliver(ApprovedItemFactory(), handed_over_on=datetime.date(2024, 1, 10)) for _ in range(12)]
+    visits = []
+    for n, handover in enumerate(handovers):
+        for month, turnover in ((3, 1_000_000), (6, 1_000_000 + 10_000 * (n % 3))):
+            answers = {**ANSWERS, "due_month": month, "turnover": Decimal(turnover),
+                       "visited_on": add_months(datetime.date(2024, 1, 10), month)}  # fmt: skip
+            visits.append(monitoring.visit_record(handover=handover, data=answers, goods=_goods(handover), actor=None))
+    assert _cell("omzet_lonjakan") == (0, 12)  # twelve changes of 0, 10,000 or 20,000
+    jump = visits[-1]
+    monitoring.visit_update(visit=jump, data={**ANSWERS, "due_month": 6, "visited_on": jump.visited_on,
+                                              "turnover": Decimal(90_000_000)}, goods=_goods(jump.handover),
+                            actor=None)  # fmt: skip
+    assert _cell("omzet_lonjakan") == (1, 12)
+    assert [r.url for r in _records("omzet_lonjakan")] == [jump.get_absolute_url()]
+    monitoring.visit_void(visit=jump, reason="salah catat", actor=None)  # voided: its change goes with it
+    assert _cell("omzet_lonjakan") == (0, 11)
+
+
+def test_days_from_a_return_to_its_resubmission_are_counted_from_the_trail():
+    from audit.models import AuditEvent
+    from proposals.services import items_decide, proposal_finish_review, proposal_submit
+    from tests.proposals.test_services import _submitted
+
+    proposal, [item, *_] = _submitted(people=1)
+    items_decide(proposal=proposal, items=[item], decision="returned", reason="NIK salah", actor=None)
+    proposal_finish_review(proposal=proposal, actor=None)
+    AuditEvent.objects.filter(action="proposal_item.returned").update(
+        created_at=timezone.now() - datetime.timedelta(days=20)
+    )
+    year = BudgetYearFactory(year=timezone.localdate().year)
+    assert _cell("perbaikan_hari", year) == (0, 0)
+    proposal_submit(proposal=proposal, actor=None)  # sent again, 20 days later
+    row = next(r for r in scorecard(AdminProvinsiFactory(), year).rows if r.regency.pk == SAMARINDA)
+    cell = row.cells["perbaikan_hari"]
+    assert (cell.whole, round(cell.value)) == (1, 20)
+    assert _records("perbaikan_hari", year)[0].detail == "20 hari"

@@ -120,7 +120,8 @@ def test_the_scorecard_costs_the_same_queries_whatever_the_data(client, year, ba
         ProposalItemFactory(proposal__regency=balikpapan)
     with CaptureQueriesContext(connection) as after:
         scorecard(admin, year)
-    # 23: the thresholds; two for the people (women, KUBE members); the BASTs; the photos; the visits; the monitoring
-    # outcomes' schedule (six); complaints (two); requests; uploads; verification; approved recipients; complaints by
-    # month; the regencies (twice: duplicates, rows); duplicate groups (two)
-    assert len(after) == len(before) == 23
+    # 25: the thresholds; two for the people (women, KUBE members); the BASTs; the photos; the visits and the
+    # schedule's counts; complaints (two); requests; uploads; verification; approved recipients; complaints by month;
+    # the register's period; allocations; turnover changes (their spread; none beyond: no second); the returns; the
+    # regencies (twice); duplicate groups (two)
+    assert len(after) == len(before) == 25

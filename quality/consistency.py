@@ -1,0 +1,140 @@
+"""The scorecard's consistency and rework measures, each one or two grouped statements: the desil typed in the
+workbook against the register's current period, the allocation's value against the year's package, turnover that
+jumps between a recipient's visits beyond the regency's own spread (2 and 3 standard deviations, WHO/DHIS2's outlier
+rule; the changes kept on the visits), and the days from a returned item to its resubmission (from the audit trail)."""
+
+import math
+import statistics
+
+from django.db.models import Case, Count, DecimalField, F, FloatField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Abs, Cast
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from beneficiaries.models import KubeMember
+from disbursements.models import Allocation
+from dtsen.models import Entry, Snapshot
+from monitoring.models import Visit
+from programs.models import Program
+from proposals.models import ProposalItem
+
+BAND = 0.10  # an allocation within ±10 % of the year's package value is "in the band" (the measure's definition)
+
+
+def _add(found: dict, regency, month, part: int, whole: int) -> None:
+    pair = found.setdefault(regency, {}).setdefault(month, [0, 0])
+    pair[0] += part
+    pair[1] += whole
+
+
+def desil_differs(scope, budget_year) -> dict:
+    """Proposed people with a typed desil whom the register's current period lists, and of them those whose desil
+    there differs — women of WRSE items and members of KUBE items."""
+    newest = Snapshot.objects.filter(status=Snapshot.Status.READY).order_by("-period").values("period")[:1]
+    found: dict = {}
+    if not newest.exists():
+        return found
+    for queryset, regency, nik, desil in (
+        (ProposalItem.objects.filter(scope("proposal__regency"), proposal__budget_year=budget_year,
+                                     person__isnull=False), "proposal__regency", "person__nik", "person__desil"),
+        (KubeMember.objects.filter(scope("group__proposal_items__proposal__regency"),
+                                   group__proposal_items__proposal__budget_year=budget_year),
+         "group__proposal_items__proposal__regency", "person__nik", "person__desil"),
+    ):  # fmt: skip
+        listed = Entry.objects.filter(
+            snapshot__status=Snapshot.Status.READY, snapshot__period=Subquery(newest), nik=OuterRef(nik)
+        ).values("desil")[:1]
+        rows = (
+            queryset.filter(**{f"{desil}__isnull": False})
+            .annotate(listed=Subquery(listed))
+            .filter(listed__isnull=False)
+            .values_list(regency)
+            .annotate(whole=Count("pk"), part=Count("pk", filter=~Q(listed=F(desil))))
+            .order_by()
+        )
+        for regency_id, whole, part in rows:
+            _add(found, regency_id, None, part, whole)
+    return found
+
+
+def outside_band(scope, budget_year) -> dict:
+    """Active allocations of the year, and those whose value lies outside ±BAND of the year's package value."""
+    package = Case(
+        When(program=Program.WRSE, then=Value(budget_year.wrse_package_value)),
+        default=Value(budget_year.kube_package_value),
+        output_field=DecimalField(max_digits=15, decimal_places=0),
+    )
+    found: dict = {}
+    rows = (
+        Allocation.objects.filter(scope("regency"), budget_year=budget_year, status=Allocation.Status.ACTIVE)
+        .annotate(package_value=package, gap=Abs(F("total") - package))
+        .values_list("regency")
+        .annotate(whole=Count("pk"), part=Count("pk", filter=Q(package_value__gt=0, gap__gt=F("package_value") * BAND)))
+        .order_by()
+    )
+    for regency_id, whole, part in rows:  # no trend: an allocation's value is fixed when it is made
+        _add(found, regency_id, None, part, whole)
+    return found
+
+
+def turnover_jumps(scope, budget_year) -> tuple[dict, dict]:
+    """Per regency and month of the later visit: the changes of turnover between a recipient's consecutive scheduled
+    visits (Visit.turnover_change, kept by the services), and those beyond 3 standard deviations of the regency's own
+    changes; with those beyond 2 per regency in the second dict. Two statements read from visit_turnover_change_idx:
+    the spread per regency, then the outliers against it."""
+    changes = Visit.objects.filter(
+        scope("regency"), budget_year=budget_year, status=Visit.Status.VALID, turnover_change__isnull=False
+    )
+    change = Cast("turnover_change", FloatField())
+    spread = {}
+    for regency_id, n, total, squares in (
+        changes.values_list("regency").annotate(n=Count("pk"), s=Sum(change), q=Sum(change * change)).order_by()
+    ):
+        mean = total / n
+        spread[regency_id] = (mean, math.sqrt(max(0.0, squares / n - mean * mean)))
+    found: dict = {}
+    beyond_two: dict = {}
+    if not spread:
+        return found, beyond_two
+
+    def beyond(k: int) -> Q:
+        outside = Q(pk__in=[])
+        for regency_id, (mean, sd) in spread.items():
+            if sd > 0:
+                outside |= Q(regency=regency_id) & (
+                    Q(turnover_change__gt=mean + k * sd) | Q(turnover_change__lt=mean - k * sd)
+                )
+        return outside
+
+    for regency_id, month, whole, three, two in (
+        changes.values_list("regency", "visited_on__month")
+        .annotate(whole=Count("pk"), three=Count("pk", filter=beyond(3)), two=Count("pk", filter=beyond(2)))
+        .order_by()
+    ):
+        _add(found, regency_id, month, three, whole)
+        beyond_two[regency_id] = beyond_two.get(regency_id, 0) + two
+    return found, beyond_two
+
+
+def resubmission_days(scope, budget_year) -> dict:
+    """Per regency and month of resubmission, the days each returned item waited to be sent again (audit trail: a
+    "proposal_item.resubmit" event and the item's "proposal_item.returned" before it)."""
+    returned = AuditEvent.objects.filter(
+        action="proposal_item.returned", object_type="proposals.proposalitem", object_id=OuterRef("object_id"),
+        created_at__lt=OuterRef("created_at"),
+    ).order_by("-created_at").values("created_at")[:1]  # fmt: skip
+    found: dict = {}
+    for regency_id, sent, back in (
+        AuditEvent.objects.filter(scope("regency"), action="proposal_item.resubmit",
+                                  created_at__year=budget_year.year)
+        .annotate(returned=Subquery(returned))
+        .filter(returned__isnull=False)
+        .values_list("regency", "created_at", "returned")
+    ):  # fmt: skip
+        days = (sent - back).total_seconds() / 86400
+        found.setdefault(regency_id, {}).setdefault(timezone.localtime(sent).month, []).append(days)
+    return found
+
+
+def median(values: list) -> float | None:
+    return round(statistics.median(values), 1) if values else None
