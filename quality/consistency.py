@@ -80,39 +80,43 @@ def outside_band(scope, budget_year) -> dict:
 def turnover_jumps(scope, budget_year) -> tuple[dict, dict]:
     """Per regency and month of the later visit: the changes of turnover between a recipient's consecutive scheduled
     visits (Visit.turnover_change, kept by the services), and those beyond 3 standard deviations of the regency's own
-    changes; with those beyond 2 per regency in the second dict. Two statements read from visit_turnover_change_idx:
-    the spread per regency, then the outliers against it."""
+    changes; with those beyond 2 per regency in the second dict. Two statements on visit_turnover_change_idx: the
+    spread per regency and day (an index-only scan), then the few changes beyond 2 deviations (a range of the index
+    per regency and side)."""
     changes = Visit.objects.filter(
         scope("regency"), budget_year=budget_year, status=Visit.Status.VALID, turnover_change__isnull=False
     )
     change = Cast("turnover_change", FloatField())
-    spread = {}
-    for regency_id, n, total, squares in (
-        changes.values_list("regency").annotate(n=Count("pk"), s=Sum(change), q=Sum(change * change)).order_by()
-    ):
-        mean = total / n
-        spread[regency_id] = (mean, math.sqrt(max(0.0, squares / n - mean * mean)))
     found: dict = {}
-    beyond_two: dict = {}
-    if not spread:
-        return found, beyond_two
-
-    def beyond(k: int) -> Q:
-        outside = Q(pk__in=[])
-        for regency_id, (mean, sd) in spread.items():
-            if sd > 0:
-                outside |= Q(regency=regency_id) & (
-                    Q(turnover_change__gt=mean + k * sd) | Q(turnover_change__lt=mean - k * sd)
-                )
-        return outside
-
-    for regency_id, month, whole, three, two in (
-        changes.values_list("regency", "visited_on__month")
-        .annotate(whole=Count("pk"), three=Count("pk", filter=beyond(3)), two=Count("pk", filter=beyond(2)))
+    sums: dict = {}
+    for regency_id, day, n, total, squares in (
+        changes.values_list("regency", "visited_on")
+        .annotate(n=Count("pk"), s=Sum(change), q=Sum(change * change))
         .order_by()
     ):
-        _add(found, regency_id, month, three, whole)
-        beyond_two[regency_id] = beyond_two.get(regency_id, 0) + two
+        _add(found, regency_id, day.month, 0, n)
+        n_, s_, q_ = sums.get(regency_id, (0, 0.0, 0.0))
+        sums[regency_id] = (n_ + n, s_ + total, q_ + squares)
+    bounds = {}
+    for regency_id, (n, total, squares) in sums.items():
+        mean = total / n
+        sd = math.sqrt(max(0.0, squares / n - mean * mean))
+        if sd > 0:
+            bounds[regency_id] = (mean, sd)
+    beyond_two: dict = {}
+    if not bounds:
+        return found, beyond_two
+    outside = Q(pk__in=[])
+    for regency_id, (mean, sd) in bounds.items():
+        outside |= Q(regency=regency_id, turnover_change__gt=math.floor(mean + 2 * sd))
+        outside |= Q(regency=regency_id, turnover_change__lt=math.ceil(mean - 2 * sd))
+    for regency_id, day, value in changes.filter(outside).values_list("regency", "visited_on", "turnover_change"):
+        mean, sd = bounds[regency_id]
+        z = abs(value - mean) / sd
+        if z > 2:
+            beyond_two[regency_id] = beyond_two.get(regency_id, 0) + 1
+        if z > 3:
+            _add(found, regency_id, day.month, 1, 0)
     return found, beyond_two
 
 

@@ -105,7 +105,7 @@ class Visit(models.Model):
     # The change of turnover since the BAST's previous valid scheduled visit (none for the first), kept by the
     # services (monitoring.services.turnover_changes_refresh): the data-quality scorecard's outlier measure reads it
     # from an index instead of ordering every visit of the year.
-    turnover_change = models.DecimalField(max_digits=15, decimal_places=0, null=True, blank=True, editable=False)
+    turnover_change = models.BigIntegerField(null=True, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=5, choices=Status.choices, default=Status.VALID)
     void_reason = models.TextField(_("alasan pembatalan"), blank=True)
     voided_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
@@ -140,7 +140,7 @@ class Visit(models.Model):
             models.Index(fields=["budget_year", "regency", "status"], name="visit_scope_idx"),
             models.Index(fields=["handover", "status"], name="visit_handover_idx"),
             models.Index(
-                fields=["budget_year", "regency", "visited_on", "turnover_change"],
+                fields=["budget_year", "regency", "turnover_change", "visited_on"],
                 condition=Q(status="valid", turnover_change__isnull=False),
                 name="visit_turnover_change_idx",
             ),

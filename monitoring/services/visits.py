@@ -174,7 +174,7 @@ def turnover_changes_refresh(handover_ids) -> None:
         change = None
         if status == Visit.Status.VALID and month is not None:
             if handover_id in previous:
-                change = turnover - previous[handover_id]
+                change = int(turnover - previous[handover_id])
             previous[handover_id] = turnover
         if change != current:
             changed.append(Visit(pk=pk, turnover_change=change))

@@ -6,32 +6,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('programs', '0011_scorecard_settings'),
+        ("programs", "0011_scorecard_settings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Threshold',
+            name="Threshold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('measure', models.CharField(choices=[('data_penduduk', 'Data calon lengkap'), ('bast_berkas', 'BAST dengan pindaian dan foto'), ('foto_lokasi', 'Foto kunjungan berlokasi'), ('usulan_tepat', 'Usulan diajukan tepat waktu'), ('kunjungan_tepat', 'Kunjungan monev tepat waktu'), ('pengaduan_tepat', 'Pengaduan selesai tepat waktu'), ('permintaan_tepat', 'Permintaan data pribadi dijawab 3×24 jam'), ('perbaikan_hari', 'Lama perbaikan usulan'), ('baris_ditolak', 'Baris unggahan ditolak'), ('desil_beda', 'Desil berbeda dengan DTSEN'), ('nilai_paket', 'Nilai bantuan di luar pita paket'), ('omzet_lonjakan', 'Lonjakan omzet antar kunjungan'), ('temuan_verifikasi', 'Temuan verifikasi pasca-penyaluran'), ('ganda', 'Kemungkinan data ganda'), ('pengaduan_per_1000', 'Pengaduan per 1.000 penerima'), ('pengaduan_terbukti', 'Pengaduan terbukti')], max_length=30, verbose_name='ukuran')),
-                ('good', models.DecimalField(decimal_places=1, max_digits=7, verbose_name='batas baik')),
-                ('poor', models.DecimalField(decimal_places=1, max_digits=7, verbose_name='batas buruk')),
-                ('source', models.CharField(max_length=255, verbose_name='sumber ambang')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('budget_year', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='programs.budgetyear', verbose_name='tahun anggaran')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "measure",
+                    models.CharField(
+                        choices=[
+                            ("data_penduduk", "Data calon lengkap"),
+                            ("bast_berkas", "BAST dengan pindaian dan foto"),
+                            ("foto_lokasi", "Foto kunjungan berlokasi"),
+                            ("usulan_tepat", "Usulan diajukan tepat waktu"),
+                            ("kunjungan_tepat", "Kunjungan monev tepat waktu"),
+                            ("pengaduan_tepat", "Pengaduan selesai tepat waktu"),
+                            ("permintaan_tepat", "Permintaan data pribadi dijawab 3×24 jam"),
+                            ("perbaikan_hari", "Lama perbaikan usulan"),
+                            ("baris_ditolak", "Baris unggahan ditolak"),
+                            ("desil_beda", "Desil berbeda dengan DTSEN"),
+                            ("nilai_paket", "Nilai bantuan di luar pita paket"),
+                            ("omzet_lonjakan", "Lonjakan omzet antar kunjungan"),
+                            ("temuan_verifikasi", "Temuan verifikasi pasca-penyaluran"),
+                            ("ganda", "Kemungkinan data ganda"),
+                            ("pengaduan_per_1000", "Pengaduan per 1.000 penerima"),
+                            ("pengaduan_terbukti", "Pengaduan terbukti"),
+                        ],
+                        max_length=30,
+                        verbose_name="ukuran",
+                    ),
+                ),
+                ("good", models.DecimalField(decimal_places=1, max_digits=7, verbose_name="batas baik")),
+                ("poor", models.DecimalField(decimal_places=1, max_digits=7, verbose_name="batas buruk")),
+                ("source", models.CharField(max_length=255, verbose_name="sumber ambang")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "budget_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="programs.budgetyear",
+                        verbose_name="tahun anggaran",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ambang rapor kualitas',
-                'verbose_name_plural': 'ambang rapor kualitas',
-                'ordering': ['budget_year', 'measure'],
-                'constraints': [models.UniqueConstraint(fields=('budget_year', 'measure'), name='threshold_one_per_measure')],
+                "verbose_name": "ambang rapor kualitas",
+                "verbose_name_plural": "ambang rapor kualitas",
+                "ordering": ["budget_year", "measure"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("budget_year", "measure"), name="threshold_one_per_measure")
+                ],
             },
         ),
     ]
