@@ -38,6 +38,15 @@ class Record:
     url: str = ""
 
 
+WHO = "allocation__item__person"  # the recipient behind a BAST, for her name (or "Data dibatasi")
+
+
+def _who(handover) -> str:
+    """The recipient's name as lists show it: the copy on the BAST, or the restriction's label (Art. 41)."""
+    person = handover.allocation.item.person
+    return person.listed_name if person is not None else handover.recipient_name
+
+
 def _missing(person) -> str:
     return ", ".join(label for name, label in FIELD_LABELS.items() if not getattr(person, name))
 
@@ -70,14 +79,18 @@ def _people(budget_year, regency) -> list[Record]:
 
 
 def _handovers(budget_year, regency) -> list[Record]:
-    handovers = Handover.objects.filter(
-        Q(signed_scan="") | Q(photo=""), budget_year=budget_year, regency=regency, status=Handover.Status.DELIVERED
-    ).order_by("handed_over_on", "pk")[:LIMIT]
+    handovers = (
+        Handover.objects.filter(
+            Q(signed_scan="") | Q(photo=""), budget_year=budget_year, regency=regency, status=Handover.Status.DELIVERED
+        )
+        .select_related(WHO)
+        .order_by("handed_over_on", "pk")[:LIMIT]
+    )
     found = []
     for h in handovers:
         missing = [text for text, absent in (("pindaian bertanda tangan", not h.signed_scan), ("foto", not h.photo))
                    if absent]  # fmt: skip
-        found.append(Record(f"{h.number} — {h.recipient_name}", " dan ".join(missing) + " belum diunggah",
+        found.append(Record(f"{h.number} — {_who(h)}", " dan ".join(missing) + " belum diunggah",
                             h.get_absolute_url()))  # fmt: skip
     return found
 
@@ -86,9 +99,9 @@ def _photos(budget_year, regency) -> list[Record]:
     photos = VisitPhoto.objects.filter(
         Q(latitude__isnull=True) | Q(longitude__isnull=True), visit__budget_year=budget_year, visit__regency=regency,
         visit__status="valid",
-    ).select_related("visit__handover").order_by("visit__visited_on", "pk")[:LIMIT]  # fmt: skip
+    ).select_related(f"visit__handover__{WHO}").order_by("visit__visited_on", "pk")[:LIMIT]  # fmt: skip
     return [
-        Record(f"Kunjungan {p.visit.visited_on:%d-%m-%Y} — {p.visit.handover.recipient_name}", "foto tanpa lokasi GPS",
+        Record(f"Kunjungan {p.visit.visited_on:%d-%m-%Y} — {_who(p.visit.handover)}", "foto tanpa lokasi GPS",
                p.visit.get_absolute_url())
         for p in photos
     ]  # fmt: skip
@@ -112,11 +125,11 @@ def _visits(budget_year, regency) -> list[Record]:
         Visit.objects.filter(budget_year=budget_year, regency=regency, status="valid", due_month__isnull=False)
         .annotate(deadline=VisitDeadline("handed_over_on", "due_month", GRACE_DAYS))
         .filter(visited_on__gt=F("deadline"))
-        .select_related("handover")
+        .select_related(f"handover__{WHO}")
         .order_by("visited_on", "pk")[:LIMIT]
     )
     found = [
-        Record(f"{v.handover.recipient_name} — bulan ke-{v.due_month}",
+        Record(f"{_who(v.handover)} — bulan ke-{v.due_month}",
                f"dikunjungi {v.visited_on:%d-%m-%Y}, batas {v.deadline:%d-%m-%Y}", v.get_absolute_url())
         for v in late
     ]  # fmt: skip
@@ -176,8 +189,8 @@ def _uploads(budget_year, regency) -> list[Record]:
 def _discrepancies(budget_year, regency) -> list[Record]:
     results = VerificationResult.objects.filter(
         sample__budget_year=budget_year, regency=regency, outcome__in=DISCREPANCIES
-    ).select_related("handover", "sample")[:LIMIT]
-    return [Record(f"{r.handover.number} — {r.handover.recipient_name}", f"{r.get_outcome_display()}: {r.note}",
+    ).select_related(f"handover__{WHO}", "sample")[:LIMIT]
+    return [Record(f"{r.handover.number} — {_who(r.handover)}", f"{r.get_outcome_display()}: {r.note}",
                    r.sample.get_absolute_url()) for r in results]  # fmt: skip
 
 
@@ -232,9 +245,9 @@ def _jumps(budget_year, regency) -> list[Record]:
     mean = sum(values) / len(values)
     sd = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
     beyond = changes.filter(Q(turnover_change__gt=mean + 3 * sd) | Q(turnover_change__lt=mean - 3 * sd))
-    return [Record(f"{v.handover.recipient_name} — bulan ke-{v.due_month}",
+    return [Record(f"{_who(v.handover)} — bulan ke-{v.due_month}",
                    f"omzet {rupiah(v.turnover)}, berubah {rupiah(v.turnover_change)} dari kunjungan sebelumnya",
-                   v.get_absolute_url()) for v in beyond.select_related("handover")[:LIMIT]]  # fmt: skip
+                   v.get_absolute_url()) for v in beyond.select_related(f"handover__{WHO}")[:LIMIT]]  # fmt: skip
 
 
 def _resubmissions(budget_year, regency) -> list[Record]:

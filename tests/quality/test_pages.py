@@ -125,3 +125,17 @@ def test_the_scorecard_costs_the_same_queries_whatever_the_data(client, year, ba
     # the register's period; allocations; turnover changes (their spread; none beyond: no second); the returns; the
     # regencies (twice); duplicate groups (two)
     assert len(after) == len(before) == 25
+
+
+def test_the_records_behind_a_number_name_no_restricted_recipient(client, year):
+    from django.utils import timezone
+
+    from tests.factories import ApprovedItemFactory
+    from tests.monitoring.conftest import deliver
+
+    handover = deliver(ApprovedItemFactory(proposal__budget_year=year))
+    person = handover.allocation.item.person
+    type(person).objects.filter(pk=person.pk).update(restricted_at=timezone.now())
+    client.force_login(AdminProvinsiFactory())
+    page = client.get(reverse("quality:regency", args=["64.72"]), _query(year)).content.decode()
+    assert handover.number in page and person.full_name not in page and "Data dibatasi" in page
