@@ -164,6 +164,7 @@ class RetentionRule(models.Model):
     class Kind(models.TextChoices):
         CANDIDATES = "calon", _("Calon penerima yang tidak pernah disetujui")
         UPLOADS = "unggahan", _("Berkas unggahan usulan (lembar kerja)")
+        RECIPIENTS = "penerima", _("Penerima bantuan (identitas, sesudah masa arsip keuangan)")
         ATTACHMENTS = "lampiran", _("Lampiran pengaduan (foto, surat)")
         PHOTOS = "foto", _("Foto kunjungan monev")
 
@@ -185,7 +186,8 @@ class RetentionRule(models.Model):
     def period_label(self) -> str:
         if self.keep_years is None:
             return f"{self.keep_days} hari setelah diunggah"
-        since = {self.Kind.ATTACHMENTS: "pengaduan selesai", self.Kind.PHOTOS: "tahun anggaran BAST-nya"}
+        since = {self.Kind.ATTACHMENTS: "pengaduan selesai", self.Kind.PHOTOS: "tahun anggaran BAST-nya",
+                 self.Kind.RECIPIENTS: "tahun anggaran BAST terakhirnya"}  # fmt: skip
         return f"{self.keep_years} tahun setelah {since.get(self.kind, 'tahun anggaran')}"
 
 

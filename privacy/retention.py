@@ -1,13 +1,14 @@
 """Retention and destruction (UU 27/2022 Art. 43–44): what has passed its period, per rule (privacy.RetentionRule);
 a berita acara proposing its destruction (counts only); carried out once the Petugas Pelindungan Data approves —
-candidates who never received aid anonymised (their proposals and counts stay), staged upload workbooks, complaint
+candidates who never received aid, and recipients once their financial record's period is over, anonymised (their
+proposals, BASTs and counts stay), staged upload workbooks, complaint
 attachments and monitoring photos deleted (the complaints and visits stay)."""
 
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from audit.services import audit_record
@@ -15,7 +16,7 @@ from beneficiaries.models import Person
 from complaints.models import ComplaintAttachment
 from complaints.models import Status as ComplaintStatus
 from core.media import delete_after_commit
-from disbursements.models import Allocation
+from disbursements.models import Allocation, Handover
 from monitoring.models import VisitPhoto
 from privacy import erasure
 from privacy.models import DestructionReport, RetentionRule
@@ -43,6 +44,23 @@ def due() -> dict[str, QuerySet]:
     if rule and rule.keep_days is not None:
         before = timezone.now() - datetime.timedelta(days=rule.keep_days)
         found[rule.kind] = Upload.objects.filter(uploaded_at__lt=before).exclude(file="")
+    rule = rules.get(RetentionRule.Kind.RECIPIENTS)
+    if rule and rule.keep_years is not None:
+        # Recipients whose newest BAST (hers, or her KUBE's) and newest proposal are that old: the financial record's
+        # period is over; their identity goes, the BASTs and every total stay ("Penerima terhapus #n").
+        last_year = timezone.localdate().year - rule.keep_years - 1
+        delivered = Handover.objects.filter(status=Handover.Status.DELIVERED)
+        own = delivered.filter(allocation__item__person=OuterRef("pk"))
+        group = delivered.filter(allocation__item__group__members__person=OuterRef("pk"))
+        found[rule.kind] = (
+            Person.objects.filter(Q(Exists(own)) | Q(Exists(group)), erased_at__isnull=True)
+            .annotate(
+                own_year=Max("proposal_items__proposal__budget_year__year"),
+                group_year=Max("kube_memberships__group__proposal_items__proposal__budget_year__year"),
+            )
+            .filter(Q(own_year__isnull=True) | Q(own_year__lte=last_year))
+            .filter(Q(group_year__isnull=True) | Q(group_year__lte=last_year))
+        )
     rule = rules.get(RetentionRule.Kind.ATTACHMENTS)
     if rule and rule.keep_years is not None:
         last_year = timezone.localdate().year - rule.keep_years - 1  # closed that year or before
@@ -80,6 +98,10 @@ def destroy(*, report: DestructionReport, actor) -> DestructionReport:
         for person in people:
             erasure.anonymise(person)
         done[RetentionRule.Kind.CANDIDATES] = len(people)
+        recipients = list(records.get(RetentionRule.Kind.RECIPIENTS, Person.objects.none()))
+        for person in recipients:
+            erasure.anonymise(person)
+        done[RetentionRule.Kind.RECIPIENTS] = len(recipients)
         uploads = list(records.get(RetentionRule.Kind.UPLOADS, Upload.objects.none()))
         for upload in uploads:
             delete_after_commit(upload.file)  # once the rows no longer point at it (a rollback keeps both)

@@ -29,7 +29,7 @@ def test_a_rejected_candidate_of_an_old_year_is_anonymised_after_approval_and_to
     before = recap(user=admin, budget_year=old).total().counts
     assert RetentionRule.objects.get(kind="calon").keep_years == 2
     report = retention.propose()
-    assert report.counts == {"calon": 1, "unggahan": 0, "lampiran": 0, "foto": 0}
+    assert report.counts == {"calon": 1, "unggahan": 0, "penerima": 0, "lampiran": 0, "foto": 0}
     assert retention.propose() is None  # one waits for approval
     client.force_login(admin)
     client.post(reverse("privacy:destruction_approve", args=[report.pk]))
@@ -43,6 +43,7 @@ def test_a_rejected_candidate_of_an_old_year_is_anonymised_after_approval_and_to
     assert AuditEvent.objects.filter(action="retention.destroy").get().after == {
         "calon": 1,
         "unggahan": 0,
+        "penerima": 0,
         "lampiran": 0,
         "foto": 0,
     }
@@ -92,7 +93,7 @@ def test_old_complaint_attachments_and_visit_photos_go_while_the_complaints_and_
         keep_years=timezone.localdate().year - handover.budget_year.year - 1
     )
     report = retention.propose()
-    assert report.counts == {"calon": 0, "unggahan": 0, "lampiran": 1, "foto": 1}
+    assert report.counts == {"calon": 0, "unggahan": 0, "penerima": 0, "lampiran": 1, "foto": 1}
     stored = photo.image
     with django_capture_on_commit_callbacks(execute=True):
         retention.destroy(report=report, actor=None)
@@ -100,3 +101,24 @@ def test_old_complaint_attachments_and_visit_photos_go_while_the_complaints_and_
     assert not stored.storage.exists(stored.name)
     assert list(ComplaintAttachment.objects.values_list("complaint", flat=True)) == [recent.pk]
     assert Complaint.objects.count() == 2
+
+
+def test_a_recipient_is_anonymised_once_her_financial_records_period_is_over(django_capture_on_commit_callbacks):
+    from tests.factories import ApprovedItemFactory
+    from tests.monitoring.conftest import deliver
+
+    old, again = (deliver(ApprovedItemFactory()) for _ in range(2))  # two recipients of 2024
+    ProposalItemFactory(person=again.allocation.item.person, proposal__budget_year=BudgetYearFactory(year=2025))
+    RetentionRule.objects.filter(kind="penerima").update(keep_years=timezone.localdate().year - 2024 - 1)
+    admin = AdminProvinsiFactory()
+    totals = recap(user=admin, budget_year=old.budget_year).total()
+    report = retention.propose()
+    assert report.counts["penerima"] == 1  # her record's period is over; the other was proposed again in 2025
+    with django_capture_on_commit_callbacks(execute=True):
+        retention.destroy(report=report, actor=admin)
+    gone, kept = old.allocation.item.person, again.allocation.item.person
+    gone.refresh_from_db(), kept.refresh_from_db(), old.refresh_from_db()
+    assert gone.erased_at and gone.full_name == f"Penerima terhapus #{gone.pk}" and not kept.erased_at
+    assert old.second_party_name == gone.full_name  # the BAST stays, naming the placeholder
+    after = recap(user=admin, budget_year=old.budget_year).total()
+    assert (after.counts, after.realised) == (totals.counts, totals.realised)
