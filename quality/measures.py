@@ -100,8 +100,9 @@ MEASURES = [
             False, 2, 5, "UNICEF HOPE / pemantauan pasca-penyaluran: selisih di bawah 5 %",
             "Tindak lanjuti temuan verifikasi dan periksa serah terima barang."),
     Measure("ganda", "Duplikat", "Kemungkinan data ganda",
-            "Kelompok kemungkinan data ganda hasil pemindaian terakhir di kabupaten/kota, per 1.000 calon penerima "
-            "tahun ini.", "per 1.000", False, 5, 20, "Ambang provinsi (pemindaian data ganda kubeprogram)",
+            "Kelompok kemungkinan data ganda hasil pemindaian terakhir di kabupaten/kota yang belum diperiksa, per "
+            "1.000 calon penerima tahun ini (yang sudah digabung atau dinyatakan bukan duplikat tahun ini disebut di "
+            "keterangan).", "per 1.000", False, 5, 20, "Ambang provinsi (pemindaian data ganda kubeprogram)",
             "Periksa dan gabungkan data ganda di halaman Data Ganda."),
     Measure("pengaduan_per_1000", "Suara warga", "Pengaduan per 1.000 penerima",
             "Pengaduan yang diterima tahun ini per 1.000 calon penerima yang disetujui.", "per 1.000", False, 10, 30,

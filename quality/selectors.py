@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Concat, Substr, TruncMonth
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from beneficiaries.models import DuplicateGroup, KubeMember
 from complaints.models import Complaint, Outcome
 from complaints.models import Status as ComplaintStatus
@@ -236,6 +237,12 @@ def counted(user, budget_year, today: datetime.date) -> dict[str, dict]:
         regency: {None: [groups.get(regency, 0), sum(p[1] for p in people.get(regency, {}).values())]}
         for regency in visible
     }
+    # … and those resolved this year: merged, or marked as two different people (the audit trail)
+    found["_ganda_resolved"] = dict(
+        AuditEvent.objects.filter(scope("regency"), action__in=["person.merge", "person.not_duplicate"],
+                                  created_at__year=year)
+        .values_list("regency").annotate(n=Count("pk")).order_by()
+    )  # fmt: skip
     return found
 
 
@@ -288,6 +295,9 @@ def scorecard(user, budget_year, today: datetime.date | None = None) -> Scorecar
                 cell.note = "Batas pengajuan usulan belum ditetapkan di tahun anggaran."
             if measure.code == "omzet_lonjakan" and cell.whole:
                 cell.note = f"{found['_omzet_2sd'].get(regency.pk, 0)} perubahan di atas 2 simpangan baku"
+            if measure.code == "ganda":
+                resolved = found["_ganda_resolved"].get(regency.pk, 0)
+                cell.note = f"{cell.part} kelompok belum diperiksa; {resolved} diselesaikan tahun ini"
             if measure.code == "perbaikan_hari" and cell.whole:
                 cell.note = f"{cell.whole} calon penerima diajukan lagi"
             cells[measure.code] = cell

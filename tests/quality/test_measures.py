@@ -178,6 +178,13 @@ def test_a_possible_duplicate_in_the_regency_counts_per_1000_proposed():
     DuplicateGroup.objects.create(rule="desa", name_key="siti aminah", village_id="64.72.01.1001")
     DuplicateGroup.objects.create(rule="kk", kk_number="6471010101010001", name_key="rina", birth_date="1980-01-01")
     assert _cell("ganda") == (1, 1)  # the other is Balikpapan's (its No. KK)
+    from beneficiaries.services import duplicate_dismiss
+    from tests.factories import PersonFactory
+
+    duplicate_dismiss(person_a=PersonFactory(), person_b=PersonFactory(), actor=AdminProvinsiFactory())
+    row = next(r for r in scorecard(AdminProvinsiFactory(), BudgetYearFactory(year=timezone.localdate().year)).rows
+               if r.regency.pk == SAMARINDA)  # fmt: skip
+    assert "1 diselesaikan tahun ini" in row.cells["ganda"].note
 
 
 def test_colours_grade_and_small_numbers():
