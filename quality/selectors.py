@@ -218,7 +218,7 @@ def counted(user, budget_year, today: datetime.date) -> dict[str, dict]:
         }
         for regency in set(approved) | set(received)
     }
-    found["desil_beda"] = consistency.desil_differs(scope, budget_year)
+    found["desil_beda"] = consistency.desil_differs(user, budget_year)
     found["nilai_paket"] = consistency.outside_band(scope, budget_year)
     visible = set(regencies_visible_to(user).values_list("pk", flat=True))
     found["omzet_lonjakan"], found["_omzet_2sd"] = consistency.turnover_jumps(scope, budget_year)
