@@ -421,6 +421,9 @@ class HandoverDay(models.Model):
     realised = models.BooleanField()
     n = models.IntegerField()
     value = models.DecimalField(**MONEY)
+    # Of them, those with both the signed scan and the handover photo (migration 0012): the data-quality scorecard's
+    # "BAST dengan pindaian dan foto".
+    complete = models.IntegerField(default=0, db_default=0)
 
     class Meta:
         constraints = [

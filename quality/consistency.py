@@ -19,7 +19,7 @@ from monitoring.models import Visit
 from programs.models import Program
 
 DESIL_SECONDS = 3600
-BAND = 0.10  # an allocation within ±10 % of the year's package value is "in the band" (the measure's definition)
+BAND = 0.25  # an allocation within ±25 % of the year's standard value is "in the band" (the measure's definition)
 
 
 def _add(found: dict, regency, month, part: int, whole: int) -> None:

@@ -86,7 +86,7 @@ MEASURES = [
             "Ambang provinsi; Inpres 4/2025: DTSEN rujukan penetapan sasaran",
             "Samakan desil dengan DTSEN terbaru, atau verifikasi lapangan bila berbeda."),
     Measure("nilai_paket", "Konsistensi", "Nilai bantuan di luar pita paket",
-            "Alokasi aktif tahun ini yang nilainya berbeda lebih dari 10 % dari nilai paket programnya di tahun "
+            "Alokasi aktif tahun ini yang nilainya berbeda lebih dari 25 % dari nilai bantuan baku programnya di tahun "
             "anggaran, dibagi seluruh alokasi aktif.", "%", False, 5, 15, "Ambang provinsi",
             "Periksa alokasi yang nilainya jauh dari nilai paket."),
     Measure("omzet_lonjakan", "Konsistensi", "Lonjakan omzet antar kunjungan",

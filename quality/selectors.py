@@ -14,16 +14,14 @@ from audit.models import AuditEvent
 from beneficiaries.models import DuplicateGroup, KubeMember
 from complaints.models import Complaint, Outcome
 from complaints.models import Status as ComplaintStatus
-from disbursements.models import Handover
-from monitoring.models import Visit, VisitPhoto
+from disbursements.models import HandoverDay
+from monitoring.models import VisitPhoto, VisitTally
 from monitoring.models.verification import DISCREPANCIES, VerificationResult
 from monitoring.models.verification import Outcome as CheckOutcome
-from monitoring.schedule import GRACE_DAYS
 from monitoring.selectors.dashboard import schedule_counts
 from privacy.models import ANSWER_HOURS, SubjectRequest
 from proposals.models import ItemCount, ItemStatus, Proposal, ProposalItem, Upload
 from quality import consistency, measures
-from quality.functions import VisitDeadline
 from quality.models import Threshold
 from regions.models import Regency
 from regions.selectors import regencies_visible_to
@@ -141,8 +139,20 @@ def counted(user, budget_year, today: datetime.date) -> dict[str, dict]:
     _add(people, _grouped(members, "group__proposal_items__proposal__regency", filled))
     found = {"data_penduduk": people}
 
-    delivered = Handover.objects.filter(scope("regency"), budget_year=budget_year, status=Handover.Status.DELIVERED)
-    found["bast_berkas"] = _grouped(delivered, "regency", ~Q(signed_scan="") & ~Q(photo=""), month="handed_over_on")
+    # The delivered BASTs, and of them those with their signed scan and photo, from the tally the database keeps
+    # (HandoverDay: a row per regency, program, day and scan; disbursements migration 0012).
+    bast: dict = {}
+    for regency_id, month, n, complete in (
+        HandoverDay.objects.filter(scope("regency"), budget_year=budget_year)
+        .annotate(m=TruncMonth("handed_over_on"))
+        .values_list("regency", "m")
+        .annotate(n=Sum("n"), complete=Sum("complete"))
+        .order_by()
+    ):
+        pair = bast.setdefault(regency_id, {}).setdefault(month.month, [0, 0])
+        pair[0] += complete
+        pair[1] += n
+    found["bast_berkas"] = bast
     photos = VisitPhoto.objects.filter(scope("visit__regency"), visit__budget_year=budget_year, visit__status="valid")
     found["foto_lokasi"] = _grouped(
         photos, "visit__regency", Q(latitude__isnull=False, longitude__isnull=False), month="visit__visited_on"
@@ -156,13 +166,20 @@ def counted(user, budget_year, today: datetime.date) -> dict[str, dict]:
             proposals.filter(judged), "regency", Q(submitted_at__date__lte=deadline), month="submitted_at"
         )
 
-    visits = Visit.objects.filter(scope("regency"), budget_year=budget_year, status="valid", due_month__isnull=False)
-    on_time = _grouped(
-        visits.annotate(deadline=VisitDeadline("handed_over_on", "due_month", GRACE_DAYS)),
-        "regency",
-        Q(visited_on__lte=F("deadline")),
-        month="visited_on",
-    )
+    # The scheduled visits done, and of them those inside their window, from the tally the database keeps (VisitTally,
+    # a few rows per regency, BAST date and month; monitoring migration 0013): by the month each was due.
+    on_time: dict = {}
+    for regency_id, month, due_month, n, ok in (
+        VisitTally.objects.filter(scope("regency"), budget_year=budget_year, due_month__gt=0)
+        .annotate(m=TruncMonth("handed_over_on"))
+        .values_list("regency", "m", "due_month")
+        .annotate(n=Sum("n"), ok=Sum("on_time"))
+        .order_by()
+    ):
+        due = (month.month - 1 + due_month) % 12 + 1  # the month of the BAST date plus the visit's months
+        pair = on_time.setdefault(regency_id, {}).setdefault(due, [0, 0])
+        pair[0] += ok
+        pair[1] += n
     for outcome in schedule_counts(user=user, budget_year=budget_year, today=today).values():
         if outcome.overdue:  # scheduled visits past their window and not done: late, whatever comes
             pair = on_time.setdefault(outcome.regency.pk, {}).setdefault(None, [0, 0])

@@ -26,9 +26,12 @@ def seed_register() -> None:
     current = _quarter_start(timezone.localdate())
     before = _quarter_start(current - datetime.timedelta(days=1))
     people = list(Person.objects.order_by("pk").values_list("pk", "nik", "kk_number", "full_name", "regency__name"))
+    typed = dict(Person.objects.filter(desil__lte=4).values_list("pk", "desil"))
     # Every tenth resident is not in the register at all (the Musdes/SIKS-NG list shows them).
     listed = [row for n, row in enumerate(people) if n % 10 != 9]
-    desil = {pk: 1 + (pk * 7) % 4 for pk, *_ in listed}  # desil 1–4: within every programme's ceiling
+    # desil 1–4, within every programme's ceiling: the desil typed in the registry where it is one of those (most
+    # records agree with the register, as the scorecard's "Desil berbeda dengan DTSEN" expects of good data)
+    desil = {pk: typed.get(pk, 1 + (pk * 7) % 4) for pk, *_ in listed}
     recipients = list(
         Allocation.objects.active()
         .filter(regency="64.72", program="WRSE", budget_year__year=timezone.localdate().year)

@@ -265,6 +265,9 @@ class VisitTally(models.Model):
     goods_sold = models.IntegerField()
     goods_lost = models.IntegerField()
     goods_transferred = models.IntegerField()
+    # Of them, the scheduled visits done inside their window (by the deadline of monitoring.schedule: the BAST date
+    # plus the month, plus GRACE_DAYS; migration 0013): the data-quality scorecard's "Kunjungan monev tepat waktu".
+    on_time = models.IntegerField(default=0, db_default=0)
 
     class Meta:
         constraints = [

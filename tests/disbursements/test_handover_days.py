@@ -22,7 +22,7 @@ DAY = datetime.date(2025, 1, 10)
 
 
 def _kept() -> dict:
-    return {(d.budget_year_id, d.regency_id, d.program, d.handed_over_on, d.realised): (d.n, d.value)
+    return {(d.budget_year_id, d.regency_id, d.program, d.handed_over_on, d.realised): (d.n, d.value, d.complete)
             for d in HandoverDay.objects.all()}  # fmt: skip
 
 
@@ -32,10 +32,10 @@ def _fresh() -> dict:
         Handover.objects.delivered()
         .annotate(realised=realised)
         .values_list("budget_year", "regency", "program", "handed_over_on", "realised")
-        .annotate(n=Count("id"), value=Sum("value"))
+        .annotate(n=Count("id"), value=Sum("value"), complete=Count("id", filter=~Q(signed_scan="") & ~Q(photo="")))
         .order_by()
     )
-    return {tuple(row[:5]): (row[5], row[6]) for row in rows}
+    return {tuple(row[:5]): (row[5], row[6], row[7]) for row in rows}
 
 
 def test_the_kept_counts_follow_every_kind_of_write(balikpapan):
@@ -67,6 +67,9 @@ def test_the_kept_counts_follow_every_kind_of_write(balikpapan):
 
     Handover.objects.filter(budget_year=first.budget_year).update(signed_scan="bast/pindaian/semua.pdf")  # one UPDATE
     assert _kept() == _fresh()
+    Handover.objects.filter(pk=first.pk).update(photo="bast/foto/a.jpg")  # its photo: complete (scan and photo)
+    assert _kept() == _fresh()
+    assert _kept()[(first.budget_year_id, "64.72", "WRSE", DAY, True)][2] == 1
 
     before = _kept()
     with pytest.raises(RuntimeError), transaction.atomic():
@@ -93,7 +96,7 @@ def test_the_migration_counts_the_basts_already_there():
     deliver(ApprovedItemFactory(), handed_over_on=DAY)
     expected = _fresh()
     HandoverDay.objects.all().delete()
-    migration = importlib.import_module("disbursements.migrations.0010_handover_days")
+    migration = importlib.import_module("disbursements.migrations.0012_handover_day_complete")
     with connection.cursor() as cursor:
         cursor.execute(migration.tally_fill(**migration.TALLY))
     assert _kept() == expected

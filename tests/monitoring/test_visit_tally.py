@@ -28,17 +28,27 @@ KUBE_ANSWERS = {"stage": "tumbuh", "iks_balance": 150000}
 
 
 def _kept() -> dict:
-    return {tuple(row[:7]): tuple(row[7:]) for row in VisitTally.objects.values_list(*KEYS, "n", *GOODS)}
+    return {tuple(row[:7]): tuple(row[7:]) for row in VisitTally.objects.values_list(*KEYS, "n", *GOODS, "on_time")}
 
 
 def _fresh() -> dict:
+    """Counted on the visits: a scheduled one is on time by its deadline in SQL (quality.functions.VisitDeadline, itself
+    tested against monitoring.schedule.add_months on month ends)."""
+    from django.db.models import Case, F, When
+
+    from monitoring.schedule import GRACE_DAYS
+    from quality.functions import VisitDeadline
+
     rows = (
         Visit.objects.valid()
-        .annotate(month=Coalesce("due_month", 0))
+        .annotate(month=Coalesce("due_month", 0), deadline=VisitDeadline("handed_over_on", "due_month", GRACE_DAYS))
         .values_list(*[k if k != "due_month" else "month" for k in KEYS])
-        .annotate(n=Count("id"), **{g: Sum(g) for g in GOODS})
+        .annotate(
+            n=Count("id"), **{g: Sum(g) for g in GOODS},
+            on_time=Sum(Case(When(visited_on__lte=F("deadline"), then=1), default=0)),
+        )
         .order_by()
-    )
+    )  # fmt: skip
     return {tuple(row[:7]): tuple(row[7:]) for row in rows}
 
 
@@ -106,7 +116,7 @@ def test_the_migration_counts_the_visits_already_there():
     visit_record(handover=handover, data=ANSWERS, goods=_goods(handover), actor=None)
     expected = _fresh()
     VisitTally.objects.all().delete()
-    migration = importlib.import_module("monitoring.migrations.0011_visit_tally")
+    migration = importlib.import_module("monitoring.migrations.0013_visit_tally_on_time")
     with connection.cursor() as cursor:
-        cursor.execute(migration.tally_fill(**migration.TALLY))
+        cursor.execute(migration.tally_fill(**migration._tally(connection.vendor)))
     assert _kept() == expected
