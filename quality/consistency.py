@@ -72,6 +72,34 @@ def desil_differs(user, budget_year) -> dict:
     return found
 
 
+def desil_differences(budget_year, regency_id: str, limit: int) -> list[tuple[int, int, int]]:
+    """(person, typed desil, register's desil) of one regency's proposed people whose desil differs: the records
+    behind the measure, by the same joins."""
+    newest = Snapshot.objects.filter(status=Snapshot.Status.READY).order_by("-period").values_list("period")[:1]
+    snapshots = list(
+        Snapshot.objects.filter(status=Snapshot.Status.READY, period__in=newest).values_list("pk", flat=True)
+    )
+    found: list = []
+    if not snapshots:
+        return found
+    marks = ", ".join(["%s"] * len(snapshots))
+    with connection.cursor() as cursor:
+        for items, person in _PATHS:
+            cursor.execute(
+                f"SELECT pe.id, pe.desil, e.desil FROM {items}"
+                " JOIN proposals_proposal p ON p.id = i.proposal_id"
+                f" JOIN beneficiaries_person pe ON pe.id = {person}"
+                f" JOIN dtsen_entry e ON e.nik = pe.nik AND e.snapshot_id IN ({marks})"
+                " WHERE p.budget_year_id = %s AND p.regency_id = %s AND pe.desil IS NOT NULL AND e.desil <> pe.desil"
+                " ORDER BY pe.id LIMIT %s",
+                [*snapshots, budget_year.pk, regency_id, limit - len(found)],
+            )
+            found += cursor.fetchall()
+            if len(found) >= limit:
+                break
+    return found
+
+
 def outside_band(scope, budget_year) -> dict:
     """Active allocations of the year, and those whose value lies outside ±BAND of the year's package value."""
     package = Case(

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -195,22 +195,16 @@ def _discrepancies(budget_year, regency) -> list[Record]:
 
 
 def _desil(budget_year, regency) -> list[Record]:
-    from dtsen.models import Entry, Snapshot
+    from beneficiaries.models import Person
+    from quality.consistency import desil_differences
 
-    newest = Snapshot.objects.filter(status=Snapshot.Status.READY).order_by("-period").values("period")[:1]
-    listed = Entry.objects.filter(snapshot__status=Snapshot.Status.READY, snapshot__period=Subquery(newest),
-                                  nik=OuterRef("person__nik")).values("desil")[:1]  # fmt: skip
-    items = (
-        ProposalItem.objects.filter(
-            proposal__budget_year=budget_year, proposal__regency=regency, person__desil__isnull=False
-        )
-        .annotate(listed=Subquery(listed))
-        .filter(listed__isnull=False)
-        .exclude(listed=F("person__desil"))
-        .select_related("person")[:LIMIT]
-    )
-    return [Record(" ".join(name_and_nik(i.person, mask_nik)), f"desil di data {i.person.desil}, di DTSEN {i.listed}",
-                   i.person.get_absolute_url()) for i in items]  # fmt: skip
+    rows = desil_differences(budget_year, regency.pk, LIMIT)
+    people = Person.objects.in_bulk([pk for pk, _, _ in rows])
+    return [
+        Record(" ".join(name_and_nik(people[pk], mask_nik)), f"desil di data {typed}, di DTSEN {listed}",
+               people[pk].get_absolute_url())
+        for pk, typed, listed in rows
+    ]  # fmt: skip
 
 
 def _band(budget_year, regency) -> list[Record]:
