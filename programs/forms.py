@@ -28,6 +28,7 @@ class BudgetYearForm(forms.ModelForm):
             "dtsen_max_age_quarters",
             "proposal_deadline",
             "scorecard_min_count",
+            "package_band_percent",
         ]
         widgets = {"proposal_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         field_classes = {

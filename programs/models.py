@@ -133,6 +133,15 @@ class BudgetYear(models.Model):
         blank=True,
         help_text=_("Untuk rapor kualitas data: usulan yang diajukan sesudahnya dihitung terlambat."),
     )
+    package_band_percent = models.PositiveSmallIntegerField(
+        _("pita nilai bantuan (%)"),
+        default=25,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Untuk rapor kualitas data: alokasi yang nilainya berbeda lebih dari persentase ini dari nilai bantuan "
+            "baku dihitung di luar pita. Bawaan 25."
+        ),
+    )
     scorecard_min_count = models.PositiveSmallIntegerField(
         _("jumlah data minimum rapor kualitas"),
         default=10,

@@ -19,7 +19,12 @@ from monitoring.models import Visit
 from programs.models import Program
 
 DESIL_SECONDS = 3600
-BAND = 0.25  # an allocation within ±25 % of the year's standard value is "in the band" (the measure's definition)
+
+
+def band(budget_year) -> float:
+    """The share of the standard value an allocation may differ by and stay "in the band" (a budget year's
+    setting, default 25 %)."""
+    return budget_year.package_band_percent / 100
 
 
 def _add(found: dict, regency, month, part: int, whole: int) -> None:
@@ -101,7 +106,8 @@ def desil_differences(budget_year, regency_id: str, limit: int) -> list[tuple[in
 
 
 def outside_band(scope, budget_year) -> dict:
-    """Active allocations of the year, and those whose value lies outside ±BAND of the year's package value."""
+    """Active allocations of the year, and those whose value lies outside the year's band around its standard
+    value (`BudgetYear.package_band_percent`)."""
     package = Case(
         When(program=Program.WRSE, then=Value(budget_year.wrse_package_value)),
         default=Value(budget_year.kube_package_value),
@@ -112,7 +118,10 @@ def outside_band(scope, budget_year) -> dict:
         Allocation.objects.filter(scope("regency"), budget_year=budget_year, status=Allocation.Status.ACTIVE)
         .annotate(package_value=package, gap=Abs(F("total") - package))
         .values_list("regency")
-        .annotate(whole=Count("pk"), part=Count("pk", filter=Q(package_value__gt=0, gap__gt=F("package_value") * BAND)))
+        .annotate(
+            whole=Count("pk"),
+            part=Count("pk", filter=Q(package_value__gt=0, gap__gt=F("package_value") * band(budget_year))),
+        )
         .order_by()
     )
     for regency_id, whole, part in rows:  # no trend: an allocation's value is fixed when it is made

@@ -86,9 +86,9 @@ MEASURES = [
             "Ambang provinsi; Inpres 4/2025: DTSEN rujukan penetapan sasaran",
             "Samakan desil dengan DTSEN terbaru, atau verifikasi lapangan bila berbeda."),
     Measure("nilai_paket", "Konsistensi", "Nilai bantuan di luar pita paket",
-            "Alokasi aktif tahun ini yang nilainya berbeda lebih dari 25 % dari nilai bantuan baku programnya di tahun "
-            "anggaran, dibagi seluruh alokasi aktif.", "%", False, 5, 15, "Ambang provinsi",
-            "Periksa alokasi yang nilainya jauh dari nilai paket."),
+            "Alokasi aktif tahun ini yang nilainya berbeda dari nilai bantuan baku programnya lebih dari pita tahun "
+            "anggaran (pengaturan tahun anggaran, bawaan ±25 %), dibagi seluruh alokasi aktif.", "%", False, 5, 15,
+            "Ambang provinsi", "Periksa alokasi yang nilainya jauh dari nilai paket."),
     Measure("omzet_lonjakan", "Konsistensi", "Lonjakan omzet antar kunjungan",
             "Perubahan omzet di antara dua kunjungan berurutan seorang penerima yang lebih dari 3 simpangan baku "
             "perubahan omzet kabupaten/kota itu sendiri, dibagi seluruh perubahan (lebih dari 2 simpangan baku "

@@ -210,7 +210,7 @@ def _desil(budget_year, regency) -> list[Record]:
 def _band(budget_year, regency) -> list[Record]:
     from disbursements.models import Allocation
     from programs.models import Program
-    from quality.consistency import BAND
+    from quality.consistency import band
 
     found = []
     allocations = Allocation.objects.filter(budget_year=budget_year, regency=regency, status=Allocation.Status.ACTIVE)
@@ -219,7 +219,8 @@ def _band(budget_year, regency) -> list[Record]:
         (Program.KUBE, budget_year.kube_package_value),
     ):
         if package:
-            low, high = package * (1 - Decimal(str(BAND))), package * (1 + Decimal(str(BAND)))
+            width = Decimal(str(band(budget_year)))
+            low, high = package * (1 - width), package * (1 + width)
             for a in allocations.filter(Q(total__lt=low) | Q(total__gt=high), program=program)[: LIMIT - len(found)]:
                 found.append(Record(f"Alokasi #{a.pk} ({program})", f"nilai {rupiah(a.total)}; paket {rupiah(package)}",
                                     a.get_absolute_url()))  # fmt: skip

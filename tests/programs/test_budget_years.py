@@ -30,6 +30,7 @@ FORM = {
     "desil_level": "error",
     "dtsen_max_age_quarters": 2,
     "scorecard_min_count": 10,
+    "package_band_percent": 25,
 }
 
 

@@ -222,10 +222,15 @@ def test_an_allocation_far_from_the_package_value_counts():
     item = _allocated(ApprovedItemFactory())
     from disbursements.models import Allocation
 
-    Allocation.objects.filter(item=item).update(total=Decimal("5200000"))  # within 10 %
+    Allocation.objects.filter(item=item).update(total=Decimal("5200000"))  # within the band (±25 %)
     assert _cell("nilai_paket", year) == (0, 1)
     Allocation.objects.filter(item=item).update(total=Decimal("9000000"))  # broken: far above the package
     assert _cell("nilai_paket", year) == (1, 1)
+    year.package_band_percent = 100  # the band is the year's setting: ±100 % takes it in
+    year.save()
+    assert _cell("nilai_paket", year) == (0, 1)
+    year.package_band_percent = 25
+    year.save()
     assert "Rp9.000.000" in _records("nilai_paket", year)[0].detail.replace(" ", "")
 
 
