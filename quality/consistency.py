@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from disbursements.models import Allocation
-from dtsen.models import Snapshot
+from dtsen.selectors import newest_period_snapshots
 from monitoring.models import Visit
 from programs.models import Program
 
@@ -52,10 +52,7 @@ def desil_differs(user, budget_year) -> dict:
     """Proposed people with a typed desil whom the register's current period lists, and of them those whose desil
     there differs — women of WRSE items and members of KUBE items: one join per path with the current period's
     entries (a hash join; a lookup per person read the 1,000,000-row register 100,000 times)."""
-    newest = Snapshot.objects.filter(status=Snapshot.Status.READY).order_by("-period").values_list("period")[:1]
-    snapshots = list(
-        Snapshot.objects.filter(status=Snapshot.Status.READY, period__in=newest).values_list("pk", flat=True)
-    )
+    snapshots = newest_period_snapshots()
     found: dict = {}
     if not snapshots:
         return found
@@ -80,10 +77,7 @@ def desil_differs(user, budget_year) -> dict:
 def desil_differences(budget_year, regency_id: str, limit: int) -> list[tuple[int, int, int]]:
     """(person, typed desil, register's desil) of one regency's proposed people whose desil differs: the records
     behind the measure, by the same joins."""
-    newest = Snapshot.objects.filter(status=Snapshot.Status.READY).order_by("-period").values_list("period")[:1]
-    snapshots = list(
-        Snapshot.objects.filter(status=Snapshot.Status.READY, period__in=newest).values_list("pk", flat=True)
-    )
+    snapshots = newest_period_snapshots()
     found: list = []
     if not snapshots:
         return found
@@ -129,20 +123,21 @@ def outside_band(scope, budget_year) -> dict:
     return found
 
 
-def turnover_jumps(scope, budget_year) -> tuple[dict, dict]:
-    """Per regency and month of the later visit: the changes of turnover between a recipient's consecutive scheduled
-    visits (Visit.turnover_change, kept by the services), and those beyond 3 standard deviations of the regency's own
-    changes; with those beyond 2 per regency in the second dict. Two statements on visit_turnover_change_idx: the
-    spread per regency and day (an index-only scan), then the few changes beyond 2 deviations (a range of the index
-    per regency and side)."""
-    changes = Visit.objects.filter(
+def _changes(scope, budget_year):
+    return Visit.objects.filter(
         scope("regency"), budget_year=budget_year, status=Visit.Status.VALID, turnover_change__isnull=False
     )
+
+
+def turnover_spread(scope, budget_year) -> tuple[dict, dict]:
+    """The changes of turnover per regency and month of the later visit (as `_add` counts them), and each regency's
+    (mean, standard deviation) of its changes — one statement, an index-only scan of visit_turnover_change_idx."""
     change = Cast("turnover_change", FloatField())
     found: dict = {}
     sums: dict = {}
     for regency_id, day, n, total, squares in (
-        changes.values_list("regency", "visited_on")
+        _changes(scope, budget_year)
+        .values_list("regency", "visited_on")
         .annotate(n=Count("pk"), s=Sum(change), q=Sum(change * change))
         .order_by()
     ):
@@ -155,14 +150,31 @@ def turnover_jumps(scope, budget_year) -> tuple[dict, dict]:
         sd = math.sqrt(max(0.0, squares / n - mean * mean))
         if sd > 0:
             bounds[regency_id] = (mean, sd)
+    return found, bounds
+
+
+def beyond(bounds: dict, k: int) -> Q:
+    """The changes more than `k` standard deviations from their regency's mean: a range of the index per side."""
+    outside = Q(pk__in=[])
+    for regency_id, (mean, sd) in bounds.items():
+        outside |= Q(regency=regency_id, turnover_change__gt=math.floor(mean + k * sd))
+        outside |= Q(regency=regency_id, turnover_change__lt=math.ceil(mean - k * sd))
+    return outside
+
+
+def turnover_jumps(scope, budget_year) -> tuple[dict, dict]:
+    """Per regency and month of the later visit: the changes of turnover between a recipient's consecutive scheduled
+    visits (Visit.turnover_change, kept by the services), and those beyond 3 standard deviations of the regency's own
+    changes; with those beyond 2 per regency in the second dict. Two statements: the spread, then the few changes
+    beyond 2 deviations."""
+    found, bounds = turnover_spread(scope, budget_year)
     beyond_two: dict = {}
     if not bounds:
         return found, beyond_two
-    outside = Q(pk__in=[])
-    for regency_id, (mean, sd) in bounds.items():
-        outside |= Q(regency=regency_id, turnover_change__gt=math.floor(mean + 2 * sd))
-        outside |= Q(regency=regency_id, turnover_change__lt=math.ceil(mean - 2 * sd))
-    for regency_id, day, value in changes.filter(outside).values_list("regency", "visited_on", "turnover_change"):
+    rows = (
+        _changes(scope, budget_year).filter(beyond(bounds, 2)).values_list("regency", "visited_on", "turnover_change")
+    )
+    for regency_id, day, value in rows:
         mean, sd = bounds[regency_id]
         z = abs(value - mean) / sd
         if z > 2:

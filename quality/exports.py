@@ -7,7 +7,8 @@ from core.excel import Column, ReportWriter
 from quality.measures import LEVEL_LABELS, MEASURES
 
 
-def workbook(card) -> tuple[ReportWriter, ReportWriter]:
+def workbook(card) -> ReportWriter:
+    """The workbook: the first sheet's writer holds the book; save or stream it."""
     book = Workbook(write_only=True)
     year = card.budget_year.year
     columns = [Column("Kabupaten/Kota", 24), Column("Nilai", 7)]
@@ -33,4 +34,4 @@ def workbook(card) -> tuple[ReportWriter, ReportWriter]:
                             "makin besar makin baik" if measure.higher_is_better else "makin kecil makin baik",
                             float(threshold.good), float(threshold.poor), threshold.source])  # fmt: skip
     definitions.finish_sheet()
-    return scores, definitions
+    return scores

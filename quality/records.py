@@ -228,21 +228,16 @@ def _band(budget_year, regency) -> list[Record]:
 
 
 def _jumps(budget_year, regency) -> list[Record]:
-    from quality.consistency import turnover_jumps
+    from quality.consistency import beyond, turnover_spread
 
     regency_only = lambda field: Q(**{field: regency.pk})  # noqa: E731
-    found, _ = turnover_jumps(regency_only, budget_year)
-    if not any(pair[0] for pair in found.get(regency.pk, {}).values()):
+    _, bounds = turnover_spread(regency_only, budget_year)
+    if not bounds:
         return []
-    changes = Visit.objects.filter(budget_year=budget_year, regency=regency, status="valid",
-                                   turnover_change__isnull=False)  # fmt: skip
-    values = [float(v) for v in changes.values_list("turnover_change", flat=True)]
-    mean = sum(values) / len(values)
-    sd = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
-    beyond = changes.filter(Q(turnover_change__gt=mean + 3 * sd) | Q(turnover_change__lt=mean - 3 * sd))
+    changes = Visit.objects.filter(budget_year=budget_year, regency=regency, status="valid").filter(beyond(bounds, 3))
     return [Record(f"{_who(v.handover)} — bulan ke-{v.due_month}",
                    f"omzet {rupiah(v.turnover)}, berubah {rupiah(v.turnover_change)} dari kunjungan sebelumnya",
-                   v.get_absolute_url()) for v in beyond.select_related(f"handover__{WHO}")[:LIMIT]]  # fmt: skip
+                   v.get_absolute_url()) for v in changes.select_related(f"handover__{WHO}")[:LIMIT]]  # fmt: skip
 
 
 def _resubmissions(budget_year, regency) -> list[Record]:

@@ -56,8 +56,7 @@ def scorecard_export(request):
     if budget_year is None:
         return redirect("quality:scorecard")
     card = selectors.kept(request.user, budget_year)
-    writer, definitions = exports.workbook(card)
-    return audited_export(writer, user=request.user, action="scorecard.export", obj=Threshold,
+    return audited_export(exports.workbook(card), user=request.user, action="scorecard.export", obj=Threshold,
                           filename=f"rapor-kualitas-data-{budget_year.year}",
                           after={"budget_year": budget_year.year})  # fmt: skip
 

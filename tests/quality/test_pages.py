@@ -77,14 +77,20 @@ def test_the_workbook_has_the_scores_and_the_definitions(client, year):
     assert AuditEvent.objects.filter(action="scorecard.export").exists()
 
 
-def test_thresholds_are_data_the_admin_edits_and_the_colours_follow(client, year):
+def test_thresholds_are_data_the_admin_edits_and_the_colours_follow(
+    client, year, settings, django_capture_on_commit_callbacks
+):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     admin = AdminProvinsiFactory()
     client.force_login(admin)
     url = reverse("quality:thresholds", args=[year.year])
+    kept = client.get(reverse("quality:scorecard"), _query(year)).context["card"]  # counted, and kept 10 minutes
+    assert next(row for row in kept.rows if row.regency.pk == "64.72").cells["data_penduduk"].level == "buruk"
     form = client.get(url).context["form"]
     data = {name: field.initial for name, field in form.fields.items()}
     data["good_data_penduduk"], data["poor_data_penduduk"] = "0", "0"  # Samarinda's 0 % becomes good
-    response = client.post(url, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
     assert response.status_code == 302
     assert Threshold.objects.get(budget_year=year, measure="data_penduduk").good == 0
     assert AuditEvent.objects.get(action="threshold.update").before["good"] == "90.0"
