@@ -93,12 +93,6 @@ def register_exists() -> bool:
     return Snapshot.objects.filter(status=Snapshot.Status.READY).exists()
 
 
-def newest_period_snapshots() -> list[int]:
-    """The snapshots in force of the register's newest period (the province's and the regencies' own)."""
-    newest = Snapshot.objects.filter(status=Snapshot.Status.READY).order_by("-period").values_list("period")[:1]
-    return list(Snapshot.objects.filter(status=Snapshot.Status.READY, period__in=newest).values_list("pk", flat=True))
-
-
 def register_version(regency_code: str | None) -> list[int]:
     """The snapshots in force for a regency, as a part of what a plan was decided on (a new one changes it)."""
     return list(

@@ -6,7 +6,6 @@ rule; the changes kept on the visits), and the days from a returned item to its 
 import math
 import statistics
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, Count, DecimalField, F, FloatField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Abs, Cast
@@ -14,11 +13,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from disbursements.models import Allocation
-from dtsen.selectors import newest_period_snapshots
 from monitoring.models import Visit
 from programs.models import Program
-
-DESIL_SECONDS = 3600
 
 
 def band(budget_year) -> float:
@@ -33,65 +29,26 @@ def _add(found: dict, regency, month, part: int, whole: int) -> None:
     pair[1] += whole
 
 
-_DESIL = """
-    SELECT p.regency_id, count(*), sum(CASE WHEN e.desil <> pe.desil THEN 1 ELSE 0 END)
-    FROM {items}
-    JOIN proposals_proposal p ON p.id = i.proposal_id
-    JOIN beneficiaries_person pe ON pe.id = {person}
-    JOIN dtsen_entry e ON e.nik = pe.nik AND e.snapshot_id IN ({snapshots})
-    WHERE p.budget_year_id = %s AND pe.desil IS NOT NULL {scope}
-    GROUP BY p.regency_id
-"""
 _PATHS = [
     ("proposals_proposalitem i", "i.person_id"),  # the women of WRSE items
     ("proposals_proposalitem i JOIN beneficiaries_kubemember m ON m.group_id = i.group_id", "m.person_id"),  # KUBEs
 ]
 
 
-def desil_differs(user, budget_year) -> dict:
-    """Proposed people with a typed desil whom the register's current period lists, and of them those whose desil
-    there differs — women of WRSE items and members of KUBE items: one join per path with the current period's
-    entries (a hash join; a lookup per person read the 1,000,000-row register 100,000 times)."""
-    snapshots = newest_period_snapshots()
-    found: dict = {}
-    if not snapshots:
-        return found
-    # Kept an hour per budget year, register period and scope (a new period makes a new key): the join reads the
-    # period's entries (1,000,000 rows for the province), and a typed desil changes seldom.
-    key = f"scorecard:desil:{budget_year.pk}:{'-'.join(map(str, sorted(snapshots)))}:{user.scope_key}"
-    kept = cache.get(key)
-    if kept is not None:
-        return kept
-    scope, scope_params = ("", []) if user.is_provincial else ("AND p.regency_id = %s", [user.regency_id])
-    with connection.cursor() as cursor:
-        for items, person in _PATHS:
-            marks = ", ".join(["%s"] * len(snapshots))
-            sql = _DESIL.format(items=items, person=person, snapshots=marks, scope=scope)
-            cursor.execute(sql, [*snapshots, budget_year.pk, *scope_params])
-            for regency_id, whole, part in cursor.fetchall():
-                _add(found, regency_id, None, int(part or 0), int(whole))
-    cache.set(key, found, DESIL_SECONDS)
-    return found
-
-
 def desil_differences(budget_year, regency_id: str, limit: int) -> list[tuple[int, int, int]]:
     """(person, typed desil, register's desil) of one regency's proposed people whose desil differs: the records
-    behind the measure, by the same joins."""
-    snapshots = newest_period_snapshots()
+    behind the measure (counted in quality.selectors._people) — women of WRSE items and members of KUBE items — by
+    the register's desil kept on each person (dtsen.kept)."""
     found: list = []
-    if not snapshots:
-        return found
-    marks = ", ".join(["%s"] * len(snapshots))
     with connection.cursor() as cursor:
         for items, person in _PATHS:
             cursor.execute(
-                f"SELECT pe.id, pe.desil, e.desil FROM {items}"
+                f"SELECT pe.id, pe.desil, pe.register_desil FROM {items}"
                 " JOIN proposals_proposal p ON p.id = i.proposal_id"
                 f" JOIN beneficiaries_person pe ON pe.id = {person}"
-                f" JOIN dtsen_entry e ON e.nik = pe.nik AND e.snapshot_id IN ({marks})"
-                " WHERE p.budget_year_id = %s AND p.regency_id = %s AND pe.desil IS NOT NULL AND e.desil <> pe.desil"
+                " WHERE p.budget_year_id = %s AND p.regency_id = %s AND pe.register_desil <> pe.desil"
                 " ORDER BY pe.id LIMIT %s",
-                [*snapshots, budget_year.pk, regency_id, limit - len(found)],
+                [budget_year.pk, regency_id, limit - len(found)],
             )
             found += cursor.fetchall()
             if len(found) >= limit:

@@ -81,8 +81,7 @@ MEASURES = [
             "Gunakan template terbaru dan periksa NIK serta tanggal lahir sebelum mengunggah."),
     Measure("desil_beda", "Konsistensi", "Desil berbeda dengan DTSEN",
             "Calon penerima tahun ini yang desil di datanya berbeda dengan desilnya di periode DTSEN terbaru, "
-            "dibagi calon yang tercantum di periode itu dan desilnya terisi (dihitung ulang paling lambat sejam "
-            "setelah desil diubah; segera bila ada periode DTSEN baru).", "%", False, 5, 15,
+            "dibagi calon yang desilnya terisi dan tercantum dengan desil di periode itu.", "%", False, 5, 15,
             "Ambang provinsi; Inpres 4/2025: DTSEN rujukan penetapan sasaran",
             "Samakan desil dengan DTSEN terbaru, atau verifikasi lapangan bila berbeda."),
     Measure("nilai_paket", "Konsistensi", "Nilai bantuan di luar pita paket",

@@ -123,6 +123,28 @@ def _add(into: dict, more: dict) -> dict:
     return into
 
 
+def _people(queryset: QuerySet, regency: str, filled: Q) -> tuple[dict, dict]:
+    """The proposed people of `queryset` (items or KUBE members) per regency in one grouped statement: those with the
+    required fields filled of all; and of those with a typed desil that the register's newest period lists with a
+    desil (kept on the person by the database: dtsen.kept), those whose two desils differ."""
+    listed = Q(person__desil__isnull=False, person__register_desil__isnull=False)
+    people: dict = {}
+    desil: dict = {}
+    for regency_id, part, whole, compared, differs in (
+        queryset.values_list(regency)
+        .annotate(
+            part=Count("pk", filter=filled),
+            whole=Count("pk"),
+            compared=Count("pk", filter=listed),
+            differs=Count("pk", filter=listed & ~Q(person__register_desil=F("person__desil"))),
+        )
+        .order_by()
+    ):
+        _add(people, {regency_id: {None: [part, whole]}})
+        _add(desil, {regency_id: {None: [differs, compared]}})
+    return people, desil
+
+
 def counted(user, budget_year, today: datetime.date) -> dict[str, dict]:
     """Per measure code: {regency: {month or None: [part, whole]}} (a "whole" of the rate measures is what it is
     per: rows, people, recipients)."""
@@ -132,12 +154,12 @@ def counted(user, budget_year, today: datetime.date) -> dict[str, dict]:
     for name in FILLED:
         filled &= ~Q(**{f"person__{name}": ""})
     items = ProposalItem.objects.filter(scope("proposal__regency"), proposal__budget_year=budget_year)
-    people = _grouped(items.filter(person__isnull=False), "proposal__regency", filled)
     members = KubeMember.objects.filter(
         scope("group__proposal_items__proposal__regency"), group__proposal_items__proposal__budget_year=budget_year
     )
-    _add(people, _grouped(members, "group__proposal_items__proposal__regency", filled))
-    found = {"data_penduduk": people}
+    people, desil = _people(items.filter(person__isnull=False), "proposal__regency", filled)
+    more, more_desil = _people(members, "group__proposal_items__proposal__regency", filled)
+    found = {"data_penduduk": _add(people, more), "desil_beda": _add(desil, more_desil)}
 
     # The delivered BASTs, and of them those with their signed scan and photo, from the tally the database keeps
     # (HandoverDay: a row per regency, program, day and scan; disbursements migration 0012).
@@ -235,7 +257,6 @@ def counted(user, budget_year, today: datetime.date) -> dict[str, dict]:
         }
         for regency in set(approved) | set(received)
     }
-    found["desil_beda"] = consistency.desil_differs(user, budget_year)
     found["nilai_paket"] = consistency.outside_band(scope, budget_year)
     visible = set(regencies_visible_to(user).values_list("pk", flat=True))
     found["omzet_lonjakan"], found["_omzet_2sd"] = consistency.turnover_jumps(scope, budget_year)
