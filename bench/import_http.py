@@ -220,9 +220,9 @@ def main():
     user.groups.set([Group.objects.get(name=Role.OPERATOR.label)])
     opened = list(BudgetYear.objects.filter(status=BudgetYear.Status.OPEN).exclude(year=SCRATCH).values_list("pk"))
     existing = list(
-        Person.objects.filter(
-            regency=regency, merged_into__isnull=True, sex="P", birth_date__year__range=(1966, 2005)
-        ).select_related("district", "village")[:5000]
+        Person.objects.filter(regency=regency, merged_into__isnull=True, sex="P", birth_date__year__range=(1966, 2005))
+        .exclude(register_listing__desil__gt=5)  # above WRSE's desil in the register (bench/rechecks.py --keep)
+        .select_related("district", "village")[:5000]
     )
     processes: list = []
     try:

@@ -123,7 +123,12 @@ def main():
             sex="P",
             birth_date__gt=datetime.date(1964, 1, 1),
             birth_date__lte=datetime.date(2006, 1, 1),
-        ).select_related("district", "village")[:5000]
+            # whom the register, when there is one (bench/rechecks.py --keep), does not put above WRSE's desil
+        )
+        .exclude(
+            register_listing__desil__gt=5,
+        )
+        .select_related("district", "village")[:5000]
     )
 
     class PersonResource(resources.ModelResource):
@@ -169,7 +174,9 @@ def main():
                     started = time.perf_counter()
                     upload = upload_check(proposal=proposal, data=data, filename="usulan.xlsx", actor=officer)
                     checked = time.perf_counter()
-                    assert upload.summary["valid_rows"] == size, upload.problems[:3]
+                    assert upload.summary["valid_rows"] == size, [p for p in upload.problems if p["level"] == "error"][
+                        :3
+                    ]
                     result = upload_commit(upload=upload, actor=officer)
                     if times is not None:
                         times.append((checked - started, time.perf_counter() - checked))

@@ -87,9 +87,6 @@ class Person(models.Model):
     desil = models.PositiveSmallIntegerField(
         _("desil"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
-    # Kept by the database (dtsen.kept): the desil of this NIK in the register's newest period; empty when it does not
-    # list them. Never written by a save (see save()), so a form cannot put back a value the register has changed.
-    register_desil = models.PositiveSmallIntegerField(_("desil DTSEN terbaru"), null=True, blank=True, editable=False)
     occupation = models.CharField(_("pekerjaan"), max_length=100, blank=True)
     last_assisted_year = models.PositiveSmallIntegerField(
         _("tahun terakhir menerima bantuan"),
@@ -174,16 +171,6 @@ class Person(models.Model):
 
     def __str__(self):
         return self.full_name
-
-    def save(self, *args, **kwargs):
-        """Save, leaving out the register's desil that the database keeps (dtsen.kept): an instance read before a new
-        period came in would otherwise write its old value back."""
-        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
-            kwargs["update_fields"] = [
-                field.name for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "register_desil"
-            ]  # fmt: skip
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return pk_url("beneficiaries:person_detail", self.pk)  # every row of the people list prints it

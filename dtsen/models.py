@@ -105,3 +105,26 @@ class Entry(models.Model):
 
     def __str__(self):
         return f"{self.full_name} (desil {self.desil or '-'})"
+
+
+class Listing(models.Model):
+    """A person of the registry whom the register's newest period in force lists with a desil, and that desil (from the
+    period's newest snapshot listing the NIK). Kept by the database (dtsen.kept), never written by the application: the
+    data-quality scorecard compares it with the desil typed in the workbook inside its query over the year's people."""
+
+    person = models.OneToOneField(
+        "beneficiaries.Person",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,  # the triggers remove a deleted person's row
+        db_constraint=False,
+        related_name="register_listing",
+        verbose_name=_("penduduk"),
+    )
+    desil = models.PositiveSmallIntegerField(_("desil DTSEN terbaru"))
+
+    class Meta:
+        verbose_name = _("desil DTSEN terbaru penduduk")
+        verbose_name_plural = _("desil DTSEN terbaru penduduk")
+
+    def __str__(self):
+        return f"{self.person_id}: desil {self.desil}"

@@ -29,7 +29,7 @@ def _add(found: dict, regency, month, part: int, whole: int) -> None:
     pair[1] += whole
 
 
-_PATHS = [
+PATHS = [
     ("proposals_proposalitem i", "i.person_id"),  # the women of WRSE items
     ("proposals_proposalitem i JOIN beneficiaries_kubemember m ON m.group_id = i.group_id", "m.person_id"),  # KUBEs
 ]
@@ -38,15 +38,16 @@ _PATHS = [
 def desil_differences(budget_year, regency_id: str, limit: int) -> list[tuple[int, int, int]]:
     """(person, typed desil, register's desil) of one regency's proposed people whose desil differs: the records
     behind the measure (counted in quality.selectors._people) — women of WRSE items and members of KUBE items — by
-    the register's desil kept on each person (dtsen.kept)."""
+    the register's desil the database keeps per person (dtsen_listing: dtsen.kept)."""
     found: list = []
     with connection.cursor() as cursor:
-        for items, person in _PATHS:
+        for items, person in PATHS:
             cursor.execute(
-                f"SELECT pe.id, pe.desil, pe.register_desil FROM {items}"
+                f"SELECT pe.id, pe.desil, l.desil FROM {items}"
                 " JOIN proposals_proposal p ON p.id = i.proposal_id"
                 f" JOIN beneficiaries_person pe ON pe.id = {person}"
-                " WHERE p.budget_year_id = %s AND p.regency_id = %s AND pe.register_desil <> pe.desil"
+                " JOIN dtsen_listing l ON l.person_id = pe.id"
+                " WHERE p.budget_year_id = %s AND p.regency_id = %s AND l.desil <> pe.desil"
                 " ORDER BY pe.id LIMIT %s",
                 [budget_year.pk, regency_id, limit - len(found)],
             )

@@ -1,14 +1,14 @@
-"""The register's desil kept on each person by the database (dtsen.kept): after every kind of write that can change it
-— a period put in force, a newer one, the same period again, a regency's own snapshot, a snapshot removed, people added
-one by one, in bulk or by a workbook, a NIK corrected, a form saved from an instance read before — it equals what the
-register says (the newest period's newest snapshot listing the NIK), for every person."""
+"""The register's desil of each person, kept by the database (dtsen_listing, dtsen.kept): after every kind of write
+that can change it — a period put in force, a newer one, the same period again, a regency's own snapshot, a snapshot
+removed, people added one by one, in bulk or by a workbook, a NIK corrected, a person deleted, a form saved from an
+instance read before — it equals what the register says (the newest period's newest snapshot listing the NIK)."""
 
 import datetime
 
 import pytest
 
 from beneficiaries.models import Person
-from dtsen.models import Entry, Snapshot
+from dtsen.models import Entry, Listing, Snapshot
 from proposals import imports
 from regions.models import Regency
 from tests.factories import OperatorFactory, PersonFactory, ProposalFactory
@@ -35,7 +35,8 @@ def _rule() -> dict[int, int | None]:
 
 
 def _kept() -> dict[int, int | None]:
-    return dict(Person.objects.values_list("pk", "register_desil"))
+    listed = dict(Listing.objects.values_list("person", "desil"))
+    return {pk: listed.get(pk) for pk in Person.objects.values_list("pk", flat=True)}
 
 
 def _agrees():
@@ -79,6 +80,10 @@ def test_the_kept_desil_follows_the_register_through_every_kind_of_write():
     assert _kept()[cici.pk] == 4
     _agrees()
 
+    assert Listing.objects.filter(person=cici.pk).exists()
+    Person.objects.filter(pk=cici.pk).delete()  # a person removed leaves no row behind
+    assert not Listing.objects.filter(person=cici.pk).exists()
+
     # The regency's file removed: the province's file of the period speaks again; all Q3 removed: Q2 does.
     own.delete()
     _agrees()
@@ -93,6 +98,6 @@ def test_people_a_workbook_adds_carry_the_registers_desil():
     _snapshot(Q3, [(Person(nik=rows[0]["NIK"], full_name="A"), 2), (Person(nik=rows[2]["NIK"], full_name="C"), 5)])
     upload = imports.upload_check(proposal=proposal, data=build(rows), filename="usulan.xlsx", actor=OperatorFactory())
     assert imports.upload_commit(upload=upload, actor=None)["new_people"] == 3  # the register's word only warns
-    kept = dict(Person.objects.values_list("nik", "register_desil"))
+    kept = {nik: _kept()[pk] for pk, nik in Person.objects.values_list("pk", "nik")}
     assert (kept[rows[0]["NIK"]], kept[rows[1]["NIK"]], kept[rows[2]["NIK"]]) == (2, None, 5)
     _agrees()
