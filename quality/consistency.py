@@ -23,7 +23,8 @@ def band(budget_year) -> float:
     return budget_year.package_band_percent / 100
 
 
-def _add(found: dict, regency, month, part: int, whole: int) -> None:
+def tally(found: dict, regency, month, part: int, whole: int) -> None:
+    """Add to a measure's {regency: {month or None: [part, whole]}} (how every measure of the scorecard is counted)."""
     pair = found.setdefault(regency, {}).setdefault(month, [0, 0])
     pair[0] += part
     pair[1] += whole
@@ -57,27 +58,35 @@ def desil_differences(budget_year, regency_id: str, limit: int) -> list[tuple[in
     return found
 
 
-def outside_band(scope, budget_year) -> dict:
-    """Active allocations of the year, and those whose value lies outside the year's band around its standard
-    value (`BudgetYear.package_band_percent`)."""
+def with_gap(allocations, budget_year):
+    """Allocations annotated with their program's standard value of the year (`package_value`) and how far their
+    value lies from it (`gap`)."""
     package = Case(
         When(program=Program.WRSE, then=Value(budget_year.wrse_package_value)),
         default=Value(budget_year.kube_package_value),
         output_field=DecimalField(max_digits=15, decimal_places=0),
     )
+    return allocations.annotate(package_value=package, gap=Abs(F("total") - package))
+
+
+def off_band(budget_year) -> Q:
+    """Of allocations `with_gap`: those whose value lies outside the year's band around the standard value."""
+    return Q(package_value__gt=0, gap__gt=F("package_value") * band(budget_year))
+
+
+def outside_band(scope, budget_year) -> dict:
+    """Active allocations of the year, and those whose value lies outside the year's band around its standard
+    value (`BudgetYear.package_band_percent`)."""
     found: dict = {}
+    active = Allocation.objects.filter(scope("regency"), budget_year=budget_year, status=Allocation.Status.ACTIVE)
     rows = (
-        Allocation.objects.filter(scope("regency"), budget_year=budget_year, status=Allocation.Status.ACTIVE)
-        .annotate(package_value=package, gap=Abs(F("total") - package))
+        with_gap(active, budget_year)
         .values_list("regency")
-        .annotate(
-            whole=Count("pk"),
-            part=Count("pk", filter=Q(package_value__gt=0, gap__gt=F("package_value") * band(budget_year))),
-        )
+        .annotate(whole=Count("pk"), part=Count("pk", filter=off_band(budget_year)))
         .order_by()
     )
     for regency_id, whole, part in rows:  # no trend: an allocation's value is fixed when it is made
-        _add(found, regency_id, None, part, whole)
+        tally(found, regency_id, None, part, whole)
     return found
 
 
@@ -88,7 +97,7 @@ def _changes(scope, budget_year):
 
 
 def turnover_spread(scope, budget_year) -> tuple[dict, dict]:
-    """The changes of turnover per regency and month of the later visit (as `_add` counts them), and each regency's
+    """The changes of turnover per regency and month of the later visit (as `tally` counts them), and each regency's
     (mean, standard deviation) of its changes — one statement, an index-only scan of visit_turnover_change_idx."""
     change = Cast("turnover_change", FloatField())
     found: dict = {}
@@ -99,7 +108,7 @@ def turnover_spread(scope, budget_year) -> tuple[dict, dict]:
         .annotate(n=Count("pk"), s=Sum(change), q=Sum(change * change))
         .order_by()
     ):
-        _add(found, regency_id, day.month, 0, n)
+        tally(found, regency_id, day.month, 0, n)
         n_, s_, q_ = sums.get(regency_id, (0, 0.0, 0.0))
         sums[regency_id] = (n_ + n, s_ + total, q_ + squares)
     bounds = {}
@@ -138,7 +147,7 @@ def turnover_jumps(scope, budget_year) -> tuple[dict, dict]:
         if z > 2:
             beyond_two[regency_id] = beyond_two.get(regency_id, 0) + 1
         if z > 3:
-            _add(found, regency_id, day.month, 1, 0)
+            tally(found, regency_id, day.month, 1, 0)
     return found, beyond_two
 
 

@@ -28,8 +28,7 @@ def workbook(card) -> ReportWriter:
         Column("Sumber ambang", 50),
     ], filters=[("Tahun anggaran", str(year)), ("Data minimum per ukuran", str(card.min_count))],
         workbook=book)  # fmt: skip
-    for measure in MEASURES:
-        threshold = card.thresholds[measure.code]
+    for measure, threshold in card.definitions:
         definitions.append([measure.group, measure.label, measure.definition, measure.unit,
                             "makin besar makin baik" if measure.higher_is_better else "makin kecil makin baik",
                             float(threshold.good), float(threshold.poor), threshold.source])  # fmt: skip

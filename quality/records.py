@@ -5,25 +5,26 @@ each, scoped as the pages that show them (a sensitive complaint only to those wh
 import datetime
 from collections import Counter
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from beneficiaries.identity import mask_nik, name_and_nik
-from beneficiaries.models import KubeMember
+from beneficiaries.models import KubeMember, Person
 from complaints.models import Outcome
 from complaints.models import Status as ComplaintStatus
 from complaints.selectors import complaints_visible_to
 from core.formatting import rupiah
-from disbursements.models import Handover
+from disbursements.models import Allocation, Handover
 from monitoring.models import Visit, VisitPhoto
 from monitoring.models.verification import DISCREPANCIES, VerificationResult
 from monitoring.schedule import GRACE_DAYS
 from privacy.models import ANSWER_HOURS
 from privacy.selectors import requests_visible_to
 from proposals.models import Proposal, ProposalItem, Upload
+from quality.consistency import beyond, desil_differences, off_band, resubmission_days, turnover_spread, with_gap
 from quality.functions import VisitDeadline
 from quality.selectors import FILLED
 
@@ -195,9 +196,6 @@ def _discrepancies(budget_year, regency) -> list[Record]:
 
 
 def _desil(budget_year, regency) -> list[Record]:
-    from beneficiaries.models import Person
-    from quality.consistency import desil_differences
-
     rows = desil_differences(budget_year, regency.pk, LIMIT)
     people = Person.objects.in_bulk([pk for pk, _, _ in rows])
     return [
@@ -208,28 +206,15 @@ def _desil(budget_year, regency) -> list[Record]:
 
 
 def _band(budget_year, regency) -> list[Record]:
-    from disbursements.models import Allocation
-    from programs.models import Program
-    from quality.consistency import band
-
-    found = []
-    allocations = Allocation.objects.filter(budget_year=budget_year, regency=regency, status=Allocation.Status.ACTIVE)
-    for program, package in (
-        (Program.WRSE, budget_year.wrse_package_value),
-        (Program.KUBE, budget_year.kube_package_value),
-    ):
-        if package:
-            width = Decimal(str(band(budget_year)))
-            low, high = package * (1 - width), package * (1 + width)
-            for a in allocations.filter(Q(total__lt=low) | Q(total__gt=high), program=program)[: LIMIT - len(found)]:
-                found.append(Record(f"Alokasi #{a.pk} ({program})", f"nilai {rupiah(a.total)}; paket {rupiah(package)}",
-                                    a.get_absolute_url()))  # fmt: skip
-    return found
+    active = Allocation.objects.filter(budget_year=budget_year, regency=regency, status=Allocation.Status.ACTIVE)
+    return [
+        Record(f"Alokasi #{a.pk} ({a.program})", f"nilai {rupiah(a.total)}; paket {rupiah(a.package_value)}",
+               a.get_absolute_url())
+        for a in with_gap(active, budget_year).filter(off_band(budget_year)).order_by("program", "pk")[:LIMIT]
+    ]  # fmt: skip
 
 
 def _jumps(budget_year, regency) -> list[Record]:
-    from quality.consistency import beyond, turnover_spread
-
     regency_only = lambda field: Q(**{field: regency.pk})  # noqa: E731
     _, bounds = turnover_spread(regency_only, budget_year)
     if not bounds:
@@ -241,9 +226,6 @@ def _jumps(budget_year, regency) -> list[Record]:
 
 
 def _resubmissions(budget_year, regency) -> list[Record]:
-    from audit.models import AuditEvent
-    from quality.consistency import resubmission_days
-
     days = resubmission_days(lambda field: Q(**{field: regency.pk}), budget_year).get(regency.pk, {})
     slow = sorted((d for values in days.values() for d in values), reverse=True)[:5]
     events = AuditEvent.objects.filter(action="proposal_item.resubmit", regency=regency,

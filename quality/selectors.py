@@ -23,6 +23,7 @@ from monitoring.selectors.dashboard import schedule_counts
 from privacy.models import ANSWER_HOURS, SubjectRequest
 from proposals.models import ItemCount, ItemStatus, Proposal, Upload
 from quality import consistency, measures
+from quality.consistency import tally
 from quality.models import Threshold
 from regions.models import Regency
 from regions.selectors import regencies_visible_to
@@ -84,6 +85,11 @@ class Scorecard:
     def weakest(self) -> list[Row]:
         return measures.weakest(self.rows)
 
+    @property
+    def definitions(self) -> list[tuple]:
+        """(measure, the year's Threshold) of every measure, for the table of definitions and the workbook."""
+        return [(measure, self.thresholds[measure.code]) for measure in measures.MEASURES]
+
 
 def thresholds_for(budget_year) -> dict[str, Threshold]:
     """The year's thresholds, made from the measures' defaults (with their source) the first time."""
@@ -108,20 +114,8 @@ def _grouped(queryset: QuerySet, regency: str, part: Q, whole: Q | None = None, 
     found: dict = {}
     for row in queryset.values(**keys).annotate(**counts).order_by():
         day = row.get("m")
-        key = day.month if day else None
-        pair = found.setdefault(row["r"], {}).setdefault(key, [0, 0])
-        pair[0] += row["part"]
-        pair[1] += row["whole"]
+        tally(found, row["r"], day.month if day else None, row["part"], row["whole"])
     return found
-
-
-def _add(into: dict, more: dict) -> dict:
-    for regency, months in more.items():
-        for month, (part, whole) in months.items():
-            pair = into.setdefault(regency, {}).setdefault(month, [0, 0])
-            pair[0] += part
-            pair[1] += whole
-    return into
 
 
 _PEOPLE = """
@@ -131,28 +125,31 @@ _PEOPLE = """
     JOIN proposals_proposal p ON p.id = i.proposal_id
     JOIN beneficiaries_person pe ON pe.id = {person}
     LEFT JOIN dtsen_listing l ON l.person_id = pe.id
-    WHERE p.budget_year_id = %s {scope}
+    WHERE p.budget_year_id = %s AND p.regency_id IN ({visible})
     GROUP BY p.regency_id
 """
 
 
-def _people(user, budget_year) -> tuple[dict, dict]:
+def _people(visible: set[str], budget_year) -> tuple[dict, dict]:
     """The year's proposed people per regency — women of WRSE items, members of KUBE items: one statement per path —
     those with the required fields filled of all; and of those with a typed desil whom the register's newest period
     lists with a desil (dtsen_listing, kept by the database: dtsen.kept), those whose two desils differ. Merge joins
-    on the person's id (the ORM's outer joins of conditional counts made the planner read the registry twice)."""
-    filled = " AND ".join(f"pe.{name} <> ''" for name in FILLED)
-    scope, scope_params = ("", []) if user.is_provincial else ("AND p.regency_id = %s", [user.regency_id])
+    on the person's id (the ORM's outer joins of conditional counts made the planner read the registry twice); in the
+    regencies the user may see (`visible`: regions.selectors.regencies_visible_to, as every measure)."""
     people: dict = {}
     desil: dict = {}
+    if not visible:
+        return people, desil
+    filled = " AND ".join(f"pe.{name} <> ''" for name in FILLED)
+    marks = ", ".join(["%s"] * len(visible))
     with connection.cursor() as cursor:
         for items, person in consistency.PATHS:
             cursor.execute(
-                _PEOPLE.format(filled=filled, items=items, person=person, scope=scope), [budget_year.pk, *scope_params]
+                _PEOPLE.format(filled=filled, items=items, person=person, visible=marks), [budget_year.pk, *visible]
             )
             for regency_id, part, whole, compared, differs in cursor.fetchall():
-                _add(people, {regency_id: {None: [part, whole]}})
-                _add(desil, {regency_id: {None: [differs, compared]}})
+                tally(people, regency_id, None, part, whole)
+                tally(desil, regency_id, None, differs, compared)
     return people, desil
 
 
@@ -161,7 +158,8 @@ def counted(user, budget_year, today: datetime.date) -> dict[str, dict]:
     per: rows, people, recipients)."""
     year = budget_year.year
     scope = user.regency_q
-    people, desil = _people(user, budget_year)
+    visible = set(regencies_visible_to(user).values_list("pk", flat=True))
+    people, desil = _people(visible, budget_year)
     found = {"data_penduduk": people, "desil_beda": desil}
 
     # The delivered BASTs, and of them those with their signed scan and photo, from the tally the database keeps
@@ -174,9 +172,7 @@ def counted(user, budget_year, today: datetime.date) -> dict[str, dict]:
         .annotate(n=Sum("n"), complete=Sum("complete"))
         .order_by()
     ):
-        pair = bast.setdefault(regency_id, {}).setdefault(month.month, [0, 0])
-        pair[0] += complete
-        pair[1] += n
+        tally(bast, regency_id, month.month, complete, n)
     found["bast_berkas"] = bast
     photos = VisitPhoto.objects.filter(scope("visit__regency"), visit__budget_year=budget_year, visit__status="valid")
     found["foto_lokasi"] = _grouped(
@@ -202,13 +198,10 @@ def counted(user, budget_year, today: datetime.date) -> dict[str, dict]:
         .order_by()
     ):
         due = (month.month - 1 + due_month) % 12 + 1  # the month of the BAST date plus the visit's months
-        pair = on_time.setdefault(regency_id, {}).setdefault(due, [0, 0])
-        pair[0] += ok
-        pair[1] += n
+        tally(on_time, regency_id, due, ok, n)
     for outcome in schedule_counts(user=user, budget_year=budget_year, today=today).values():
         if outcome.overdue:  # scheduled visits past their window and not done: late, whatever comes
-            pair = on_time.setdefault(outcome.regency.pk, {}).setdefault(None, [0, 0])
-            pair[1] += outcome.overdue
+            tally(on_time, outcome.regency.pk, None, 0, outcome.overdue)
     found["kunjungan_tepat"] = on_time
 
     complaints = Complaint.objects.filter(scope("regency"), year=year)
@@ -234,9 +227,7 @@ def counted(user, budget_year, today: datetime.date) -> dict[str, dict]:
     ).values_list("proposal__regency", "uploaded_at", "summary", "row_count"):
         total = summary.get("rows", size) or 0
         refused = max(0, total - summary.get("valid_rows", total))
-        pair = rows.setdefault(regency, {}).setdefault(timezone.localtime(uploaded).month, [0, 0])
-        pair[0] += refused
-        pair[1] += total
+        tally(rows, regency, timezone.localtime(uploaded).month, refused, total)
     found["baris_ditolak"] = rows
 
     results = VerificationResult.objects.filter(scope("regency"), sample__budget_year=budget_year).exclude(
@@ -261,7 +252,6 @@ def counted(user, budget_year, today: datetime.date) -> dict[str, dict]:
         for regency in set(approved) | set(received)
     }
     found["nilai_paket"] = consistency.outside_band(scope, budget_year)
-    visible = set(regencies_visible_to(user).values_list("pk", flat=True))
     found["omzet_lonjakan"], found["_omzet_2sd"] = consistency.turnover_jumps(scope, budget_year)
     found["perbaikan_hari"] = consistency.resubmission_days(scope, budget_year)
 

@@ -1,11 +1,12 @@
 from django import template
 
+from core.formatting import MONTHS as MONTH_NAMES
 from quality.measures import FAIR, GOOD, POOR
 
 register = template.Library()
 
 BLOCKS = "▁▂▃▄▅▆▇█"
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+MONTHS = [name[:3] for name in MONTH_NAMES]  # Jan … Agu … Des
 SYMBOLS = {GOOD: "✓", FAIR: "!", POOR: "✗"}
 CLASSES = {GOOD: "table-success", FAIR: "table-warning", POOR: "table-danger"}
 
@@ -43,8 +44,3 @@ def decimal_id(value) -> str:
         return "–"
     text = f"{value:.1f}"
     return text[:-2] if text.endswith(".0") else text.replace(".", ",")
-
-
-@register.filter
-def get_item(mapping, key):
-    return mapping.get(key)
