@@ -141,9 +141,11 @@ def _scrub_complaints(person: Person, values: dict[str, str]) -> None:
     for old in values:
         named |= Q(description__icontains=old) | Q(steps__note__icontains=old)
     old_name = next(iter(values))
-    for complaint in Complaint.objects.filter(
-        Q(person=person) | named | Q(complainant_name__iexact=old_name)
-    ).distinct():
+    for complaint in (
+        Complaint.objects.filter(Q(person=person) | named | Q(complainant_name__iexact=old_name))
+        .distinct()
+        .prefetch_related("steps")
+    ):
         complaint.description = scrub(complaint.description)
         if complaint.complainant_name.lower() == old_name.lower():
             complaint.complainant_name, complaint.complainant_contact = values[old_name], ""

@@ -7,6 +7,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from complaints.models import Category
+from complaints.models import Status as ComplaintStatus
+from complaints.selectors import complaints_visible_to
 from notifications.services import notify
 from privacy.models import ANSWER_HOURS, Status, SubjectRequest
 from privacy.permissions import can_view_requests
@@ -32,10 +35,6 @@ def open_requests(user) -> QuerySet[SubjectRequest]:
 
 def complaints_awaiting_request(user) -> QuerySet:
     """Requests about personal data sent through the public complaint page, not yet recorded as a request."""
-    from complaints.models import Category
-    from complaints.models import Status as ComplaintStatus
-    from complaints.selectors import complaints_visible_to
-
     return (
         complaints_visible_to(user)
         .filter(category=Category.PERSONAL_DATA, subject_requests__isnull=True)
