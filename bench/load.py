@@ -20,9 +20,11 @@ import http.cookiejar
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -201,11 +203,97 @@ def phase(clients: int, seconds: float, *, floor: bool) -> dict:
     }
 
 
+WRK_SCRIPT = """
+local seat_count = 0
+function setup(thread)
+  thread:set("seat", seat_count % #COOKIES + 1)
+  seat_count = seat_count + 1
+  table.insert(THREADS, thread)
+end
+function init(args)
+  errors = 0
+  math.randomseed(seat * 7919)
+end
+function request()
+  local paths = PATHS[seat]
+  return wrk.format("GET", paths[math.random(#paths)], {["Cookie"] = COOKIES[seat], ["X-Forwarded-Proto"] = "https"})
+end
+function response(status, headers, body)
+  if status ~= 200 then errors = errors + 1 end
+end
+function done(summary, latency, requests)
+  local failed = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  for _, thread in ipairs(THREADS) do failed = failed + thread:get("errors") end
+  io.write(string.format("RESULT %d %d %.1f %.1f %.1f %d\\n", summary.requests, summary.duration,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, failed))
+end
+"""
+
+
+def lua_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def wrk_phase(clients: int, seconds: float, *, floor: bool) -> dict:
+    """The same seats, mix and floor driven by wrk (C, one thread per seat), so the client's own CPU stays small
+    beside the server's; wrk's latencies are of every request, its errors every answer other than 200."""
+    users = [u for u, (_, _, weight) in ROLES.items() for _ in range(weight)]
+    cookies, paths = [], []
+    for seat, username in enumerate(users):
+        client, role = Client(username), ROLES[username][0]
+        cookies.append("; ".join(f"{c.name}={c.value}" for c in client.jar))
+        pick = random.Random(seat)
+        mix, weights = zip(*MIX[role], strict=True)
+        drawn = [FLOOR] if floor else [pick.choices(mix, weights)[0] for _ in range(2000)]
+        paths.append([p.format(**{k: pick.choice(ids) for k, ids in TARGETS[role].items()}) for p in drawn])
+    tables = (
+        "THREADS = {}\nCOOKIES = {"
+        + ", ".join(map(lua_string, cookies))
+        + "}\nPATHS = {"
+        + ", ".join("{" + ", ".join(map(lua_string, seat)) + "}" for seat in paths)
+        + "}\n"
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(tables + WRK_SCRIPT)
+    try:
+        threads = min(len(users), clients)
+        out = subprocess.run(
+            ["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{seconds:.0f}s", "--timeout", "30s", "-s",
+             script.name, BASE + "/"], capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    finally:
+        os.unlink(script.name)
+    requests, micros, p50, p95, p99, errors = re.search(r"RESULT (.+)", out).group(1).split()
+    return {"clients": clients, "requests": int(requests), "rps": int(requests) / (int(micros) / 1e6),
+            "p50": float(p50), "p95": float(p95), "p99": float(p99), "errors": int(errors)}  # fmt: skip
+
+
+def page_medians(repeat: int = 5) -> dict:
+    """Each page of the mix asked alone, one after another (no queueing), as each role that has it: its median."""
+    medians = {}
+    for username, (role, _, _) in ROLES.items():
+        client = Client(username)
+        for page, _ in MIX[role]:
+            path = page.format(**{kind: ids[0] for kind, ids in TARGETS[role].items()})
+            client.get(path)
+            times = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                client.get(path)
+                times.append(time.perf_counter() - started)
+            medians[f"{page} ({role})"] = statistics.median(times) * 1000
+    return medians
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, nargs="+", default=[8, 32])
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--no-redis", action="store_true", help="database sessions instead of Redis")
+    parser.add_argument(
+        "--driver", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python",
+        help="wrk (apt-get install wrk; the default where it is installed) or Python threads",
+    )  # fmt: skip
     args = parser.parse_args()
     ensure_users()
     # Fresh statistics and visibility maps, as autovacuum leaves them on a server (it is off on this machine; the
@@ -218,15 +306,18 @@ def main():
     server = start_server(redis=not args.no_redis)
     try:
         print(f"gunicorn 2 workers, production settings, sessions in "
-              f"{'the database' if args.no_redis else 'Redis (cached_db)'}")  # fmt: skip
+              f"{'the database' if args.no_redis else 'Redis (cached_db)'}; clients: {args.driver}")  # fmt: skip
+        medians = sorted(page_medians().items(), key=lambda item: -item[1])
+        print("median per page, asked alone: " + ", ".join(f"{p} {ms:.0f} ms" for p, ms in medians))
+        drive = wrk_phase if args.driver == "wrk" else phase
         header = ("clients", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors")
         print(f"{'phase':<28}" + "".join(f"{h:>9}" for h in header))
         for clients in args.clients:
             for name, floor in (("mixed pages", False), ("floor: minimal logged-in", True)):
-                r = phase(clients, args.seconds, floor=floor)
+                r = drive(clients, args.seconds, floor=floor)
                 print(f"{name:<28}{r['clients']:>9}{r['requests']:>9}{r['rps']:>9.1f}{r['p50']:>9.1f}"
                       f"{r['p95']:>9.1f}{r['p99']:>9.1f}{r['errors']:>9}")  # fmt: skip
-                if not floor:
+                if not floor and "paths" in r:
                     slowest = sorted(r["paths"].items(), key=lambda item: -item[1])
                     print("    median per page: " + ", ".join(f"{p} {ms:.0f} ms" for p, ms in slowest))
     finally:

@@ -353,6 +353,13 @@ class Handover(models.Model):
                 condition=Q(status="delivered"),
                 name="handover_year_regency_date_idx",
             ),
+            # The province's BASTs of a year by date: the field worklist early in a season finds the few whose visits
+            # are due by date instead of walking the year in village order (monitoring.selectors.worklist).
+            models.Index(
+                fields=["budget_year", "handed_over_on"],
+                condition=Q(status="delivered"),
+                name="handover_year_date_idx",
+            ),
         ]
 
     def __str__(self):

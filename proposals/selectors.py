@@ -60,10 +60,9 @@ def items_visible_to(user) -> QuerySet[ProposalItem]:
 
 
 def items_of(proposal: Proposal) -> QuerySet[ProposalItem]:
-    """A proposal's items with what their rows show (person / group, village, business type)."""
-    return proposal.items.select_related(
-        "proposal__budget_year", "person", "person__village", "group", "group__village", "business_type", "decided_by"
-    )
+    """A proposal's items with what their rows show (person / group, village, business type). Each item's `proposal`
+    is `proposal` itself (the related manager sets it), so neither it nor its budget year is joined again."""
+    return proposal.items.select_related("person", "person__village", "group", "group__village", "business_type")
 
 
 def filter_items(queryset: QuerySet[ProposalItem], params) -> QuerySet[ProposalItem]:

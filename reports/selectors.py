@@ -232,12 +232,17 @@ def journey(items) -> dict[int, int]:
     delivered = set(
         Handover.objects.realised().filter(allocation__item__in=ids).values_list("allocation__item_id", flat=True)
     )
-    scope = {
-        pk: (year, program)
-        for pk, year, program in ProposalItem.objects.filter(pk__in=ids).values_list(
-            "pk", "proposal__budget_year", "proposal__program"
+    # The year and program of each item: from its proposal where the item carries it (a proposal's own page), else
+    # read (one query).
+    known = ProposalItem.proposal.is_cached
+    scope = {item.pk: (item.proposal.budget_year_id, item.proposal.program) for item in items if known(item)}
+    if len(scope) < len(items):
+        scope.update(
+            (pk, (year, program))
+            for pk, year, program in ProposalItem.objects.filter(pk__in=set(ids) - set(scope)).values_list(
+                "pk", "proposal__budget_year", "proposal__program"
+            )
         )
-    }
     trained = attended((item.pk, item.person_id, item.group_id, *scope[item.pk]) for item in items if item.pk in scope)
     visited = set(
         Visit.objects.valid()

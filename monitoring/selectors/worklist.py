@@ -120,6 +120,15 @@ def _scheduled_sql(
         narrow, narrow_params = narrow + " AND h.regency_id = %s", [*narrow_params, regency_id]
     if program:
         narrow, narrow_params = narrow + " AND h.program = %s", [*narrow_params, program]
+    wanted = set(states or schedule.STATE_LABELS)
+    if wanted <= {schedule.OVERDUE, schedule.DUE}:
+        # Only visits due or overdue: a BAST dated after every month's due range has none yet. Said of the BAST, the
+        # planner can count such BASTs from its statistics and, early in a season when few are due, find them by
+        # date (handover_year_date_idx) rather than walk every BAST of the year in village order to find none.
+        windows = schedule.windows(budget_year, today)
+        last_due = max((due_to for (state, _), (_, due_to) in windows.items() if state == schedule.DUE), default=None)
+        if last_due is not None:
+            narrow, narrow_params = narrow + " AND h.handed_over_on <= %s", [*narrow_params, last_due]
     months_sql, months_params = _months_sql(budget_year, today)
     visited = (
         "EXISTS (SELECT 1 FROM monitoring_visit v WHERE v.handover_id = h.id AND v.due_month = m.month"

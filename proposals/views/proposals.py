@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from audit.selectors import object_history
@@ -87,6 +88,10 @@ def proposal_detail(request, pk):
         "item_statuses": ItemStatus.choices,
         "can_edit": permissions.can_edit_proposal(request.user, proposal),
         "can_decide": permissions.can_decide(request.user, proposal),
+        # Once for the page, not per row: where a complaint about a row's recipient is recorded, for who may.
+        "complaint_url": reverse("complaints:complaint_create")
+        if request.user.has_perm("complaints.change_complaint") and proposal.status != Proposal.Status.DRAFT
+        else None,
         "uploads": proposal.uploads.select_related("uploaded_by")[:5],
         "history": object_history(obj=proposal, limit=20),
         # The regency's Kuota/Target and Pagu for this program and year, as set by the province.

@@ -1,7 +1,11 @@
 """The recipient's journey on the pages of lower apps (person, KUBE group, proposal): they load these tags in
 their templates and import nothing from above them (composition, docs/architecture.md)."""
 
+from weakref import WeakKeyDictionary
+
 from django import template
+from django.template import Context
+from django.template.loader import get_template
 
 from complaints.models import Outcome
 from complaints.selectors import complaints_about
@@ -12,6 +16,8 @@ from rechecks.models import Recheck
 from reports.selectors import JOURNEY, journey
 
 register = template.Library()
+JOURNEY_TEMPLATE = "reports/partials/journey.html"
+_BADGES: WeakKeyDictionary = WeakKeyDictionary()  # {template: {steps done: its badges}}
 
 
 @register.simple_tag
@@ -20,10 +26,17 @@ def journey_steps(items) -> dict[int, int]:
     return journey(items)
 
 
-@register.inclusion_tag("reports/partials/journey.html")
-def journey_badges(steps: dict, item):
-    """{% journey_badges steps item %}: the badges of proposed → … → delivered for one recipient."""
-    return {"done": steps.get(item.pk, 0), "labels": JOURNEY}
+@register.simple_tag
+def journey_badges(steps: dict, item) -> str:
+    """{% journey_badges steps item %}: the badges of proposed → … → delivered for one recipient. There are only
+    eight ways they can look (0–7 steps done), so each is rendered once per loaded template and reused: a
+    proposal's page shows them on each of its hundred rows."""
+    template = get_template(JOURNEY_TEMPLATE).template  # the loader's cached copy (a new one once the file changes)
+    rendered = _BADGES.setdefault(template, {})
+    done = steps.get(item.pk, 0)
+    if done not in rendered:
+        rendered[done] = template.render(Context({"done": done, "labels": JOURNEY}))
+    return rendered[done]
 
 
 @register.inclusion_tag("reports/partials/journey_history.html")

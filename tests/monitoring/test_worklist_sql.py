@@ -118,3 +118,20 @@ def test_the_visits_of_a_bast_voided_after_them_are_not_counted_and_an_operator_
         list(expected_rows([kept, other], today))
     )
     assert expected[schedule.DONE] == 1
+
+
+def test_the_visits_to_make_list_a_bast_from_the_first_day_its_visit_is_due_and_not_a_day_before():
+    """The list of visits to make (due or overdue) leaves out, by the BAST's own date, the BASTs none of whose visits
+    is due yet: on each day around the first window of a BAST, it is in the list exactly when the schedule says."""
+    handover = deliver(ApprovedItemFactory(), handed_over_on=datetime.date(2024, 8, 31))
+    admin = AdminProvinsiFactory()
+    day, listed = datetime.date(2024, 10, 1), set()
+    while day <= datetime.date(2025, 1, 31):
+        rows = worklist_rows(user=admin, budget_year=handover.budget_year, states=OPEN_STATES, today=day)
+        expected = [
+            (r.month, r.state) for r in selectors.handover_schedule(handover, today=day) if r.state in OPEN_STATES
+        ]
+        assert [(r.month, r.state) for r in rows] == expected, day
+        listed.add(bool(expected))
+        day += datetime.timedelta(days=1)
+    assert listed == {True, False}  # the days before the first visit is due, and after
