@@ -1,8 +1,8 @@
 """The worklist of monitoring visits, in the database: for each of the budget year's visit months, every delivered BAST
 in the user's sight is one scheduled visit, whose state today follows from its BAST date alone (a range of dates
 per state and month, schedule.windows) and from whether a valid visit of that month is recorded. Filtering,
-the order (by village, or by date) and the page are done by one statement; the counts by state by two aggregates.
-Nothing is loaded per recipient into Python; the statements still read every BAST in scope (bench/worklists.py).
+the order (by village, or by date) and the page are done by one statement; the counts by state come from the tallies
+the triggers keep. Nothing is loaded per recipient into Python (bench/worklists.py).
 
     rows = worklist_rows(user=user, budget_year=year, states=OPEN_STATES)   # lazy: rows[:50] runs one page
     counts = worklist_counts(user=user, budget_year=year)                   # {state: n}
@@ -12,15 +12,16 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.roles import Role
-from disbursements.models import Handover, HandoverLine
+from disbursements.models import Handover, HandoverDay, HandoverLine
 from disbursements.permissions import can_view_handovers
 from disbursements.selectors import handovers_visible_to
 from monitoring import schedule
 from monitoring.models import Visit
+from monitoring.selectors.dashboard import _done_counts, _tallied, tallies_visible_to
 from monitoring.selectors.visits import visits_visible_to
 
 OPEN_STATES = (schedule.DUE, schedule.OVERDUE)
@@ -152,47 +153,45 @@ def _scheduled_sql(
 def worklist_counts(
     *, user, budget_year, regency_id: str | None = None, program: str | None = None, today=None
 ) -> dict[str, int]:
-    """{state: scheduled visits in it} over the user's delivered BASTs of the year, from counts without a join: the
-    BASTs per month and state by their date ranges, and the valid visits per month and the same ranges (a visit
-    carries its BAST's year, regency, program and date), less the visits of BASTs voided since (few, counted
-    apart). Due = due BASTs less their visits; upcoming = the rest. Each count is read from an index alone
-    (handover_year_regency_date_idx, visit_regency_month_date_idx: the regency second, so that an operator reads
-    her regency's part alone): the column counted is the date, never empty, in the index."""
+    """{state: scheduled visits in it} over the user's delivered BASTs of the year, from the tallies the triggers keep
+    (a few rows per BAST date, however many recipients): the BASTs per month and state by their date ranges
+    (HandoverDay), and the valid visits per month and the same ranges (VisitTally: a visit carries its BAST's year,
+    regency, program and date), less the visits of BASTs voided since (few, counted apart). Due = due BASTs less their
+    visits; upcoming = the rest. The same counts as the dashboard's (dashboard.schedule_counts), for one regency or
+    program too."""
     today = today or timezone.localdate()
     counts = dict.fromkeys(schedule.STATE_LABELS, 0)
     months = budget_year.months
     if not months or not can_view_handovers(user):
         return counts
-    scope = _scope(user, budget_year, regency_id, program)
-    windows = schedule.windows(budget_year, today)
-    basts, visits = {"n": Count("handed_over_on")}, {}
-    for month in months:
-        ranges = {
-            state_: schedule.within(windows[(state_, month)], "handed_over_on")
-            for state_ in (schedule.OVERDUE, schedule.DUE)
-        }
-        visits[f"{schedule.DONE}_{month}"] = Count("handed_over_on", filter=Q(due_month=month))
-        for state_, where in ranges.items():
-            basts[f"{state_}_{month}"] = Count("handed_over_on", filter=where)
-            visits[f"{state_}_{month}"] = Count("handed_over_on", filter=Q(due_month=month) & where)
-    found = scope.aggregate(**basts)
-    recorded = visits_visible_to(user).valid().filter(budget_year=budget_year, due_month__in=months)
+    narrow = Q(budget_year=budget_year)
     if regency_id:
-        recorded = recorded.filter(regency_id=regency_id)
+        narrow &= Q(regency_id=regency_id)
     if program:
-        recorded = recorded.filter(program=program)
-    done = recorded.aggregate(**visits)
+        narrow &= Q(program=program)
+    windows = schedule.windows(budget_year, today)
+    in_window = {key: schedule.within(window, "handed_over_on") for key, window in windows.items()}
+    found = HandoverDay.objects.filter(user.regency_q("regency"), narrow).aggregate(
+        basts=Sum("n", default=0), **{f"{state_}_{month}": Sum("n", filter=where, default=0) for (state_, month), where
+                                  in in_window.items()}
+    )  # fmt: skip
+    done = tallies_visible_to(user).filter(narrow).aggregate(**_done_counts(months, windows, _tallied))
     void_basts = list(
         Handover.objects.filter(budget_year=budget_year, status=Handover.Status.VOID).values_list("pk", flat=True)
     )  # by handover_void_idx: few, often none
-    voided = recorded.filter(handover__in=void_basts).aggregate(**visits) if void_basts else dict.fromkeys(visits, 0)
-    for month in months:
-        in_month = {schedule.DONE: done[f"{schedule.DONE}_{month}"] - voided[f"{schedule.DONE}_{month}"]}
-        for state_ in (schedule.OVERDUE, schedule.DUE):
-            in_month[state_] = found[f"{state_}_{month}"] - done[f"{state_}_{month}"] + voided[f"{state_}_{month}"]
-        in_month[schedule.UPCOMING] = found["n"] - sum(in_month.values())
-        for state_, n in in_month.items():
-            counts[state_] += n
+    voided = dict.fromkeys(done, 0)
+    if void_basts:
+        voided = (
+            visits_visible_to(user)
+            .valid()
+            .filter(narrow, handover__in=void_basts)
+            .aggregate(**_done_counts(months, windows, lambda condition: Count("id", filter=condition)))
+        )
+    counts[schedule.DONE] = done["done"] - voided["done"]
+    for state_, month in windows:
+        key = f"{state_}_{month}"
+        counts[state_] += found[key] - done[key] + voided[key]
+    counts[schedule.UPCOMING] = found["basts"] * len(months) - sum(counts.values())
     return counts
 
 
