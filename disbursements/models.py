@@ -346,8 +346,8 @@ class Handover(models.Model):
             ),
             # The year's voided BASTs (few), whose visits the worklist's counts leave out.
             models.Index(fields=["budget_year"], condition=Q(status="void"), name="handover_void_idx"),
-            # The worklist's counts by state: the year's delivered BASTs by date ranges, read from the index alone.
-            # The regency second: one regency's officer reads her part only; the province reads the whole year.
+            # A regency's delivered BASTs of a year by date: an operator's list of visits to make early in a season
+            # (monitoring.selectors.worklist bounds the BASTs by date) and the date ranges read per regency.
             models.Index(
                 fields=["budget_year", "regency", "handed_over_on", "program"],
                 condition=Q(status="delivered"),

@@ -151,8 +151,8 @@ class Visit(models.Model):
                 condition=Q(status="valid"),
                 name="visit_turnover_idx",
             ),
-            # The worklist's counts of visits done by month and BAST date ranges, read from the index alone (the regency
-            # second: an operator reads her part only).
+            # A regency's valid visits of a year by month and BAST date (the scorecard's records behind its visit
+            # measure, quality.records); the worklist's counts now read the tally (VisitTally).
             models.Index(
                 fields=["budget_year", "regency", "due_month", "handed_over_on", "program"],
                 condition=Q(status="valid"),
