@@ -51,7 +51,8 @@ def upload_create(request, pk):
         return redirect(proposal)
     data = upload.read()
     try:
-        if data_row_count(data) > settings.BACKGROUND_IMPORT_ROWS:
+        rows = data_row_count(data)  # reads the whole sheet: once
+        if rows > settings.BACKGROUND_IMPORT_ROWS:
             # A large file is checked in the background, with a progress bar; the job ends on its preview.
             staged = default_storage.save(f"{STAGED}{uuid.uuid4().hex}.xlsx", ContentFile(data))
             return start_job(
@@ -60,7 +61,7 @@ def upload_create(request, pk):
                 function="proposals.jobs.workbook_check",
                 params={"proposal": proposal.pk, "staged": staged, "filename": upload.name},
                 back_url=proposal.get_absolute_url(),
-                rows=data_row_count(data),
+                rows=rows,
             )
         checked = imports.upload_check(proposal=proposal, data=data, filename=upload.name, actor=request.user)
     except WorkbookRefused as error:
