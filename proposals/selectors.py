@@ -1,9 +1,11 @@
 """Reads of proposals, through `proposals_visible_to` (the one door for proposals)."""
 
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from beneficiaries.models import KubeMember
-from proposals.models import ItemCount, ItemStatus, Proposal, ProposalItem
+from proposals.models import ItemCount, ItemStatus, Proposal, ProposalItem, Upload
 from proposals.permissions import can_view_proposals
 
 
@@ -63,6 +65,24 @@ def items_of(proposal: Proposal) -> QuerySet[ProposalItem]:
     """A proposal's items with what their rows show (person / group, village, business type). Each item's `proposal`
     is `proposal` itself (the related manager sets it), so neither it nor its budget year is joined again."""
     return proposal.items.select_related("person", "person__village", "group", "group__village", "business_type")
+
+
+def uploads_latest(proposal: Proposal, limit: int = 5) -> QuerySet[Upload]:
+    """A proposal's latest uploads as its page lists them, each with `error_count`: the problems of error level,
+    counted by the database. Their list is not loaded: a workbook of 10,000 rows keeps a JSON list as long, which the
+    page would decode only to count it."""
+    if connection.vendor == "postgresql":
+        counted_sql = (
+            "SELECT count(*) FROM jsonb_array_elements(proposals_upload.problems) AS problem"
+            " WHERE coalesce(problem->>'level', 'error') = 'error'"
+        )
+    else:
+        counted_sql = (
+            "SELECT count(*) FROM json_each(proposals_upload.problems)"
+            " WHERE coalesce(json_extract(value, '$.level'), 'error') = 'error'"
+        )
+    uploads = proposal.uploads.select_related("uploaded_by").defer("problems")
+    return uploads.annotate(error_count=RawSQL(counted_sql, ()))[:limit]
 
 
 def filter_items(queryset: QuerySet[ProposalItem], params) -> QuerySet[ProposalItem]:

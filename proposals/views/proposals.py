@@ -92,7 +92,7 @@ def proposal_detail(request, pk):
         "complaint_url": reverse("complaints:complaint_create")
         if request.user.has_perm("complaints.change_complaint") and proposal.status != Proposal.Status.DRAFT
         else None,
-        "uploads": proposal.uploads.select_related("uploaded_by")[:5],
+        "uploads": selectors.uploads_latest(proposal),
         "history": object_history(obj=proposal, limit=20),
         # The regency's Kuota/Target and Pagu for this program and year, as set by the province.
         "ceiling": Ceiling.objects.filter(

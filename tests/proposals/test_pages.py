@@ -90,3 +90,26 @@ def test_a_proposal_shows_the_regencys_real_target(client):
     CeilingFactory(target_count=742, amount=2_100_000_000)
     page = client.get(proposal.get_absolute_url()).content.decode()
     assert "Kuota/Target: <strong>742</strong> penerima · pagu Rp2.100.000.000" in page
+
+
+def test_the_latest_uploads_say_how_many_errors_each_had_counted_by_the_database(client):
+    """The proposal page lists its latest uploads with their count of errors (warnings and saved files aside), counted
+    in SQL: the problems of a large workbook are never loaded to be counted."""
+    from proposals.models import Upload
+    from proposals.selectors import uploads_latest
+
+    proposal, operator = ProposalFactory(), OperatorFactory()
+    problems = [
+        {"row": 3, "column": "A", "message": "NIK tidak valid", "level": "error"},
+        {"row": 4, "column": "O", "message": "Desil kosong", "level": "warning"},
+        {"row": 5, "column": "C", "message": "Nama kosong"},  # an older upload's problem: no level means error
+    ]
+    for name, found in (("salah.xlsx", problems), ("benar.xlsx", problems[1:2])):
+        Upload.objects.create(
+            proposal=proposal, filename=name, sha256=name[0] * 64, problems=found, uploaded_by=operator
+        )
+    assert {u.filename: u.error_count for u in uploads_latest(proposal)} == {"salah.xlsx": 2, "benar.xlsx": 0}
+    client.force_login(operator)
+    page = " ".join(client.get(proposal.get_absolute_url()).content.decode().split())
+    assert "salah.xlsx</a> (" in page and "2 kesalahan)" in page
+    assert "benar.xlsx</a> (" in page and "siap disimpan)" in page
