@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.access import require
@@ -57,8 +58,14 @@ def worklist(request):
     order = "tanggal" if request.GET.get("urut") == "tanggal" else "desa"
     rows, counts, summary = [], dict.fromkeys(schedule.STATE_LABELS, 0), None
     if budget_year and not regency and regencies.count() > 1:
-        # The whole province is too long a list to plan a trip with: its regencies, then one regency's visits.
-        summary = selectors.outcomes(user=request.user, budget_year=budget_year).regencies
+        # The whole province is too long a list to plan a trip with: its regencies, then one regency's visits. Only
+        # the schedule's counts per regency (the tallies' two grouped queries), not the dashboard's whole outcomes.
+        lines = {regency.code: selectors.RegencyOutcome(regency) for regency in regencies.order_by("code")}
+        summary = list(
+            selectors.schedule_counts(
+                user=request.user, budget_year=budget_year, today=timezone.localdate(), into=lines
+            ).values()
+        )
     elif budget_year:
         # Counted by one grouped query; the page read by one more (and two for what it shows).
         rows = selectors.worklist(

@@ -173,6 +173,30 @@ def test_the_province_first_chooses_a_regency(client, balikpapan):
     assert response.context["summary"] is None and _rows(response) == [(mine.pk, 3, "jatuh_tempo")]
 
 
+def test_the_provinces_summary_counts_as_the_dashboard_does(client, balikpapan):
+    """The province's list of regencies shows, per regency, the recipients and the visits done, due and overdue: the
+    same figures as the dashboard's monitoring section (selectors.outcomes), from the schedule's counts alone."""
+    from monitoring import selectors
+    from monitoring.services import visit_record
+    from tests.monitoring.test_services import ANSWERS, _goods
+
+    visited = deliver(ApprovedItemFactory(), handed_over_on=_days_ago(100))
+    answers = {**ANSWERS, "visited_on": _days_ago(5)}  # the month-3 visit, inside its window
+    visit_record(handover=visited, data=answers, goods=_goods(visited), actor=None)
+    deliver(ApprovedItemFactory(), handed_over_on=_days_ago(200))
+    deliver(ApprovedItemFactory(proposal__regency=balikpapan), regency=balikpapan, handed_over_on=_days_ago(100))
+    verifier = VerifikatorFactory()
+    client.force_login(verifier)
+    response = client.get(WORKLIST)
+    expected = selectors.outcomes(user=verifier, budget_year=visited.budget_year).regencies
+
+    def figures(lines):
+        return [(r.regency.code, r.recipients_total, r.done, r.due, r.overdue) for r in lines if r.recipients_total]
+
+    assert figures(response.context["summary"]) == figures(expected)
+    assert {code: done for code, _, done, _, _ in figures(expected)} == {"64.71": 0, "64.72": 1}
+
+
 def test_the_visit_form_counts_the_units_of_each_line_and_says_under_it_when_they_do_not_add_up(client):
     """Oven Gas, 3 units, one broken: dipakai 2 and rusak 1 — the page shows both, the dashboard counts units."""
     handover = deliver(ApprovedItemFactory(), handed_over_on=_days_ago(100))
