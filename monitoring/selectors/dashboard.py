@@ -133,7 +133,7 @@ def tallies_visible_to(user) -> QuerySet[VisitTally]:
     return VisitTally.objects.filter(user.regency_q("regency"))
 
 
-def _done_counts(months, windows, counted) -> dict:
+def done_counts(months, windows, counted) -> dict:
     """The aggregates counting the visits of a scheduled month done in each schedule window (each visit with its
     BAST's date) and in all; `counted(condition)` is the aggregate over the rows read (a Sum of the tally's n, or a
     Count of visits)."""
@@ -143,21 +143,22 @@ def _done_counts(months, windows, counted) -> dict:
     return counts
 
 
-def _tallied(condition) -> Sum:
+def tallied(condition) -> Sum:
+    """The visits (or BASTs) of a tally's rows that meet `condition`: the sum of their `n`."""
     return Sum("n", filter=condition, default=0)
 
 
-def _voided_since(user, budget_year, months, windows) -> list[dict]:
+def voided_since(user, budget_year, months, windows, narrow: Q | None = None) -> list[dict]:
     """The visits of the year's BASTs voided since (few, by handover_void_idx), as rows to add to the tally's that
     take them out of the visits done (and so back out of what is no longer due): such a visit stays in the month
-    figures but no longer counts as a scheduled visit done."""
+    figures but no longer counts as a scheduled visit done. `narrow`: the visits of one regency or program only."""
     voided = Handover.objects.filter(budget_year=budget_year, status=Handover.Status.VOID)
     rows = (
         visits_visible_to(user)
         .valid()
-        .filter(budget_year=budget_year, handover__in=voided)
+        .filter(narrow or Q(), budget_year=budget_year, handover__in=voided)
         .values("regency_id")
-        .annotate(**_done_counts(months, windows, lambda condition: Count("id", filter=condition)))
+        .annotate(**done_counts(months, windows, lambda condition: Count("id", filter=condition)))
         .order_by()
     )
     return [{key: value if key == "regency_id" else -value for key, value in row.items()} for row in rows]
@@ -174,7 +175,7 @@ def schedule_counts(
 ) -> dict:
     """Per regency in the user's sight: recipients per program, and the scheduled visits due / overdue (not yet
     recorded) and done today. Two grouped queries — none when given the BASTs counted by day
-    (disbursements.selectors.delivered_by_day) and the rows of _done_counts, as the dashboard counts them with its
+    (disbursements.selectors.delivered_by_day) and the rows of done_counts, as the dashboard counts them with its
     other figures. {regency code: RegencyOutcome}."""
     regencies = into if into is not None else {r.code: RegencyOutcome(r) for r in regencies_visible_to(user)}
     months = budget_year.months
@@ -199,10 +200,10 @@ def schedule_counts(
     # … less the visits already recorded for them, counted by the tally (one per BAST and month, by constraint) less
     # those of BASTs voided since
     if done is None:
-        tallied = tallies_visible_to(user).filter(budget_year=budget_year)
+        counted = tallies_visible_to(user).filter(budget_year=budget_year)
         done = [
-            *tallied.values("regency_id").annotate(**_done_counts(months, windows, _tallied)).order_by(),
-            *_voided_since(user, budget_year, months, windows),
+            *counted.values("regency_id").annotate(**done_counts(months, windows, tallied)).order_by(),
+            *voided_since(user, budget_year, months, windows),
         ]
     for row in done:
         line = regencies.get(row["regency_id"])
@@ -257,14 +258,14 @@ def outcomes(*, user, budget_year, today: datetime.date | None = None, days: lis
         .values("regency_id", "due_month", "program", "stage")
         .annotate(
             visits=Sum("n"),
-            running=_tallied(Q(business_status__in=RUNNING_STATUSES)),
-            growing=_tallied(Q(business_status=BusinessStatus.GROWING)),
+            running=tallied(Q(business_status__in=RUNNING_STATUSES)),
+            growing=tallied(Q(business_status=BusinessStatus.GROWING)),
             **{condition: Sum(name) for condition, name in GOODS_COUNT_FIELDS.items()},
-            **_done_counts(months, windows, _tallied),
+            **done_counts(months, windows, tallied),
         )
         .order_by()
     )
-    voided = _voided_since(user, budget_year, months, windows)
+    voided = voided_since(user, budget_year, months, windows)
     # … with the recipients and the visits due / overdue per regency …
     schedule_counts(user=user, budget_year=budget_year, today=today, into=regencies, days=days, done=[*rows, *voided])
     for row in rows:

@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -21,8 +21,7 @@ from disbursements.permissions import can_view_handovers
 from disbursements.selectors import handovers_visible_to
 from monitoring import schedule
 from monitoring.models import Visit
-from monitoring.selectors.dashboard import _done_counts, _tallied, tallies_visible_to
-from monitoring.selectors.visits import visits_visible_to
+from monitoring.selectors.dashboard import done_counts, tallied, tallies_visible_to, voided_since
 
 OPEN_STATES = (schedule.DUE, schedule.OVERDUE)
 ORDERS = {"desa": ("village_name", "recipient", "id", "month"), "tanggal": ("due_on", "id", "month")}
@@ -156,9 +155,9 @@ def worklist_counts(
     """{state: scheduled visits in it} over the user's delivered BASTs of the year, from the tallies the triggers keep
     (a few rows per BAST date, however many recipients): the BASTs per month and state by their date ranges
     (HandoverDay), and the valid visits per month and the same ranges (VisitTally: a visit carries its BAST's year,
-    regency, program and date), less the visits of BASTs voided since (few, counted apart). Due = due BASTs less their
-    visits; upcoming = the rest. The same counts as the dashboard's (dashboard.schedule_counts), for one regency or
-    program too."""
+    regency, program and date), less the visits of BASTs voided since (few: dashboard.voided_since). Due = due BASTs
+    less their visits; upcoming = the rest. The same counts as the dashboard's (dashboard.schedule_counts), for one
+    regency or program too."""
     today = today or timezone.localdate()
     counts = dict.fromkeys(schedule.STATE_LABELS, 0)
     months = budget_year.months
@@ -170,27 +169,19 @@ def worklist_counts(
     if program:
         narrow &= Q(program=program)
     windows = schedule.windows(budget_year, today)
-    in_window = {key: schedule.within(window, "handed_over_on") for key, window in windows.items()}
     found = HandoverDay.objects.filter(user.regency_q("regency"), narrow).aggregate(
-        basts=Sum("n", default=0), **{f"{state_}_{month}": Sum("n", filter=where, default=0) for (state_, month), where
-                                  in in_window.items()}
+        basts=Sum("n", default=0),
+        **{f"{state_}_{month}": tallied(schedule.within(window, "handed_over_on")) for (state_, month), window
+           in windows.items()},
     )  # fmt: skip
-    done = tallies_visible_to(user).filter(narrow).aggregate(**_done_counts(months, windows, _tallied))
-    void_basts = list(
-        Handover.objects.filter(budget_year=budget_year, status=Handover.Status.VOID).values_list("pk", flat=True)
-    )  # by handover_void_idx: few, often none
-    voided = dict.fromkeys(done, 0)
-    if void_basts:
-        voided = (
-            visits_visible_to(user)
-            .valid()
-            .filter(narrow, handover__in=void_basts)
-            .aggregate(**_done_counts(months, windows, lambda condition: Count("id", filter=condition)))
-        )
-    counts[schedule.DONE] = done["done"] - voided["done"]
+    done = tallies_visible_to(user).filter(narrow).aggregate(**done_counts(months, windows, tallied))
+    for row in voided_since(user, budget_year, months, windows, narrow):  # negative: no longer scheduled visits done
+        for key in done:
+            done[key] += row[key]
+    counts[schedule.DONE] = done["done"]
     for state_, month in windows:
         key = f"{state_}_{month}"
-        counts[state_] += found[key] - done[key] + voided[key]
+        counts[state_] += found[key] - done[key]
     counts[schedule.UPCOMING] = found["basts"] * len(months) - sum(counts.values())
     return counts
 

@@ -60,12 +60,8 @@ def worklist(request):
     if budget_year and not regency and regencies.count() > 1:
         # The whole province is too long a list to plan a trip with: its regencies, then one regency's visits. Only
         # the schedule's counts per regency (the tallies' two grouped queries), not the dashboard's whole outcomes.
-        lines = {regency.code: selectors.RegencyOutcome(regency) for regency in regencies.order_by("code")}
-        summary = list(
-            selectors.schedule_counts(
-                user=request.user, budget_year=budget_year, today=timezone.localdate(), into=lines
-            ).values()
-        )
+        counted = selectors.schedule_counts(user=request.user, budget_year=budget_year, today=timezone.localdate())
+        summary = list(counted.values())  # in the order of the regencies' codes
     elif budget_year:
         # Counted by one grouped query; the page read by one more (and two for what it shows).
         rows = selectors.worklist(
