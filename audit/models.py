@@ -26,6 +26,7 @@ class AuditEvent(models.Model):
         related_name="audit_events",
         verbose_name=_("pelaku"),
         db_index=False,  # audit_actor_time_idx leads with it
+        db_constraint=False,  # by id, as the changed object is (docs/decisions/0011-foreign-keys-of-copies.md)
     )
     action = models.CharField(_("aksi"), max_length=64, db_index=True)
     object_type = models.CharField(_("jenis objek"), max_length=64)
@@ -39,6 +40,7 @@ class AuditEvent(models.Model):
         related_name="audit_events",
         verbose_name=_("kabupaten/kota"),
         db_index=False,  # audit_regency_time_idx leads with it
+        db_constraint=False,
     )
     before = models.JSONField(_("sebelum"), null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(_("sesudah"), null=True, blank=True, encoder=DjangoJSONEncoder)

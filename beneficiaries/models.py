@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Upper
+from django.db.models.functions import Left, Upper
 from django.utils.translation import gettext_lazy as _
 
 from core.formatting import choice_label
@@ -71,9 +71,17 @@ class Person(models.Model):
         verbose_name=_("desa/kelurahan"),
         db_index=False,
     )
-    # Copied from the village by the services: scoping and the list filters use them without joins.
+    # Copied from the village by the services: scoping and the list filters use them without joins. The database
+    # holds them to the village by its code (person_regions_of_village: a Kemendagri code starts with its
+    # district's and regency's), which is stricter than a foreign key each and costs no check per written row at
+    # COMMIT (docs/decisions/0011-foreign-keys-of-copies.md).
     district = models.ForeignKey(
-        "regions.District", on_delete=models.PROTECT, related_name="people", verbose_name=_("kecamatan"), db_index=False
+        "regions.District",
+        on_delete=models.PROTECT,
+        related_name="people",
+        verbose_name=_("kecamatan"),
+        db_index=False,
+        db_constraint=False,
     )
     regency = models.ForeignKey(
         "regions.Regency",
@@ -81,6 +89,7 @@ class Person(models.Model):
         related_name="people",
         verbose_name=_("kabupaten/kota"),
         db_index=False,
+        db_constraint=False,
     )
     phone = models.CharField(_("no. HP"), max_length=14, blank=True)
     dtks_id = models.CharField(_("ID DTKS/DTSEN"), max_length=32, blank=True)
@@ -137,6 +146,9 @@ class Person(models.Model):
             models.CheckConstraint(condition=Q(desil__gte=1, desil__lte=10), name="person_desil_1_10"),
             models.CheckConstraint(condition=Q(sex__in=["L", "P"]), name="person_sex_l_p"),
             models.CheckConstraint(condition=~Q(merged_into=F("id")), name="person_not_merged_into_self"),
+            models.CheckConstraint(
+                condition=Q(district=Left("village", 8), regency=Left("village", 5)), name="person_regions_of_village"
+            ),
         ]
         indexes = [
             # The list's keyset order, unfiltered and per region level. Partial (current people only, as

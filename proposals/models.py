@@ -211,7 +211,11 @@ class ProposedPerson(models.Model):
     group. Unique per year, so a person is proposed at most once per budget year across both programs
     and all regencies, guaranteed by the database."""
 
-    budget_year = models.ForeignKey("programs.BudgetYear", on_delete=models.PROTECT, related_name="+")
+    # Its item's proposal's year, copied for the constraint below; the item's foreign keys hold it in the database
+    # (docs/decisions/0011-foreign-keys-of-copies.md).
+    budget_year = models.ForeignKey(
+        "programs.BudgetYear", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     person = models.ForeignKey("beneficiaries.Person", on_delete=models.PROTECT, related_name="proposed_in")
     item = models.ForeignKey(ProposalItem, on_delete=models.CASCADE, related_name="proposed_people")
 

@@ -99,6 +99,21 @@ def test_unique_nik_is_a_database_constraint():
         PersonFactory(nik=person.nik)
 
 
+@pytest.mark.parametrize("field", ["district", "regency"])
+def test_the_database_holds_a_persons_district_and_regency_to_their_village(balikpapan, field):
+    """They are copies of the village's (no foreign key of their own, docs/decisions/0011): a district or regency
+    that exists but is not the village's is refused, by any writer."""
+    person = PersonFactory()
+    elsewhere = Village.objects.filter(district__regency=balikpapan).select_related("district").first()
+    wrong = {"district": elsewhere.district_id, "regency": balikpapan.pk}[field]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Person.objects.filter(pk=person.pk).update(**{f"{field}_id": wrong})
+    Person.objects.filter(pk=person.pk).update(  # all three moved together stay right
+        village=elsewhere, district=elsewhere.district_id, regency=balikpapan.pk
+    )
+    assert Person.objects.get(pk=person.pk).regency_id == balikpapan.pk
+
+
 def test_operator_cannot_register_in_another_regency(balikpapan):
     village = Village.objects.filter(district__regency=balikpapan).first()
     with pytest.raises(ValidationError) as error:
