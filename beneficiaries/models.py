@@ -168,6 +168,10 @@ class Person(models.Model):
             ),
             models.Index(fields=["district", "full_name", "id"], name="person_district_name_idx", condition=CURRENT),
             models.Index(fields=["village", "full_name", "id"], name="person_village_name_idx", condition=CURRENT),
+            # By sex in name order: names and sex go together (Abdul, Ahmad, Agus … before Siti, Sri), so "women aged
+            # 40–49" walked 25,000 men of the province's name order for a page of 51 (79 ms at 1,000,000 people;
+            # 0.3 ms on this index). A regency's list keeps its own order index: its walk is a tenth as long.
+            models.Index(fields=["sex", "full_name", "id"], name="person_sex_name_idx", condition=CURRENT),
             models.Index(fields=["sex", "birth_date"], name="person_sex_birth_idx"),
             models.Index(fields=["birth_date"], name="person_birth_idx"),
             models.Index(fields=["desil"], name="person_desil_idx"),

@@ -401,3 +401,26 @@ def test_group_export(client):
     # The officers' names are personal data: the export is recorded (UU 27/2022).
     event = AuditEvent.objects.get(action="kube_group.export")
     assert event.after["rows"] == 1 and event.regency_id == "64.72"
+
+
+def test_the_province_list_of_one_sex_reads_its_page_from_an_index_in_name_order(client):
+    """PostgreSQL: women aged 40–49 in name order come from person_sex_name_idx (sex, name, id), not by walking the
+    whole province's name order past the men (names go with sex) nor by sorting every woman of that age. The
+    planner is told to avoid scans and sorts, as it would at 1,000,000 people; the test fails when no index can
+    give this page in order by sex."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("an index plan of PostgreSQL")
+    PersonFactory.create_batch(3, sex="P")
+    client.force_login(AdminProvinsiFactory())
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(LIST, {"sex": "P", "age": "40-49"}).status_code == 200
+    (page_sql,) = [q["sql"] for q in queries if "ORDER BY" in q["sql"] and "LIMIT 51" in q["sql"]]
+    with connection.cursor() as cursor:
+        for setting in ("enable_seqscan", "enable_sort", "enable_bitmapscan"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute("EXPLAIN " + page_sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "person_sex_name_idx" in plan and "Index Cond" in plan, plan
