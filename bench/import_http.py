@@ -171,23 +171,35 @@ class Officer:
             job = Job.objects.get(pk=found.group(1))
             if job.status in (Job.Status.DONE, Job.Status.FAILED):
                 assert job.status == Job.Status.DONE, job.message
-                return self.get(job.result_url or job.back_url)
+                self.job_seconds = (job.finished_at - job.created_at).total_seconds()  # queued, then run
+                began = time.perf_counter()
+                page = self.get(job.result_url or job.back_url)
+                self.page_seconds = time.perf_counter() - began
+                return page
             time.sleep(POLL)
 
 
-def import_once(officer: Officer, proposal, data: bytes) -> tuple[float, float]:
-    """(seconds to the preview, seconds from "Simpan" to the proposal page), as the officer waits for them."""
+STEPS = ("upload request", "check job", "preview page", "save request", "save job", "proposal page")
+
+
+def import_once(officer: Officer, proposal, data: bytes) -> tuple[float, float, dict]:
+    """(seconds to the preview, seconds from "Simpan" to the proposal page, as the officer waits for them; the
+    seconds of each step: the requests, each job from its creation to its end, the page it leads to)."""
     page = officer.get(f"/usulan/{proposal.pk}/")
     started = time.perf_counter()
     response = officer.upload(f"/usulan/{proposal.pk}/unggah/", page, data)
+    steps = {"upload request": time.perf_counter() - started}
     preview = officer.wait(response)
+    steps["check job"], steps["preview page"] = officer.job_seconds, officer.page_seconds
     checked = time.perf_counter()
     assert "/simpan/" in preview, re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", preview))[-3000:]
     upload = re.search(rf"/usulan/{proposal.pk}/unggah/(\d+)/simpan/", preview).group(1)
     response = officer.post(f"/usulan/{proposal.pk}/unggah/{upload}/simpan/", preview)
+    steps["save request"] = time.perf_counter() - checked
     officer.wait(response)
+    steps["save job"], steps["proposal page"] = officer.job_seconds, officer.page_seconds
     saved = time.perf_counter()
-    return checked - started, saved - checked
+    return checked - started, saved - checked, steps
 
 
 def main():
@@ -250,9 +262,11 @@ def main():
             for _ in CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).iter_rows():
                 pass
             floor = time.perf_counter() - began
-            preview, save = statistics.median(p for p, _ in runs), statistics.median(s for _, s in runs)
-            whole = statistics.median(p + s for p, s in runs)
+            preview, save = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+            whole = statistics.median(r[0] + r[1] for r in runs)
             print(f"{size:>7,} {preview:>10.2f} {save:>8.2f} {whole:>8.2f} {floor:>11.3f} {whole / floor:>9.0f}x")
+            steps = ", ".join(f"{step} {statistics.median(r[2][step] for r in runs):.2f}" for step in STEPS)
+            print(f"{'':>7} medians of the steps (s): {steps}; the rest is the polling (every {POLL * 1000:.0f} ms)")
     finally:
         for process in processes:
             process.terminate()
