@@ -88,13 +88,19 @@ def redis_start() -> None:
             "--dir",
             str(work),
         ],
-        stdout=subprocess.DEVNULL,  # fmt: skip
+        stdout=(work / "redis.log").open("ab"),  # fmt: skip
+        stderr=subprocess.STDOUT,
     )
-    for _ in range(50):
+    # Up to 30 s: a busy machine right after the test suite once took longer than the 5 s this allowed before.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
         if run("redis-cli", "-p", str(REDIS_PORT), "ping", check_rc=False).stdout.strip() == "PONG":
             return
+        if processes["redis"].poll() is not None:
+            break
         time.sleep(0.1)
-    raise RuntimeError("redis did not start")
+    log = (work / "redis.log").read_text(errors="replace")[-2000:]
+    raise RuntimeError(f"redis did not start (exit code {processes['redis'].poll()}):\n{log}")
 
 
 def redis_stop() -> None:
