@@ -211,8 +211,8 @@ class ProposedPerson(models.Model):
     group. Unique per year, so a person is proposed at most once per budget year across both programs
     and all regencies, guaranteed by the database."""
 
-    # Its item's proposal's year, copied for the constraint below; the item's foreign keys hold it in the database
-    # (docs/decisions/0011-foreign-keys-of-copies.md).
+    # A copy of its item's proposal's year, for the constraint below, written with the item. No foreign key of its
+    # own: the item's key and its proposal's year key hold it (docs/decisions/0011-foreign-keys-of-copies.md).
     budget_year = models.ForeignKey(
         "programs.BudgetYear", on_delete=models.PROTECT, related_name="+", db_constraint=False
     )

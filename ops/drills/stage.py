@@ -74,6 +74,7 @@ def sql(query: str, database: str = DB) -> str:
 
 
 def redis_start() -> None:
+    log = (work / "redis.log").open("ab")  # the server keeps its own copy of the file
     processes["redis"] = subprocess.Popen(
         [
             "redis-server",
@@ -88,9 +89,10 @@ def redis_start() -> None:
             "--dir",
             str(work),
         ],
-        stdout=(work / "redis.log").open("ab"),  # fmt: skip
+        stdout=log,  # fmt: skip
         stderr=subprocess.STDOUT,
     )
+    log.close()
     # Up to 30 s: a busy machine right after the test suite once took longer than the 5 s this allowed before.
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -99,8 +101,8 @@ def redis_start() -> None:
         if processes["redis"].poll() is not None:
             break
         time.sleep(0.1)
-    log = (work / "redis.log").read_text(errors="replace")[-2000:]
-    raise RuntimeError(f"redis did not start (exit code {processes['redis'].poll()}):\n{log}")
+    said = (work / "redis.log").read_text(errors="replace")[-2000:]
+    raise RuntimeError(f"redis did not start (exit code {processes['redis'].poll()}):\n{said}")
 
 
 def redis_stop() -> None:

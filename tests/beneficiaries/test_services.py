@@ -104,7 +104,7 @@ def test_the_database_holds_a_persons_district_and_regency_to_their_village(bali
     """They are copies of the village's (no foreign key of their own, docs/decisions/0011): a district or regency
     that exists but is not the village's is refused, by any writer."""
     person = PersonFactory()
-    elsewhere = Village.objects.filter(district__regency=balikpapan).select_related("district").first()
+    elsewhere = Village.objects.filter(district__regency=balikpapan).first()
     wrong = {"district": elsewhere.district_id, "regency": balikpapan.pk}[field]
     with pytest.raises(IntegrityError), transaction.atomic():
         Person.objects.filter(pk=person.pk).update(**{f"{field}_id": wrong})

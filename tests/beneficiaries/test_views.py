@@ -3,6 +3,8 @@ import io
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -58,9 +60,6 @@ def test_list_query_count_does_not_grow_with_data(client, django_assert_num_quer
     for _ in range(55):
         PersonFactory()
     client.get(LIST)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as small:
         client.get(LIST)
     for _ in range(120):
@@ -403,16 +402,12 @@ def test_group_export(client):
     assert event.after["rows"] == 1 and event.regency_id == "64.72"
 
 
+@pytest.mark.postgres
 def test_the_province_list_of_one_sex_reads_its_page_from_an_index_in_name_order(client):
     """PostgreSQL: women aged 40–49 in name order come from person_sex_name_idx (sex, name, id), not by walking the
     whole province's name order past the men (names go with sex) nor by sorting every woman of that age. The
     planner is told to avoid scans and sorts, as it would at 1,000,000 people; the test fails when no index can
     give this page in order by sex."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    if connection.vendor != "postgresql":
-        pytest.skip("an index plan of PostgreSQL")
     PersonFactory.create_batch(3, sex="P")
     client.force_login(AdminProvinsiFactory())
     with CaptureQueriesContext(connection) as queries:
