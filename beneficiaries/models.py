@@ -178,7 +178,13 @@ class Person(models.Model):
             # Who was merged into whom: few rows, but the foreign key's check on every deleted person reads it (a
             # sequential scan of the registry per person without it: 9,000 people removed took 13 minutes at 111,000).
             models.Index(fields=["merged_into"], name="person_merged_into_idx", condition=~CURRENT),
-            models.Index(fields=["last_assisted_year"], name="person_assisted_idx"),
+            # The people assisted before ("Pernah dibantu: ya"); most of the registry never was, and an entry for each
+            # of them served no query and cost every import's new person its upkeep.
+            models.Index(
+                fields=["last_assisted_year"],
+                name="person_assisted_idx",
+                condition=Q(last_assisted_year__isnull=False),
+            ),
             # Possible duplicates: near-identical names in one village; same KK + name + birth date.
             models.Index(fields=["village", "name_key"], name="person_village_namekey_idx"),
             # Family card: looked up by exact number only, so no pattern index beside it.

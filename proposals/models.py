@@ -102,6 +102,7 @@ class ProposalItem(models.Model):
         blank=True,
         related_name="proposal_items",
         verbose_name=_("KUBE"),
+        db_index=False,  # proposalitem_group_idx: the KUBE items only (a WRSE item has none)
     )
     business_type = models.ForeignKey(
         "programs.BusinessType", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("jenis usaha")
@@ -122,7 +123,12 @@ class ProposalItem(models.Model):
         help_text=_("Dicatat dari pengaduan yang terbukti (tidak tepat sasaran)."),
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # proposalitem_decided_by_idx: the decided items only
     )
     decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
     source_row = models.PositiveIntegerField(_("baris di berkas Excel"), null=True, blank=True)
@@ -140,7 +146,9 @@ class ProposalItem(models.Model):
                 name="proposalitem_person_xor_group",
             ),
             models.UniqueConstraint(fields=["proposal", "person"], name="proposalitem_unique_person"),
-            models.UniqueConstraint(fields=["proposal", "group"], name="proposalitem_unique_group"),
+            models.UniqueConstraint(
+                fields=["proposal", "group"], condition=Q(group__isnull=False), name="proposalitem_unique_group"
+            ),
         ]
         indexes = [
             # Without INCLUDE (the counts are ItemCount's now): its equal entries are deduplicated again.
@@ -149,6 +157,12 @@ class ProposalItem(models.Model):
             # A proposal's page in its order (keyset by id): read in order and stopped at its hundred rows, also right
             # after an import of 10,000, before the statistics know them (which made the planner join all of them).
             models.Index(fields=["proposal", "id"], name="proposalitem_page_idx"),
+            # Partial: an index entry for each WRSE item's empty group, or each pending item's empty decider, serves
+            # no query (nothing asks for the items without one by these indexes) and costs every import its upkeep.
+            models.Index(fields=["group"], condition=Q(group__isnull=False), name="proposalitem_group_idx"),
+            models.Index(
+                fields=["decided_by"], condition=Q(decided_by__isnull=False), name="proposalitem_decided_by_idx"
+            ),
         ]
 
     def __str__(self):
@@ -214,7 +228,11 @@ class ProposedPerson(models.Model):
     # A copy of its item's proposal's year, for the constraint below, written with the item. No foreign key of its
     # own: the item's key and its proposal's year key hold it (docs/decisions/0011-foreign-keys-of-copies.md).
     budget_year = models.ForeignKey(
-        "programs.BudgetYear", on_delete=models.PROTECT, related_name="+", db_constraint=False
+        "programs.BudgetYear",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,  # proposedperson_once_per_year leads with it
     )
     person = models.ForeignKey("beneficiaries.Person", on_delete=models.PROTECT, related_name="proposed_in")
     item = models.ForeignKey(ProposalItem, on_delete=models.CASCADE, related_name="proposed_people")
