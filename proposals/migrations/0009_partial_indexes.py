@@ -3,8 +3,9 @@ took an entry in three indexes each; the proposed people's year had an index of 
 (year, person) that leads with it. The group and decider indexes become partial (the items that have one); the
 unique (proposal, group) too (an empty group never conflicted).
 
-On PostgreSQL only: SQLite (the `make run` default) would remake the item table for it, which the triggers that name
-the items refuse (disbursements 0008); there the old full indexes stay, with the same meaning."""
+On SQLite (the `make run` default) Django would remake the item table for it, which the triggers that name the items
+refuse (disbursements 0008): there the three named indexes are added beside the old full ones, which stay (with the
+same meaning) until a later change remakes the table from the models."""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -21,6 +22,18 @@ FORWARD = [
     'CREATE UNIQUE INDEX "proposalitem_unique_group" ON "proposals_proposalitem" ("proposal_id", "group_id") '
     'WHERE "group_id" IS NOT NULL',
 ]
+SQLITE_FORWARD = [
+    'CREATE INDEX "proposalitem_group_idx" ON "proposals_proposalitem" ("group_id") WHERE "group_id" IS NOT NULL',
+    'CREATE INDEX "proposalitem_decided_by_idx" ON "proposals_proposalitem" ("decided_by_id") '
+    'WHERE "decided_by_id" IS NOT NULL',
+    'CREATE UNIQUE INDEX "proposalitem_unique_group" ON "proposals_proposalitem" ("proposal_id", "group_id") '
+    'WHERE "group_id" IS NOT NULL',
+]
+SQLITE_BACKWARD = [
+    'DROP INDEX "proposalitem_unique_group"',
+    'DROP INDEX "proposalitem_decided_by_idx"',
+    'DROP INDEX "proposalitem_group_idx"',
+]
 BACKWARD = [
     'DROP INDEX "proposalitem_unique_group"',
     'ALTER TABLE "proposals_proposalitem" ADD CONSTRAINT "proposalitem_unique_group" UNIQUE ("proposal_id", "group_id")',
@@ -32,11 +45,11 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
+def _run(postgresql, sqlite):
     def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
+        vendor = schema_editor.connection.vendor
+        for statement in {"postgresql": postgresql, "sqlite": sqlite}.get(vendor, []):
+            schema_editor.execute(statement)
 
     return run
 
@@ -51,7 +64,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[migrations.RunPython(_run(FORWARD), _run(BACKWARD))],
+            database_operations=[migrations.RunPython(_run(FORWARD, SQLITE_FORWARD), _run(BACKWARD, SQLITE_BACKWARD))],
             state_operations=[
                 migrations.RemoveConstraint(model_name="proposalitem", name="proposalitem_unique_group"),
                 migrations.AlterField(
