@@ -107,6 +107,19 @@ def test_a_person_is_proposed_once_per_year_across_programs_and_regencies(balikp
         ProposedPerson.objects.create(budget_year=wrse.budget_year, person=person, item=wrse.items.get())
 
 
+def test_the_database_holds_a_kube_to_one_item_per_proposal_and_any_number_of_wrse_items_to_none():
+    """proposalitem_unique_group is partial (the items with a group, proposals 0009): a second item of the same KUBE
+    in one proposal is refused by the database itself, while the WRSE items, which have no group, never conflict."""
+    kube = ProposalFactory(program="KUBE")
+    group = KubeGroupFactory()
+    ProposalItem.objects.create(proposal=kube, group=group)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProposalItem.objects.create(proposal=kube, group=group)
+    wrse = ProposalFactory(program="WRSE")
+    ProposalItem.objects.bulk_create([ProposalItem(proposal=wrse, person=PersonFactory()) for _ in range(3)])
+    assert wrse.items.filter(group__isnull=True).count() == 3
+
+
 def test_kube_group_composition_is_checked():
     group = KubeGroupFactory()
     for role in (MemberRole.CHAIR, MemberRole.SECRETARY, MemberRole.MEMBER, MemberRole.MEMBER):
