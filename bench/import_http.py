@@ -81,6 +81,18 @@ def scratch_year(regency):
     return Proposal.objects.create(regency=regency, budget_year=year, program="WRSE")
 
 
+def existing_women(regency) -> list:
+    """Up to 5,000 women of the regency the workbook names again (about a tenth of its rows: updates), of WRSE's age
+    in the scratch year and within its desil in the register."""
+    from beneficiaries.models import Person
+
+    return list(
+        Person.objects.filter(regency=regency, merged_into__isnull=True, sex="P", birth_date__year__range=(1966, 2005))
+        .exclude(register_listing__desil__gt=5)  # above WRSE's desil in the register (bench/rechecks.py --keep)
+        .select_related("district", "village")[:5000]
+    )
+
+
 def remove_scratch(people_before: int, user) -> None:
     """Everything the imports into the scratch year made: its proposals with their items and uploads, the people
     they added (those not in the registry before), the jobs; the year itself."""
@@ -231,11 +243,7 @@ def main():
     user.save()
     user.groups.set([Group.objects.get(name=Role.OPERATOR.label)])
     opened = list(BudgetYear.objects.filter(status=BudgetYear.Status.OPEN).exclude(year=SCRATCH).values_list("pk"))
-    existing = list(
-        Person.objects.filter(regency=regency, merged_into__isnull=True, sex="P", birth_date__year__range=(1966, 2005))
-        .exclude(register_listing__desil__gt=5)  # above WRSE's desil in the register (bench/rechecks.py --keep)
-        .select_related("district", "village")[:5000]
-    )
+    existing = existing_women(regency)
     processes: list = []
     try:
         start(processes)

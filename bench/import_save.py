@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 # The environment of import_http.py (the same database, production settings, Redis, media), set as it is imported.
-from bench.import_http import remove_scratch, scratch_year  # noqa: E402
+from bench.import_http import existing_women, remove_scratch, scratch_year  # noqa: E402
 
 
 @contextlib.contextmanager
@@ -104,11 +104,7 @@ def main():
 
     regency = Regency.objects.get(code="64.72")
     user, _ = User.objects.get_or_create(username="bench.import.operator", defaults={"regency": regency})
-    existing = list(
-        Person.objects.filter(regency=regency, merged_into__isnull=True, sex="P", birth_date__year__range=(1966, 2005))
-        .exclude(register_listing__desil__gt=5)
-        .select_related("district", "village")[:5000]
-    )
+    existing = existing_women(regency)
     data = workbook(args.rows, existing)
     gc.freeze()  # as the Celery worker does once the app is loaded (kubeprogram/celery.py)
     opened = list(BudgetYear.objects.filter(status=BudgetYear.Status.OPEN).values_list("pk", flat=True))

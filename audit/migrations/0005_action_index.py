@@ -18,12 +18,10 @@ def _exists(schema_editor, name: str) -> bool:
 
 
 def forward(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{PLAIN}"')
-        schema_editor.execute(f'CREATE INDEX "{NEW}" ON "audit_auditevent" ("action")')
-        return
     schema_editor.execute(f'DROP INDEX IF EXISTS "{PLAIN}"')
-    if _exists(schema_editor, PATTERN):
+    if schema_editor.connection.vendor != "postgresql":
+        schema_editor.execute(f'CREATE INDEX "{NEW}" ON "audit_auditevent" ("action")')
+    elif _exists(schema_editor, PATTERN):
         schema_editor.execute(f'ALTER INDEX "{PATTERN}" RENAME TO "{NEW}"')
     else:
         schema_editor.execute(f'CREATE INDEX "{NEW}" ON "audit_auditevent" ("action" varchar_pattern_ops)')
@@ -32,9 +30,8 @@ def forward(apps, schema_editor):
 def backward(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         schema_editor.execute(f'DROP INDEX "{NEW}"')
-        schema_editor.execute(f'CREATE INDEX "{PLAIN}" ON "audit_auditevent" ("action")')
-        return
-    schema_editor.execute(f'ALTER INDEX "{NEW}" RENAME TO "{PATTERN}"')
+    else:
+        schema_editor.execute(f'ALTER INDEX "{NEW}" RENAME TO "{PATTERN}"')
     schema_editor.execute(f'CREATE INDEX "{PLAIN}" ON "audit_auditevent" ("action")')
 
 

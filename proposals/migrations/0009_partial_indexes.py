@@ -11,37 +11,32 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+# The models' three named indexes, on both databases (on SQLite beside the old full ones).
+NAMED = [
+    'CREATE INDEX "proposalitem_group_idx" ON "proposals_proposalitem" ("group_id") WHERE "group_id" IS NOT NULL',
+    'CREATE INDEX "proposalitem_decided_by_idx" ON "proposals_proposalitem" ("decided_by_id") '
+    'WHERE "decided_by_id" IS NOT NULL',
+    'CREATE UNIQUE INDEX "proposalitem_unique_group" ON "proposals_proposalitem" ("proposal_id", "group_id") '
+    'WHERE "group_id" IS NOT NULL',
+]
+NAMED_DROPPED = [
+    f'DROP INDEX "{name}"'
+    for name in ("proposalitem_unique_group", "proposalitem_decided_by_idx", "proposalitem_group_idx")
+]
+FULL = {  # PostgreSQL's full indexes that go: name -> (table, column)
+    "proposals_proposalitem_decided_by_id_e8b033f4": ("proposals_proposalitem", "decided_by_id"),
+    "proposals_proposalitem_group_id_6beda843": ("proposals_proposalitem", "group_id"),
+    "proposals_proposedperson_budget_year_id_3a494792": ("proposals_proposedperson", "budget_year_id"),
+}
 FORWARD = [
-    'DROP INDEX IF EXISTS "proposals_proposalitem_decided_by_id_e8b033f4"',
-    'DROP INDEX IF EXISTS "proposals_proposalitem_group_id_6beda843"',
-    'DROP INDEX IF EXISTS "proposals_proposedperson_budget_year_id_3a494792"',
-    'CREATE INDEX "proposalitem_group_idx" ON "proposals_proposalitem" ("group_id") WHERE "group_id" IS NOT NULL',
-    'CREATE INDEX "proposalitem_decided_by_idx" ON "proposals_proposalitem" ("decided_by_id") '
-    'WHERE "decided_by_id" IS NOT NULL',
+    *(f'DROP INDEX IF EXISTS "{name}"' for name in FULL),
     'ALTER TABLE "proposals_proposalitem" DROP CONSTRAINT "proposalitem_unique_group"',
-    'CREATE UNIQUE INDEX "proposalitem_unique_group" ON "proposals_proposalitem" ("proposal_id", "group_id") '
-    'WHERE "group_id" IS NOT NULL',
-]
-SQLITE_FORWARD = [
-    'CREATE INDEX "proposalitem_group_idx" ON "proposals_proposalitem" ("group_id") WHERE "group_id" IS NOT NULL',
-    'CREATE INDEX "proposalitem_decided_by_idx" ON "proposals_proposalitem" ("decided_by_id") '
-    'WHERE "decided_by_id" IS NOT NULL',
-    'CREATE UNIQUE INDEX "proposalitem_unique_group" ON "proposals_proposalitem" ("proposal_id", "group_id") '
-    'WHERE "group_id" IS NOT NULL',
-]
-SQLITE_BACKWARD = [
-    'DROP INDEX "proposalitem_unique_group"',
-    'DROP INDEX "proposalitem_decided_by_idx"',
-    'DROP INDEX "proposalitem_group_idx"',
+    *NAMED,
 ]
 BACKWARD = [
-    'DROP INDEX "proposalitem_unique_group"',
+    *NAMED_DROPPED,
     'ALTER TABLE "proposals_proposalitem" ADD CONSTRAINT "proposalitem_unique_group" UNIQUE ("proposal_id", "group_id")',
-    'DROP INDEX "proposalitem_decided_by_idx"',
-    'DROP INDEX "proposalitem_group_idx"',
-    'CREATE INDEX "proposals_proposedperson_budget_year_id_3a494792" ON "proposals_proposedperson" ("budget_year_id")',
-    'CREATE INDEX "proposals_proposalitem_group_id_6beda843" ON "proposals_proposalitem" ("group_id")',
-    'CREATE INDEX "proposals_proposalitem_decided_by_id_e8b033f4" ON "proposals_proposalitem" ("decided_by_id")',
+    *(f'CREATE INDEX "{name}" ON "{table}" ("{column}")' for name, (table, column) in FULL.items()),
 ]
 
 
@@ -64,7 +59,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.SeparateDatabaseAndState(
-            database_operations=[migrations.RunPython(_run(FORWARD, SQLITE_FORWARD), _run(BACKWARD, SQLITE_BACKWARD))],
+            database_operations=[migrations.RunPython(_run(FORWARD, NAMED), _run(BACKWARD, NAMED_DROPPED))],
             state_operations=[
                 migrations.RemoveConstraint(model_name="proposalitem", name="proposalitem_unique_group"),
                 migrations.AlterField(

@@ -7,6 +7,7 @@ from django.db import connection
 from audit.models import AuditEvent
 from beneficiaries.models import Person
 from proposals.models import ProposalItem, ProposedPerson
+from tests.plans import explain
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -17,19 +18,11 @@ def _indexes(table: str) -> dict[str, str]:
         return dict(cursor.fetchall())
 
 
-def _plan(queryset) -> str:
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        for setting in ("enable_seqscan", "enable_bitmapscan"):
-            cursor.execute(f"SET LOCAL {setting} = off")  # as the planner chooses at a million rows
-        cursor.execute("EXPLAIN " + sql, params)
-        return "\n".join(row[0] for row in cursor.fetchall())
-
-
 def test_an_imported_row_writes_only_the_indexes_this_list_names():
     """A new index on these tables costs every import its upkeep (about 4 µs a row each, docs/performance.md): it
     is added here on purpose, with the query it serves, or not at all."""
-    assert set(_indexes("proposals_proposalitem")) == {
+    items = _indexes("proposals_proposalitem")
+    assert set(items) == {
         "proposals_proposalitem_pkey",
         "proposals_proposalitem_business_type_id_f0c08edf",  # a catalogue entry in use (PROTECT)
         "proposals_proposalitem_person_id_b7a4db38",  # the person page
@@ -76,7 +69,6 @@ def test_an_imported_row_writes_only_the_indexes_this_list_names():
         "person_merged_into_idx",  # partial: the merged people
     }
     assert people["person_assisted_idx"].endswith("WHERE (last_assisted_year IS NOT NULL)")
-    items = _indexes("proposals_proposalitem")
     for name, column in [
         ("proposalitem_unique_group", "group_id"),
         ("proposalitem_group_idx", "group_id"),
@@ -101,6 +93,6 @@ def test_an_imported_row_writes_only_the_indexes_this_list_names():
     ],
 )
 def test_the_lookups_read_the_index_that_is_left(queryset, index):
-    plan = _plan(queryset())
+    plan = explain(*queryset().query.sql_with_params())
     assert any(f"using {name} " in plan for name in index.split("|")), plan
     assert "Index Cond" in plan or "Filter" not in plan, plan  # the index finds the rows (a partial one: all of them)
